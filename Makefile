@@ -1,0 +1,93 @@
+# Developer and CI entry points of the it4ad.dlinfra collection. `make help` lists them.
+# Needs only python3 (3.11+), git and GNU make; everything else is installed into .venv.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := $(CURDIR)/.venv
+VENV_STAMP := $(VENV)/.installed
+BUILD := $(CURDIR)/.build
+COLLECTIONS := $(BUILD)/collections
+COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/it4ad/dlinfra
+SANITY_TREE := $(BUILD)/sanity/ansible_collections/it4ad/dlinfra
+DIST := $(BUILD)/dist
+SANITY_PYTHON := 3.11
+
+# Every recipe finds the venv's tools first and resolves it4ad.dlinfra to this work tree.
+export PATH := $(VENV)/bin:$(PATH)
+export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
+
+.PHONY: help setup validate demo unit lint sanity build test constraints clean
+
+help:
+	@echo "make setup     create .venv (pinned by constraints.txt) and the collection link"
+	@echo "make validate  offline validation of templates, parameter files and inventories"
+	@echo "make demo      setup, then show what each environment would contain"
+	@echo "make unit      unit tests (pytest tests/unit)"
+	@echo "make lint      ansible-lint, production profile"
+	@echo "make sanity    ansible-test sanity, offline"
+	@echo "make build     build the collection, install it and check what it ships"
+	@echo "make test      validate, unit, lint, sanity, build: what CI runs"
+	@echo "make constraints  re-pin constraints.txt from a fresh install of the requirements"
+	@echo "make clean     remove .venv, .build and built tarballs"
+
+$(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip -c constraints.txt
+	$(VENV)/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+$(COLLECTION_LINK):
+	mkdir -p $(@D)
+	ln -sfn $(CURDIR) $@
+
+setup: $(VENV_STAMP) $(COLLECTION_LINK)
+
+validate: setup
+	$(VENV)/bin/python scripts/dlinfra-validate
+
+demo: setup
+	$(VENV)/bin/python scripts/dlinfra-validate --show-environments
+
+# pytest exits 5 when it collects no test, so an empty tests/unit fails here as it should.
+unit: setup
+	@if [ -d tests/unit ]; then pytest tests/unit; else echo "make unit: no tests/unit folder, nothing to run"; fi
+
+lint: setup
+	ansible-lint --profile production
+
+# ansible-test only runs from .../ansible_collections/it4ad/dlinfra, and the link's real path is the
+# repository, so the sanity tests run on a copy. setup-sanity-offline also gives ansible-test its pip
+# bootstrap script, which it would otherwise download from a host CI cannot reach; every other
+# requirement of the sanity tests comes from PyPI.
+sanity: setup
+	$(VENV)/bin/python scripts/setup-sanity-offline $(SANITY_TREE)
+	cd $(SANITY_TREE) && ansible-test sanity --python $(SANITY_PYTHON) --color no
+
+# Builds the tarball, installs it into an empty collections folder and fails if development-only
+# content was shipped.
+build: setup
+	ansible-galaxy collection build --output-path $(DIST) --force
+	rm -rf $(BUILD)/install-check
+	ansible-galaxy collection install --offline --collections-path $(BUILD)/install-check $(DIST)/it4ad-dlinfra-*.tar.gz
+	tar -tzf $(DIST)/it4ad-dlinfra-*.tar.gz | sort > $(BUILD)/dist-content.txt
+	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|extensions/molecule)(/|$$)' $(BUILD)/dist-content.txt; then \
+		echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
+	@test -f $(BUILD)/install-check/ansible_collections/it4ad/dlinfra/MANIFEST.json
+	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped, installed into $(BUILD)/install-check"
+
+test: validate unit lint sanity build
+
+# Re-pins constraints.txt: a fresh venv from the two requirement files, frozen.
+constraints:
+	rm -rf $(BUILD)/constraints-venv
+	$(PYTHON) -m venv $(BUILD)/constraints-venv
+	$(BUILD)/constraints-venv/bin/pip install --quiet --upgrade pip
+	$(BUILD)/constraints-venv/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	{ echo "# Exact versions for CI and .venv; regenerate with 'make constraints'."; \
+	  $(BUILD)/constraints-venv/bin/pip freeze --all; } > constraints.txt
+	rm -rf $(BUILD)/constraints-venv
+
+clean:
+	rm -rf $(VENV) $(BUILD) it4ad-dlinfra-*.tar.gz
