@@ -1,4 +1,3 @@
-#!/usr/bin/env python3
 """Offline stand-in for the ``get-pip.py`` bootstrap script that ``ansible-test`` downloads.
 
 ``ansible-test`` creates each sanity test's virtual environment without pip, then runs
