@@ -1,0 +1,196 @@
+"""Evaluate parsed expressions and whole JSON values in one template's scope."""
+from __future__ import annotations
+
+from .errors import ArmTemplateError
+from .expressions import CALL, LITERAL, MEMBER, is_expression, parse_expression, to_text, unescape_literal
+from .functions import FUNCTIONS, call_list_function, call_user_function
+from .loops import expand_property_copies, is_property_copy, variable_copy
+from .resolver import OfflineResolver
+from .values import UnknownValue, type_name
+
+
+_VARIABLE_COPY = object()
+
+
+def get_member(target, key):
+    """``target.key`` / ``target[key]`` with ARM's rules: object keys case-insensitive, arrays by int."""
+    if isinstance(target, UnknownValue) or isinstance(key, UnknownValue):
+        return target if isinstance(target, UnknownValue) else UnknownValue("member of unknown")
+    if isinstance(target, dict):
+        if isinstance(key, str):
+            if key in target:
+                return target[key]
+            lowered = key.lower()
+            for name, value in target.items():
+                if name.lower() == lowered:
+                    return value
+            available = ", ".join(target)
+            raise ArmTemplateError(
+                f"The language expression property '{key}' doesn't exist, available properties are '{available}'.")
+        raise ArmTemplateError(
+            f"The language expression property '{key}' is not valid: an object property name must be a string, "
+            f"not of type '{type_name(key)}'.")
+    if isinstance(target, list):
+        if isinstance(key, int) and not isinstance(key, bool):
+            if 0 <= key < len(target):
+                return target[key]
+            raise ArmTemplateError(f"The language expression property array index '{key}' is out of bounds.")
+        raise ArmTemplateError(
+            f"The language expression property '{key}' can't be evaluated, property name must be an integer "
+            "for an array.")
+    if target is None:
+        raise ArmTemplateError(f"The language expression property '{key}' can't be evaluated.")
+    raise ArmTemplateError(
+        f"The language expression property '{key}' can't be evaluated, the value is of type '{type_name(target)}'.")
+
+
+class Evaluator:
+    """Evaluates expressions against one template's parameters, variables and functions.
+
+    ``template_view`` answers questions about resources declared in the same template (names to ids
+    for ``reference('name')``, symbolic names for languageVersion 2.0); ``referenced`` collects the
+    ids that ``reference()`` touched, which become implicit dependencies.
+    """
+
+    def __init__(self, context, *, parameters=None, variables=None, user_functions=None, resolver=None,
+                 template_view=None):
+        self.context = context
+        self.resolver = resolver or OfflineResolver()
+        self.parameters = {name.lower(): value for name, value in (parameters or {}).items()}
+        self.parameter_names = {name.lower(): name for name in (parameters or {})}
+        self._raw_variables = {}
+        for name, raw in (variables or {}).items():
+            if name.lower() == "copy" and is_property_copy(raw):
+                for position, loop in enumerate(raw):
+                    self._raw_variables[str(loop["name"]).lower()] = (loop["name"], (_VARIABLE_COPY, position, loop))
+            else:
+                self._raw_variables[name.lower()] = (name, raw)
+        self._variable_values: dict = {}
+        self._variables_in_progress: set = set()
+        self.user_functions = user_functions or {}
+        self.template_view = template_view
+        self.copy_indexes: dict[str, int] = {}
+        self.current_loop: str | None = None
+        self.lambda_scopes: list[dict] = []
+        self.referenced: set[str] = set()
+
+    # --- scope values ---------------------------------------------------------------------------
+    def parameter(self, name: str):
+        try:
+            return self.parameters[name.lower()]
+        except KeyError:
+            raise ArmTemplateError(
+                f"The template parameter '{name}' is not found. Please see https://aka.ms/arm-create-parameter-file "
+                "for usage details.") from None
+
+    def variable(self, name: str):
+        key = name.lower()
+        if key in self._variable_values:
+            return self._variable_values[key]
+        if key not in self._raw_variables:
+            raise ArmTemplateError(
+                f"The template variable '{name}' is not found. Please see https://aka.ms/arm-syntax-variables "
+                "for usage details.")
+        if key in self._variables_in_progress:
+            raise ArmTemplateError(f"The template variable '{name}' has a circular reference to itself.")
+        self._variables_in_progress.add(key)
+        declared_name, raw = self._raw_variables[key]
+        try:
+            value = self._evaluate_variable(declared_name, raw)
+        except ArmTemplateError as error:
+            error.with_target(f"variables.{declared_name}")
+            raise
+        finally:
+            self._variables_in_progress.discard(key)
+        self._variable_values[key] = value
+        return value
+
+    def _evaluate_variable(self, name, raw):
+        if isinstance(raw, tuple) and raw[0] is _VARIABLE_COPY:
+            return variable_copy(self, raw[2], f"variables.copy[{raw[1]}]")
+        return self.evaluate(raw, f"variables.{name}")
+
+    def variable_names(self) -> list[str]:
+        return [name for name, _ in self._raw_variables.values()]
+
+    # --- evaluation -------------------------------------------------------------------------------
+    def evaluate(self, value, path: str = ""):
+        """Evaluate every expression inside a JSON value; raise ArmTemplateError with ``target=path``."""
+        if isinstance(value, str):
+            if is_expression(value):
+                return self.evaluate_expression_text(value[1:-1], path)
+            return unescape_literal(value) if value.startswith("[[") else value
+        if isinstance(value, dict):
+            if "copy" in value and is_property_copy(value["copy"]):
+                return expand_property_copies(self, value, path)
+            return {key: self.evaluate(item, f"{path}.{key}" if path else key) for key, item in value.items()}
+        if isinstance(value, list):
+            return [self.evaluate(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        return value
+
+    def evaluate_expression_text(self, text: str, path: str = ""):
+        try:
+            return self.eval_node(parse_expression(text))
+        except ArmTemplateError as error:
+            error.with_target(path or None)
+            raise
+        except RecursionError:
+            raise ArmTemplateError(f"The template language expression '{text}' is nested too deeply.",
+                                   target=path or None) from None
+
+    def eval_node(self, node):
+        kind = node[0]
+        if kind is LITERAL or kind == LITERAL:
+            return node[1]
+        if kind == MEMBER:
+            return get_member(self.eval_node(node[1]), self.eval_node(node[2]))
+        if kind != CALL:
+            raise ArmTemplateError(f"Unexpected expression node '{kind}'.")
+        return self.call(node)
+
+    def call(self, node):
+        _, lower_name, name, arg_nodes = node
+        spec = FUNCTIONS.get(lower_name)
+        if spec is None:
+            if "." in lower_name:
+                return call_user_function(self, name, [self.eval_node(arg) for arg in arg_nodes])
+            if lower_name.startswith("list"):
+                return call_list_function(self, name, [self.eval_node(arg) for arg in arg_nodes])
+            raise ArmTemplateError(
+                f"The template function '{name}' is not valid. Please see https://aka.ms/arm-functions for usage "
+                "details.")
+        count = len(arg_nodes)
+        if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
+            raise ArmTemplateError(_arity_message(spec, count))
+        if spec.lazy:
+            return spec.impl(self, arg_nodes)
+        args = [self.eval_node(arg) for arg in arg_nodes]
+        if not spec.accepts_unknown:
+            for arg in args:
+                if isinstance(arg, UnknownValue):
+                    return arg
+        return spec.impl(self, args)
+
+    # --- nested scopes ------------------------------------------------------------------------------
+    def child(self, *, parameters, variables=None) -> Evaluator:
+        """A fresh scope sharing context, resolver and user functions (for user-defined functions)."""
+        child = Evaluator(self.context, parameters=parameters, variables=variables,
+                          user_functions=self.user_functions, resolver=self.resolver,
+                          template_view=self.template_view)
+        child.referenced = self.referenced
+        return child
+
+
+def _arity_message(spec, count: int) -> str:
+    if spec.max_args == spec.min_args:
+        expected = f"exactly '{spec.min_args}'"
+    elif count < spec.min_args:
+        expected = f"at least '{spec.min_args}'"
+    else:
+        expected = f"at most '{spec.max_args}'"
+    return (f"The template language function '{spec.name}' must have {expected} parameter(s), but '{count}' "
+            "were provided. Please see https://aka.ms/arm-functions for usage details.")
+
+
+def describe(node) -> str:
+    return to_text(node)

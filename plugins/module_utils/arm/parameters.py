@@ -1,0 +1,203 @@
+"""Template parameters: checking supplied values and resolving defaults, with ARM's codes and words."""
+from __future__ import annotations
+
+from .errors import INVALID_TEMPLATE, ArmTemplateError
+from .evaluator import Evaluator
+from .functions.conversions import deep_equals, to_json_text
+from .values import UnknownValue, type_name
+
+PARAMETER_TYPES = {
+    "string": "String", "securestring": "String", "int": "Integer", "bool": "Boolean",
+    "object": "Object", "secureobject": "Object", "array": "Array",
+}
+SECURE_TYPES = {"securestring", "secureobject"}
+_HELP_FILE = "Please see https://aka.ms/arm-create-parameter-file for usage details."
+
+
+def _failed(message: str, name: str | None = None) -> ArmTemplateError:
+    return ArmTemplateError(f"Deployment template validation failed: '{message}'.", INVALID_TEMPLATE,
+                            f"parameters.{name}" if name else "parameters")
+
+
+def declared_parameters(template: dict) -> dict:
+    """The template's ``parameters`` section, checked for valid types."""
+    section = template.get("parameters") or {}
+    if not isinstance(section, dict):
+        raise ArmTemplateError("The template 'parameters' section must be an object.", target="parameters")
+    for name, declaration in section.items():
+        if not isinstance(declaration, dict):
+            raise ArmTemplateError(f"The template parameter '{name}' must be an object.", target=f"parameters.{name}")
+        declared_type = str(declaration.get("type", "")).lower()
+        if declared_type not in PARAMETER_TYPES and "$ref" not in declaration:
+            raise ArmTemplateError(
+                f"The template parameter '{name}' has an invalid type '{declaration.get('type')}'. The supported "
+                "types are 'string, securestring, int, bool, object, secureObject, array'.",
+                target=f"parameters.{name}")
+    return section
+
+
+def is_secure(declaration: dict) -> bool:
+    return str(declaration.get("type", "")).lower() in SECURE_TYPES
+
+
+def _matches_type(value, declared_type: str) -> bool:
+    expected = {"string": str, "securestring": str, "int": int, "bool": bool, "object": dict,
+                "secureobject": dict, "array": list}.get(declared_type)
+    if expected is None:
+        return True
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _shown(value) -> str:
+    return value if isinstance(value, str) else to_json_text(value)
+
+
+def value_problems(name: str, declaration: dict, value) -> list[ArmTemplateError]:
+    """Every constraint ``value`` breaks (type, allowedValues, min/maxValue, min/maxLength)."""
+    if isinstance(value, UnknownValue):
+        return []
+    declared_type = str(declaration.get("type", "")).lower()
+    secure = declared_type in SECURE_TYPES
+    shown = "" if secure else f"'{_shown(value)}' "
+    if value is None and declaration.get("nullable"):
+        return []
+    if not _matches_type(value, declared_type):
+        return [_failed(f"Template parameter JToken type is not valid. Expected '{PARAMETER_TYPES[declared_type]}'. "
+                        f"Actual '{type_name(value)}'. {_HELP_FILE}", name)]
+    problems = []
+    allowed = declaration.get("allowedValues")
+    if isinstance(allowed, list):
+        candidates = value if declared_type == "array" else [value]
+        if not all(any(deep_equals(candidate, option) for option in allowed) for candidate in candidates):
+            listed = ",".join(_shown(option) for option in allowed) if not secure else "..."
+            problems.append(_failed(
+                f"The provided value {shown}for the template parameter '{name}' is not valid. The parameter value "
+                f"is not part of the allowed value(s): '{listed}'.", name))
+    if declared_type == "int":
+        if "minValue" in declaration and value < declaration["minValue"]:
+            problems.append(_failed(
+                f"The provided value {shown}for the template parameter '{name}' is not valid. The value must be "
+                f"greater than or equal to '{declaration['minValue']}'.", name))
+        if "maxValue" in declaration and value > declaration["maxValue"]:
+            problems.append(_failed(
+                f"The provided value {shown}for the template parameter '{name}' is not valid. The value must be "
+                f"less than or equal to '{declaration['maxValue']}'.", name))
+    if isinstance(value, (str, list)):
+        if "minLength" in declaration and len(value) < declaration["minLength"]:
+            problems.append(_failed(
+                f"The provided value {shown}for the template parameter '{name}' is not valid. Length of the value "
+                f"should be greater than or equal to '{declaration['minLength']}'.", name))
+        if "maxLength" in declaration and len(value) > declaration["maxLength"]:
+            problems.append(_failed(
+                f"The provided value {shown}for the template parameter '{name}' is not valid. Length of the value "
+                f"should be less than or equal to '{declaration['maxLength']}'.", name))
+    return problems
+
+
+def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTemplateError]:
+    """All problems with ``parameter_values`` (plain values by name) against the template's declarations.
+
+    Reports unknown parameters, missing required ones (no ``defaultValue``), wrong types, values outside
+    ``allowedValues`` and broken ``minValue``/``maxValue``/``minLength``/``maxLength``. Defaults are not
+    evaluated here. Secure values never appear in the messages.
+    """
+    try:
+        declared = declared_parameters(template)
+    except ArmTemplateError as error:
+        return [error]
+    by_lower = {name.lower(): name for name in declared}
+    supplied = {name.lower(): (name, value) for name, value in (parameter_values or {}).items()}
+    problems = []
+    unknown = [name for lowered, (name, _) in supplied.items() if lowered not in by_lower]
+    if unknown:
+        problems.append(ArmTemplateError(
+            f"Deployment template validation failed: 'The template parameters '{', '.join(unknown)}' in the "
+            "parameters file are not valid; they are not present in the original template and can therefore not "
+            f"be provided at deployment time. The only supported parameters for this template are "
+            f"'{', '.join(declared)}'. Please see https://aka.ms/arm-pass-parameter-values for usage details.'.",
+            INVALID_TEMPLATE, f"parameters.{unknown[0]}"))
+    for lowered, name in by_lower.items():
+        declaration = declared[name]
+        if lowered not in supplied:
+            if "defaultValue" not in declaration and not declaration.get("nullable"):
+                problems.append(_failed(f"The value for the template parameter '{name}' is not provided. "
+                                        f"{_HELP_FILE}", name))
+            continue
+        problems.extend(value_problems(name, declaration, supplied[lowered][1]))
+    return problems
+
+
+class _DefaultsEvaluator(Evaluator):
+    """An evaluator whose ``parameters()`` evaluates defaults on demand, detecting cycles."""
+
+    def __init__(self, context, declared: dict, supplied: dict, **kwargs):
+        super().__init__(context, **kwargs)
+        self._declared = {name.lower(): (name, declaration) for name, declaration in declared.items()}
+        self._supplied = supplied
+        self._resolved: dict = {}
+        self._in_progress: set = set()
+
+    def parameter(self, name: str):
+        lowered = name.lower()
+        if lowered in self._resolved:
+            return self._resolved[lowered]
+        if lowered not in self._declared:
+            return super().parameter(name)
+        declared_name, declaration = self._declared[lowered]
+        if lowered in self._supplied:
+            value = self._supplied[lowered]
+        elif "defaultValue" in declaration:
+            if lowered in self._in_progress:
+                raise ArmTemplateError(f"The template parameter '{declared_name}' has a circular reference.",
+                                       target=f"parameters.{declared_name}")
+            self._in_progress.add(lowered)
+            try:
+                value = self.evaluate(declaration["defaultValue"], f"parameters.{declared_name}.defaultValue")
+            finally:
+                self._in_progress.discard(lowered)
+            problems = value_problems(declared_name, declaration, value)
+            if problems:
+                raise problems[0]
+        else:
+            value = None
+        self._resolved[lowered] = value
+        return value
+
+
+def resolve_parameters(template: dict, parameter_values: dict, context, *, resolver=None,
+                       user_functions=None) -> dict:
+    """Final parameter values by declared name: supplied values, else evaluated defaults.
+
+    Raises the first problem ``check_parameter_values`` finds.
+    """
+    problems = check_parameter_values(template, parameter_values)
+    if problems:
+        first = problems[0]
+        first.details = problems[1:]
+        raise first
+    declared = declared_parameters(template)
+    supplied = {name.lower(): value for name, value in (parameter_values or {}).items()}
+    evaluator = _DefaultsEvaluator(context, declared, supplied, resolver=resolver, user_functions=user_functions)
+    return {name: evaluator.parameter(name) for name in declared}
+
+
+def plain_parameter_values(document: dict) -> dict:
+    """Plain values from a parameters file (``{"parameters": {name: {"value": ...}}}``, or the inner object).
+
+    A Key Vault ``reference`` stands for a secret known only at deployment: it becomes an ``UnknownValue``.
+    """
+    section = document.get("parameters", document) if isinstance(document, dict) else {}
+    if "$schema" in document and "parameters" not in document:
+        section = {}
+    values = {}
+    for name, entry in section.items():
+        if isinstance(entry, dict) and "value" in entry:
+            values[name] = entry["value"]
+        elif isinstance(entry, dict) and "reference" in entry:
+            values[name] = UnknownValue(f"keyVaultReference({name})")
+        else:
+            raise ArmTemplateError(f"The parameter '{name}' in the parameters file must have a 'value' or a "
+                                   "'reference'.", target=f"parameters.{name}")
+    return values

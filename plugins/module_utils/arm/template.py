@@ -1,0 +1,662 @@
+"""Evaluate a whole ARM template: parameters, variables, resources (with copy, conditions and
+dependencies), nested deployments and outputs.
+
+``evaluate_template(template, parameter_values, context, resolver=None)`` returns a ``TemplateResult``;
+invalid templates or parameters raise ``ArmTemplateError``. Secure parameter values are replaced by
+``REDACTED`` in everything returned or raised, unless the caller (a deployment engine that must hand
+the real values to a resource provider) passes ``reveal_secure_values=True``.
+"""
+from __future__ import annotations
+
+import copy as _copy
+import dataclasses
+import json
+
+from .context import DeploymentContext
+from .errors import ArmTemplateError
+from .evaluator import Evaluator
+from .functions import collect_user_functions
+from .functions.conversions import to_json_text
+from .graph import deployment_waves
+from .hashing import murmur_hash64
+from .ids import normalize_id, scoped_resource_id, split_names
+from .loops import copy_count, iterate
+from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
+from .resolver import OfflineResolver
+from .values import UnknownValue, type_name
+
+REDACTED = "*****"
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+MAX_PARAMETERS = 256
+MAX_VARIABLES = 256
+MAX_RESOURCES = 800
+MAX_OUTPUTS = 64
+MAX_NESTING = 10
+DEPLOYMENTS_TYPE = "microsoft.resources/deployments"
+_OPTIONAL_KEYS = ("zones", "plan", "managedBy", "extendedLocation", "comments")
+_OUTPUT_TYPES = {"string": str, "securestring": str, "int": int, "bool": bool, "object": dict,
+                 "secureobject": dict, "array": list}
+
+
+@dataclasses.dataclass
+class TemplateResult:
+    """What a deployment of the template would contain.
+
+    ``resources``: one dict per resource instance (keys ``id``, ``name``, ``type``, ``apiVersion``,
+    ``location``, ``properties``, ``tags``, ``sku``, ``kind``, ``identity``, ``scope`` when given,
+    ``dependsOn`` (ids of deployed resources), ``condition``), in declaration order.
+    ``waves``: ids of deployed (condition true) resources, grouped so each wave depends only on earlier ones.
+    ``nested``: the evaluation of each nested deployment, by the deployment resource's id.
+    """
+
+    resources: list[dict]
+    outputs: dict
+    waves: list[list[str]]
+    nested: dict = dataclasses.field(default_factory=dict)
+    parameters: dict = dataclasses.field(default_factory=dict)
+
+    def all_resources(self) -> list[dict]:
+        """These resources plus, after each nested deployment, the resources it deploys."""
+        result = []
+        for resource in self.resources:
+            result.append(resource)
+            nested = self.nested.get(resource["id"])
+            if nested is not None:
+                result.extend(nested.all_resources())
+        return result
+
+    def to_json(self) -> dict:
+        return {"outputs": self.outputs, "resources": self.resources}
+
+
+def evaluate_template(template: dict, parameter_values: dict | None, context: DeploymentContext | None = None,
+                      resolver=None, *, reveal_secure_values: bool = False) -> TemplateResult:
+    """Evaluate ``template`` with plain ``parameter_values`` in ``context``; see the module docstring."""
+    context = context or DeploymentContext()
+    resolver = resolver or OfflineResolver()
+    secrets = _supplied_secrets(template, parameter_values or {})
+    try:
+        result = _evaluate(template, parameter_values or {}, context, resolver, depth=0, secrets=secrets)
+    except ArmTemplateError as error:
+        if reveal_secure_values:
+            raise
+        raise error.redacted(_secret_texts(secrets), REDACTED) from None
+    if reveal_secure_values:
+        return result
+    return _redact_result(result, _secret_texts(secrets))
+
+
+# --- secure values ------------------------------------------------------------------------------------
+def _supplied_secrets(template: dict, values: dict) -> list:
+    declared = template.get("parameters") if isinstance(template, dict) else None
+    if not isinstance(declared, dict):
+        return []
+    secure = {name.lower() for name, declaration in declared.items()
+              if isinstance(declaration, dict) and is_secure(declaration)}
+    return [value for name, value in values.items() if name.lower() in secure]
+
+
+def _secret_texts(secrets: list) -> list[str]:
+    texts: set[str] = set()
+
+    def collect(value):
+        if isinstance(value, str):
+            if value:
+                texts.add(value)
+        elif isinstance(value, dict):
+            texts.add(to_json_text(value))
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list):
+            texts.add(to_json_text(value))
+            for item in value:
+                collect(item)
+        elif value is not None and not isinstance(value, (bool, UnknownValue)):
+            texts.add(str(value))
+
+    for secret in secrets:
+        collect(secret)
+    return sorted(texts, key=len, reverse=True)
+
+
+def _scrub(value, texts: list[str]):
+    if not texts:
+        return value
+    if isinstance(value, str):
+        for text in texts:
+            if text in value:
+                value = value.replace(text, REDACTED)
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item, texts) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, texts) for item in value]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in texts:
+        return REDACTED
+    return value
+
+
+def _redact_result(result: TemplateResult, texts: list[str]) -> TemplateResult:
+    return TemplateResult(
+        resources=_scrub(result.resources, texts),
+        outputs=_scrub(result.outputs, texts),
+        waves=result.waves,
+        nested={key: _redact_result(nested, texts) for key, nested in result.nested.items()},
+        parameters=_scrub(result.parameters, texts),
+    )
+
+
+# --- the template as a whole -------------------------------------------------------------------------
+def _check_limits(template: dict) -> None:
+    if not isinstance(template, dict):
+        raise ArmTemplateError("The template must be a JSON object.")
+    size = len(json.dumps(template, separators=(",", ":"), default=str).encode("utf-8"))
+    if size > MAX_TEMPLATE_BYTES:
+        raise ArmTemplateError(f"The template size '{size}' bytes exceeds the maximum template size of "
+                               f"'{MAX_TEMPLATE_BYTES}' bytes (4 MB).", "InvalidTemplate")
+    for section, limit in (("parameters", MAX_PARAMETERS), ("variables", MAX_VARIABLES),
+                           ("outputs", MAX_OUTPUTS)):
+        count = len(template.get(section) or {})
+        if count > limit:
+            raise ArmTemplateError(f"The number of template {section} '{count}' exceeds the maximum number of "
+                                   f"{section} '{limit}'.", "InvalidTemplate", section)
+    if "resources" not in template:
+        raise ArmTemplateError("The template is missing the required property 'resources'.", target="resources")
+
+
+def _deployment_info(template: dict, context: DeploymentContext) -> dict:
+    header = {key: template[key] for key in ("$schema", "contentVersion", "metadata") if key in template}
+    info = {
+        "name": context.deployment_name,
+        "properties": {
+            "template": header,
+            "templateHash": str(murmur_hash64(json.dumps(template, sort_keys=True, default=str).encode())),
+            "parameters": {},
+            "mode": "Incremental",
+            "provisioningState": "Accepted",
+        },
+    }
+    if context.scope != "resourceGroup":
+        info["location"] = context.location
+    return info
+
+
+def _evaluate(template, parameter_values, context, resolver, *, depth, secrets) -> TemplateResult:
+    if depth > MAX_NESTING:
+        raise ArmTemplateError(f"Nested deployments are limited to a depth of {MAX_NESTING}.")
+    _check_limits(template)
+    user_functions = collect_user_functions(template.get("functions"))
+    parameters = resolve_parameters(template, parameter_values, context, resolver=resolver,
+                                    user_functions=user_functions)
+    secrets.extend(value for name, value in parameters.items()
+                   if is_secure(template["parameters"][name]))
+    evaluator = Evaluator(context, parameters=parameters, variables=template.get("variables") or {},
+                          user_functions=user_functions, resolver=resolver)
+    evaluator.deployment_info = _deployment_info(template, context)
+    run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets)
+    result = run.evaluate()
+    result.parameters = parameters
+    return result
+
+
+def _deploy_scope_id(context: DeploymentContext, resource_type: str) -> str:
+    if context.scope == "resourceGroup":
+        return context.resource_group_id
+    return context.scope_id
+
+
+class _Instance:
+    """One resource instance (one iteration of a copy loop, or a plain resource)."""
+
+    def __init__(self, declaration, path, symbolic, loop, index, parent):
+        self.declaration = declaration
+        self.path = path
+        self.symbolic = symbolic
+        self.loop = loop  # copy loop name or None
+        self.index = index
+        self.parent = parent  # parent declaration's (type, name) for nested child resources
+        self.existing = bool(declaration.get("existing"))
+        self.id = self.name = self.type = None
+        self.condition = True
+        self.target_context = None
+        self.body = None
+        self.nested = None
+        self.depends_on: list[str] = []
+        self.references: set[str] = set()
+
+    @property
+    def deployed(self) -> bool:
+        return self.condition is not False and not self.existing
+
+
+class _TemplateRun:
+    """Evaluates one template's resources and outputs; also answers ``reference()`` about them."""
+
+    def __init__(self, template, evaluator, id_context, *, depth, secrets):
+        self.template = template
+        self.evaluator = evaluator
+        self.id_context = id_context
+        self.depth = depth
+        self.secrets = secrets
+        self.language_v2 = str(template.get("languageVersion", "")).startswith("2")
+        self.instances: list[_Instance] = []
+        self.by_id: dict[str, _Instance] = {}
+        self.loops: dict[str, list[_Instance]] = {}
+        self.symbols: dict[str, list[_Instance]] = {}
+        self._in_progress: set[int] = set()
+        self._batches: dict[str, int] = {}
+
+    # --- entry point ------------------------------------------------------------------------------
+    def evaluate(self) -> TemplateResult:
+        saved_view = self.evaluator.template_view
+        self.evaluator.template_view = self
+        try:
+            self._declare_instances()
+            for instance in self.instances:
+                self._materialize(instance)
+            self._resolve_dependencies()
+            outputs = self._outputs()
+        finally:
+            self.evaluator.template_view = saved_view
+        deployed = [instance for instance in self.instances if instance.deployed]
+        waves = deployment_waves([instance.id for instance in deployed],
+                                 {instance.id: instance.depends_on for instance in deployed})
+        resources = [self._resource_dict(instance) for instance in self.instances if not instance.existing]
+        nested = {instance.id: instance.nested for instance in self.instances if instance.nested is not None}
+        return TemplateResult(resources=resources, outputs=outputs, waves=waves, nested=nested)
+
+    # --- pass 1: identities ----------------------------------------------------------------------------
+    def _declarations(self):
+        section = self.template.get("resources")
+        if self.language_v2 or isinstance(section, dict):
+            if not isinstance(section, dict):
+                raise ArmTemplateError("With languageVersion 2.0 the 'resources' section must be an object of "
+                                       "symbolic names.", target="resources")
+            items = [(f"resources.{name}", name, declaration) for name, declaration in section.items()]
+        elif isinstance(section, list):
+            items = [(f"resources[{index}]", None, declaration) for index, declaration in enumerate(section)]
+        else:
+            raise ArmTemplateError("The template 'resources' section must be an array.", target="resources")
+        for path, symbolic, declaration in items:
+            if not isinstance(declaration, dict):
+                raise ArmTemplateError("A template resource must be an object.", target=path)
+            yield path, symbolic, declaration, None
+            for child_index, child in enumerate(declaration.get("resources") or []):
+                yield f"{path}.resources[{child_index}]", None, child, declaration
+
+    def _declare_instances(self) -> None:
+        ev = self.evaluator
+        for path, symbolic, declaration, parent in self._declarations():
+            for key in ("type", "name"):
+                if key not in declaration:
+                    raise ArmTemplateError(f"The template resource at '{path}' is missing the required property "
+                                           f"'{key}'.", target=path)
+            if "apiVersion" not in declaration and not declaration.get("existing"):
+                raise ArmTemplateError(f"The template resource '{declaration.get('name')}' at '{path}' is missing "
+                                       "the required property 'apiVersion'.", target=f"{path}.apiVersion")
+            loop = declaration.get("copy")
+            if loop:
+                loop_name = ev.evaluate(loop.get("name"), f"{path}.copy.name")
+                if not isinstance(loop_name, str) or not loop_name:
+                    raise ArmTemplateError("The copy loop must have a name.", target=f"{path}.copy.name")
+                count = copy_count(ev, loop.get("count", 0), f"{path}.copy")
+                batch = self._batch_size(loop, path)
+                if batch:
+                    self._batches[loop_name.lower()] = batch
+                created = iterate(ev, loop_name, count, lambda index, declaration=declaration, path=path:
+                                  self._declare_one(declaration, path, symbolic, loop_name, index, parent))
+                self.loops.setdefault(loop_name.lower(), []).extend(created)
+            else:
+                created = [self._declare_one(declaration, path, symbolic, None, None, parent)]
+            if symbolic:
+                self.symbols[symbolic.lower()] = created
+        deployed = sum(1 for instance in self.instances if not instance.existing)
+        if deployed > MAX_RESOURCES:
+            raise ArmTemplateError(f"The number of resources in the template '{deployed}' exceeds the maximum "
+                                   f"number of resources '{MAX_RESOURCES}'.", target="resources")
+
+    def _batch_size(self, loop: dict, path: str) -> int:
+        if str(loop.get("mode", "parallel")).lower() != "serial":
+            return 0
+        batch = self.evaluator.evaluate(loop.get("batchSize", 1), f"{path}.copy.batchSize")
+        if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
+            raise ArmTemplateError(f"The copy batchSize '{batch}' must be a positive integer.",
+                                   target=f"{path}.copy.batchSize")
+        return batch
+
+    def _declare_one(self, declaration, path, symbolic, loop, index, parent) -> _Instance:
+        ev = self.evaluator
+        instance = _Instance(declaration, path if index is None else f"{path}[copyIndex={index}]",
+                             symbolic, loop, index, parent)
+        condition = ev.evaluate(declaration.get("condition", True), f"{path}.condition")
+        if not isinstance(condition, (bool, UnknownValue)):
+            raise ArmTemplateError(f"The template resource condition must be a boolean, not "
+                                   f"'{type_name(condition)}'.", target=f"{path}.condition")
+        instance.condition = True if isinstance(condition, UnknownValue) else condition
+        name = ev.evaluate(declaration["name"], f"{path}.name")
+        resource_type = ev.evaluate(declaration["type"], f"{path}.type")
+        for label, value in (("name", name), ("type", resource_type)):
+            if not isinstance(value, str):
+                raise ArmTemplateError(f"The template resource {label} must be a string known before deployment.",
+                                       target=f"{path}.{label}")
+        if parent is not None:
+            parent_name = ev.evaluate(parent["name"], f"{path}.parent.name")
+            parent_type = ev.evaluate(parent["type"], f"{path}.parent.type")
+            if "/" not in resource_type or "." not in resource_type.split("/")[0]:
+                resource_type = f"{parent_type}/{resource_type}"
+            if name.count("/") < resource_type.count("/") - 1:
+                name = f"{parent_name}/{name}"
+        instance.name, instance.type = name, resource_type
+        instance.target_context = self._target_context(declaration, path)
+        instance.id = self._resource_id(instance, path)
+        self.instances.append(instance)
+        key = normalize_id(instance.id)
+        if key in self.by_id and not (self.by_id[key].existing or instance.existing):
+            raise ArmTemplateError(f"The resource '{instance.id}' is defined multiple times in a template. Please "
+                                   "see https://aka.ms/arm-template/#resources for usage details.", target=path)
+        self.by_id[key] = instance
+        return instance
+
+    def _target_context(self, declaration, path) -> DeploymentContext:
+        ev = self.evaluator
+        subscription = ev.evaluate(declaration.get("subscriptionId"), f"{path}.subscriptionId")
+        resource_group = ev.evaluate(declaration.get("resourceGroup"), f"{path}.resourceGroup")
+        context = self.id_context
+        if subscription is None and resource_group is None:
+            return context
+        changes = {}
+        if subscription is not None:
+            changes["subscription_id"] = subscription
+        if resource_group is not None:
+            changes.update(resource_group=resource_group, scope="resourceGroup")
+        elif subscription is not None:
+            changes["scope"] = "subscription"
+        return context.replace(**changes)
+
+    def _resource_id(self, instance: _Instance, path: str) -> str:
+        declaration = instance.declaration
+        names = split_names([instance.name])
+        if "scope" in declaration:
+            scope = self.evaluator.evaluate(declaration["scope"], f"{path}.scope")
+            if isinstance(scope, str) and scope.startswith("/"):
+                scope_id = scope.rstrip("/")
+            elif isinstance(scope, str) and scope:
+                scope_id = f"{_deploy_scope_id(self.id_context, instance.type)}/providers/{scope}"
+            else:
+                scope_id = _deploy_scope_id(self.id_context, instance.type)
+            instance.body = {"scope": scope_id}
+        else:
+            target = instance.target_context
+            if instance.type.lower() == DEPLOYMENTS_TYPE:
+                scope_id = target.resource_group_id if target.scope == "resourceGroup" else target.scope_id
+            else:
+                scope_id = _deploy_scope_id(target, instance.type)
+        try:
+            return scoped_resource_id(scope_id, instance.type, names)
+        except ArmTemplateError as error:
+            raise ArmTemplateError(f"The template resource '{instance.name}' of type '{instance.type}' is not "
+                                   f"valid: the number of name segments does not match the type. {error.message}",
+                                   target=f"{path}.name") from None
+
+    # --- pass 2: bodies ---------------------------------------------------------------------------------
+    def _in_loop(self, instance: _Instance, produce):
+        if instance.loop is None:
+            return produce()
+        ev = self.evaluator
+        key = instance.loop.lower()
+        saved_index, saved_current = ev.copy_indexes.get(key), ev.current_loop
+        ev.copy_indexes[key], ev.current_loop = instance.index, instance.loop
+        try:
+            return produce()
+        finally:
+            if saved_index is None:
+                ev.copy_indexes.pop(key, None)
+            else:
+                ev.copy_indexes[key] = saved_index
+            ev.current_loop = saved_current
+
+    def _materialize(self, instance: _Instance) -> None:
+        if instance.body is not None and "apiVersion" in instance.body or id(instance) in self._in_progress:
+            return
+        if instance.existing:
+            instance.body = instance.body or {}
+            return
+        self._in_progress.add(id(instance))
+        ev = self.evaluator
+        saved_references = ev.referenced
+        ev.referenced = set()
+        try:
+            body = self._in_loop(instance, lambda: self._evaluate_body(instance))
+            instance.references = {normalize_id(reference) for reference in ev.referenced}
+        finally:
+            ev.referenced = saved_references
+            self._in_progress.discard(id(instance))
+        instance.body = {**(instance.body or {}), **body}
+
+    def _evaluate_body(self, instance: _Instance) -> dict:
+        ev = self.evaluator
+        declaration, path = instance.declaration, instance.path
+        body = {"apiVersion": ev.evaluate(declaration.get("apiVersion"), f"{path}.apiVersion")}
+        for key in ("location", "tags", "sku", "kind", "identity", *_OPTIONAL_KEYS):
+            if key in declaration:
+                body[key] = ev.evaluate(declaration[key], f"{path}.{key}")
+        raw_properties = declaration.get("properties")
+        if instance.type.lower() == DEPLOYMENTS_TYPE and isinstance(raw_properties, dict):
+            body["properties"] = {key: value if key == "template" else ev.evaluate(value, f"{path}.properties.{key}")
+                                  for key, value in raw_properties.items()}
+            if instance.condition and "template" in raw_properties:
+                instance.nested = self._nested_deployment(instance, body["properties"], raw_properties["template"])
+        else:
+            body["properties"] = ev.evaluate(raw_properties, f"{path}.properties")
+        return body
+
+    # --- nested deployments -------------------------------------------------------------------------------
+    def _nested_deployment(self, instance: _Instance, properties: dict, inner_template) -> TemplateResult:
+        options = properties.get("expressionEvaluationOptions") or {}
+        scope = str(options.get("scope", "outer")).lower()
+        target = instance.target_context.replace(deployment_name=instance.name)
+        path = f"{instance.path}.properties.template"
+        try:
+            if scope == "inner":
+                values = {}
+                for name, entry in (properties.get("parameters") or {}).items():
+                    if isinstance(entry, dict) and "value" in entry:
+                        values[name] = entry["value"]
+                    elif isinstance(entry, dict) and "reference" in entry:
+                        values[name] = UnknownValue(f"keyVaultReference({name})")
+                return _evaluate(inner_template, values, target, self.evaluator.resolver,
+                                 depth=self.depth + 1, secrets=self.secrets)
+            if not isinstance(inner_template, dict):
+                raise ArmTemplateError("The nested template must be an object.")
+            _check_limits(inner_template)
+            outer = _copy.copy(self.evaluator)
+            outer.template_view = None
+            outer.copy_indexes = dict(self.evaluator.copy_indexes)
+            outer.lambda_scopes = []
+            run = _TemplateRun(inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets)
+            return run.evaluate()
+        except ArmTemplateError as error:
+            if error.target and not error.target.startswith(path):
+                error.target = f"{path}.{error.target}"
+            else:
+                error.with_target(path)
+            raise
+
+    # --- reference() support (the evaluator's template_view) --------------------------------------------------
+    def resolve_reference_target(self, name_or_id: str) -> str | None:
+        lowered = name_or_id.lower()
+        if lowered in self.symbols:
+            instances = self.symbols[lowered]
+            if len(instances) == 1:
+                return instances[0].id
+        if name_or_id.startswith("/"):
+            return None
+        matches = [instance for instance in self.instances if instance.name.lower() == lowered]
+        if len(matches) == 1:
+            return matches[0].id
+        return None
+
+    def reference_value(self, resource_id: str, full: bool):
+        instance = self.by_id.get(normalize_id(resource_id))
+        if instance is None:
+            return None
+        if instance.existing:
+            body = self.evaluator.resolver.existing(resource_id, instance.declaration.get("apiVersion"))
+            if isinstance(body, dict) and not full:
+                return body.get("properties", {})
+            return body
+        if instance.type.lower() == DEPLOYMENTS_TYPE:
+            self._materialize(instance)
+            if instance.nested is not None:
+                outputs = {name: {"type": _declared_output_type(instance, name), "value": value}
+                           for name, value in instance.nested.outputs.items()}
+                properties = {"outputs": outputs, "provisioningState": "Succeeded", "mode": "Incremental"}
+                return {"id": instance.id, "name": instance.name, "properties": properties} if full else properties
+        return None
+
+    # --- dependencies -------------------------------------------------------------------------------------
+    def _resolve_dependencies(self) -> None:
+        for instance in self.instances:
+            if instance.existing:
+                continue
+            entries = self._in_loop(instance, lambda instance=instance: self.evaluator.evaluate(
+                instance.declaration.get("dependsOn") or [], f"{instance.path}.dependsOn"))
+            targets: list[_Instance] = []
+            for position, entry in enumerate(entries):
+                targets.extend(self._dependency_targets(entry, f"{instance.path}.dependsOn[{position}]"))
+            targets.extend(self.by_id[reference] for reference in instance.references if reference in self.by_id)
+            targets.extend(self._batch_predecessors(instance))
+            ids = []
+            for target in targets:
+                if target is not instance and target.deployed and target.id not in ids:
+                    ids.append(target.id)
+            instance.depends_on = ids
+
+    def _dependency_targets(self, entry, path: str) -> list[_Instance]:
+        if not isinstance(entry, str):
+            raise ArmTemplateError(f"The dependsOn entry must be a string, not '{type_name(entry)}'.", target=path)
+        lowered = entry.lower()
+        if lowered.startswith("/"):
+            found = self.by_id.get(normalize_id(entry))
+            if found is not None:
+                return [found]
+        else:
+            if lowered in self.symbols:
+                return self.symbols[lowered]
+            if lowered in self.loops:
+                return self.loops[lowered]
+            by_name = [instance for instance in self.instances if instance.name.lower() == lowered]
+            if by_name:
+                return by_name
+            suffix = "/providers/" + lowered.rstrip("/")
+            by_suffix = [instance for instance in self.instances if normalize_id(instance.id).endswith(
+                _type_name_path(suffix))]
+            if by_suffix:
+                return by_suffix
+        raise ArmTemplateError(
+            f"Deployment template validation failed: 'The resource '{entry}' is not defined in the template. Please "
+            "see https://aka.ms/arm-syntax for usage details.'.", target=path)
+
+    def _batch_predecessors(self, instance: _Instance) -> list[_Instance]:
+        if instance.loop is None or instance.loop.lower() not in self._batches:
+            return []
+        batch = self._batches[instance.loop.lower()]
+        members = self.loops[instance.loop.lower()]
+        position = members.index(instance)
+        batch_start = (position // batch) * batch
+        return members[max(0, batch_start - batch):batch_start]
+
+    # --- outputs ------------------------------------------------------------------------------------------
+    def _outputs(self) -> dict:
+        ev = self.evaluator
+        outputs = {}
+        for name, declaration in (self.template.get("outputs") or {}).items():
+            path = f"outputs.{name}"
+            if not isinstance(declaration, dict):
+                raise ArmTemplateError(f"The template output '{name}' must be an object.", target=path)
+            condition = ev.evaluate(declaration.get("condition", True), f"{path}.condition")
+            if condition is False:
+                continue
+            loop = declaration.get("copy")
+            if loop:
+                count = copy_count(ev, loop.get("count", 0), f"{path}.copy")
+                value = iterate(ev, name, count, lambda _index, loop=loop, path=path:
+                                ev.evaluate(loop.get("input"), f"{path}.copy.input"))
+            else:
+                value = ev.evaluate(declaration.get("value"), f"{path}.value")
+            _check_output_type(name, declaration, value)
+            outputs[name] = value
+        return outputs
+
+    # --- result -------------------------------------------------------------------------------------------
+    def _resource_dict(self, instance: _Instance) -> dict:
+        body = instance.body or {}
+        resource = {
+            "id": instance.id,
+            "name": instance.name,
+            "type": instance.type,
+            "apiVersion": body.get("apiVersion"),
+            "location": body.get("location"),
+            "properties": body.get("properties"),
+            "tags": body.get("tags"),
+            "sku": body.get("sku"),
+            "kind": body.get("kind"),
+            "identity": body.get("identity"),
+        }
+        if "scope" in body:
+            resource["scope"] = body["scope"]
+        for key in _OPTIONAL_KEYS:
+            if key in body:
+                resource[key] = body[key]
+        if instance.symbolic:
+            resource["symbolicName"] = instance.symbolic
+        if instance.loop is not None:
+            resource["copy"] = {"name": instance.loop, "index": instance.index}
+        if instance.type.lower() == DEPLOYMENTS_TYPE:
+            target = instance.target_context
+            resource["resourceGroup"] = target.resource_group if target.scope == "resourceGroup" else None
+            resource["subscriptionId"] = target.subscription_id
+        resource["dependsOn"] = list(instance.depends_on)
+        resource["condition"] = bool(instance.condition)
+        return resource
+
+
+def _type_name_path(suffix: str) -> str:
+    """``/providers/ns/type1/type2/name1/name2`` (a 'type/name' dependsOn) as an id tail."""
+    parts = suffix[len("/providers/"):].split("/")
+    if len(parts) >= 3 and "." in parts[0]:
+        types = parts[1:(len(parts) + 1) // 2]
+        names = parts[(len(parts) + 1) // 2:]
+        if len(types) == len(names):
+            return "/providers/" + parts[0] + "".join(f"/{kind}/{name}" for kind, name in zip(types, names))
+    return suffix
+
+
+def _declared_output_type(instance: _Instance, name: str) -> str:
+    template = (instance.declaration.get("properties") or {}).get("template") or {}
+    declared = (template.get("outputs") or {}).get(name) or {}
+    output_type = str(declared.get("type", "string"))
+    return {"securestring": "SecureString", "secureobject": "SecureObject"}.get(
+        output_type.lower(), output_type[:1].upper() + output_type[1:])
+
+
+def _check_output_type(name: str, declaration: dict, value) -> None:
+    declared = str(declaration.get("type", "")).lower()
+    expected = _OUTPUT_TYPES.get(declared)
+    if expected is None:
+        if "$ref" in declaration:
+            return
+        raise ArmTemplateError(f"The template output '{name}' has an invalid type '{declaration.get('type')}'.",
+                               target=f"outputs.{name}.type")
+    if isinstance(value, UnknownValue) or value is None:
+        return
+    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
+    if not ok:
+        raise ArmTemplateError(
+            f"The template output '{name}' is not valid: Template output JToken type is not valid. Expected "
+            f"'{ {str: 'String', int: 'Integer', bool: 'Boolean', dict: 'Object', list: 'Array'}[expected] }'. "
+            f"Actual '{type_name(value)}'. Please see https://aka.ms/arm-functions for usage details.",
+            target=f"outputs.{name}")
+
+
+__all__ = ["REDACTED", "TemplateResult", "evaluate_template", "SECURE_TYPES", "declared_parameters"]

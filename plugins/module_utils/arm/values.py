@@ -1,0 +1,67 @@
+"""Value markers shared by the evaluator and the functions."""
+from __future__ import annotations
+
+
+class UnknownValue:
+    """A value known only after deployment, such as ``reference()`` without a resolver.
+
+    Any function that receives an unknown value returns an unknown value, so an offline evaluation
+    completes instead of failing. ``source`` says where the unknown came from, for humans.
+    """
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: str = "reference"):
+        self.source = source
+
+    def __repr__(self) -> str:
+        return f"UnknownValue({self.source!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, UnknownValue)
+
+    def __hash__(self) -> int:
+        return hash(UnknownValue)
+
+    def __bool__(self) -> bool:
+        raise TypeError("the value is known only after deployment")
+
+    # Property access and indexing on an unknown value stay unknown.
+    def get(self, _key, _default=None) -> UnknownValue:
+        return self
+
+
+def is_unknown(value) -> bool:
+    return isinstance(value, UnknownValue)
+
+
+def contains_unknown(value) -> bool:
+    """True if ``value`` or anything nested in it is unknown."""
+    if isinstance(value, UnknownValue):
+        return True
+    if isinstance(value, dict):
+        return any(contains_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(contains_unknown(item) for item in value)
+    return False
+
+
+def type_name(value) -> str:
+    """ARM's name for the JSON type of ``value`` (as used in its error messages)."""
+    if isinstance(value, bool):
+        return "Boolean"
+    if isinstance(value, int):
+        return "Integer"
+    if isinstance(value, float):
+        return "Float"
+    if isinstance(value, str):
+        return "String"
+    if isinstance(value, list):
+        return "Array"
+    if isinstance(value, dict):
+        return "Object"
+    if value is None:
+        return "Null"
+    if isinstance(value, UnknownValue):
+        return "Unknown"
+    return type(value).__name__
