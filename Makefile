@@ -12,6 +12,7 @@ COLLECTIONS := $(BUILD)/collections
 COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/it4ad/dlinfra
 SANITY_TREE := $(BUILD)/sanity/ansible_collections/it4ad/dlinfra
 DIST := $(BUILD)/dist
+INSTALL_CHECK := $(BUILD)/install-check
 SANITY_PYTHON := 3.11
 
 # Every recipe finds the venv's tools first and resolves it4ad.dlinfra to this work tree.
@@ -69,13 +70,14 @@ sanity: setup
 # content was shipped.
 build: setup
 	ansible-galaxy collection build --output-path $(DIST) --force
-	rm -rf $(BUILD)/install-check
-	ansible-galaxy collection install --offline --collections-path $(BUILD)/install-check $(DIST)/it4ad-dlinfra-*.tar.gz
+	rm -rf $(INSTALL_CHECK)
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection install --offline \
+		--collections-path $(INSTALL_CHECK) $(DIST)/it4ad-dlinfra-*.tar.gz
+	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection verify --offline it4ad.dlinfra
 	tar -tzf $(DIST)/it4ad-dlinfra-*.tar.gz | sort > $(BUILD)/dist-content.txt
-	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|extensions/molecule)(/|$$)' $(BUILD)/dist-content.txt; then \
-		echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
-	@test -f $(BUILD)/install-check/ansible_collections/it4ad/dlinfra/MANIFEST.json
-	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped, installed into $(BUILD)/install-check"
+	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
+		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
+	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped and installed into $(INSTALL_CHECK)"
 
 test: validate unit lint sanity build
 
