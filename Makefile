@@ -26,7 +26,7 @@ help:
 	@echo "make validate  offline validation of templates, parameter files and inventories"
 	@echo "make demo      setup, then show what each environment would contain"
 	@echo "make unit      unit tests (pytest tests/unit)"
-	@echo "make lint      ansible-lint, production profile"
+	@echo "make lint      ansible-lint (production profile), shellcheck of .ci/run"
 	@echo "make sanity    ansible-test sanity, offline"
 	@echo "make build     build the collection, install it and check what it ships"
 	@echo "make test      validate, unit, lint, sanity, build: what CI runs"
@@ -57,6 +57,7 @@ unit: setup
 
 lint: setup
 	ansible-lint --profile production
+	shellcheck .ci/run
 
 # ansible-test only runs from .../ansible_collections/it4ad/dlinfra, and the link's real path is the
 # repository, so the sanity tests run on a copy. setup-sanity-offline also gives ansible-test its pip
