@@ -13,7 +13,8 @@ COLLECTION_LINK := $(COLLECTIONS)/ansible_collections/it4ad/dlinfra
 SANITY_TREE := $(BUILD)/sanity/ansible_collections/it4ad/dlinfra
 DIST := $(BUILD)/dist
 INSTALL_CHECK := $(BUILD)/install-check
-SANITY_PYTHON := 3.11
+# ansible-test runs the sanity tests for the venv's Python version.
+SANITY_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_info[:2])')
 
 # Every recipe finds the venv's tools first and resolves it4ad.dlinfra to this work tree.
 export PATH := $(VENV)/bin:$(PATH)
