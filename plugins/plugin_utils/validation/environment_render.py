@@ -63,7 +63,7 @@ def render_environment(plan, templates: dict, settings):
     outputs = {}  # (template, work package or None) -> outputs
     for deployment in plan.deployments:
         source = templates.get(deployment.template)
-        if source is None or settings.environment not in source.parameter_values:
+        if source is None or not source.renders_for(settings.environment):
             continue  # reported by the plan and template-set checks
         packages = settings.work_packages if deployment.per == "work_package" else [None]
         for index, package in enumerate(packages):
@@ -77,9 +77,11 @@ def render_environment(plan, templates: dict, settings):
             if result is None:
                 continue
             outputs[(deployment.template, package_name)] = result.outputs
+            # A resource whose condition is false is skipped by Azure, so it is not part of the environment.
+            deployed = [resource for resource in result.resources if resource.get("condition", True) is not False]
             rendered.deployments.append(RenderedDeployment(
-                deployment.template, deployment.scope, package_name, result.resources, result.outputs))
-            findings.extend(_naming_findings(source, settings, result.resources))
+                deployment.template, deployment.scope, package_name, deployed, result.outputs))
+            findings.extend(_naming_findings(source, settings, deployed))
     return rendered, findings
 
 

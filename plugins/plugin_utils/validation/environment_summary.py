@@ -23,6 +23,11 @@ _TYPE_LABELS = {
     "microsoft.authorization/roleassignments": "role assignment",
 }
 
+_BUILT_IN_ROLES = {
+    "8311e382-0749-4cb8-b61a-304f252e45ec": "AcrPush",
+    "7f951dca-d54d-4a7c-9c7f-1d8f5d9ef9a8": "AcrPull",
+}
+
 
 def summarize_environments(environments, datastore_config) -> str:
     return "\n\n".join(_summarize(environment, datastore_config) for environment in environments)
@@ -70,5 +75,6 @@ def _resource_line(resource: dict) -> str:
                   f"{scale.get('minNodeCount')}-{scale.get('maxNodeCount')} nodes")
     elif resource_type.lower() == "microsoft.authorization/roleassignments":
         scope = resource.get("scope") or ""
-        detail = f" at {leaf_name(str(scope)) or 'resource group'}"
+        role = _BUILT_IN_ROLES.get(leaf_name(str(properties.get("roleDefinitionId", ""))).lower(), "custom role")
+        detail = f" {role} at {leaf_name(str(scope)) or 'resource group'}"
     return f"    {label:<24} {name}{detail}"

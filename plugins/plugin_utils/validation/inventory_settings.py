@@ -75,8 +75,9 @@ INVENTORY_VARIABLES_SCHEMA = {
                 "type": "object", "additionalProperties": False,
                 "required": ["name", "developer_group_object_id"],
                 "properties": {
-                    "name": {"type": "string", "pattern": "^[a-z][a-z0-9]{1,19}$",
-                             "description": "2-20 lowercase letters and digits, starting with a letter"},
+                    "name": {"type": "string", "pattern": "^[a-z][a-z0-9]+$",
+                             "description": "lowercase letters and digits, starting with a letter (the "
+                                            "templates' workPackageName parameter sets the length limit)"},
                     "developer_group_object_id": {
                         "type": "string", "pattern": GUID_PATTERN,
                         "description": "the Entra ID object id (a GUID) of the work package's developer group"},

@@ -39,6 +39,11 @@ class TemplateSource:
     parameter_values: dict = field(default_factory=dict)  # environment -> {parameter name: value}
     # environment -> names whose value is a Key Vault reference, resolved by Azure at deploy time
     key_vault_references: dict = field(default_factory=dict)
+    # environments whose parameter file has problems of its own; nothing is rendered from it until fixed
+    broken_parameter_files: set = field(default_factory=set)
+
+    def renders_for(self, environment: str) -> bool:
+        return environment in self.parameter_values and environment not in self.broken_parameter_files
 
     @property
     def declared_parameters(self) -> dict:
@@ -106,14 +111,17 @@ def _load_parameter_files(source, folder, repository_root, deploy_time_parameter
                 f"is for an unknown environment '{environment}'; the environments are {', '.join(ENVIRONMENT_NAMES)}.",
                 f"rename it to {source.kind}.parameters.<dev|int|pro>.json or remove it."))
             continue
+        file_name = relative_name(path, repository_root)
+        source.parameter_files[environment] = file_name
         try:
             document = read_json(path, repository_root)
         except UnreadableFile as unreadable:
             findings.append(unreadable.finding)
+            source.broken_parameter_files.add(environment)
             continue
-        file_name = relative_name(path, repository_root)
-        source.parameter_files[environment] = file_name
         values, file_findings = _parameter_values(source, file_name, document, deploy_time_parameters)
+        if file_findings:
+            source.broken_parameter_files.add(environment)
         source.parameter_values[environment] = values
         source.key_vault_references[environment] = {
             source.declared_name(name) for name, entry in (document.get("parameters") or {}).items()

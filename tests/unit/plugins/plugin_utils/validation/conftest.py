@@ -19,7 +19,7 @@ FIXTURE_TEMPLATE = {
         "skuName": {"type": "string", "allowedValues": ["Standard_LRS", "Standard_ZRS"]},
         "label": {"type": "string", "minLength": 3, "maxLength": 8, "defaultValue": "fixture"},
     },
-    "variables": {"accountName": "[format('{0}{1}fixst', parameters('namePrefix'), parameters('environmentName'))]"},
+    "variables": {"accountName": "[format('{0}{1}fixturestore', parameters('namePrefix'), parameters('environmentName'))]"},
     "resources": [
         {
             "type": "Microsoft.Storage/storageAccounts",

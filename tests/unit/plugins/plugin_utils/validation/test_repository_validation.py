@@ -5,6 +5,7 @@ Every test breaks one thing and asserts the finding names the file, the JSON pat
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repositor
     validate_repository,
 )
 
-from .conftest import REPOSITORY_ROOT
+REPOSITORY_ROOT = Path(__file__).resolve().parents[5]
 
 FIXTURE_PRO = "arm-templates/fixturestore/fixturestore.parameters.pro.json"
 DEV_ENVIRONMENT_VARS = "inventories/dev/group_vars/all/environment.yml"
@@ -146,17 +147,26 @@ def test_a_duplicate_work_package_is_rejected(repository):
 
 
 def test_a_rendered_name_that_breaks_azure_naming_rules_is_reported_against_the_template(repository):
-    variables = repository.read_yaml(DEV_WORK_PACKAGES)
-    variables["dlinfra_work_packages"][0]["name"] = "perceptionandtracking"[:20]
     environment_vars = repository.read_yaml(DEV_ENVIRONMENT_VARS)
-    environment_vars["dlinfra_name_prefix"] = "it4adlonger"[:10]
-    repository.write_yaml(DEV_WORK_PACKAGES, variables)
+    environment_vars["dlinfra_name_prefix"] = "it4adlongr"  # allowed prefix; 'it4adlongrdevfixturestore' is 25
     repository.write_yaml(DEV_ENVIRONMENT_VARS, environment_vars)
-    findings = [finding for finding in findings_of(repository, ["dev"])
-                if finding.file == "arm-templates/mlworkspace/mlworkspace.json"]
-    assert findings, "a 35-character workspace name must be reported"
-    assert any("3-33" in finding.problem and finding.json_path.endswith(".name") for finding in findings)
-    assert "dlinfra_name_prefix" in findings[0].fix
+    finding = only_finding(findings_of(repository, ["dev"]), "arm-templates/fixturestore/fixturestore.json")
+    assert finding.json_path == "$.resources[0].name"
+    assert "'it4adlongrdevfixturestore' (25 characters)" in finding.problem
+    assert "3-24 lowercase letters and digits" in finding.problem
+    assert "dlinfra_name_prefix" in finding.fix
+
+
+def test_a_work_package_name_the_template_cannot_take_is_reported_against_the_inventory(repository):
+    variables = repository.read_yaml(DEV_WORK_PACKAGES)
+    variables["dlinfra_work_packages"].append({  # 19 characters
+        "name": "planningandcontrols", "developer_group_object_id": "0f5a3c7e-1d2b-4e6f-8a9c-b1d3e5f7a9c2"})
+    repository.write_yaml(DEV_WORK_PACKAGES, variables)
+    findings = findings_of(repository, ["dev"])
+    assert findings, "a 19-character work package name must be reported"
+    assert {finding.file for finding in findings} == {DEV_WORK_PACKAGES}
+    assert {finding.json_path for finding in findings} == {"$.dlinfra_work_packages[2].name"}
+    assert any("workPackageName" in finding.problem for finding in findings)
 
 
 def test_names_that_collide_across_inventories_are_reported(repository):
