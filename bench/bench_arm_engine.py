@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/env python
 """Benchmark the pure-Python ARM template engine.
 
 Reports the evaluation time of the largest template in the corpus (the azure-ai-ml workspace template,
@@ -27,7 +27,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import 
 
 def timed(action, repeat: int) -> tuple[float, float]:
     samples = []
-    for _ in range(repeat):
+    for dummy_round in range(repeat):
         start = time.perf_counter()
         action()
         samples.append(time.perf_counter() - start)
@@ -91,7 +91,7 @@ def main(argv=None) -> int:
 
     synthetic = synthetic_template(40 * 1024)
     parse_expression.cache_clear()
-    cold, _ = timed(lambda: evaluate_template(synthetic, {}), 1)
+    cold = timed(lambda: evaluate_template(synthetic, {}), 1)[0]
     median, worst = timed(lambda: evaluate_template(synthetic, {}), args.repeat)
     report["synthetic_40kb_template"] = {"bytes": len(json.dumps(synthetic)), "resources": len(synthetic["resources"]),
                                          "cold_ms": round(cold, 2), "median_ms": round(median, 2),
@@ -102,7 +102,7 @@ def main(argv=None) -> int:
     counts = {}
 
     def whole_environment():
-        counts["deployments"] = sum(1 for _ in evaluate_environment(args.environment, work_packages))
+        counts["deployments"] = sum(1 for dummy_deployment in evaluate_environment(args.environment, work_packages))
 
     median, worst = timed(whole_environment, max(3, args.repeat // 4))
     report["whole_environment"] = {"environment": args.environment, "work_packages": args.work_packages,

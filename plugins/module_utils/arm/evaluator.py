@@ -111,7 +111,7 @@ class Evaluator:
         return self.evaluate(raw, f"variables.{name}")
 
     def variable_names(self) -> list[str]:
-        return [name for name, _ in self._raw_variables.values()]
+        return [entry[0] for entry in self._raw_variables.values()]
 
     # --- evaluation -------------------------------------------------------------------------------
     def evaluate(self, value, path: str = ""):
@@ -149,7 +149,7 @@ class Evaluator:
         return self.call(node)
 
     def call(self, node):
-        _, lower_name, name, arg_nodes = node
+        lower_name, name, arg_nodes = node[1:]
         spec = FUNCTIONS.get(lower_name)
         if spec is None:
             if "." in lower_name:

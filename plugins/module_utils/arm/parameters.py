@@ -110,7 +110,7 @@ def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTe
     by_lower = {name.lower(): name for name in declared}
     supplied = {name.lower(): (name, value) for name, value in (parameter_values or {}).items()}
     problems = []
-    unknown = [name for lowered, (name, _) in supplied.items() if lowered not in by_lower]
+    unknown = [entry[0] for lowered, entry in supplied.items() if lowered not in by_lower]
     if unknown:
         problems.append(ArmTemplateError(
             f"Deployment template validation failed: 'The template parameters '{', '.join(unknown)}' in the "

@@ -108,7 +108,7 @@ def _planned_deployment(index, entry, earlier):
                                 f"use one of {', '.join(REPETITIONS)}."))
     earlier_templates = {previous.template: previous for previous in earlier}
     for parameter, reference in (entry.get("parameters_from_outputs") or {}).items():
-        template, _, output = str(reference).partition(".")
+        template, dummy_separator, output = str(reference).partition(".")
         source = earlier_templates.get(template)
         if not output or source is None:
             findings.append(Finding(

@@ -54,12 +54,12 @@ def format_value(value, spec: str | None) -> str:
 
 
 def _custom_number(value, spec: str) -> str:
-    integer_part, _, fraction_part = spec.partition(".")
+    integer_part, dummy_separator, fraction_part = spec.partition(".")
     min_integer = integer_part.count("0")
     decimals = len(fraction_part)
     grouped = "," in integer_part
     text = f"{abs(value):{',' if grouped else ''}.{decimals}f}"
-    whole, _, fraction = text.partition(".")
+    whole, dummy_separator, fraction = text.partition(".")
     if whole.replace(",", "").lstrip("0") == "" and min_integer == 0:
         whole = ""
     whole = whole.zfill(min_integer) if not grouped else whole

@@ -210,4 +210,3 @@ def _uri_component(ev, args):
 @function("uriComponentToString", 1, 1)
 def _uri_component_to_string(ev, args):
     return urllib.parse.unquote(expect("uriComponentToString", args[0], str))
-

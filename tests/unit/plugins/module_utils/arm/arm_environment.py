@@ -1,4 +1,6 @@
 """Evaluate every deployment of one environment, the way deployment_plan.yml wires them (test/bench helper)."""
+from __future__ import annotations
+
 import copy
 import json
 from pathlib import Path

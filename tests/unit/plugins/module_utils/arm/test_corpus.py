@@ -127,5 +127,5 @@ def test_project_templates_for_every_environment(environment):
                 dependencies = next(r["dependsOn"] for r in result.resources if r["id"] == resource_id)
                 earlier = {item for done in result.waves[:position] for item in done}
                 assert set(dependencies) <= earlier and set(dependencies) <= ids
-    computes = [result.resources[0]["name"] for name, _, result in results if name == "mlcompute"]
+    computes = [entry[2].resources[0]["name"] for entry in results if entry[0] == "mlcompute"]
     assert len(computes) == len(work_packages)
