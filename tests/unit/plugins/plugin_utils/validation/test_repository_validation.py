@@ -238,3 +238,14 @@ def test_the_command_line_exits_non_zero_and_prints_each_finding(repository):
     assert report["passed"] is False
     assert [(finding["file"], finding["json_path"]) for finding in report["findings"]] == [
         (FIXTURE_PRO, "$.parameters.retentionDays.value")]
+
+
+def test_an_invalid_template_expression_is_reported_in_arm_words_at_its_json_path(repository):
+    template = repository.read_json("arm-templates/fixturestore/fixturestore.json")
+    template["resources"][0]["properties"]["minimumTlsVersion"] = "[toUpperr('tls1_2')]"
+    repository.write_json("arm-templates/fixturestore/fixturestore.json", template)
+    findings = findings_of(repository, ["dev"])
+    finding = only_finding(findings, "arm-templates/fixturestore/fixturestore.json")
+    assert finding.json_path == "$.resources[0].properties.minimumTlsVersion"
+    assert "InvalidTemplate" in finding.problem
+    assert "toUpperr" in finding.problem
