@@ -17,12 +17,23 @@ from pathlib import Path
 REPOSITORY = Path(__file__).resolve().parents[1]
 REFERENCE = Path("/work/shared/reference/arm-templates")
 sys.path.insert(0, str(REPOSITORY / ".build" / "collections"))
-sys.path.insert(0, str(REPOSITORY / "tests" / "unit" / "plugins" / "module_utils" / "arm"))
 
-from arm_environment import evaluate_environment  # noqa: E402
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.expressions import parse_expression  # noqa: E402
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters import plain_parameter_values  # noqa: E402
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template  # noqa: E402
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import (  # noqa: E402
+    load_deployment_plan,
+)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (  # noqa: E402
+    render_environment,
+)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory_settings import (  # noqa: E402
+    InventorySettings,
+    load_inventory_settings,
+)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import (  # noqa: E402
+    load_template_set,
+)
 
 
 def timed(action, repeat: int) -> tuple[float, float]:
@@ -74,6 +85,21 @@ def synthetic_template(target_bytes: int) -> dict:
     return template
 
 
+def environment_with_work_packages(environment: str, count: int):
+    """The validator's plan, templates and the inventory's settings, with ``count`` generated work packages."""
+    plan, findings = load_deployment_plan(REPOSITORY)
+    if plan is None:
+        raise SystemExit(f"deployment plan unreadable: {findings}")
+    templates, findings = load_template_set(REPOSITORY, plan.deploy_time_parameters)
+    settings, findings = load_inventory_settings(REPOSITORY, environment)
+    if settings is None:
+        raise SystemExit(f"inventory {environment} unreadable: {findings}")
+    work_packages = [{"name": f"wp{index:02d}", "developer_group_object_id": f"00000000-0000-0000-0000-{index:012d}"}
+                     for index in range(count)]
+    variables = {**settings.variables, "dlinfra_work_packages": work_packages}
+    return plan, templates, InventorySettings(settings.name, settings.folder, variables, settings.variable_files)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--environment", default="dev")
@@ -97,12 +123,14 @@ def main(argv=None) -> int:
                                          "cold_ms": round(cold, 2), "median_ms": round(median, 2),
                                          "max_ms": round(worst, 2), "target_ms": 50}
 
-    work_packages = [{"name": f"wp{index:02d}", "developer_group_object_id": f"00000000-0000-0000-0000-{index:012d}"}
-                     for index in range(args.work_packages)]
+    plan, templates, settings = environment_with_work_packages(args.environment, args.work_packages)
     counts = {}
 
     def whole_environment():
-        counts["deployments"] = sum(1 for dummy_deployment in evaluate_environment(args.environment, work_packages))
+        rendered, findings = render_environment(plan, templates, settings)
+        if findings:
+            raise SystemExit(f"the environment does not render: {[finding.problem for finding in findings]}")
+        counts["deployments"] = len(rendered.deployments)
 
     median, worst = timed(whole_environment, max(3, args.repeat // 4))
     report["whole_environment"] = {"environment": args.environment, "work_packages": args.work_packages,

@@ -6,11 +6,17 @@ import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.context import DeploymentContext
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters import plain_parameter_values
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.graph import deployment_waves
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template
-
-from arm_environment import evaluate_environment, load_inventory
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import load_deployment_plan
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import render_environment
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory_settings import (
+    load_inventory_settings,
+)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
 REFERENCE = Path("/work/shared/reference/arm-templates")
+REPOSITORY = Path(__file__).resolve().parents[5]
 CONTEXT = DeploymentContext(subscription_id="11111111-1111-1111-1111-111111111111", resource_group="rg-ref")
 
 
@@ -23,9 +29,10 @@ def wave_of(result, name):
     return next(index for index, wave in enumerate(result.waves) if ids[name] in wave)
 
 
-pytestmark = pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference templates are not on this machine")
+needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference templates are not on this machine")
 
 
+@needs_reference
 def test_sdk_workspace_template_with_its_own_parameter_file():
     values = plain_parameter_values(load("sdk/workspace_param.json"))
     values.update(workspaceName="ws1", resourceGroupName="rg-ref", location="westeurope",
@@ -43,6 +50,7 @@ def test_sdk_workspace_template_with_its_own_parameter_file():
     assert workspace["properties"]["containerRegistry"] is None
 
 
+@needs_reference
 def test_sdk_workspace_template_defaults_use_unique_strings():
     result = evaluate_template(load("sdk/workspace_base.json"),
                                {"workspaceName": "ws", "description": "", "friendlyName": "", "location": "westeurope",
@@ -54,6 +62,7 @@ def test_sdk_workspace_template_defaults_use_unique_strings():
     assert len(result.waves) == 2
 
 
+@needs_reference
 def test_machine_learning_create():
     values = plain_parameter_values(load("machine-learning-create/azuredeploy.parameters.json"))
     result = evaluate_template(load("machine-learning-create/azuredeploy.json"), values, CONTEXT)
@@ -65,6 +74,7 @@ def test_machine_learning_create():
     assert [len(wave) for wave in result.waves] == [3, 1]
 
 
+@needs_reference
 def test_role_assignment_template_with_nested_deployments():
     values = plain_parameter_values(load("machine-learning-dependencies-role-assignment/azuredeploy.parameters.json"))
     result = evaluate_template(load("machine-learning-dependencies-role-assignment/azuredeploy.json"), values, CONTEXT)
@@ -78,6 +88,7 @@ def test_role_assignment_template_with_nested_deployments():
                                         "storageAccounts/GET-PREREQ-storageAccountName")
 
 
+@needs_reference
 def test_storage_multi_blob_container_copy_loop():
     result = evaluate_template(load("quickstarts__microsoft.storage__storage-multi-blob-container/azuredeploy.json"),
                                {"storageAccountName": "stdata"}, CONTEXT)
@@ -86,6 +97,7 @@ def test_storage_multi_blob_container_copy_loop():
     assert [len(wave) for wave in result.waves] == [1, 3]
 
 
+@needs_reference
 @pytest.mark.parametrize("relative, values, count, waves", [
     ("quickstarts__microsoft.containerregistry__container-registry/azuredeploy.json", {"acrName": "acrdl"}, 1, [1]),
     ("quickstarts__microsoft.keyvault__key-vault-create/azuredeploy.json",
@@ -103,6 +115,7 @@ def test_other_reference_templates(relative, values, count, waves):
     assert "v3ry-s3cret" not in repr(result) and "p4ssw0rd!" not in repr(result)
 
 
+@needs_reference
 def test_subscription_role_definition():
     result = evaluate_template(load("subscription-deployments__create-role-def/azuredeploy.json"), {},
                                CONTEXT.replace(scope="subscription"))
@@ -112,20 +125,40 @@ def test_subscription_role_definition():
     assert definition["properties"]["assignableScopes"] == ["/subscriptions/11111111-1111-1111-1111-111111111111"]
 
 
+def render(environment: str):
+    """The validator's own rendering of one inventory: plan, templates and settings from the repository."""
+    plan, findings = load_deployment_plan(REPOSITORY)
+    assert plan is not None and findings == []
+    templates, findings = load_template_set(REPOSITORY, plan.deploy_time_parameters)
+    assert findings == []
+    settings, findings = load_inventory_settings(REPOSITORY, environment)
+    assert settings is not None and findings == []
+    rendered, findings = render_environment(plan, templates, settings)
+    assert findings == [], [finding.problem for finding in findings]
+    return settings, rendered
+
+
 @pytest.mark.parametrize("environment", ["dev", "int", "pro"])
 def test_project_templates_for_every_environment(environment):
-    work_packages = load_inventory(environment)["dlinfra_work_packages"]
-    results = list(evaluate_environment(environment))
+    settings, rendered = render(environment)
+    work_packages = [package["name"] for package in settings.work_packages]
     per_package = {"mlworkspace", "mlcompute", "roleassignments"}
-    assert len(results) == 7 + len(per_package) * len(work_packages)
-    for name, work_package, result in results:
-        assert result.resources, name
-        assert (work_package is not None) == (name in per_package)
-        ids = {resource["id"] for resource in result.resources}
-        for position, wave in enumerate(result.waves):
-            for resource_id in wave:
-                dependencies = next(r["dependsOn"] for r in result.resources if r["id"] == resource_id)
-                earlier = {item for done in result.waves[:position] for item in done}
-                assert set(dependencies) <= earlier and set(dependencies) <= ids
-    computes = [entry[2].resources[0]["name"] for entry in results if entry[0] == "mlcompute"]
-    assert len(computes) == len(work_packages)
+    assert len(rendered.deployments) == 7 + len(per_package) * len(work_packages)
+    assert [deployment.template for deployment in rendered.deployments[:7]] == [
+        "customrole", "monitoring", "keyvault", "mlstorage", "datastorage", "containerregistry", "privateendpoints"]
+    for deployment in rendered.deployments:
+        assert deployment.resources, deployment.template
+        assert (deployment.work_package is not None) == (deployment.template in per_package)
+        ids = [resource["id"] for resource in deployment.resources]
+        waves = deployment_waves(ids, {resource["id"]: resource["dependsOn"] for resource in deployment.resources})
+        assert sorted(resource_id for wave in waves for resource_id in wave) == sorted(ids)
+        for resource in deployment.resources:
+            assert set(resource["dependsOn"]) <= set(ids), (deployment.template, resource["name"])
+    computes = rendered.resources_of("mlcompute", work_packages[0])
+    assert [resource["type"] for resource in computes] == ["Microsoft.MachineLearningServices/workspaces/computes"]
+    assert computes[0]["name"].endswith("/train-cluster")
+    workspaces = [resource["name"] for package in work_packages
+                  for resource in rendered.resources_of("mlworkspace", package)
+                  if resource["type"] == "Microsoft.MachineLearningServices/workspaces"]
+    assert len(workspaces) == len(work_packages) and all(package in name for package, name in
+                                                         zip(work_packages, workspaces))
