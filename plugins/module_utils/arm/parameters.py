@@ -4,6 +4,7 @@ from __future__ import annotations
 from .errors import INVALID_TEMPLATE, ArmTemplateError
 from .evaluator import Evaluator
 from .functions.conversions import deep_equals, to_json_text
+from .user_types import is_user_defined, type_problems
 from .values import UnknownValue, type_name
 
 PARAMETER_TYPES = {
@@ -54,10 +55,19 @@ def _shown(value) -> str:
     return value if isinstance(value, str) else to_json_text(value)
 
 
-def value_problems(name: str, declaration: dict, value) -> list[ArmTemplateError]:
-    """Every constraint ``value`` breaks (type, allowedValues, min/maxValue, min/maxLength)."""
+def repr_value(value) -> str:
+    return f"'{_shown(value)}' "
+
+
+def value_problems(name: str, declaration: dict, value, definitions: dict | None = None) -> list[ArmTemplateError]:
+    """Every constraint ``value`` breaks (type, allowedValues, min/maxValue, min/maxLength, user-defined types)."""
     if isinstance(value, UnknownValue):
         return []
+    if is_user_defined(declaration):
+        secure = str(declaration.get("type", "")).lower() in SECURE_TYPES
+        return [_failed(f"The provided value {'' if secure else repr_value(value)}for the template parameter "
+                        f"'{name}' is not valid: at '{name}{path}' {problem}. {_HELP_FILE}", name)
+                for path, problem in type_problems(value, declaration, definitions or {})]
     declared_type = str(declaration.get("type", "")).lower()
     secure = declared_type in SECURE_TYPES
     shown = "" if secure else f"'{_shown(value)}' "
@@ -125,15 +135,16 @@ def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTe
                 problems.append(_failed(f"The value for the template parameter '{name}' is not provided. "
                                         f"{_HELP_FILE}", name))
             continue
-        problems.extend(value_problems(name, declaration, supplied[lowered][1]))
+        problems.extend(value_problems(name, declaration, supplied[lowered][1], template.get("definitions")))
     return problems
 
 
 class _DefaultsEvaluator(Evaluator):
     """An evaluator whose ``parameters()`` evaluates defaults on demand, detecting cycles."""
 
-    def __init__(self, context, declared: dict, supplied: dict, **kwargs):
+    def __init__(self, context, declared: dict, supplied: dict, definitions: dict | None = None, **kwargs):
         super().__init__(context, **kwargs)
+        self._definitions = definitions or {}
         self._declared = {name.lower(): (name, declaration) for name, declaration in declared.items()}
         self._supplied = supplied
         self._resolved: dict = {}
@@ -157,7 +168,7 @@ class _DefaultsEvaluator(Evaluator):
                 value = self.evaluate(declaration["defaultValue"], f"parameters.{declared_name}.defaultValue")
             finally:
                 self._in_progress.discard(lowered)
-            problems = value_problems(declared_name, declaration, value)
+            problems = value_problems(declared_name, declaration, value, self._definitions)
             if problems:
                 raise problems[0]
         else:
@@ -179,7 +190,8 @@ def resolve_parameters(template: dict, parameter_values: dict, context, *, resol
         raise first
     declared = declared_parameters(template)
     supplied = {name.lower(): value for name, value in (parameter_values or {}).items()}
-    evaluator = _DefaultsEvaluator(context, declared, supplied, resolver=resolver, user_functions=user_functions)
+    evaluator = _DefaultsEvaluator(context, declared, supplied, template.get("definitions"), resolver=resolver,
+                                   user_functions=user_functions)
     return {name: evaluator.parameter(name) for name in declared}
 
 

@@ -22,3 +22,7 @@ class OfflineResolver:
     def existing(self, resource_id: str, api_version: str | None = None):
         """The full body of an ``existing`` resource (languageVersion 2.0)."""
         return UnknownValue(f"existing({resource_id})")
+
+    def linked_template(self, location: str):
+        """The template a ``templateLink`` names (its ``uri``, or its ``relativePath``), or an UnknownValue."""
+        return UnknownValue(f"linkedTemplate({location})")

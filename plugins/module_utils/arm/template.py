@@ -23,6 +23,7 @@ from .ids import normalize_id, scoped_resource_id, split_names
 from .loops import copy_count, iterate
 from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
 from .resolver import OfflineResolver
+from .user_types import is_user_defined, type_problems
 from .values import UnknownValue, type_name
 
 REDACTED = "*****"
@@ -214,7 +215,8 @@ class _Instance:
         self.symbolic = symbolic
         self.loop = loop  # copy loop name or None
         self.index = index
-        self.parent = parent  # parent declaration's (type, name) for nested child resources
+        self.parent = parent  # the parent _Instance of a nested child resource
+        self.parent_instance = None
         self.existing = bool(declaration.get("existing"))
         self.id = self.name = self.type = None
         self.condition = True
@@ -281,39 +283,42 @@ class _TemplateRun:
             if not isinstance(declaration, dict):
                 raise ArmTemplateError("A template resource must be an object.", target=path)
             yield path, symbolic, declaration, None
-            for child_index, child in enumerate(declaration.get("resources") or []):
-                yield f"{path}.resources[{child_index}]", None, child, declaration
 
     def _declare_instances(self) -> None:
-        ev = self.evaluator
         for path, symbolic, declaration, parent in self._declarations():
-            for key in ("type", "name"):
-                if key not in declaration:
-                    raise ArmTemplateError(f"The template resource at '{path}' is missing the required property "
-                                           f"'{key}'.", target=path)
-            if "apiVersion" not in declaration and not declaration.get("existing"):
-                raise ArmTemplateError(f"The template resource '{declaration.get('name')}' at '{path}' is missing "
-                                       "the required property 'apiVersion'.", target=f"{path}.apiVersion")
-            loop = declaration.get("copy")
-            if loop:
-                loop_name = ev.evaluate(loop.get("name"), f"{path}.copy.name")
-                if not isinstance(loop_name, str) or not loop_name:
-                    raise ArmTemplateError("The copy loop must have a name.", target=f"{path}.copy.name")
-                count = copy_count(ev, loop.get("count", 0), f"{path}.copy")
-                batch = self._batch_size(loop, path)
-                if batch:
-                    self._batches[loop_name.lower()] = batch
-                created = iterate(ev, loop_name, count, lambda index, declaration=declaration, path=path:
-                                  self._declare_one(declaration, path, symbolic, loop_name, index, parent))
-                self.loops.setdefault(loop_name.lower(), []).extend(created)
-            else:
-                created = [self._declare_one(declaration, path, symbolic, None, None, parent)]
-            if symbolic:
-                self.symbols[symbolic.lower()] = created
+            self._declare_declaration(path, symbolic, declaration, parent)
         deployed = sum(1 for instance in self.instances if not instance.existing)
         if deployed > MAX_RESOURCES:
             raise ArmTemplateError(f"The number of resources in the template '{deployed}' exceeds the maximum "
                                    f"number of resources '{MAX_RESOURCES}'.", target="resources")
+
+    def _declare_declaration(self, path, symbolic, declaration, parent) -> list:
+        """Declare one resource declaration (every copy iteration) and, in each, its nested child resources."""
+        ev = self.evaluator
+        for key in ("type", "name"):
+            if key not in declaration:
+                raise ArmTemplateError(f"The template resource at '{path}' is missing the required property "
+                                       f"'{key}'.", target=path)
+        if "apiVersion" not in declaration and not declaration.get("existing"):
+            raise ArmTemplateError(f"The template resource '{declaration.get('name')}' at '{path}' is missing "
+                                   "the required property 'apiVersion'.", target=f"{path}.apiVersion")
+        loop = declaration.get("copy")
+        if loop:
+            loop_name = ev.evaluate(loop.get("name"), f"{path}.copy.name")
+            if not isinstance(loop_name, str) or not loop_name:
+                raise ArmTemplateError("The copy loop must have a name.", target=f"{path}.copy.name")
+            count = copy_count(ev, loop.get("count", 0), f"{path}.copy")
+            batch = self._batch_size(loop, path)
+            if batch:
+                self._batches[loop_name.lower()] = batch
+            created = iterate(ev, loop_name, count, lambda index, declaration=declaration, path=path:
+                              self._declare_one(declaration, path, symbolic, loop_name, index, parent))
+            self.loops.setdefault(loop_name.lower(), []).extend(created)
+        else:
+            created = [self._declare_one(declaration, path, symbolic, None, None, parent)]
+        if symbolic:
+            self.symbols[symbolic.lower()] = created
+        return created
 
     def _batch_size(self, loop: dict, path: str) -> int:
         if str(loop.get("mode", "parallel")).lower() != "serial":
@@ -340,8 +345,7 @@ class _TemplateRun:
                 raise ArmTemplateError(f"The template resource {label} must be a string known before deployment.",
                                        target=f"{path}.{label}")
         if parent is not None:
-            parent_name = ev.evaluate(parent["name"], f"{path}.parent.name")
-            parent_type = ev.evaluate(parent["type"], f"{path}.parent.type")
+            parent_name, parent_type = parent.name, parent.type
             if "/" not in resource_type or "." not in resource_type.split("/")[0]:
                 resource_type = f"{parent_type}/{resource_type}"
             if name.count("/") < resource_type.count("/") - 1:
@@ -355,6 +359,17 @@ class _TemplateRun:
             raise ArmTemplateError(f"The resource '{instance.id}' is defined multiple times in a template. Please "
                                    "see https://aka.ms/arm-template/#resources for usage details.", target=path)
         self.by_id[key] = instance
+        children = declaration.get("resources") or []
+        if not isinstance(children, list):
+            raise ArmTemplateError("The nested 'resources' of a template resource must be an array.",
+                                   target=f"{path}.resources")
+        for child_index, child in enumerate(children):
+            if not isinstance(child, dict):
+                raise ArmTemplateError("A template resource must be an object.",
+                                       target=f"{path}.resources[{child_index}]")
+            for created in self._declare_declaration(f"{instance.path}.resources[{child_index}]", None, child,
+                                                     instance):
+                created.parent_instance = instance
         return instance
 
     def _target_context(self, declaration, path) -> DeploymentContext:
@@ -400,6 +415,12 @@ class _TemplateRun:
 
     # --- pass 2: bodies ---------------------------------------------------------------------------------
     def _in_loop(self, instance: _Instance, produce):
+        """Run ``produce`` with the copy indexes of ``instance`` and of the copied parents it is nested in."""
+        if instance.parent is not None:
+            return self._in_loop(instance.parent, lambda: self._in_own_loop(instance, produce))
+        return self._in_own_loop(instance, produce)
+
+    def _in_own_loop(self, instance: _Instance, produce):
         if instance.loop is None:
             return produce()
         ev = self.evaluator
@@ -446,6 +467,8 @@ class _TemplateRun:
                                   for key, value in raw_properties.items()}
             if instance.condition and "template" in raw_properties:
                 instance.nested = self._nested_deployment(instance, body["properties"], raw_properties["template"])
+            elif instance.condition and "templateLink" in raw_properties:
+                instance.nested = self._linked_deployment(instance, body["properties"])
         else:
             body["properties"] = ev.evaluate(raw_properties, f"{path}.properties")
         return body
@@ -480,6 +503,38 @@ class _TemplateRun:
                 error.target = f"{path}.{error.target}"
             else:
                 error.with_target(path)
+            raise
+
+    def _linked_deployment(self, instance: _Instance, properties: dict) -> TemplateResult | None:
+        """A ``templateLink`` deployment: evaluated when the resolver can supply the template, else unknown.
+
+        Linked templates always use the inner expression scope; their parameters come from
+        ``properties.parameters`` (a ``parametersLink`` is known only at deployment).
+        """
+        link = properties.get("templateLink")
+        path = f"{instance.path}.properties.templateLink"
+        if not isinstance(link, dict):
+            raise ArmTemplateError("The 'templateLink' property must be an object.", target=path)
+        location = link.get("uri") or link.get("relativePath") or link.get("id")
+        if not isinstance(location, (str, UnknownValue)) or not location:
+            raise ArmTemplateError("The 'templateLink' must have a 'uri', 'relativePath' or 'id'.", target=path)
+        if isinstance(location, UnknownValue):
+            return None
+        linked = self.evaluator.resolver.linked_template(location)
+        if not isinstance(linked, dict) or "parametersLink" in properties:
+            return None
+        values = {}
+        for name, entry in (properties.get("parameters") or {}).items():
+            if isinstance(entry, dict) and "value" in entry:
+                values[name] = entry["value"]
+            elif isinstance(entry, dict) and "reference" in entry:
+                values[name] = UnknownValue(f"keyVaultReference({name})")
+        target = instance.target_context.replace(deployment_name=instance.name)
+        try:
+            return _evaluate(linked, values, target, self.evaluator.resolver, depth=self.depth + 1,
+                             secrets=self.secrets)
+        except ArmTemplateError as error:
+            error.target = f"{path}({location}).{error.target}" if error.target else f"{path}({location})"
             raise
 
     # --- reference() support (the evaluator's template_view) --------------------------------------------------
@@ -526,6 +581,8 @@ class _TemplateRun:
                 targets.extend(self._dependency_targets(entry, f"{instance.path}.dependsOn[{position}]"))
             targets.extend(self.by_id[reference] for reference in instance.references if reference in self.by_id)
             targets.extend(self._batch_predecessors(instance))
+            if instance.parent_instance is not None:
+                targets.append(instance.parent_instance)
             ids = []
             for target in targets:
                 if target is not instance and target.deployed and target.id not in ids:
@@ -584,7 +641,7 @@ class _TemplateRun:
                                 ev.evaluate(loop.get("input"), f"{path}.copy.input"))
             else:
                 value = ev.evaluate(declaration.get("value"), f"{path}.value")
-            _check_output_type(name, declaration, value)
+            _check_output_type(name, declaration, value, self.template.get("definitions") or {})
             outputs[name] = value
         return outputs
 
@@ -640,12 +697,19 @@ def _declared_output_type(instance: _Instance, name: str) -> str:
         output_type.lower(), output_type[:1].upper() + output_type[1:])
 
 
-def _check_output_type(name: str, declaration: dict, value) -> None:
+def _check_output_type(name: str, declaration: dict, value, definitions: dict) -> None:
+    if is_user_defined(declaration):
+        schema = {key: item for key, item in declaration.items() if key not in ("value", "copy", "condition")}
+        problems = type_problems(value, schema, definitions)
+        if problems:
+            path, problem = problems[0]
+            raise ArmTemplateError(f"The template output '{name}' is not valid: at '{name}{path}' {problem}. Please "
+                                   "see https://aka.ms/arm-syntax-outputs for usage details.",
+                                   target=f"outputs.{name}")
+        return
     declared = str(declaration.get("type", "")).lower()
     expected = _OUTPUT_TYPES.get(declared)
     if expected is None:
-        if "$ref" in declaration:
-            return
         raise ArmTemplateError(f"The template output '{name}' has an invalid type '{declaration.get('type')}'.",
                                target=f"outputs.{name}.type")
     if isinstance(value, UnknownValue) or value is None:
