@@ -48,12 +48,21 @@ def resource_change(resource_id: str, current: dict | None, desired: dict | None
     delta = diff_values(comparable_current, comparable_desired)
     if contains_unknown(desired):
         change["changeType"] = DEPLOY
-    elif any(entry["propertyChangeType"] != NO_EFFECT for entry in delta):
+    elif any(_effective(entry) for entry in delta):
         change["changeType"] = MODIFY
     else:
         change["changeType"] = NO_CHANGE
     change["delta"] = delta
     return change
+
+
+def _effective(entry: dict) -> bool:
+    """A property change the resource provider will apply (NoEffect ones, also nested in arrays, do not)."""
+    if entry["propertyChangeType"] == NO_EFFECT:
+        return False
+    if "children" in entry:
+        return any(_effective(child) for child in entry["children"])
+    return True
 
 
 def diff_values(before, after, path: str = "") -> list[dict]:
@@ -104,6 +113,12 @@ def _diff_arrays(before: list, after: list) -> list[dict]:
             children.append({"path": str(index), "propertyChangeType": CREATE, "after": after[index]})
         elif index >= len(after):
             children.append({"path": str(index), "propertyChangeType": DELETE, "before": before[index]})
+        elif isinstance(before[index], dict) and isinstance(after[index], dict):
+            nested = _diff_objects(before[index], after[index], "")
+            if nested:
+                kind = NO_EFFECT if all(entry["propertyChangeType"] == NO_EFFECT for entry in nested) else MODIFY
+                children.append({"path": str(index), "propertyChangeType": kind, "before": before[index],
+                                 "after": after[index], "children": nested})
         else:
             children.extend(diff_values(before[index], after[index], str(index)))
     return children
@@ -113,7 +128,7 @@ def _same(before, after) -> bool:
     if isinstance(before, bool) or isinstance(after, bool):
         return before is after or (isinstance(before, bool) and isinstance(after, bool) and before == after)
     if isinstance(before, str) and isinstance(after, str):
-        if before.startswith("/subscriptions/") or before.startswith("/providers/"):
+        if before.lower().startswith(("/subscriptions/", "/providers/")):
             return before.lower() == after.lower()
         return before == after
     return before == after
