@@ -48,8 +48,13 @@ def _cidr_subnet(ev, args):
 def _cidr_host(ev, args):
     network = _network("cidrHost", args[0])
     index = expect("cidrHost", args[1], int)
-    offset = 1 if network.version == 4 and network.prefixlen < 31 else 0
-    usable = network.num_addresses - (2 * offset if network.version == 4 else 0)
+    # IPv4 reserves the network and broadcast addresses, IPv6 the subnet-router anycast address.
+    if network.version == 4:
+        offset = 1 if network.prefixlen < 31 else 0
+        usable = network.num_addresses - 2 * offset
+    else:
+        offset = 1 if network.prefixlen < 128 else 0
+        usable = network.num_addresses - offset
     if not 0 <= index < usable:
         raise fail("cidrHost", f"the host index '{index}' is out of range for the network '{args[0]}'.")
     return str(network.network_address + offset + index)

@@ -137,9 +137,7 @@ def _merge_objects(base: dict, extra: dict) -> dict:
     for key, value in extra.items():
         if key in result and isinstance(result[key], dict) and isinstance(value, dict):
             result[key] = _merge_objects(result[key], value)
-        elif key in result and isinstance(result[key], list) and isinstance(value, list):
-            result[key] = _union_arrays([result[key], value])
-        else:
+        else:  # nested arrays are replaced, not merged (documented for union)
             result[key] = value
     return result
 

@@ -207,13 +207,24 @@ _ZONAL_LOCATIONS = {
 }
 
 
+# Resource types that support availability zones (the pickZones examples use virtual machines and
+# show that Microsoft.Cdn/profiles gets no zones).
+_ZONAL_TYPES = {
+    "microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.compute/disks",
+    "microsoft.network/publicipaddresses", "microsoft.network/loadbalancers", "microsoft.network/applicationgateways",
+    "microsoft.network/azurefirewalls", "microsoft.network/virtualnetworkgateways", "microsoft.storage/storageaccounts",
+    "microsoft.containerservice/managedclusters", "microsoft.documentdb/databaseaccounts",
+    "microsoft.sql/servers/databases", "microsoft.keyvault/vaults", "microsoft.containerregistry/registries",
+}
+
+
 @function("pickZones", 3, 5)
 def _pick_zones(ev, args):
-    _strings("pickZones", args[:3])
-    location = args[2].replace(" ", "").lower()
+    namespace, resource_type, location = _strings("pickZones", args[:3])
+    location = location.replace(" ", "").lower()
     count = expect("pickZones", args[3], int) if len(args) > 3 else 1
     offset = expect("pickZones", args[4], int) if len(args) > 4 else 0
-    if location not in _ZONAL_LOCATIONS:
+    if f"{namespace}/{resource_type}".lower() not in _ZONAL_TYPES or location not in _ZONAL_LOCATIONS:
         return []
     zones = ["1", "2", "3"]
     return [zones[(offset + index) % 3] for index in range(min(count, 3))]

@@ -33,12 +33,37 @@ def _base64_to_json(ev, args):
 
 
 def parse_json(function_name: str, text: str):
+    """Parse JSON text the way ARM does, which also accepts single-quoted strings."""
     if text.strip() == "null":
         return None
     try:
         return _json.loads(text)
     except ValueError:
+        pass
+    try:
+        return _json.loads(_double_quoted(text))
+    except ValueError:
         raise fail(function_name, f"the provided value '{text}' is not valid JSON.") from None
+
+
+def _double_quoted(text: str) -> str:
+    """Rewrite single-quoted JSON strings (``{'one': 'a'}``) as double-quoted ones."""
+    pieces, position = [], 0
+    while position < len(text):
+        quote = text[position]
+        if quote not in "'\"":
+            pieces.append(quote)
+            position += 1
+            continue
+        end = position + 1
+        while end < len(text) and text[end] != quote:
+            end += 2 if text[end] == "\\" else 1
+        body = text[position + 1:end]
+        if quote == "'":
+            body = body.replace("\\'", "'").replace('"', '\\"')
+        pieces.append(f'"{body}"')
+        position = end + 1
+    return "".join(pieces)
 
 
 @function("json", 1, 1)
@@ -126,6 +151,15 @@ def _last_index_of(ev, args):
         matches = [index for index, item in enumerate(haystack) if deep_equals(item, needle)]
         return matches[-1] if matches else -1
     return expect("lastIndexOf", haystack, str).lower().rfind(expect("lastIndexOf", needle, str).lower())
+
+
+@function("join", 2, 2)
+def _join(ev, args):
+    items = expect("join", args[0], list)
+    delimiter = expect("join", args[1], str)
+    for item in items:
+        expect("join", item, str, int, bool)
+    return delimiter.join(to_string(item) for item in items)
 
 
 @function("padLeft", 2, 3)
