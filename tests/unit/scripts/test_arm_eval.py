@@ -22,9 +22,9 @@ TEMPLATE = {
 }
 
 
-def run(tmp_path, template=TEMPLATE, parameters=None, context=None):
+def run(tmp_path, template=None, parameters=None, context=None):
     template_file = tmp_path / "template.json"
-    template_file.write_text(json.dumps(template))
+    template_file.write_text(json.dumps(TEMPLATE if template is None else template))
     command = [sys.executable, str(SCRIPT), str(template_file)]
     if parameters is not None:
         parameters_file = tmp_path / "parameters.json"
