@@ -1,7 +1,7 @@
 """Evaluate parsed expressions and whole JSON values in one template's scope."""
 from __future__ import annotations
 
-from .errors import ArmTemplateError
+from .errors import EXPRESSIONS_HELP, ArmTemplateError
 from .expressions import CALL, LITERAL, MEMBER, is_expression, parse_expression, to_text, unescape_literal
 from .functions import FUNCTIONS, call_list_function, call_user_function
 from .loops import expand_property_copies, is_property_copy, variable_copy
@@ -99,6 +99,7 @@ class Evaluator:
             value = self._evaluate_variable(declared_name, raw)
         except ArmTemplateError as error:
             error.with_target(f"variables.{declared_name}")
+            error.in_section("variable", declared_name, f"variables.{declared_name}")
             raise
         finally:
             self._variables_in_progress.discard(key)
@@ -133,6 +134,7 @@ class Evaluator:
             return self.eval_node(parse_expression(text))
         except ArmTemplateError as error:
             error.with_target(path or None)
+            error.from_expression = True
             raise
         except RecursionError:
             raise ArmTemplateError(f"The template language expression '{text}' is nested too deeply.",
@@ -156,9 +158,10 @@ class Evaluator:
                 return call_user_function(self, name, [self.eval_node(arg) for arg in arg_nodes])
             if lower_name.startswith("list"):
                 return call_list_function(self, name, [self.eval_node(arg) for arg in arg_nodes])
-            raise ArmTemplateError(
-                f"The template function '{name}' is not valid. Please see https://aka.ms/arm-functions for usage "
-                "details.")
+            # Real text: "The template function 'environment' is not valid. Please see
+            # https://aka.ms/arm-template-expressions for usage details."
+            # (https://github.com/microsoft/vscode-azurearmtools/issues/531)
+            raise ArmTemplateError(f"The template function '{name}' is not valid. {EXPRESSIONS_HELP}")
         count = len(arg_nodes)
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise ArmTemplateError(_arity_message(spec, count))
@@ -182,14 +185,23 @@ class Evaluator:
 
 
 def _arity_message(spec, count: int) -> str:
+    """ARM's words for a wrong argument count.
+
+    Real text, from New-AzResourceGroupDeployment output quoted in KingslandConsulting/Kingsland.ArmLinter
+    (src/Kingsland.ArmLinter.Tests/ArmExpressionEvaluatorTests_String.cs): "Unable to evaluate template
+    language function 'base64ToString': function requires 1 argument(s) while 0 were provided. Please see
+    https://aka.ms/arm-template-expressions/#base64ToString for usage details." For functions taking a
+    range of counts the engine writes "requires 1 to 3 argument(s)" (no real sample found).
+    """
     if spec.max_args == spec.min_args:
-        expected = f"exactly '{spec.min_args}'"
-    elif count < spec.min_args:
-        expected = f"at least '{spec.min_args}'"
+        expected = f"{spec.min_args}"
+    elif spec.max_args is None:
+        expected = f"at least {spec.min_args}"
     else:
-        expected = f"at most '{spec.max_args}'"
-    return (f"The template language function '{spec.name}' must have {expected} parameter(s), but '{count}' "
-            "were provided. Please see https://aka.ms/arm-functions for usage details.")
+        expected = f"{spec.min_args} to {spec.max_args}"
+    return (f"Unable to evaluate template language function '{spec.name}': function requires {expected} "
+            f"argument(s) while {count} were provided. Please see https://aka.ms/arm-template-expressions/"
+            f"#{spec.name} for usage details.")
 
 
 def describe(node) -> str:

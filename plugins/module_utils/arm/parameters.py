@@ -1,7 +1,25 @@
-"""Template parameters: checking supplied values and resolving defaults, with ARM's codes and words."""
+"""Template parameters: checking supplied values and resolving defaults, with ARM's codes and words.
+
+Real ARM messages these follow (without ARM's "at line 'L' and column 'C'"; the path is the error's
+``target``, see ``errors.py``):
+
+* type: "Deployment template validation failed: 'Template parameter JToken type is not valid. Expected
+  'Boolean'. Actual 'String'. Please see https://aka.ms/resource-manager-parameter-files for usage
+  details.'." (azure-powershell issue 12792 and blog posts quoting it);
+* allowedValues: "Deployment template validation failed: 'The provided value 'Standard_232' for the
+  template parameter 'witnessVMSize' at line '39' and column '26' is not valid. The parameter value is not
+  part of the allowed value(s): 'Standard_D1_v2,Standard_D2_v2'.'." (Azure/azure-quickstart-templates);
+* missing: "Deployment template validation failed: 'The value for the template parameter 'labId' at line
+  '1' and column '266' is not provided. Please see https://aka.ms/arm-create-parameter-file for usage
+  details.'." (MicrosoftDocs azure-local troubleshooting, hashicorp/terraform-provider-azurerm);
+* unknown: "The template parameters 'extraParam' in the parameters file are not valid; they are not present
+  in the original template and can therefore not be provided at deployment time. The only supported
+  parameters for this template are 'intParam, stringParam'. Please see
+  https://aka.ms/arm-deploy/#parameter-file for usage details." (microsoft/vscode-azurearmtools tests).
+"""
 from __future__ import annotations
 
-from .errors import INVALID_TEMPLATE, ArmTemplateError
+from .errors import INVALID_TEMPLATE, ArmTemplateError, validation_failed
 from .evaluator import Evaluator
 from .functions.conversions import deep_equals, to_json_text
 from .user_types import is_user_defined, type_problems
@@ -13,10 +31,12 @@ PARAMETER_TYPES = {
 }
 SECURE_TYPES = {"securestring", "secureobject"}
 _HELP_FILE = "Please see https://aka.ms/arm-create-parameter-file for usage details."
+_HELP_TYPES = "Please see https://aka.ms/resource-manager-parameter-files for usage details."
+_HELP_UNKNOWN = "Please see https://aka.ms/arm-deploy/#parameter-file for usage details."
 
 
 def _failed(message: str, name: str | None = None) -> ArmTemplateError:
-    return ArmTemplateError(f"Deployment template validation failed: '{message}'.", INVALID_TEMPLATE,
+    return ArmTemplateError(validation_failed(message), INVALID_TEMPLATE,
                             f"parameters.{name}" if name else "parameters")
 
 
@@ -75,34 +95,29 @@ def value_problems(name: str, declaration: dict, value, definitions: dict | None
         return []
     if not _matches_type(value, declared_type):
         return [_failed(f"Template parameter JToken type is not valid. Expected '{PARAMETER_TYPES[declared_type]}'. "
-                        f"Actual '{type_name(value)}'. {_HELP_FILE}", name)]
+                        f"Actual '{type_name(value)}'. {_HELP_TYPES}", name)]
     problems = []
+
+    def invalid(reason: str) -> None:
+        problems.append(_failed(f"The provided value {shown}for the template parameter '{name}' is not valid. "
+                                f"{reason}", name))
+
     allowed = declaration.get("allowedValues")
     if isinstance(allowed, list):
         candidates = value if declared_type == "array" else [value]
         if not all(any(deep_equals(candidate, option) for option in allowed) for candidate in candidates):
             listed = ",".join(_shown(option) for option in allowed) if not secure else "..."
-            problems.append(_failed(
-                f"The provided value {shown}for the template parameter '{name}' is not valid. The parameter value "
-                f"is not part of the allowed value(s): '{listed}'.", name))
+            invalid(f"The parameter value is not part of the allowed value(s): '{listed}'.")
     if declared_type == "int":
         if "minValue" in declaration and value < declaration["minValue"]:
-            problems.append(_failed(
-                f"The provided value {shown}for the template parameter '{name}' is not valid. The value must be "
-                f"greater than or equal to '{declaration['minValue']}'.", name))
+            invalid(f"The value must be greater than or equal to '{declaration['minValue']}'.")
         if "maxValue" in declaration and value > declaration["maxValue"]:
-            problems.append(_failed(
-                f"The provided value {shown}for the template parameter '{name}' is not valid. The value must be "
-                f"less than or equal to '{declaration['maxValue']}'.", name))
+            invalid(f"The value must be less than or equal to '{declaration['maxValue']}'.")
     if isinstance(value, (str, list)):
         if "minLength" in declaration and len(value) < declaration["minLength"]:
-            problems.append(_failed(
-                f"The provided value {shown}for the template parameter '{name}' is not valid. Length of the value "
-                f"should be greater than or equal to '{declaration['minLength']}'.", name))
+            invalid(f"Length of the value should be greater than or equal to '{declaration['minLength']}'.")
         if "maxLength" in declaration and len(value) > declaration["maxLength"]:
-            problems.append(_failed(
-                f"The provided value {shown}for the template parameter '{name}' is not valid. Length of the value "
-                f"should be less than or equal to '{declaration['maxLength']}'.", name))
+            invalid(f"Length of the value should be less than or equal to '{declaration['maxLength']}'.")
     return problems
 
 
@@ -123,10 +138,10 @@ def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTe
     unknown = [entry[0] for lowered, entry in supplied.items() if lowered not in by_lower]
     if unknown:
         problems.append(ArmTemplateError(
-            f"Deployment template validation failed: 'The template parameters '{', '.join(unknown)}' in the "
-            "parameters file are not valid; they are not present in the original template and can therefore not "
-            f"be provided at deployment time. The only supported parameters for this template are "
-            f"'{', '.join(declared)}'. Please see https://aka.ms/arm-pass-parameter-values for usage details.'.",
+            validation_failed(
+                f"The template parameters '{', '.join(unknown)}' in the parameters file are not valid; they are not "
+                "present in the original template and can therefore not be provided at deployment time. The only "
+                f"supported parameters for this template are '{', '.join(declared)}'. {_HELP_UNKNOWN}"),
             INVALID_TEMPLATE, f"parameters.{unknown[0]}"))
     for lowered, name in by_lower.items():
         declaration = declared[name]
@@ -166,6 +181,9 @@ class _DefaultsEvaluator(Evaluator):
             self._in_progress.add(lowered)
             try:
                 value = self.evaluate(declaration["defaultValue"], f"parameters.{declared_name}.defaultValue")
+            except ArmTemplateError as error:
+                error.in_section("parameter", declared_name, f"parameters.{declared_name}.defaultValue")
+                raise
             finally:
                 self._in_progress.discard(lowered)
             problems = value_problems(declared_name, declaration, value, self._definitions)
@@ -178,8 +196,10 @@ class _DefaultsEvaluator(Evaluator):
 
 
 def resolve_parameters(template: dict, parameter_values: dict, context, *, resolver=None,
-                       user_functions=None) -> dict:
+                       user_functions=None, deployment_info: dict | None = None) -> dict:
     """Final parameter values by declared name: supplied values, else evaluated defaults.
+
+    ``deployment_info`` is what ``deployment()`` returns while defaults are evaluated.
 
     Raises the first problem ``check_parameter_values`` finds.
     """
@@ -192,6 +212,8 @@ def resolve_parameters(template: dict, parameter_values: dict, context, *, resol
     supplied = {name.lower(): value for name, value in (parameter_values or {}).items()}
     evaluator = _DefaultsEvaluator(context, declared, supplied, template.get("definitions"), resolver=resolver,
                                    user_functions=user_functions)
+    if deployment_info is not None:
+        evaluator.deployment_info = deployment_info
     return {name: evaluator.parameter(name) for name in declared}
 
 

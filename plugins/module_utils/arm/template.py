@@ -11,9 +11,10 @@ from __future__ import annotations
 import copy as _copy
 import dataclasses
 import json
+import urllib.parse
 
 from .context import DeploymentContext
-from .errors import ArmTemplateError
+from .errors import ArmTemplateError, validation_failed
 from .evaluator import Evaluator
 from .functions import collect_user_functions
 from .functions.conversions import to_json_text
@@ -71,13 +72,19 @@ class TemplateResult:
 
 
 def evaluate_template(template: dict, parameter_values: dict | None, context: DeploymentContext | None = None,
-                      resolver=None, *, reveal_secure_values: bool = False) -> TemplateResult:
-    """Evaluate ``template`` with plain ``parameter_values`` in ``context``; see the module docstring."""
+                      resolver=None, *, reveal_secure_values: bool = False,
+                      template_link: dict | None = None) -> TemplateResult:
+    """Evaluate ``template`` with plain ``parameter_values`` in ``context``; see the module docstring.
+
+    ``template_link`` (e.g. ``{"uri": "https://.../main.json"}``) says the template was deployed from a
+    link; ``deployment().properties.templateLink`` then returns it.
+    """
     context = context or DeploymentContext()
     resolver = resolver or OfflineResolver()
     secrets = _supplied_secrets(template, parameter_values or {})
     try:
-        result = _evaluate(template, parameter_values or {}, context, resolver, depth=0, secrets=secrets)
+        result = _evaluate(template, parameter_values or {}, context, resolver, depth=0, secrets=secrets,
+                           template_link=template_link)
     except ArmTemplateError as error:
         if reveal_secure_values:
             raise
@@ -165,11 +172,14 @@ def _check_limits(template: dict) -> None:
         raise ArmTemplateError("The template is missing the required property 'resources'.", target="resources")
 
 
-def _deployment_info(template: dict, context: DeploymentContext) -> dict:
+def _deployment_info(template: dict, context: DeploymentContext, template_link: dict | None = None) -> dict:
+    """What ``deployment()`` returns (template-functions-deployment.md): ``properties.templateLink`` only
+    for a template deployed from a link, else ``properties.template`` holds the inline template's header."""
     header = {key: template[key] for key in ("$schema", "contentVersion", "metadata") if key in template}
     info = {
         "name": context.deployment_name,
         "properties": {
+            **({"templateLink": dict(template_link)} if template_link else {}),
             "template": header,
             "templateHash": str(murmur_hash64(json.dumps(template, sort_keys=True, default=str).encode())),
             "parameters": {},
@@ -182,18 +192,21 @@ def _deployment_info(template: dict, context: DeploymentContext) -> dict:
     return info
 
 
-def _evaluate(template, parameter_values, context, resolver, *, depth, secrets) -> TemplateResult:
+def _evaluate(template, parameter_values, context, resolver, *, depth, secrets,
+              template_link: dict | None = None) -> TemplateResult:
     if depth > MAX_NESTING:
         raise ArmTemplateError(f"Nested deployments are limited to a depth of {MAX_NESTING}.")
     _check_limits(template)
     user_functions = collect_user_functions(template.get("functions"))
+    deployment_info = _deployment_info(template, context, template_link)
     parameters = resolve_parameters(template, parameter_values, context, resolver=resolver,
-                                    user_functions=user_functions)
+                                    user_functions=user_functions, deployment_info=deployment_info)
     secrets.extend(value for name, value in parameters.items()
                    if is_secure(template["parameters"][name]))
     evaluator = Evaluator(context, parameters=parameters, variables=template.get("variables") or {},
                           user_functions=user_functions, resolver=resolver)
-    evaluator.deployment_info = _deployment_info(template, context)
+    evaluator.deployment_info = deployment_info
+    evaluator.template_link = template_link
     run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets)
     result = run.evaluate()
     result.parameters = parameters
@@ -330,9 +343,15 @@ class _TemplateRun:
         return batch
 
     def _declare_one(self, declaration, path, symbolic, loop, index, parent) -> _Instance:
-        ev = self.evaluator
         instance = _Instance(declaration, path if index is None else f"{path}[copyIndex={index}]",
                              symbolic, loop, index, parent)
+        try:
+            return self._declare_identity(instance, path)
+        except ArmTemplateError as error:
+            raise error.in_section("resource", _shown_name(instance), path) from None
+
+    def _declare_identity(self, instance: _Instance, path: str) -> _Instance:
+        ev, declaration, parent = self.evaluator, instance.declaration, instance.parent
         condition = ev.evaluate(declaration.get("condition", True), f"{path}.condition")
         if not isinstance(condition, (bool, UnknownValue)):
             raise ArmTemplateError(f"The template resource condition must be a boolean, not "
@@ -449,6 +468,8 @@ class _TemplateRun:
         try:
             body = self._in_loop(instance, lambda: self._evaluate_body(instance))
             instance.references = {normalize_id(reference) for reference in ev.referenced}
+        except ArmTemplateError as error:
+            raise error.in_section("resource", _shown_name(instance), instance.path) from None
         finally:
             ev.referenced = saved_references
             self._in_progress.discard(id(instance))
@@ -499,11 +520,7 @@ class _TemplateRun:
             run = _TemplateRun(inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets)
             return run.evaluate()
         except ArmTemplateError as error:
-            if error.target and not error.target.startswith(path):
-                error.target = f"{path}.{error.target}"
-            else:
-                error.with_target(path)
-            raise
+            raise error.prefix_target(path) from None
 
     def _linked_deployment(self, instance: _Instance, properties: dict) -> TemplateResult | None:
         """A ``templateLink`` deployment: evaluated when the resolver can supply the template, else unknown.
@@ -532,10 +549,24 @@ class _TemplateRun:
         target = instance.target_context.replace(deployment_name=instance.name)
         try:
             return _evaluate(linked, values, target, self.evaluator.resolver, depth=self.depth + 1,
-                             secrets=self.secrets)
+                             secrets=self.secrets, template_link=self._link_info(link))
         except ArmTemplateError as error:
-            error.target = f"{path}({location}).{error.target}" if error.target else f"{path}({location})"
-            raise
+            raise error.prefix_target(f"{path}({location})") from None
+
+    def _link_info(self, link: dict) -> dict:
+        """``deployment().properties.templateLink`` inside a linked template: the ``uri`` it was read from
+        (a ``relativePath`` resolved against this template's own link, as ARM does), or the template spec ``id``."""
+        parent_uri = (getattr(self.evaluator, "template_link", None) or {}).get("uri")
+        if link.get("uri"):
+            info = {"uri": link["uri"]}
+        elif link.get("relativePath"):
+            relative = link["relativePath"]
+            info = {"uri": urllib.parse.urljoin(parent_uri, relative)} if parent_uri else {"relativePath": relative}
+        else:
+            info = {"id": link["id"]}
+        if "contentVersion" in link:
+            info["contentVersion"] = link["contentVersion"]
+        return info
 
     # --- reference() support (the evaluator's template_view) --------------------------------------------------
     def resolve_reference_target(self, name_or_id: str) -> str | None:
@@ -574,8 +605,11 @@ class _TemplateRun:
         for instance in self.instances:
             if instance.existing:
                 continue
-            entries = self._in_loop(instance, lambda instance=instance: self.evaluator.evaluate(
-                instance.declaration.get("dependsOn") or [], f"{instance.path}.dependsOn"))
+            try:
+                entries = self._in_loop(instance, lambda instance=instance: self.evaluator.evaluate(
+                    instance.declaration.get("dependsOn") or [], f"{instance.path}.dependsOn"))
+            except ArmTemplateError as error:
+                raise error.in_section("resource", _shown_name(instance), instance.path) from None
             targets: list[_Instance] = []
             for position, entry in enumerate(entries):
                 targets.extend(self._dependency_targets(entry, f"{instance.path}.dependsOn[{position}]"))
@@ -610,9 +644,12 @@ class _TemplateRun:
                 _type_name_path(suffix))]
             if by_suffix:
                 return by_suffix
-        raise ArmTemplateError(
-            f"Deployment template validation failed: 'The resource '{entry}' is not defined in the template. Please "
-            "see https://aka.ms/arm-syntax for usage details.'.", target=path)
+        # Real text (MicrosoftDocs azure-docs, azure-functions/functions-infrastructure-as-code.md): "Deployment
+        # template validation failed: 'The resource 'Microsoft.Web/sites/func-xyz' is not defined in the template.
+        # Please see https://aka.ms/arm-template for usage details.'."
+        raise ArmTemplateError(validation_failed(
+            f"The resource '{entry}' is not defined in the template. Please see https://aka.ms/arm-template for "
+            "usage details."), target=path)
 
     def _batch_predecessors(self, instance: _Instance) -> list[_Instance]:
         if instance.loop is None or instance.loop.lower() not in self._batches:
@@ -631,19 +668,24 @@ class _TemplateRun:
             path = f"outputs.{name}"
             if not isinstance(declaration, dict):
                 raise ArmTemplateError(f"The template output '{name}' must be an object.", target=path)
-            condition = ev.evaluate(declaration.get("condition", True), f"{path}.condition")
-            if condition is False:
-                continue
-            loop = declaration.get("copy")
-            if loop:
-                count = copy_count(ev, loop.get("count", 0), f"{path}.copy")
-                value = iterate(ev, name, count, lambda _index, loop=loop, path=path:
-                                ev.evaluate(loop.get("input"), f"{path}.copy.input"))
-            else:
-                value = ev.evaluate(declaration.get("value"), f"{path}.value")
+            try:
+                condition = ev.evaluate(declaration.get("condition", True), f"{path}.condition")
+                if condition is False:
+                    continue
+                value = self._output_value(name, declaration, path)
+            except ArmTemplateError as error:
+                raise error.in_section("output", name, path) from None
             _check_output_type(name, declaration, value, self.template.get("definitions") or {})
             outputs[name] = value
         return outputs
+
+    def _output_value(self, name: str, declaration: dict, path: str):
+        ev = self.evaluator
+        loop = declaration.get("copy")
+        if loop:
+            count = copy_count(ev, loop.get("count", 0), f"{path}.copy")
+            return iterate(ev, name, count, lambda _index: ev.evaluate(loop.get("input"), f"{path}.copy.input"))
+        return ev.evaluate(declaration.get("value"), f"{path}.value")
 
     # --- result -------------------------------------------------------------------------------------------
     def _resource_dict(self, instance: _Instance) -> dict:
@@ -676,6 +718,13 @@ class _TemplateRun:
         resource["dependsOn"] = list(instance.depends_on)
         resource["condition"] = bool(instance.condition)
         return resource
+
+
+def _shown_name(instance: _Instance) -> str:
+    """The resource's name as ARM quotes it in errors: evaluated if known, else as declared."""
+    if instance.name is not None:
+        return instance.name
+    return str(instance.declaration.get("name"))
 
 
 def _type_name_path(suffix: str) -> str:

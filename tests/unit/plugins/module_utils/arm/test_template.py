@@ -192,7 +192,7 @@ def test_expression_errors_name_function_and_path():
     assert caught.value.code == "InvalidTemplate"
     assert caught.value.target == "resources[0].properties.x.y"
     assert "The template function 'noSuchFunction' is not valid" in caught.value.message
-    with pytest.raises(ArmTemplateError, match="'toLower' must have exactly '1' parameter"):
+    with pytest.raises(ArmTemplateError, match="'toLower': function requires 1 argument"):
         evaluate([], outputs={"o": {"type": "string", "value": "[toLower('a', 'b')]"}})
     with pytest.raises(ArmTemplateError, match="expects its parameter to be of type 'String'. The provided value is "
                                                "of type 'Integer'"):
