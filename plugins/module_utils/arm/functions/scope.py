@@ -72,13 +72,18 @@ def _tenant(ev, args):
     return ev.context.tenant_object()
 
 
+# template-functions-scope#managementgroup: managementGroup() returns this type, with the
+# '/providers/' prefix, unlike the type of a managementGroups resource.
+MANAGEMENT_GROUP_OBJECT_TYPE = "/providers/Microsoft.Management/managementGroups"
+
+
 @function("managementGroup", 0, 1)
 def _management_group(ev, args):
     if args:
         name = expect("managementGroup", args[0], str)
         return {"id": f"/providers/Microsoft.Management/managementGroups/{name}", "name": name,
-                "type": "Microsoft.Management/managementGroups"}
-    return ev.context.management_group_object()
+                "type": MANAGEMENT_GROUP_OBJECT_TYPE}
+    return {**ev.context.management_group_object(), "type": MANAGEMENT_GROUP_OBJECT_TYPE}
 
 
 # --- resource ids ---------------------------------------------------------------------------------

@@ -1,16 +1,17 @@
-"""template-functions-deployment; context values come from the fixed DeploymentContext in ``fakes``."""
+"""template-functions-deployment (stored text ms.date 03/10/2022; example templates from
+Azure/azure-docs-json-samples functions/deployment). Context values come from the fixed
+DeploymentContext in ``fakes``, whose deployment is named 'deployment' like the page's example."""
 from . import vectors_for
 
 case = vectors_for("deployment")
 
 PARAMETERS_EXAMPLE = {"stringParameter": "option 1", "intParameter": 1, "objectParameter": {"one": "a", "two": "b"},
                       "arrayParameter": [1, 2, 3]}
-VARIABLES_EXAMPLE = {"var1": "myVariable", "var2": [1, 2, 3, 4], "var3": "[variables('var1')]",
+VARIABLES_EXAMPLE = {"var1": "myVariable", "var2": [1, 2, 3, 4], "var3": "[ variables('var1') ]",
                      "var4": {"property1": "value1", "property2": "value2"}}
 
 VECTORS = [
-    case("deployment", "deployment().name", "deployment", derived=True,
-         note="the page's example returns the deployment's name; here the fixed context's"),
+    case("deployment", "deployment().name", "deployment", example="deploymentOutput.name"),
     case("deployment", "deployment().properties.mode", "Incremental", example="deploymentOutput.properties.mode"),
     case("deployment", "contains(deployment(), 'properties')", True, example="deploymentOutput (shape)"),
     case("environment", "environment().name", "AzureCloud", example="environmentOutput.name"),
@@ -20,6 +21,11 @@ VECTORS = [
          example="environmentOutput.suffixes.storage"),
     case("environment", "environment().authentication.loginEndpoint", "https://login.microsoftonline.com/",
          example="environmentOutput.authentication.loginEndpoint"),
+    case("environment", "environment().suffixes.keyvaultDns", ".vault.azure.net",
+         example="environmentOutput.suffixes.keyvaultDns"),
+    case("environment", "environment().authentication.audiences",
+         ["https://management.core.windows.net/", "https://management.azure.com/"],
+         example="environmentOutput.authentication.audiences"),
     case("parameters", "parameters('stringParameter')", "option 1", example="stringOutput",
          parameters=PARAMETERS_EXAMPLE),
     case("parameters", "parameters('intParameter')", 1, example="intOutput", parameters=PARAMETERS_EXAMPLE),

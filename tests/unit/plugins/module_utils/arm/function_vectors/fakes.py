@@ -32,7 +32,7 @@ STORAGE_KEYS = {"keys": [{"keyName": "key1", "permissions": "Full", "value": "{v
 
 def context_for(scope: str) -> DeploymentContext:
     return DeploymentContext(subscription_id=SUBSCRIPTION_ID, resource_group=RESOURCE_GROUP, tenant_id=TENANT_ID,
-                             location="westus", deployment_name="deployment", scope=scope,
+                             location="southcentralus", deployment_name="deployment", scope=scope,
                              management_group="examplemg", subscription_display_name="Example Subscription")
 
 
