@@ -99,3 +99,63 @@ def test_values_known_only_after_deployment_make_it_deploy():
 def test_a_resource_must_exist_on_one_side():
     with pytest.raises(ValueError):
         resource_change(ID, None, None)
+
+
+VNET_ID = "/subscriptions/s/resourceGroups/ExampleGroup/providers/Microsoft.Network/virtualNetworks/vnet-001"
+
+
+def vnet(prefix, subnets, tags=None):
+    return {"location": "centralus", "tags": tags,
+            "properties": {"addressSpace": {"addressPrefixes": [prefix]},
+                           "subnets": [{"name": name, "properties": {"addressPrefix": address}}
+                                       for name, address in subnets]}}
+
+
+def test_the_documented_example():
+    """deploy-what-if.md (MicrosoftDocs azure-docs), "See results": deploying what-if-after.json over
+    what-if-before.json (Azure/azure-docs-json-samples, azure-resource-manager/what-if) prints
+
+      ~ Microsoft.Network/virtualNetworks/vnet-001 [2018-10-01]
+        - tags.Owner: "Team A"
+        ~ properties.addressSpace.addressPrefixes: [
+          - 0: "10.0.0.0/16"
+          + 0: "10.0.0.0/15"
+          ]
+        ~ properties.subnets: [
+          - 0:
+              name:                     "subnet001"
+              properties.addressPrefix: "10.0.0.0/24"
+          ]
+    """
+    before = vnet("10.0.0.0/16", [("subnet001", "10.0.0.0/24"), ("subnet002", "10.0.1.0/24")], {"Owner": "Team A"})
+    after = vnet("10.0.0.0/15", [("subnet002", "10.0.1.0/24")])
+    change = resource_change(VNET_ID, before, after)
+    assert change["changeType"] == "Modify" and change["before"] is before and change["after"] is after
+    assert change["delta"] == [
+        {"path": "tags.Owner", "propertyChangeType": "Delete", "before": "Team A"},
+        {"path": "properties.addressSpace.addressPrefixes", "propertyChangeType": "Array",
+         "before": ["10.0.0.0/16"], "after": ["10.0.0.0/15"], "children": [
+             {"path": "0", "propertyChangeType": "Delete", "before": "10.0.0.0/16"},
+             {"path": "0", "propertyChangeType": "Create", "after": "10.0.0.0/15"}]},
+        {"path": "properties.subnets", "propertyChangeType": "Array",
+         "before": before["properties"]["subnets"], "after": after["properties"]["subnets"], "children": [
+             {"path": "0", "propertyChangeType": "Delete",
+              "before": {"name": "subnet001", "properties": {"addressPrefix": "10.0.0.0/24"}}}]},
+    ]
+
+
+def test_item_inserted_at_the_front_is_one_create_not_a_shift():
+    (array,) = resource_change(ID, account(zones=["2", "3"]), account(zones=["1", "2", "3"]))["delta"]
+    assert array["children"] == [{"path": "0", "propertyChangeType": "Create", "after": "1"}]
+
+
+def test_reordered_items_are_a_change():
+    (array,) = resource_change(ID, account(zones=["1", "2"]), account(zones=["2", "1"]))["delta"]
+    assert [child["propertyChangeType"] for child in array["children"]] == ["Delete", "Create"]
+
+
+def test_unsupported_resource_carries_the_reason():
+    """WhatIfChange.unsupportedReason (resources.json): set when changeType is Unsupported."""
+    change = resource_change(ID, account(), account(), unsupported_reason="Nested deployment with a parametersLink")
+    assert change["changeType"] == "Unsupported"
+    assert change["unsupportedReason"] == "Nested deployment with a parametersLink"
