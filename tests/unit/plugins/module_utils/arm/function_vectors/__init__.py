@@ -24,11 +24,15 @@ _SAMPLES = "Azure/azure-docs-json-samples azure-resource-manager/functions/"
 # path, commit or ms.date) and, where the article includes its example templates by reference,
 # the sample repository folder that holds them.
 STORED_TEXTS = {
-    "array": "template-functions-array.md, ms.date 08/01/2025 (read by the first pass)",
-    "cidr": "template-functions-cidr.md, ms.date 07/14/2023 (read by the first pass)",
+    "array": ("template-functions-array.md, ms.date 08/01/2025 (read by the first pass); rechecked: contains, "
+              "empty, intersection, length, union against the object text of 08/01/2025 and array, concat, first, "
+              "last, max, min, range, skip, take against MicrosoftDocs/azure-docs "
+              "articles/azure-resource-manager/bicep/bicep-functions-array.md@012c700"),
+    "cidr": "template-functions-cidr.md, ms.date 07/14/2023 (stored text id 747169949)",
     "comparison": _ARTICLES + "template-functions-comparison.md@012c700 (ms.date 05/11/2021)",
     "copy-variables": _ARTICLES + "copy-variables.md@017654d (ms.date 02/13/2020)",
-    "date": "template-functions-date.md (read by the first pass)",
+    "date": ("template-functions-date.md: dateTimeAdd in stored text id 473716310, dateTimeFromEpoch, "
+             "dateTimeToEpoch and utcNow in stored text id 28878778249"),
     "deployment": (_ARTICLES + "template-functions-deployment.md@00f3244 (ms.date 03/10/2022); "
                    + _SAMPLES + "deployment/*.json"),
     "lambda": "template-functions-lambda.md, ms.date 01/25/2024, and bicep-functions-lambda.md (read by the first pass)",
