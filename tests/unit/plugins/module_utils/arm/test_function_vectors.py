@@ -13,8 +13,9 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.evaluator import
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.functions import FUNCTIONS
 
 from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors import (
-    BICEP_DOCS, DOCS, STORED_TEXTS, array, cidr, comparison, date, deployment, lambdas, logical, numeric, objects,
-    resource, scope, string)
+    array, cidr, comparison, date, deployment, lambdas, logical, numeric, objects, resource, scope, string)
+from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors.vector_records import (
+    BICEP_DOCS, DOCS, STORED_TEXTS)
 from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors.fakes import (
     FIXED_NOW, FakeResolver, context_for)
 

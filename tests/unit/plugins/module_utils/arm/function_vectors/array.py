@@ -1,5 +1,5 @@
 """template-functions-array (ms.date 08/01/2025)."""
-from . import vectors_for
+from .vector_records import vectors_for
 
 case = vectors_for("array")
 
@@ -117,8 +117,8 @@ VECTORS = [
     case("union", "union(variables('firstObject'), variables('secondObject'))",
          {"property": {"one": "a", "two": "b", "three": "c2", "four": "d", "five": "e"}, "nestedArray": [3, 4]},
          example="objectOutput (deep merge)", variables=UNION_DEEP_EXAMPLE),
-    case("union", "union(variables('firstArray'), variables('secondArray'))", [["one", "two"], ["three"],
-                                                                              ["four", "two"]],
+    case("union", "union(variables('firstArray'), variables('secondArray'))",
+         [["one", "two"], ["three"], ["four", "two"]],
          example="arrayOutput (deep merge)", variables=UNION_DEEP_EXAMPLE),
     case("first", "first(createArray())", None, derived=True, note="an empty array has no first element"),
     case("last", "last(createArray())", None, derived=True),

@@ -1,5 +1,5 @@
 """template-functions-cidr (ms.date 07/14/2023)."""
-from . import vectors_for
+from .vector_records import vectors_for
 
 case = vectors_for("cidr")
 

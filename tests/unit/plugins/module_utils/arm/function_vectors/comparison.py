@@ -1,5 +1,5 @@
 """template-functions-comparison."""
-from . import vectors_for
+from .vector_records import vectors_for
 
 case = vectors_for("comparison")
 

@@ -1,7 +1,7 @@
 """template-functions-deployment (stored text ms.date 03/10/2022; example templates from
 Azure/azure-docs-json-samples functions/deployment). Context values come from the fixed
 DeploymentContext in ``fakes``, whose deployment is named 'deployment' like the page's example."""
-from . import vectors_for
+from .vector_records import vectors_for
 
 case = vectors_for("deployment")
 

@@ -1,5 +1,5 @@
 """template-functions-lambda (ms.date 01/25/2024); groupBy and mapValues from bicep-functions-lambda."""
-from . import vectors_for
+from .vector_records import vectors_for
 
 case = vectors_for("lambda")
 

@@ -1,6 +1,6 @@
 """template-functions-numeric (stored text ms.date 11/08/2017; example templates from
 Azure/azure-docs-json-samples functions/numeric). copyIndex outputs come from copy-variables."""
-from . import DOCS, STORED_TEXTS, Vector, vectors_for
+from .vector_records import DOCS, STORED_TEXTS, Vector, vectors_for
 
 case = vectors_for("numeric")
 

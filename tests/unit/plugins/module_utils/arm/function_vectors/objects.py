@@ -1,6 +1,6 @@
 """template-functions-object (stored text ms.date 01/11/2024; objectKeys and shallowMerge from the
 08/01/2025 text). contains, empty, intersection, length and union share the array page's examples."""
-from . import STORED_TEXTS, vectors_for
+from .vector_records import STORED_TEXTS, vectors_for
 
 case = vectors_for("object")
 

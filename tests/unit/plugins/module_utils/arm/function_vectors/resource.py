@@ -4,7 +4,7 @@ Azure/azure-docs-json-samples functions/resource). reference() and list*() read 
 expected id follows the page's "Return value" format and the vector names that format."""
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
 
-from . import vectors_for
+from .vector_records import vectors_for
 from .fakes import RESOURCE_GROUP, STORAGE_ID, SUBSCRIPTION_ID
 
 case = vectors_for("resource")

@@ -1,7 +1,7 @@
 """template-functions-scope (stored text ms.date 11/23/2021); the returned objects have the documented
 shape, filled from the fixed context in ``fakes`` (resource group 'examplegroup' in 'southcentralus',
 as in the page's resourceGroup example)."""
-from . import vectors_for
+from .vector_records import vectors_for
 from .fakes import RESOURCE_GROUP, SUBSCRIPTION_ID, TENANT_ID
 
 case = vectors_for("scope")

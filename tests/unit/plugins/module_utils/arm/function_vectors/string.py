@@ -1,5 +1,5 @@
 """template-functions-string (ms.date 02/11/2022; join from the current page)."""
-from . import vectors_for
+from .vector_records import vectors_for
 
 case = vectors_for("string")
 
