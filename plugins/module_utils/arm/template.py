@@ -17,17 +17,16 @@ from .context import DeploymentContext
 from .errors import ArmTemplateError, validation_failed
 from .evaluator import Evaluator
 from .functions import collect_user_functions
-from .functions.conversions import to_json_text
 from .graph import deployment_waves
 from .hashing import murmur_hash64
 from .ids import normalize_id, scoped_resource_id, split_names
 from .loops import copy_count, iterate
+from .outputs import check_output_type
 from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
 from .resolver import OfflineResolver
-from .user_types import is_user_defined, type_problems
+from .secure import REDACTED, scrub, secret_texts, supplied_secrets
 from .values import UnknownValue, type_name
 
-REDACTED = "*****"
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
 MAX_PARAMETERS = 256
 MAX_VARIABLES = 256
@@ -36,8 +35,6 @@ MAX_OUTPUTS = 64
 MAX_NESTING = 10
 DEPLOYMENTS_TYPE = "microsoft.resources/deployments"
 _OPTIONAL_KEYS = ("zones", "plan", "managedBy", "extendedLocation", "comments")
-_OUTPUT_TYPES = {"string": str, "securestring": str, "int": int, "bool": bool, "object": dict,
-                 "secureobject": dict, "array": list}
 
 
 @dataclasses.dataclass
@@ -81,76 +78,26 @@ def evaluate_template(template: dict, parameter_values: dict | None, context: De
     """
     context = context or DeploymentContext()
     resolver = resolver or OfflineResolver()
-    secrets = _supplied_secrets(template, parameter_values or {})
+    secrets = supplied_secrets(template, parameter_values or {})
     try:
         result = _evaluate(template, parameter_values or {}, context, resolver, depth=0, secrets=secrets,
                            template_link=template_link)
     except ArmTemplateError as error:
         if reveal_secure_values:
             raise
-        raise error.redacted(_secret_texts(secrets), REDACTED) from None
+        raise error.redacted(secret_texts(secrets), REDACTED) from None
     if reveal_secure_values:
         return result
-    return _redact_result(result, _secret_texts(secrets))
-
-
-# --- secure values ------------------------------------------------------------------------------------
-def _supplied_secrets(template: dict, values: dict) -> list:
-    declared = template.get("parameters") if isinstance(template, dict) else None
-    if not isinstance(declared, dict):
-        return []
-    secure = {name.lower() for name, declaration in declared.items()
-              if isinstance(declaration, dict) and is_secure(declaration)}
-    return [value for name, value in values.items() if name.lower() in secure]
-
-
-def _secret_texts(secrets: list) -> list[str]:
-    texts: set[str] = set()
-
-    def collect(value):
-        if isinstance(value, str):
-            if value:
-                texts.add(value)
-        elif isinstance(value, dict):
-            texts.add(to_json_text(value))
-            for item in value.values():
-                collect(item)
-        elif isinstance(value, list):
-            texts.add(to_json_text(value))
-            for item in value:
-                collect(item)
-        elif value is not None and not isinstance(value, (bool, UnknownValue)):
-            texts.add(str(value))
-
-    for secret in secrets:
-        collect(secret)
-    return sorted(texts, key=len, reverse=True)
-
-
-def _scrub(value, texts: list[str]):
-    if not texts:
-        return value
-    if isinstance(value, str):
-        for text in texts:
-            if text in value:
-                value = value.replace(text, REDACTED)
-        return value
-    if isinstance(value, dict):
-        return {key: _scrub(item, texts) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, texts) for item in value]
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and str(value) in texts:
-        return REDACTED
-    return value
+    return _redact_result(result, secret_texts(secrets))
 
 
 def _redact_result(result: TemplateResult, texts: list[str]) -> TemplateResult:
     return TemplateResult(
-        resources=_scrub(result.resources, texts),
-        outputs=_scrub(result.outputs, texts),
+        resources=scrub(result.resources, texts),
+        outputs=scrub(result.outputs, texts),
         waves=result.waves,
         nested={key: _redact_result(nested, texts) for key, nested in result.nested.items()},
-        parameters=_scrub(result.parameters, texts),
+        parameters=scrub(result.parameters, texts),
     )
 
 
@@ -675,7 +622,7 @@ class _TemplateRun:
                 value = self._output_value(name, declaration, path)
             except ArmTemplateError as error:
                 raise error.in_section("output", name, path) from None
-            _check_output_type(name, declaration, value, self.template.get("definitions") or {})
+            check_output_type(name, declaration, value, self.template.get("definitions") or {})
             outputs[name] = value
         return outputs
 
@@ -744,32 +691,6 @@ def _declared_output_type(instance: _Instance, name: str) -> str:
     output_type = str(declared.get("type", "string"))
     return {"securestring": "SecureString", "secureobject": "SecureObject"}.get(
         output_type.lower(), output_type[:1].upper() + output_type[1:])
-
-
-def _check_output_type(name: str, declaration: dict, value, definitions: dict) -> None:
-    if is_user_defined(declaration):
-        schema = {key: item for key, item in declaration.items() if key not in ("value", "copy", "condition")}
-        problems = type_problems(value, schema, definitions)
-        if problems:
-            path, problem = problems[0]
-            raise ArmTemplateError(f"The template output '{name}' is not valid: at '{name}{path}' {problem}. Please "
-                                   "see https://aka.ms/arm-syntax-outputs for usage details.",
-                                   target=f"outputs.{name}")
-        return
-    declared = str(declaration.get("type", "")).lower()
-    expected = _OUTPUT_TYPES.get(declared)
-    if expected is None:
-        raise ArmTemplateError(f"The template output '{name}' has an invalid type '{declaration.get('type')}'.",
-                               target=f"outputs.{name}.type")
-    if isinstance(value, UnknownValue) or value is None:
-        return
-    ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
-    if not ok:
-        raise ArmTemplateError(
-            f"The template output '{name}' is not valid: Template output JToken type is not valid. Expected "
-            f"'{ {str: 'String', int: 'Integer', bool: 'Boolean', dict: 'Object', list: 'Array'}[expected] }'. "
-            f"Actual '{type_name(value)}'. Please see https://aka.ms/arm-functions for usage details.",
-            target=f"outputs.{name}")
 
 
 __all__ = ["REDACTED", "TemplateResult", "evaluate_template", "SECURE_TYPES", "declared_parameters"]
