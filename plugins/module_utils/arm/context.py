@@ -147,7 +147,7 @@ class DeploymentContext:
         return {
             "id": self.management_group_id,
             "name": self.management_group,
-            "type": "Microsoft.Management/managementGroups",
+            "type": "/providers/Microsoft.Management/managementGroups",
             "properties": {"tenantId": self.tenant_id, "displayName": self.management_group},
         }
 

@@ -5,6 +5,8 @@ from .errors import ArmTemplateError
 from .user_types import is_user_defined, type_problems
 from .values import UnknownValue, type_name
 
+# ARM checks output values only after the resources are deployed, and fails the deployment with this code.
+OUTPUT_EVALUATION_FAILED = "DeploymentOutputEvaluationFailed"
 _OUTPUT_TYPES = {"string": str, "securestring": str, "int": int, "bool": bool, "object": dict,
                  "secureobject": dict, "array": list}
 
@@ -32,4 +34,4 @@ def check_output_type(name: str, declaration: dict, value, definitions: dict) ->
             f"The template output '{name}' is not valid: Template output JToken type is not valid. Expected "
             f"'{ {str: 'String', int: 'Integer', bool: 'Boolean', dict: 'Object', list: 'Array'}[expected] }'. "
             f"Actual '{type_name(value)}'. Please see https://aka.ms/arm-functions for usage details.",
-            target=f"outputs.{name}")
+            code=OUTPUT_EVALUATION_FAILED, target=f"outputs.{name}")

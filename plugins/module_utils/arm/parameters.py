@@ -26,7 +26,7 @@ from .user_types import is_user_defined, type_problems
 from .values import UnknownValue, type_name
 
 PARAMETER_TYPES = {
-    "string": "String", "securestring": "String", "int": "Integer", "bool": "Boolean",
+    "string": "String, Uri", "securestring": "String, Uri", "int": "Integer", "bool": "Boolean",
     "object": "Object", "secureobject": "Object", "array": "Array",
 }
 SECURE_TYPES = {"securestring", "secureobject"}

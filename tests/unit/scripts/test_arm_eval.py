@@ -110,7 +110,7 @@ def test_invalid_template_prints_the_arm_error_shape_and_exits_1(tmp_path):
     (parameters(name="much-too-long-name", password=SECRET), "Length of the value should be less than or equal"),
     (parameters(name="db"), "The value for the template parameter 'password' is not provided"),
     (parameters(name="db", password=SECRET, extra=1), "The template parameters 'extra'"),
-    (parameters(name=5, password=SECRET), "Expected 'String'. Actual 'Integer'"),
+    (parameters(name=5, password=SECRET), "Expected 'String, Uri'. Actual 'Integer'"),
 ])
 def test_invalid_parameters_print_the_arm_error_and_exit_1(tmp_path, values, message):
     completed = run(tmp_path, parameters=values)
@@ -130,3 +130,13 @@ def test_parameters_entry_without_value_is_an_arm_error(tmp_path):
     completed = run(tmp_path, parameters={"parameters": {"name": {"valu": "db"}}})
     assert completed.returncode == 1
     assert json.loads(completed.stdout)["error"]["target"] == "parameters.name"
+
+
+def test_an_output_of_the_wrong_type_fails_as_arm_fails_it_after_deployment(tmp_path):
+    template = {**TEMPLATE, "outputs": {"count": {"type": "int", "value": "[parameters('name')]"}}}
+    completed = run(tmp_path, template, parameters=parameters(name="db", password=SECRET))
+    assert completed.returncode == 1
+    error = json.loads(completed.stdout)["error"]
+    assert error["code"] == "DeploymentOutputEvaluationFailed"
+    assert "Expected 'Integer'. Actual 'String'" in error["message"]
+    assert error["target"] == "outputs.count"

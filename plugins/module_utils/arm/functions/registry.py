@@ -53,7 +53,7 @@ def expect(function_name: str, value, *types, position: int | None = None):
         raise ArmTemplateError(
             f"The template language function '{function_name}' expects its parameter{where} to be of type "
             f"'{expected}'. The provided value is of type '{type_name(value)}'. "
-            "Please see https://aka.ms/arm-functions for usage details.")
+            "Please see https://aka.ms/arm-template-expressions for usage details.")
     return value
 
 

@@ -104,12 +104,13 @@ def test_unknown_type_reference_is_reported():
         evaluate_template(template, {"p": 1}, CONTEXT)
 
 
-LINKING = {"resources": [{
-    "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "linked",
-    "properties": {"mode": "Incremental", "templateLink": {"relativePath": "nested/storage.json"},
-                   "parameters": {"accountName": {"value": "stlinked"}}}}],
-    "outputs": {"accountId": {"type": "string",
-                              "value": "[reference('linked').outputs.accountId.value]"}}}
+LINKING = {
+    "resources": [{
+        "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "linked",
+        "properties": {"mode": "Incremental", "templateLink": {"relativePath": "nested/storage.json"},
+                       "parameters": {"accountName": {"value": "stlinked"}}}}],
+    "outputs": {"accountId": {"type": "string", "value": "[reference('linked').outputs.accountId.value]"}},
+}
 LINKED = {"parameters": {"accountName": {"type": "string"}},
           "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
                          "name": "[parameters('accountName')]", "location": "westeurope"}],
