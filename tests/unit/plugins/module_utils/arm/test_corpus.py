@@ -15,8 +15,8 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory
 )
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
-REFERENCE = Path("/work/shared/reference/arm-templates")
 REPOSITORY = Path(__file__).resolve().parents[5]
+REFERENCE = REPOSITORY / "tests" / "fixtures" / "reference-arm-templates"
 CONTEXT = DeploymentContext(subscription_id="11111111-1111-1111-1111-111111111111", resource_group="rg-ref")
 
 
@@ -29,10 +29,8 @@ def wave_of(result, name):
     return next(index for index, wave in enumerate(result.waves) if ids[name] in wave)
 
 
-needs_reference = pytest.mark.skipif(not REFERENCE.is_dir(), reason="reference templates are not on this machine")
 
 
-@needs_reference
 def test_sdk_workspace_template_with_its_own_parameter_file():
     values = plain_parameter_values(load("sdk/workspace_param.json"))
     values.update(workspaceName="ws1", resourceGroupName="rg-ref", location="westeurope",
@@ -50,7 +48,6 @@ def test_sdk_workspace_template_with_its_own_parameter_file():
     assert workspace["properties"]["containerRegistry"] is None
 
 
-@needs_reference
 def test_sdk_workspace_template_defaults_use_unique_strings():
     result = evaluate_template(load("sdk/workspace_base.json"),
                                {"workspaceName": "ws", "description": "", "friendlyName": "", "location": "westeurope",
@@ -62,7 +59,6 @@ def test_sdk_workspace_template_defaults_use_unique_strings():
     assert len(result.waves) == 2
 
 
-@needs_reference
 def test_machine_learning_create():
     values = plain_parameter_values(load("machine-learning-create/azuredeploy.parameters.json"))
     result = evaluate_template(load("machine-learning-create/azuredeploy.json"), values, CONTEXT)
@@ -74,7 +70,6 @@ def test_machine_learning_create():
     assert [len(wave) for wave in result.waves] == [3, 1]
 
 
-@needs_reference
 def test_role_assignment_template_with_nested_deployments():
     values = plain_parameter_values(load("machine-learning-dependencies-role-assignment/azuredeploy.parameters.json"))
     result = evaluate_template(load("machine-learning-dependencies-role-assignment/azuredeploy.json"), values, CONTEXT)
@@ -88,7 +83,6 @@ def test_role_assignment_template_with_nested_deployments():
                                         "storageAccounts/GET-PREREQ-storageAccountName")
 
 
-@needs_reference
 def test_storage_multi_blob_container_copy_loop():
     result = evaluate_template(load("quickstarts__microsoft.storage__storage-multi-blob-container/azuredeploy.json"),
                                {"storageAccountName": "stdata"}, CONTEXT)
@@ -97,7 +91,6 @@ def test_storage_multi_blob_container_copy_loop():
     assert [len(wave) for wave in result.waves] == [1, 3]
 
 
-@needs_reference
 @pytest.mark.parametrize("relative, values, count, waves", [
     ("quickstarts__microsoft.containerregistry__container-registry/azuredeploy.json", {"acrName": "acrdl"}, 1, [1]),
     ("quickstarts__microsoft.keyvault__key-vault-create/azuredeploy.json",
@@ -115,7 +108,6 @@ def test_other_reference_templates(relative, values, count, waves):
     assert "v3ry-s3cret" not in repr(result) and "p4ssw0rd!" not in repr(result)
 
 
-@needs_reference
 def test_subscription_role_definition():
     result = evaluate_template(load("subscription-deployments__create-role-def/azuredeploy.json"), {},
                                CONTEXT.replace(scope="subscription"))
