@@ -29,8 +29,6 @@ def wave_of(result, name):
     return next(index for index, wave in enumerate(result.waves) if ids[name] in wave)
 
 
-
-
 def test_sdk_workspace_template_with_its_own_parameter_file():
     values = plain_parameter_values(load("sdk/workspace_param.json"))
     values.update(workspaceName="ws1", resourceGroupName="rg-ref", location="westeurope",
