@@ -16,3 +16,7 @@ if not COLLECTION_LINK.exists():
     COLLECTION_LINK.symlink_to(REPOSITORY_ROOT, target_is_directory=True)
 if str(COLLECTIONS_ROOT) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS_ROOT))
+
+# The local Azure endpoint (localazure/) is a top-level package of the repository, not of the collection.
+if str(REPOSITORY_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPOSITORY_ROOT))
