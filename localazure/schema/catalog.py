@@ -1,0 +1,152 @@
+"""Which SDK model describes each resource type's PUT body, and which api-versions each type has.
+
+Installed models decide the versions validated exactly: TypeSpec SDKs (storage, containerregistry,
+keyvault, loganalytics, network, resource, azure-ai-ml's arm_ml_service) ship one api-version each, the
+msrest SDKs (applicationinsights, authorization) ship one package per api-version. ``PUBLISHED`` lists
+further real api-versions of each type (folders under azure-rest-api-specs'
+``specification/<service>/resource-manager/<namespace>/{stable,preview}/``, spot-checked there); a body
+for one of those is validated against the installed version nearest in date -- members added or removed
+between the two versions are then judged by the newer model, except for the removals listed in
+``LEGACY_MEMBERS``.
+"""
+import importlib.util
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+_CONFIGURED_VERSION = re.compile(r'"api_version",\s*"(\d{4}-\d{2}-\d{2}(?:-preview)?)"')
+_OPERATION_VERSION = re.compile(r'"api-version",\s*"(\d{4}-\d{2}-\d{2}(?:-preview)?)"')
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """The PUT body model of a type: SDK style, the package holding ``models``, and the class name."""
+    style: str           # "typespec" (one api-version) or "msrest" (one subpackage per api-version)
+    package: str
+    class_name: str
+    dialect: str = "arm"  # the error wording family, see problems.py
+
+
+_ML = "azure.ai.ml._restclient.arm_ml_service"
+MODELS = {
+    "Microsoft.Storage/storageAccounts": ModelRef("typespec", "azure.mgmt.storage", "StorageAccountCreateParameters", "storage"),
+    "Microsoft.Storage/storageAccounts/blobServices": ModelRef("typespec", "azure.mgmt.storage", "BlobServiceProperties", "storage"),
+    "Microsoft.Storage/storageAccounts/blobServices/containers": ModelRef("typespec", "azure.mgmt.storage", "BlobContainer", "storage"),
+    "Microsoft.ContainerRegistry/registries": ModelRef("typespec", "azure.mgmt.containerregistry", "Registry"),
+    "Microsoft.KeyVault/vaults": ModelRef("typespec", "azure.mgmt.keyvault", "VaultCreateOrUpdateParameters"),
+    "Microsoft.OperationalInsights/workspaces": ModelRef("typespec", "azure.mgmt.loganalytics", "Workspace"),
+    "Microsoft.Insights/components": ModelRef("msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"),
+    "Microsoft.Network/virtualNetworks": ModelRef("typespec", "azure.mgmt.network", "VirtualNetwork"),
+    "Microsoft.Network/virtualNetworks/subnets": ModelRef("typespec", "azure.mgmt.network", "Subnet"),
+    "Microsoft.Network/privateEndpoints": ModelRef("typespec", "azure.mgmt.network", "PrivateEndpoint"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ModelRef("typespec", "azure.mgmt.network", "PrivateDnsZoneGroup"),
+    "Microsoft.MachineLearningServices/workspaces": ModelRef("typespec", _ML, "Workspace", "machinelearning"),
+    "Microsoft.MachineLearningServices/workspaces/computes": ModelRef("typespec", _ML, "ComputeResource", "machinelearning"),
+    "Microsoft.MachineLearningServices/workspaces/datastores": ModelRef("typespec", _ML, "Datastore", "machinelearning"),
+    "Microsoft.Authorization/roleDefinitions": ModelRef("msrest", "azure.mgmt.authorization", "RoleDefinition"),
+    "Microsoft.Authorization/roleAssignments": ModelRef("msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"),
+    "Microsoft.Resources/resourceGroups": ModelRef("typespec", "azure.mgmt.resource.resources", "ResourceGroup"),
+}
+
+# The api-version the installed SDK's client uses by default, where the SDK holds several (the client's
+# profile: ApplicationInsightsManagementClient.LATEST_PROFILE 'components', AuthorizationManagementClient
+# DEFAULT_API_VERSION).
+MSREST_DEFAULTS = {
+    "Microsoft.Insights/components": "2020-02-02",
+    "Microsoft.Authorization/roleDefinitions": "2022-04-01",
+    "Microsoft.Authorization/roleAssignments": "2022-04-01",
+}
+
+_STORAGE = ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01", "2025-06-01")
+_NETWORK = ("2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01")
+_ML_VERSIONS = ("2023-04-01", "2023-08-01-preview", "2023-10-01", "2024-04-01", "2024-04-01-preview",
+                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview")
+PUBLISHED = {
+    "Microsoft.Storage/storageAccounts": _STORAGE,
+    "Microsoft.Storage/storageAccounts/blobServices": _STORAGE,
+    "Microsoft.Storage/storageAccounts/blobServices/containers": _STORAGE,
+    "Microsoft.ContainerRegistry/registries": ("2019-05-01", "2021-09-01", "2023-07-01", "2025-04-01"),
+    "Microsoft.KeyVault/vaults": ("2019-09-01", "2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01"),
+    "Microsoft.OperationalInsights/workspaces": ("2020-08-01", "2020-10-01", "2021-06-01", "2022-10-01", "2023-09-01"),
+    "Microsoft.Insights/components": (),
+    "Microsoft.Network/virtualNetworks": _NETWORK,
+    "Microsoft.Network/virtualNetworks/subnets": _NETWORK,
+    "Microsoft.Network/privateEndpoints": _NETWORK,
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": _NETWORK,
+    "Microsoft.MachineLearningServices/workspaces": _ML_VERSIONS,
+    "Microsoft.MachineLearningServices/workspaces/computes": _ML_VERSIONS,
+    "Microsoft.MachineLearningServices/workspaces/datastores": _ML_VERSIONS,
+    "Microsoft.Authorization/roleDefinitions": (),
+    "Microsoft.Authorization/roleAssignments": (),
+    "Microsoft.Resources/resourceGroups": ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01"),
+}
+
+
+@dataclass(frozen=True)
+class LegacyMember:
+    """A member that older api-versions accept but the installed (newer) model no longer declares."""
+    parent: tuple     # member path of the object holding it
+    name: str
+    kind: str         # scalar kind (shapes.SCALAR_KINDS)
+    before: str       # accepted for api-versions older than this one
+
+
+# azure-ai-ml 1.35 sends these on workspaces at 2024-10-01-preview; its own comment
+# (azure/ai/ml/_utils/_workspace_utils.py) says they were removed at 2025-12-01.
+LEGACY_MEMBERS = {
+    "Microsoft.MachineLearningServices/workspaces": (
+        LegacyMember(("properties",), "allowRoleAssignmentOnRG", "boolean", "2025-12-01"),
+        LegacyMember(("properties",), "networkAcls", "any", "2025-12-01"),
+    ),
+}
+
+SUPPORTED_TYPES = tuple(sorted(MODELS))
+
+
+def canonical_type(resource_type: str):
+    """The catalog's spelling of a resource type (types are case-insensitive), or None."""
+    lowered = resource_type.lower()
+    return next((known for known in MODELS if known.lower() == lowered), None)
+
+
+def installed_versions(resource_type: str) -> dict:
+    """api-version -> module path of the installed models that hold the type's PUT body class."""
+    ref = MODELS[resource_type]
+    root = _package_folder(ref.package)
+    if root is None:
+        return {}
+    if ref.style == "typespec":
+        version = _version_of(root)
+        return {version: f"{ref.package}.models"} if version else {}
+    found = {}
+    for folder in sorted(root.glob("v[0-9]*")):
+        models_text = _read(folder / "models" / "_models_py3.py")
+        if re.search(rf"^class {ref.class_name}\(", models_text, re.MULTILINE):
+            version = _version_of(folder)
+            if version:
+                found[version] = f"{ref.package}.{folder.name}.models"
+    return found
+
+
+def _package_folder(package: str):
+    try:
+        spec = importlib.util.find_spec(package)
+    except ModuleNotFoundError:
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def _version_of(folder: Path):
+    match = _CONFIGURED_VERSION.search(_read(folder / "_configuration.py"))
+    if match is None:
+        match = _OPERATION_VERSION.search(_read(folder / "operations" / "_operations.py"))
+    return match.group(1) if match else None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return ""
