@@ -13,7 +13,8 @@ from localazure.rbac.builtin_roles import BUILT_IN_ROLES
 from localazure.rbac.scopes import ROOT_SCOPE, is_guid, normalize_scope, scope_covers
 
 _ROLE_DEFINITION_PREFIX = "/providers/microsoft.authorization/roledefinitions/"
-_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")  # azure-mgmt-authorization 2022-04-01
+# The principalType values of the API definition (azure-mgmt-authorization, 2022-04-01).
+_PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")
 
 
 class Problem(NamedTuple):
@@ -45,10 +46,12 @@ def _is_custom(definition):
 def _check_name(name):
     if not is_guid(name):
         # NOT VERIFIED: code and wording chosen here; Azure requires a GUID name (role-definitions.md).
-        return [Problem(400, "InvalidRoleDefinitionId", f"The role definition ID '{name}' is not valid. It must be a GUID.")]
+        return [Problem(400, "InvalidRoleDefinitionId",
+                        f"The role definition ID '{name}' is not valid. It must be a GUID.")]
     if name.lower() in BUILT_IN_ROLES:
         # NOT VERIFIED: built-in roles cannot be changed (custom-roles.md); code and wording chosen here.
-        return [Problem(403, "BuiltInRoleUpdateNotPermitted", f"The built-in role definition '{name}' cannot be modified.")]
+        return [Problem(403, "BuiltInRoleUpdateNotPermitted",
+                        f"The built-in role definition '{name}' cannot be modified.")]
     return []
 
 
@@ -61,7 +64,8 @@ def _check_role_name_and_type(properties):
     if role_type is not None and str(role_type).lower() != "customrole":
         # NOT VERIFIED: only custom roles can be written; ARM templates write 'customRole'. Wording chosen here.
         problems.append(Problem(400, "InvalidRoleDefinitionType",
-                                f"The role definition type '{role_type}' is not valid. Only 'CustomRole' can be written."))
+                                f"The role definition type '{role_type}' is not valid. "
+                                "Only 'CustomRole' can be written."))
     return problems
 
 
@@ -82,7 +86,8 @@ def _check_assignable_scopes(properties, subscription_id, client_id, principal_o
     scopes = properties.get("assignableScopes")
     if not isinstance(scopes, list) or not scopes:
         # NOT VERIFIED: assignableScopes is required (role-definitions.md "AssignableScopes"); wording chosen here.
-        return [Problem(400, "InvalidAssignableScopes", "The role definition must have at least one assignable scope.")]
+        return [Problem(400, "InvalidAssignableScopes",
+                        "The role definition must have at least one assignable scope.")]
     problems = []
     outside = []
     for scope in scopes:
@@ -125,8 +130,8 @@ def _check_permissions(properties):
                     # Status=400 Code="InvalidActionOrNotAction" Message="'Microsoft.Billing/billingPeriods/read'
                     # does not match any of the actions supported by the providers." Azure checks against the
                     # providers' operation catalogue; this endpoint only rejects strings that cannot be operations.
-                    problems.append(Problem(400, "InvalidActionOrNotAction",
-                                            f"'{action}' does not match any of the actions supported by the providers."))
+                    message = f"'{action}' does not match any of the actions supported by the providers."
+                    problems.append(Problem(400, "InvalidActionOrNotAction", message))
     return problems
 
 
@@ -146,7 +151,8 @@ def _check_unique_role_name(name, properties, existing_definitions):
     return []
 
 
-def check_role_definition(name, body, subscription_id, existing_definitions, *, client_id="", principal_object_id=""):
+def check_role_definition(name, body, subscription_id, existing_definitions, *,
+                          client_id="", principal_object_id=""):
     """Problems with ``PUT .../providers/Microsoft.Authorization/roleDefinitions/{name}`` in a subscription.
 
     ``existing_definitions`` holds the tenant's role definitions (ARM bodies, as a list or a mapping);
@@ -222,7 +228,8 @@ def _check_role_exists(properties, scope, role_definitions):
     definition = _definitions_by_guid(role_definitions).get(guid)
     # Message verbatim: "The specified role definition with ID '<id>' does not exist." (quoted in the
     # Azure/terraform-azurerm-caf-enterprise-scale troubleshooting wiki).
-    missing = Problem(400, "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid}' does not exist.")
+    missing = Problem(400, "RoleDefinitionDoesNotExist",
+                      f"The specified role definition with ID '{guid}' does not exist.")
     if definition is None:
         return [missing]
     assignable = _properties(definition).get("assignableScopes") or [ROOT_SCOPE]
