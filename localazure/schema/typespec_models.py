@@ -83,7 +83,9 @@ class TypeSpecShapes:
 
     def _resolve(self, annotation):
         if isinstance(annotation, typing.ForwardRef):
-            return _evaluate(annotation.__forward_arg__, vars(self._models), {"_models": self._models})
+            annotation = annotation.__forward_arg__
+        if isinstance(annotation, str):  # list["_models.Subnet"] keeps its argument as a plain string
+            return _evaluate(annotation, vars(self._models), {"_models": self._models})
         return annotation
 
     def _type_hints(self, cls) -> dict:
