@@ -28,23 +28,33 @@ class ModelRef:
 
 
 _ML = "azure.ai.ml._restclient.arm_ml_service"
+_STORAGE_SDK = "azure.mgmt.storage"
+_NETWORK_SDK = "azure.mgmt.network"
 MODELS = {
-    "Microsoft.Storage/storageAccounts": ModelRef("typespec", "azure.mgmt.storage", "StorageAccountCreateParameters", "storage"),
-    "Microsoft.Storage/storageAccounts/blobServices": ModelRef("typespec", "azure.mgmt.storage", "BlobServiceProperties", "storage"),
-    "Microsoft.Storage/storageAccounts/blobServices/containers": ModelRef("typespec", "azure.mgmt.storage", "BlobContainer", "storage"),
+    "Microsoft.Storage/storageAccounts":
+        ModelRef("typespec", _STORAGE_SDK, "StorageAccountCreateParameters", "storage"),
+    "Microsoft.Storage/storageAccounts/blobServices":
+        ModelRef("typespec", _STORAGE_SDK, "BlobServiceProperties", "storage"),
+    "Microsoft.Storage/storageAccounts/blobServices/containers":
+        ModelRef("typespec", _STORAGE_SDK, "BlobContainer", "storage"),
     "Microsoft.ContainerRegistry/registries": ModelRef("typespec", "azure.mgmt.containerregistry", "Registry"),
     "Microsoft.KeyVault/vaults": ModelRef("typespec", "azure.mgmt.keyvault", "VaultCreateOrUpdateParameters"),
     "Microsoft.OperationalInsights/workspaces": ModelRef("typespec", "azure.mgmt.loganalytics", "Workspace"),
-    "Microsoft.Insights/components": ModelRef("msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"),
-    "Microsoft.Network/virtualNetworks": ModelRef("typespec", "azure.mgmt.network", "VirtualNetwork"),
-    "Microsoft.Network/virtualNetworks/subnets": ModelRef("typespec", "azure.mgmt.network", "Subnet"),
-    "Microsoft.Network/privateEndpoints": ModelRef("typespec", "azure.mgmt.network", "PrivateEndpoint"),
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ModelRef("typespec", "azure.mgmt.network", "PrivateDnsZoneGroup"),
+    "Microsoft.Insights/components":
+        ModelRef("msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"),
+    "Microsoft.Network/virtualNetworks": ModelRef("typespec", _NETWORK_SDK, "VirtualNetwork"),
+    "Microsoft.Network/virtualNetworks/subnets": ModelRef("typespec", _NETWORK_SDK, "Subnet"),
+    "Microsoft.Network/privateEndpoints": ModelRef("typespec", _NETWORK_SDK, "PrivateEndpoint"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups":
+        ModelRef("typespec", _NETWORK_SDK, "PrivateDnsZoneGroup"),
     "Microsoft.MachineLearningServices/workspaces": ModelRef("typespec", _ML, "Workspace", "machinelearning"),
-    "Microsoft.MachineLearningServices/workspaces/computes": ModelRef("typespec", _ML, "ComputeResource", "machinelearning"),
-    "Microsoft.MachineLearningServices/workspaces/datastores": ModelRef("typespec", _ML, "Datastore", "machinelearning"),
+    "Microsoft.MachineLearningServices/workspaces/computes":
+        ModelRef("typespec", _ML, "ComputeResource", "machinelearning"),
+    "Microsoft.MachineLearningServices/workspaces/datastores":
+        ModelRef("typespec", _ML, "Datastore", "machinelearning"),
     "Microsoft.Authorization/roleDefinitions": ModelRef("msrest", "azure.mgmt.authorization", "RoleDefinition"),
-    "Microsoft.Authorization/roleAssignments": ModelRef("msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"),
+    "Microsoft.Authorization/roleAssignments":
+        ModelRef("msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"),
     "Microsoft.Resources/resourceGroups": ModelRef("typespec", "azure.mgmt.resource.resources", "ResourceGroup"),
 }
 

@@ -59,7 +59,8 @@ class RequestBodyValidator:
             return exact[api_version.lower()]
         if api_version.lower() not in {version.lower() for version in catalog.PUBLISHED[known]}:
             raise UnsupportedApiVersion(known, api_version, self.api_versions(known))
-        return min(installed, key=lambda version: (_distance(version, api_version), _date(version) < _date(api_version)))
+        return min(installed, key=lambda version: (_distance(version, api_version),
+                                                   _date(version) < _date(api_version)))
 
     # -- bodies -----------------------------------------------------------------------------------
     def validate(self, resource_type: str, api_version: str, body) -> list:

@@ -58,7 +58,8 @@ def _rendered(template_name: str) -> tuple:
     parameter_file = json.loads((folder / f"{template_name}.parameters.int.json").read_text(encoding="utf-8-sig"))
     values = arm_parameters.plain_parameter_values(parameter_file)
     declared = template.get("parameters", {})
-    values.update({name: value for name, value in DEPLOY_TIME_VALUES.items() if name in declared and name not in values})
+    values.update({name: value for name, value in DEPLOY_TIME_VALUES.items()
+                   if name in declared and name not in values})
     context = arm_context.DeploymentContext.from_json({"subscriptionId": SUBSCRIPTION,
                                                       "resourceGroup": "rg-it4ad-dl-local",
                                                       "location": "westeurope"})
