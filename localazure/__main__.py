@@ -1,0 +1,5 @@
+import sys
+
+from localazure.cli import main
+
+sys.exit(main())

@@ -1,0 +1,79 @@
+"""The request and response objects that route handlers see, independent of the HTTP server."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from localazure.errors import AzureError
+
+
+@dataclass
+class Principal:
+    """The caller, from a verified bearer token."""
+    object_id: str
+    tenant_id: str
+    client_id: str
+    name: str | None
+    claims: dict
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]  # lower-cased names
+    body: bytes = b""
+    request_id: str = ""
+    correlation_id: str = ""
+    principal: Principal | None = None
+    _json: object = field(default=None, repr=False)
+
+    @classmethod
+    def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> "Request":
+        path, _, query_string = target.partition("?")
+        # ARM treats query parameter names case-insensitively; the last value of a repeated name wins.
+        query = {name.lower(): values[-1] for name, values in parse_qs(query_string, keep_blank_values=True).items()}
+        return cls(method=method.upper(), path=path, query=query,
+                   headers={name.lower(): value for name, value in headers.items()}, body=body)
+
+    @property
+    def api_version(self) -> str | None:
+        return self.query.get("api-version")
+
+    def json(self, *, required: bool = True):
+        """The body parsed as JSON; ARM's ``InvalidRequestContent`` when it is not JSON."""
+        if self._json is None:
+            if not self.body.strip():
+                if required:
+                    raise AzureError(400, "InvalidRequestContent",
+                                     "The request content was invalid and could not be deserialized: "
+                                     "'The request content is empty.'.")
+                return None
+            try:
+                self._json = json.loads(self.body)
+            except (ValueError, UnicodeDecodeError) as error:
+                raise AzureError(400, "InvalidRequestContent",
+                                 f"The request content was invalid and could not be deserialized: '{error}'.") from error
+        return self._json
+
+
+@dataclass
+class Response:
+    status: int = 200
+    body: object = None  # dict/list -> JSON; bytes -> as is; None -> empty
+    headers: dict[str, str] = field(default_factory=dict)
+    content_type: str = "application/json; charset=utf-8"
+    drop_connection: bool = False  # fault injection: close the socket without answering
+
+    def encoded_body(self) -> bytes:
+        if self.body is None:
+            return b""
+        if isinstance(self.body, bytes):
+            return self.body
+        return json.dumps(self.body, separators=(",", ":")).encode()
+
+
+def json_response(body, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(status=status, body=body, headers=dict(headers or {}))

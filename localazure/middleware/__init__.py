@@ -1,0 +1,1 @@
+"""Request middleware: throttling, fault injection and the request log."""

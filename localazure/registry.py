@@ -1,0 +1,151 @@
+"""The resource type registry: what the generic ARM routes dispatch to.
+
+A ``ResourceType`` declares its type string, api-versions, whether PUT/DELETE are long-running, and hooks that
+later phases override in subclasses (validation from SDK models, ML semantics). See README.md.
+"""
+from __future__ import annotations
+
+import copy
+import uuid
+from dataclasses import dataclass, field
+
+from localazure.errors import AzureError
+from localazure.ids import ResourcePath
+
+ACTIVE_STATES = ("Accepted", "Running", "Creating", "Updating", "Deleting")
+
+
+@dataclass
+class ResourceContext:
+    """What a hook knows about the request it serves. ``request`` is None for internal calls (seed, deployments)."""
+    app: object
+    path: ResourcePath
+    api_version: str
+    existing: dict | None
+    principal: object | None = None
+    request: object | None = None
+    provisioning_state: str = "Succeeded"
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def resource_id(self) -> str:
+        return self.path.id
+
+    @property
+    def store(self):
+        return self.app.store
+
+
+class ResourceType:
+    """One ARM resource type. Subclass it and override the hooks; register instances with ``Registry.register``."""
+
+    def __init__(self, type: str, api_versions: list[str] | tuple[str, ...], default_api_version: str | None = None, *,
+                 long_running_put: bool = False, long_running_delete: bool = False,
+                 requires_location: bool | None = None, etag: bool = False,
+                 status_segment: str = "operationStatuses", result_segment: str = "operationResults",
+                 locations: tuple[str, ...] | None = None):
+        self.type = type
+        self.namespace, _, self.type_path = type.partition("/")
+        self.api_versions = tuple(api_versions)
+        self.default_api_version = default_api_version or max(self.api_versions)
+        if self.default_api_version not in self.api_versions:
+            raise ValueError(f"{type}: default api-version {self.default_api_version} is not in its api-versions")
+        self.long_running_put = long_running_put
+        self.long_running_delete = long_running_delete
+        self.requires_location = ("/" not in self.type_path) if requires_location is None else requires_location
+        self.etag = etag
+        self.status_segment = status_segment
+        self.result_segment = result_segment
+        self.locations = locations
+        # POST actions on a resource: lower-cased name -> handler(app, request, context) -> Response.
+        self.actions: dict = {}
+
+    # -- RBAC action strings (phase C enforces them) --------------------------------------------------
+    @property
+    def read_action(self) -> str:
+        return f"{self.type}/read"
+
+    @property
+    def write_action(self) -> str:
+        return f"{self.type}/write"
+
+    @property
+    def delete_action(self) -> str:
+        return f"{self.type}/delete"
+
+    def action_for(self, method: str, action_name: str | None = None) -> str:
+        if action_name:
+            return f"{self.type}/{action_name}/action"
+        return {"GET": self.read_action, "HEAD": self.read_action, "DELETE": self.delete_action}.get(
+            method, self.write_action)
+
+    # -- hooks ---------------------------------------------------------------------------------------
+    def validate(self, body: dict, api_version: str, context: ResourceContext) -> None:
+        """Raise AzureError (400) for a body Azure would reject. Phase B plugs SDK-model validation in here."""
+        if not isinstance(body, dict):
+            raise AzureError(400, "InvalidRequestContent",
+                             "The request content was invalid and could not be deserialized: "
+                             "'the resource definition must be a JSON object'.")
+
+    def fill_read_only(self, body: dict, context: ResourceContext) -> dict:
+        """The body as ARM stores and returns it: the client's body plus read-only values."""
+        result = copy.deepcopy(body)
+        for read_only in ("id", "name", "type", "etag"):
+            result.pop(read_only, None)
+        result = {"id": context.resource_id, "name": context.path.name, "type": self.type, **result}
+        if "location" in result and isinstance(result["location"], str):
+            result["location"] = normalize_location(result["location"])
+        properties = result.get("properties")
+        if properties is None:
+            properties = result["properties"] = {}
+        if isinstance(properties, dict):
+            properties["provisioningState"] = context.provisioning_state
+        if self.etag:
+            result["etag"] = f'W/"{uuid.uuid4()}"'
+        return result
+
+    def on_create(self, body: dict, context: ResourceContext) -> None:
+        """After a first PUT is accepted, before the response. May raise AzureError to reject it."""
+
+    def on_update(self, body: dict, previous: dict, context: ResourceContext) -> None:
+        """After a PUT/PATCH of an existing resource is accepted."""
+
+    def on_provisioned(self, body: dict, context: ResourceContext) -> None:
+        """When provisioning ends in Succeeded (at once for synchronous types, at the last poll for others)."""
+
+    def on_delete(self, body: dict, context: ResourceContext) -> None:
+        """Before the resource is removed (also when its parent or resource group is deleted). It may keep a
+        soft-deleted copy elsewhere, or raise AzureError to refuse the delete."""
+
+    def present(self, body: dict, context: ResourceContext) -> dict:
+        """The body as a GET returns it (e.g. computed child lists). Keep it cheap: GET speed matters."""
+        return body
+
+
+def normalize_location(location: str) -> str:
+    return location.replace(" ", "").lower()
+
+
+class Registry:
+    def __init__(self):
+        self._types: dict[str, ResourceType] = {}
+
+    def register(self, resource_type: ResourceType, *, replace: bool = False) -> ResourceType:
+        key = resource_type.type.lower()
+        if key in self._types and not replace:
+            raise ValueError(f"resource type {resource_type.type} is already registered; pass replace=True")
+        self._types[key] = resource_type
+        return resource_type
+
+    def get(self, full_type: str) -> ResourceType | None:
+        return self._types.get(full_type.lower())
+
+    def has_namespace(self, namespace: str) -> bool:
+        prefix = namespace.lower() + "/"
+        return any(key.startswith(prefix) for key in self._types)
+
+    def namespaces(self) -> dict[str, list[ResourceType]]:
+        result: dict[str, list[ResourceType]] = {}
+        for resource_type in self._types.values():
+            result.setdefault(resource_type.namespace, []).append(resource_type)
+        return result

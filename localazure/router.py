@@ -1,0 +1,48 @@
+"""Method + path-pattern routing. Patterns are regular expressions matched case-insensitively against the path."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable
+
+from localazure.errors import AzureError
+
+Handler = Callable[..., object]
+
+
+@dataclass
+class Route:
+    methods: frozenset[str]
+    pattern: re.Pattern
+    handler: Handler
+    kind: str  # "arm" (token + api-version + throttling), "public" (no token), "admin" (admin secret)
+    name: str
+
+
+class Router:
+    """Routes are tried in order of ``priority`` (lower first), then of registration."""
+
+    def __init__(self):
+        self._routes: list[tuple[int, int, Route]] = []
+
+    def add(self, methods: str | list[str], pattern: str, handler: Handler, *, kind: str = "arm",
+            priority: int = 50, name: str | None = None) -> None:
+        if isinstance(methods, str):
+            methods = [methods]
+        route = Route(frozenset(m.upper() for m in methods), re.compile(pattern + r"/?\Z", re.IGNORECASE),
+                      handler, kind, name or getattr(handler, "__name__", pattern))
+        self._routes.append((priority, len(self._routes), route))
+        self._routes.sort(key=lambda item: (item[0], item[1]))
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        path_matched = False
+        for _, _, route in self._routes:
+            found = route.pattern.match(path)
+            if not found:
+                continue
+            path_matched = True
+            if method in route.methods:
+                return route, found.groupdict()
+        if path_matched:
+            raise AzureError(405, "MethodNotAllowed", f"The requested resource does not support http method '{method}'.")
+        raise AzureError(404, "NotFound", f"The requested path '{path}' was not found.")

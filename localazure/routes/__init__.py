@@ -1,0 +1,1 @@
+"""Route handlers. Each module has ``register(app)`` that adds its routes to ``app.router``."""

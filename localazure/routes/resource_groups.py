@@ -1,0 +1,184 @@
+"""Resource groups (Microsoft.Resources/resourceGroups) and the resource lists of a group or subscription."""
+from __future__ import annotations
+
+import re
+import time
+
+from localazure.errors import AzureError
+from localazure.http import Response, json_response
+from localazure.ids import resource_group_id
+from localazure.registry import normalize_location
+from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
+from localazure.routes.subscriptions import RESOURCES_API_VERSIONS, check_api_version
+
+_NAME_CHARACTER = re.compile(r"[\w\-.()]", re.UNICODE)
+ACTION = "Microsoft.Resources/subscriptions/resourceGroups"
+
+
+def register(app) -> None:
+    sub = r"/subscriptions/(?P<subscription_id>[^/]+)"
+    group = sub + r"/resourceGroups/(?P<name>[^/]+)"
+    app.router.add("GET", sub + r"/resourceGroups", list_groups)
+    app.router.add(["GET", "HEAD", "PUT", "PATCH", "DELETE"], group, group_route)
+    app.router.add("GET", group + r"/resources", list_group_resources)
+    app.router.add("GET", sub + r"/resources", list_subscription_resources)
+    app.router.add("GET", sub + r"/operationresults/(?P<operation_id>[^/]+)", operation_result)
+    app.operations.register_kind("rg-delete", _complete_delete)
+
+
+def _check_name(name: str) -> None:
+    invalid = sorted({character for character in name if not _NAME_CHARACTER.fullmatch(character)})
+    if invalid:
+        raise AzureError(400, "InvalidResourceGroup",
+                         f"The provided resource group name '{name}' has these invalid characters: "
+                         f"'{''.join(invalid)}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'. "
+                         "See https://aka.ms/resourcegroupnamingrestrictions for more information.")
+    if len(name) > 90 or name.endswith("."):
+        raise AzureError(400, "InvalidResourceGroup",
+                         f"The provided resource group name '{name}' is invalid: it must be 1-90 characters long and "
+                         "must not end in a period. See https://aka.ms/resourcegroupnamingrestrictions for more "
+                         "information.")
+
+
+def group_body(group_id: str, name: str, location: str, tags: dict | None, managed_by: str | None,
+               state: str = "Succeeded") -> dict:
+    body = {"id": group_id, "name": name, "type": RESOURCE_GROUP_TYPE, "location": location,
+            "properties": {"provisioningState": state}}
+    if tags:
+        body["tags"] = tags
+    if managed_by:
+        body["managedBy"] = managed_by
+    return body
+
+
+def create_or_update(app, subscription_id: str, name: str, definition: dict, *, principal=None) -> tuple[int, dict]:
+    """Also used by the seed. Returns (status, body)."""
+    app.resources.check_subscription(subscription_id, principal)
+    _check_name(name)
+    if not isinstance(definition, dict) or not definition.get("location"):
+        raise AzureError(400, "LocationRequired", "The location property is required for this definition.")
+    location = normalize_location(str(definition["location"]))
+    if location not in app.locations:
+        raise AzureError(400, "LocationNotAvailableForResourceGroup",
+                         f"The provided location '{location}' is not available for resource group. List of available "
+                         f"regions is '{','.join(app.locations)}'.")
+    group_id = resource_group_id(subscription_id, name)
+    store = app.store
+    with store.transaction():
+        existing = store.get_resource(group_id)
+        if existing is not None:
+            if existing["properties"].get("provisioningState") == "Deleting":
+                raise AzureError(409, "ResourceGroupBeingDeleted",
+                                 f"The resource group '{existing['name']}' is in deprovisioning state and cannot "
+                                 "perform this operation.")
+            if existing["location"] != location:
+                raise AzureError(409, "InvalidResourceGroupLocation",
+                                 f"Invalid resource group location '{location}'. The Resource group already exists "
+                                 f"in location '{existing['location']}'.")
+            name = existing["name"]
+            group_id = existing["id"]
+        body = group_body(group_id, name, location, definition.get("tags"), definition.get("managedBy"))
+        store.put_resource(group_id, RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", body, now=time.time())
+    return (200 if existing else 201), body
+
+
+def group_route(app, request, subscription_id, name):
+    check_api_version(request, RESOURCES_API_VERSIONS)
+    group_id = resource_group_id(subscription_id, name)
+    scope = group_id
+    if request.method == "PUT":
+        app.resources.check_subscription(subscription_id, request.principal)
+        app.authorize(request, f"{ACTION}/write", scope)
+        status, body = create_or_update(app, subscription_id, name, request.json(), principal=request.principal)
+        return json_response(body, status)
+    app.resources.check_subscription(subscription_id, request.principal)
+    app.operations.settle_resource(group_id)
+    existing = app.store.get_resource(group_id)
+    if request.method == "HEAD":
+        app.authorize(request, f"{ACTION}/read", scope)
+        return Response(status=204 if existing else 404)
+    if existing is None:
+        raise AzureError(404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.")
+    if request.method == "GET":
+        app.authorize(request, f"{ACTION}/read", scope)
+        return json_response(existing)
+    if request.method == "PATCH":
+        app.authorize(request, f"{ACTION}/write", scope)
+        patch = request.json()
+        if not isinstance(patch, dict):
+            raise AzureError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
+        if patch.get("location") and normalize_location(patch["location"]) != existing["location"]:
+            raise AzureError(409, "InvalidResourceGroupLocation",
+                             f"Invalid resource group location '{normalize_location(patch['location'])}'. The "
+                             f"Resource group already exists in location '{existing['location']}'.")
+        merged = merge_patch(existing, {key: patch[key] for key in ("tags", "managedBy") if key in patch})
+        if "tags" in patch:
+            merged["tags"] = patch["tags"] or {}
+        body = group_body(existing["id"], existing["name"], existing["location"], merged.get("tags"),
+                          merged.get("managedBy"))
+        app.store.put_resource(existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", body,
+                               now=time.time())
+        return json_response(body)
+    # DELETE: long-running; the group and everything in it go when the operation completes.
+    app.authorize(request, f"{ACTION}/delete", scope)
+    with app.store.transaction():
+        existing = app.store.get_resource(group_id)
+        if existing["properties"].get("provisioningState") != "Deleting":
+            existing["properties"]["provisioningState"] = "Deleting"
+            app.store.put_resource(existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}",
+                                   existing, now=time.time())
+        operation = app.operations.start("rg-delete", subscription_id, existing["id"],
+                                         {"api_version": request.api_version})
+    location = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/"
+                f"{operation['operation_id']}?api-version={request.api_version}")
+    return Response(status=202, headers={"Location": location,
+                                         "Retry-After": app.retry_after_header()})
+
+
+def _complete_delete(app, operation) -> dict | None:
+    app.resources.remove_tree(operation["resource_id"])
+    return None
+
+
+def operation_result(app, request, subscription_id, operation_id):
+    check_api_version(request, RESOURCES_API_VERSIONS)
+    app.resources.check_subscription(subscription_id, request.principal)
+    operation = app.operations.poll(operation_id)
+    if operation is None or operation["subscription_id"].lower() != subscription_id.lower():
+        raise AzureError(404, "NotFound", f"The operation '{operation_id}' could not be found.")
+    if operation["status"] not in ("Succeeded", "Failed", "Canceled"):
+        location = f"{app.arm_endpoint}{request.path}?api-version={request.api_version}"
+        return Response(status=202, headers={"Location": location, "Retry-After": app.retry_after_header()})
+    if operation["status"] == "Failed":
+        return json_response({"error": operation["error"]}, 409)
+    return Response(status=200)
+
+
+def _generic_resource(body: dict) -> dict:
+    return {key: body[key] for key in ("id", "name", "type", "sku", "kind", "location", "tags", "identity",
+                                       "managedBy", "plan") if key in body}
+
+
+def list_group_resources(app, request, subscription_id, name):
+    check_api_version(request, RESOURCES_API_VERSIONS)
+    app.resources.check_subscription(subscription_id, request.principal)
+    app.resources.check_resource_group(subscription_id, name)
+    group_id = resource_group_id(subscription_id, name)
+    return json_response({"value": [_generic_resource(body) for body in app.store.list_resources(group_id)]})
+
+
+def list_subscription_resources(app, request, subscription_id):
+    check_api_version(request, RESOURCES_API_VERSIONS)
+    app.resources.check_subscription(subscription_id, request.principal)
+    value = []
+    for group in app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE):
+        value.extend(_generic_resource(body) for body in app.store.list_resources(group["id"]))
+    return json_response({"value": value})
+
+
+def list_groups(app, request, subscription_id):
+    check_api_version(request, RESOURCES_API_VERSIONS)
+    app.resources.check_subscription(subscription_id, request.principal)
+    app.authorize(request, f"{ACTION}/read", f"/subscriptions/{subscription_id}")
+    app.operations.settle_all()
+    return json_response({"value": app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)})

@@ -1,0 +1,1 @@
+"""Resource type definitions. Each module has ``register(registry)``."""
