@@ -72,8 +72,8 @@ class App:
             self.authorizer(self, request, action, scope)
 
     def retry_after_header(self) -> str:
-        value = self.settings.long_running.retry_after_seconds
-        return str(int(value)) if float(value).is_integer() else str(value)
+        """Whole seconds: the generated SDKs deserialize Retry-After as an int."""
+        return str(int(self.settings.long_running.retry_after_seconds))
 
     def is_known_resource(self, audience: str | None) -> bool:
         if not audience:

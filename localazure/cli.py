@@ -32,7 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     for kind in ("read", "write"):
         serve.add_argument(f"--{kind}-capacity", type=float)
         serve.add_argument(f"--{kind}-refill", type=float, help="tokens per second")
-    serve.add_argument("--lro-retry-after", type=float, help="Retry-After seconds of long-running operations")
+    serve.add_argument("--lro-retry-after", type=int, help="Retry-After (whole seconds) of long-running operations")
     serve.add_argument("--lro-step-seconds", type=float, help="seconds per long-running state step")
     for name in ("wait", "status", "stop"):
         command = commands.add_parser(name)

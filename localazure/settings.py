@@ -22,7 +22,7 @@ class ThrottlingSettings:
 @dataclass
 class LongRunningSettings:
     """How long-running operations progress: each poll, or each ``step_seconds``, moves one state on."""
-    retry_after_seconds: float = 1
+    retry_after_seconds: int = 1  # whole seconds, as Azure sends them
     steps: int = 2  # Accepted -> Running -> terminal
     step_seconds: float = 1.0
 
