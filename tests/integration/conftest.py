@@ -34,11 +34,11 @@ class Endpoint:
         self.session = requests.Session()
 
     # -- admin -------------------------------------------------------------------------------------
-    def admin(self, verb: str, path: str, body=None, **params):
-        response = self.session.request(verb, f"{self.arm}/_admin/{path}", json=body, params=params,
+    def admin(self, verb: str, route: str, body=None, **params):
+        response = self.session.request(verb, f"{self.arm}/_admin/{route}", json=body, params=params,
                                         headers={"x-localazure-admin": self.admin_secret}, timeout=10,
                                         verify=self.ca)
-        assert response.status_code < 300, f"admin {verb} {path}: {response.status_code} {response.text}"
+        assert response.status_code < 300, f"admin {verb} {route}: {response.status_code} {response.text}"
         return response.json()
 
     def requests_log(self, **filters) -> list[dict]:
