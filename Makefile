@@ -20,7 +20,7 @@ SANITY_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_i
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 
-.PHONY: help setup validate demo unit lint sanity build test constraints clean
+.PHONY: help setup validate demo unit lint sanity build test constraints clean endpoint endpoint-stop
 
 help:
 	@echo "make setup     create .venv (pinned by constraints.txt) and the collection link"
@@ -33,6 +33,8 @@ help:
 	@echo "make test      validate, unit, lint, sanity, build: what CI runs"
 	@echo "make constraints  re-pin constraints.txt from a fresh install of the requirements"
 	@echo "make clean     remove .venv, .build and built tarballs"
+	@echo "make endpoint  start the local Azure endpoint (localazure/) in the background; no-op if it runs"
+	@echo "make endpoint-stop  stop it by the PID in its state dir"
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -95,3 +97,23 @@ constraints:
 
 clean:
 	rm -rf $(VENV) $(BUILD) it4ad-dlinfra-*.tar.gz
+
+# The local Azure endpoint (localazure/). State, CA, PID file, log and connection.json live in LOCALAZURE_DIR.
+# LOCALAZURE_PORT=0 picks a free port (written to connection.json). ENDPOINT_PYTHON may point at another
+# interpreter that has the requirements (then .venv is not set up).
+LOCALAZURE_DIR ?= $(CURDIR)/.localazure
+LOCALAZURE_PORT ?= 8443
+ENDPOINT_PYTHON ?= $(VENV)/bin/python
+
+endpoint: $(if $(filter $(VENV)/bin/python,$(ENDPOINT_PYTHON)),setup)
+	@if $(ENDPOINT_PYTHON) -m localazure status --state-dir $(LOCALAZURE_DIR) >/dev/null; then \
+		echo "make endpoint: already running ($$(cat $(LOCALAZURE_DIR)/localazure.pid))"; \
+	else \
+		mkdir -p $(LOCALAZURE_DIR); \
+		nohup $(ENDPOINT_PYTHON) -m localazure serve --state-dir $(LOCALAZURE_DIR) --port $(LOCALAZURE_PORT) \
+			$(if $(LOCALAZURE_SEED),--seed $(LOCALAZURE_SEED)) >> $(LOCALAZURE_DIR)/server.log 2>&1 < /dev/null & \
+		$(ENDPOINT_PYTHON) -m localazure wait --state-dir $(LOCALAZURE_DIR) --timeout 10; \
+	fi
+
+endpoint-stop:
+	@$(ENDPOINT_PYTHON) -m localazure stop --state-dir $(LOCALAZURE_DIR)

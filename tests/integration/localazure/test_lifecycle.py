@@ -1,0 +1,91 @@
+"""Start-up time, cloud metadata, persistence across restarts, concurrency, and make endpoint/endpoint-stop."""
+import json
+import os
+import subprocess
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from conftest import REPOSITORY_ROOT, start_endpoint, stop_endpoint_process
+
+
+def test_ready_in_under_three_seconds(endpoint):
+    assert endpoint.started_in < 3, f"ready after {endpoint.started_in:.2f} s"
+
+
+def test_metadata_parsed_by_azure_ai_ml(endpoint, monkeypatch):
+    from azure.ai.ml._azure_environments import _get_clouds_by_metadata_url
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", endpoint.ca)
+    clouds = _get_clouds_by_metadata_url(endpoint.connection["metadata_url"])
+    cloud = clouds["LocalAzure"]
+    assert cloud["resource_manager"] == f"{endpoint.arm}/"
+    assert cloud["active_directory"] == f"{endpoint.arm}/"
+    assert cloud["storage_endpoint"] == "core.windows.net"
+    newer = endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2022-09-01", verify=endpoint.ca).json()
+    assert isinstance(newer, list) and newer[0]["authentication"]["audiences"][0] == f"{endpoint.arm}/"
+    legacy = endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2015-01-01", verify=endpoint.ca).json()
+    assert legacy["authentication"]["loginEndpoint"] == f"{endpoint.arm}/"
+
+
+def test_concurrent_puts_leave_consistent_state(endpoint):
+    client = endpoint.resource_client()
+    names = [f"rg-concurrent-{index % 5}" for index in range(40)]
+
+    def put(index_name):
+        index, name = index_name
+        return client.resource_groups.create_or_update(name, {"location": "westeurope", "tags": {"writer": str(index)}})
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(put, enumerate(names)))
+    assert len(results) == 40
+    groups = {group.name: group for group in client.resource_groups.list() if group.name.startswith("rg-concurrent-")}
+    assert sorted(groups) == [f"rg-concurrent-{index}" for index in range(5)]
+    for name, group in groups.items():
+        writers = {str(index) for index, item in enumerate(names) if item == name}
+        assert group.tags["writer"] in writers
+
+
+def test_state_persists_across_restarts(tmp_path):
+    first = start_endpoint(tmp_path / "state")
+    try:
+        first.resource_client().resource_groups.create_or_update("rg-persist", {"location": "westeurope"})
+        connection = first.connection
+    finally:
+        stop_endpoint_process(first.process.pid)
+        first.process.wait(timeout=10)
+    second = start_endpoint(tmp_path / "state")
+    try:
+        assert second.connection["principals"] == connection["principals"]
+        assert second.resource_client().resource_groups.get("rg-persist").location == "westeurope"
+        assert Path(second.ca).read_bytes() == Path(connection["ca_bundle"]).read_bytes()
+    finally:
+        stop_endpoint_process(second.process.pid)
+        second.process.wait(timeout=10)
+
+
+def _make(target, state_dir):
+    return subprocess.run(["make", target, f"LOCALAZURE_DIR={state_dir}", "LOCALAZURE_PORT=0",
+                           f"ENDPOINT_PYTHON={os.environ.get('PYTHON', __import__('sys').executable)}"],
+                          cwd=REPOSITORY_ROOT, capture_output=True, text=True, timeout=60)
+
+
+def test_make_endpoint_and_endpoint_stop_are_idempotent(tmp_path):
+    state_dir = tmp_path / "made"
+    started = time.monotonic()
+    first = _make("endpoint", state_dir)
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert time.monotonic() - started < 10
+    pid = int((state_dir / "localazure.pid").read_text())
+    connection = json.loads((state_dir / "connection.json").read_text())
+    try:
+        second = _make("endpoint", state_dir)
+        assert second.returncode == 0 and "already running" in second.stdout
+        assert int((state_dir / "localazure.pid").read_text()) == pid
+    finally:
+        stopped = _make("endpoint-stop", state_dir)
+    assert stopped.returncode == 0, stopped.stdout + stopped.stderr
+    assert f"stopped pid {pid}" in stopped.stdout
+    assert not (state_dir / "localazure.pid").exists()
+    again = _make("endpoint-stop", state_dir)
+    assert again.returncode == 0 and "not running" in again.stdout
+    assert connection["port"] > 0
