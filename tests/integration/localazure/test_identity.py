@@ -21,7 +21,7 @@ def seed_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, seed_file):
-    from conftest import start_endpoint, stop_endpoint_process
+    from endpoint_process import start_endpoint, stop_endpoint_process
     running = start_endpoint(tmp_path_factory.mktemp("localazure"), "--seed", str(seed_file))
     yield running
     stop_endpoint_process(running.process.pid)

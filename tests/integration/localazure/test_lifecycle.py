@@ -6,7 +6,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from conftest import REPOSITORY_ROOT, start_endpoint, stop_endpoint_process
+from endpoint_process import REPOSITORY_ROOT, start_endpoint, stop_endpoint_process
 
 
 def test_ready_in_under_three_seconds(endpoint):

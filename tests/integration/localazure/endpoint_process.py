@@ -1,0 +1,115 @@
+"""Start and stop a local Azure endpoint (localazure/) as a real process, and talk to it.
+
+Used by tests/integration/conftest.py's ``endpoint`` fixture and imported by the test modules next to it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+READY_TIMEOUT_SECONDS = 10
+
+
+class Endpoint:
+    """A running endpoint: its connection.json, admin access and SDK helpers."""
+
+    def __init__(self, state_dir: Path, process: subprocess.Popen, started_in: float):
+        self.state_dir = state_dir
+        self.process = process
+        self.started_in = started_in
+        self.connection = json.loads((state_dir / "connection.json").read_text())
+        self.arm = self.connection["arm_endpoint"]
+        self.ca = self.connection["ca_bundle"]
+        self.subscription_id = self.connection["subscription_id"]
+        self.tenant_id = self.connection["tenant_id"]
+        self.admin_secret = (state_dir / "admin-secret").read_text().strip()
+        # verify= on every request: requests prefers REQUESTS_CA_BUNDLE from the environment over session.verify.
+        self.session = requests.Session()
+
+    # -- admin -------------------------------------------------------------------------------------
+    def admin(self, verb: str, route: str, body=None, **params):
+        response = self.session.request(verb, f"{self.arm}/_admin/{route}", json=body, params=params,
+                                        headers={"x-localazure-admin": self.admin_secret}, timeout=10,
+                                        verify=self.ca)
+        assert response.status_code < 300, f"admin {verb} {route}: {response.status_code} {response.text}"
+        return response.json()
+
+    def requests_log(self, **filters) -> list[dict]:
+        return self.admin("GET", "requests", **filters)["value"]
+
+    # -- identity and clients ------------------------------------------------------------------------
+    def principal(self, name: str = "deployer") -> dict:
+        return self.connection["principals"][name]
+
+    def credential(self, name: str = "deployer", tenant_id: str | None = None):
+        from azure.identity import ClientSecretCredential
+        principal = self.principal(name)
+        return ClientSecretCredential(tenant_id or principal.get("tenant_id", self.tenant_id), principal["client_id"],
+                                      principal["client_secret"], authority=self.connection["authority_host"],
+                                      disable_instance_discovery=True, connection_verify=self.ca)
+
+    def token(self, name: str = "deployer", scope: str | None = None) -> str:
+        return self.credential(name).get_token(scope or f"{self.arm}/.default").token
+
+    def resource_client(self, name: str = "deployer", **kwargs):
+        from azure.mgmt.resource.resources import ResourceManagementClient
+        return ResourceManagementClient(self.credential(name), self.subscription_id, base_url=self.arm,
+                                        credential_scopes=[f"{self.arm}/.default"], connection_verify=self.ca,
+                                        **kwargs)
+
+    def call(self, method: str, path: str, *, token: str | None = None, api_version: str | None = "2025-04-01",
+             body=None, headers: dict | None = None) -> requests.Response:
+        """A raw ARM request with the deployer's token (or the given one)."""
+        params = {"api-version": api_version} if api_version else {}
+        all_headers = {"Authorization": f"Bearer {token or self.token()}", **(headers or {})}
+        return self.session.request(method, f"{self.arm}{path}", params=params, json=body, headers=all_headers,
+                                    timeout=30, verify=self.ca)
+
+
+def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
+    state_dir.mkdir(parents=True, exist_ok=True)
+    log = open(state_dir / "server.log", "ab")  # noqa: SIM115 - the process writes to it until stopped
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir),
+                                "--port", "0", *extra_args], cwd=REPOSITORY_ROOT, stdout=log, stderr=log)
+    deadline = started + READY_TIMEOUT_SECONDS
+    connection = state_dir / "connection.json"
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError(f"localazure exited with {process.returncode}: {(state_dir / 'server.log').read_text()}")
+        if connection.exists():
+            endpoint = Endpoint(state_dir, process, 0.0)
+            try:
+                endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2019-05-01", timeout=2,
+                                     verify=endpoint.ca)
+            except requests.RequestException:
+                time.sleep(0.02)
+                continue
+            endpoint.started_in = time.monotonic() - started
+            return endpoint
+        time.sleep(0.02)
+    stop_endpoint_process(process.pid)
+    raise AssertionError(f"localazure not ready within {READY_TIMEOUT_SECONDS} s")
+
+
+def stop_endpoint_process(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    for _ in range(200):
+        try:
+            os.waitpid(pid, os.WNOHANG)
+            os.kill(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
