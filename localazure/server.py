@@ -15,6 +15,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "localazure"
     sys_version = ""
     timeout = 300  # idle keep-alive connections
+    disable_nagle_algorithm = True  # small responses must not wait for delayed ACKs
 
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         """The request log is in SQLite (``GET /_admin/requests``); stay quiet on stderr."""
@@ -53,9 +54,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header(name, value)
         self.send_header("Content-Length", str(len(payload)))
         self.send_header("Cache-Control", "no-cache")
-        self.end_headers()
         if self.command != "HEAD" and payload:
-            self.wfile.write(payload)
+            self._headers_buffer.append(b"\r\n" + payload)  # headers and body in one write
+            self.flush_headers()
+        else:
+            self.end_headers()
 
     do_GET = do_HEAD = do_PUT = do_PATCH = do_POST = do_DELETE = do_OPTIONS = _handle
 
