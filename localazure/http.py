@@ -32,7 +32,7 @@ class Request:
 
     @classmethod
     def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> "Request":
-        path, _, query_string = target.partition("?")
+        path, dummy_separator, query_string = target.partition("?")
         # ARM treats query parameter names case-insensitively; the last value of a repeated name wins.
         query = {name.lower(): values[-1] for name, values in parse_qs(query_string, keep_blank_values=True).items()}
         return cls(method=method.upper(), path=path, query=query,

@@ -117,7 +117,7 @@ class TokenService:
         if not authorization:
             raise self._unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
                                      "The authentication failed because of missing 'Authorization' header.")
-        scheme, _, token = authorization.partition(" ")
+        scheme, dummy_separator, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise self._unauthorized("AuthenticationFailed",

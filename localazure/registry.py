@@ -45,7 +45,7 @@ class ResourceType:
                  status_segment: str = "operationStatuses", result_segment: str = "operationResults",
                  locations: tuple[str, ...] | None = None):
         self.type = type
-        self.namespace, _, self.type_path = type.partition("/")
+        self.namespace, dummy_separator, self.type_path = type.partition("/")
         self.api_versions = tuple(api_versions)
         self.default_api_version = default_api_version or max(self.api_versions)
         if self.default_api_version not in self.api_versions:

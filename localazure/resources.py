@@ -211,7 +211,7 @@ class ResourceService:
             items = list(reversed(contained))
             if root is not None:
                 items.append((resource_id, None, root))
-            for item_id, _, body in items:
+            for item_id, dummy_type, body in items:
                 item_path = parse_resource_path(item_id)
                 if item_path is None:
                     continue

@@ -36,7 +36,7 @@ class Router:
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
         path_matched = False
-        for _, _, route in self._routes:
+        for dummy_priority, dummy_order, route in self._routes:
             found = route.pattern.match(path)
             if not found:
                 continue

@@ -106,7 +106,7 @@ def apply_seed(app, seed: dict) -> None:
 def record_role_assignment(app, principal: dict, role: str, scope: str) -> str:
     """Store a role assignment as ARM returns it (enforcement is phase C's)."""
     role_id = BUILTIN_ROLE_IDS.get(role.lower(), role)
-    subscription_id, _ = scope_parts(scope)
+    subscription_id = scope_parts(scope)[0]
     definition_scope = f"/subscriptions/{subscription_id}" if subscription_id else ""
     name = _stable_uuid("assignment", scope.lower(), principal["object_id"], role_id)
     assignment_id = f"{scope.rstrip('/')}/providers/{ROLE_ASSIGNMENT_TYPE}/{name}"

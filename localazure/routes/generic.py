@@ -99,7 +99,7 @@ def resource_route(app, request, resource_path):
 
 def _action(app, request, path):
     if not path.is_collection or len(path.types) < 2:
-        raise AzureError(405, "MethodNotAllowed", f"The requested resource does not support http method 'POST'.")
+        raise AzureError(405, "MethodNotAllowed", "The requested resource does not support http method 'POST'.")
     action_name = path.types[-1]
     target = type(path)(path.scope, path.namespace, path.types[:-1], path.names)
     resource_type = app.resources.resource_type(target, request.api_version)

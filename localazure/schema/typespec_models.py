@@ -138,6 +138,3 @@ def _plain(value):
 def _enum_name(arguments) -> str:
     first = arguments[0] if arguments else None
     return type(first).__name__ if isinstance(first, enum.Enum) else "String"
-
-
-

@@ -105,7 +105,7 @@ def stop_endpoint_process(pid: int) -> None:
         os.kill(pid, signal.SIGTERM)
     except ProcessLookupError:
         return
-    for _ in range(200):
+    for dummy_attempt in range(200):
         try:
             os.waitpid(pid, os.WNOHANG)
             os.kill(pid, 0)

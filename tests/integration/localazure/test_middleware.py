@@ -22,7 +22,7 @@ def test_every_arm_response_carries_the_remaining_reads(endpoint):
 def test_empty_bucket_gives_429_and_the_sdk_recovers(endpoint):
     endpoint.admin("PUT", "config/throttling", {"read_capacity": 2, "read_refill_per_second": 1})
     token = endpoint.token()
-    statuses = [endpoint.call("GET", GROUPS.format(endpoint.subscription_id), token=token) for _ in range(3)]
+    statuses = [endpoint.call("GET", GROUPS.format(endpoint.subscription_id), token=token) for dummy_call in range(3)]
     assert [item.status_code for item in statuses] == [200, 200, 429]
     throttled = statuses[-1]
     assert throttled.json()["error"]["code"] == "SubscriptionRequestsThrottled"

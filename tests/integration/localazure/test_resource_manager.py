@@ -40,7 +40,7 @@ def test_resource_group_delete_is_long_running_and_removes_its_content(endpoint,
     assert endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resourcegroups/rg-content").json()[
         "properties"]["provisioningState"] == "Deleting"
     statuses = [endpoint.call("GET", response.headers["Location"][len(endpoint.arm):].split("?")[0]).status_code
-                for _ in range(3)]
+                for dummy_call in range(3)]
     assert statuses == [202, 200, 200]
     assert endpoint.call("GET", vnet_id, api_version=NETWORK_VERSION).json()["error"]["code"] == "ResourceGroupNotFound"
 
@@ -52,7 +52,7 @@ def test_long_running_put_moves_accepted_running_succeeded(endpoint, client):
                              body={"location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.1.0.0/16"]}}})
     assert response.status_code == 201 and response.json()["properties"]["provisioningState"] == "Accepted"
     status_path = response.headers["Azure-AsyncOperation"][len(endpoint.arm):].split("?")[0]
-    seen = [endpoint.call("GET", status_path, api_version=NETWORK_VERSION).json()["status"] for _ in range(3)]
+    seen = [endpoint.call("GET", status_path, api_version=NETWORK_VERSION).json()["status"] for dummy_poll in range(3)]
     assert seen == ["Running", "Succeeded", "Succeeded"]
     assert endpoint.call("GET", vnet_id, api_version=NETWORK_VERSION).json()["properties"]["provisioningState"] == "Succeeded"
 
@@ -60,8 +60,8 @@ def test_long_running_put_moves_accepted_running_succeeded(endpoint, client):
 def test_poller_raises_when_provisioning_fails(endpoint, client):
     client.resource_groups.create_or_update("rg-fail", {"location": "westeurope"})
     vnet_id = _vnet_id(endpoint, "rg-fail")
-    endpoint.admin("POST", "provisioning-failures", {"resource_id": vnet_id, "code": "InternalServerError",
-                                                      "message": "The vnet could not be provisioned."})
+    endpoint.admin("POST", "provisioning-failures", {
+        "resource_id": vnet_id, "code": "InternalServerError", "message": "The vnet could not be provisioned."})
     poller = client.resources.begin_create_or_update_by_id(vnet_id, {"location": "westeurope", "properties": {}},
                                                            api_version=NETWORK_VERSION)
     with pytest.raises(HttpResponseError, match="The vnet could not be provisioned"):
@@ -70,7 +70,7 @@ def test_poller_raises_when_provisioning_fails(endpoint, client):
 
 
 def test_seeded_private_network_matches_the_local_inventory(endpoint, client):
-    subnet_id = (f"/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-it4ad-network-local/providers/"
+    subnet_id = ("/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-it4ad-network-local/providers/"
                  "Microsoft.Network/virtualNetworks/vnet-it4ad-local/subnets/snet-ml")
     assert endpoint.subscription_id == "11111111-2222-4333-8444-555555555555"
     subnet = client.resources.get_by_id(subnet_id, api_version=NETWORK_VERSION)

@@ -136,8 +136,8 @@ def test_data_actions_are_evaluated_apart_from_actions():
     reader = _holds(BUILT_IN_ROLES[STORAGE_BLOB_DATA_READER], STORAGE)
     assert is_allowed(reader, STORAGE + "/blobServices/default/containers/c1", blob_read, data_action=True)
     assert not is_allowed(reader, STORAGE, blob_read)
-    narrowed = [Assignment(SUB, PRINCIPAL, _custom(data_actions=["Microsoft.Storage/*"],
-                                                  not_data_actions=[blob_read]))]
+    narrowed_role = _custom(data_actions=["Microsoft.Storage/*"], not_data_actions=[blob_read])
+    narrowed = [Assignment(SUB, PRINCIPAL, narrowed_role)]
     assert not is_allowed(narrowed, STORAGE, blob_read, data_action=True)
     assert is_allowed(narrowed, STORAGE, "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
                       data_action=True)

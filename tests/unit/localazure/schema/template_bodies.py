@@ -60,9 +60,8 @@ def _rendered(template_name: str) -> tuple:
     declared = template.get("parameters", {})
     values.update({name: value for name, value in DEPLOY_TIME_VALUES.items()
                    if name in declared and name not in values})
-    context = arm_context.DeploymentContext.from_json({"subscriptionId": SUBSCRIPTION,
-                                                      "resourceGroup": "rg-it4ad-dl-local",
-                                                      "location": "westeurope"})
+    context = arm_context.DeploymentContext.from_json(
+        {"subscriptionId": SUBSCRIPTION, "resourceGroup": "rg-it4ad-dl-local", "location": "westeurope"})
     if "subscriptionDeploymentTemplate" in str(template.get("$schema", "")):
         context = context.replace(scope="subscription")
     result = arm_template.evaluate_template(template, values, context).to_json()

@@ -3,7 +3,7 @@ member are rejected with Azure's code and the member's path as target; enums mat
 read-only members are ignored."""
 import pytest
 
-from cases import CASES, DELETE, changed, valid_body
+from cases import CASES, changed, valid_body
 from localazure.schema import SUPPORTED_TYPES, RequestBodyValidator
 from localazure.schema.shapes import EnumShape, ListShape, ObjectShape
 
