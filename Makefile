@@ -20,17 +20,18 @@ SANITY_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_i
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 
-.PHONY: help setup validate demo unit lint sanity build test constraints clean endpoint endpoint-stop
+.PHONY: help setup validate demo unit integration lint sanity build test constraints clean endpoint endpoint-stop
 
 help:
 	@echo "make setup     create .venv (pinned by constraints.txt) and the collection link"
 	@echo "make validate  offline validation of templates, parameter files and inventories"
 	@echo "make demo      setup, then show what each environment would contain"
 	@echo "make unit      unit tests (pytest tests/unit)"
+	@echo "make integration  end-to-end tests against the local Azure endpoint (each test module starts its own)"
 	@echo "make lint      ansible-lint (production profile), shellcheck of .ci/run"
 	@echo "make sanity    ansible-test sanity, offline"
 	@echo "make build     build the collection, install it and check what it ships"
-	@echo "make test      validate, unit, lint, sanity, build: what CI runs"
+	@echo "make test      validate, unit, integration, lint, sanity, build: what CI runs"
 	@echo "make constraints  re-pin constraints.txt from a fresh install of the requirements"
 	@echo "make clean     remove .venv, .build and built tarballs"
 	@echo "make endpoint  start the local Azure endpoint (localazure/) in the background; no-op if it runs"
@@ -58,6 +59,10 @@ demo: setup
 unit: setup
 	@if [ -d tests/unit ]; then pytest tests/unit; else echo "make unit: no tests/unit folder, nothing to run"; fi
 
+# Real SDK clients over HTTPS against the local Azure endpoint; the tests start and stop it by PID.
+integration: setup
+	pytest tests/integration
+
 lint: setup
 	ansible-lint --profile production
 	shellcheck .ci/run
@@ -83,7 +88,7 @@ build: setup
 		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
 	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped and installed into $(INSTALL_CHECK)"
 
-test: validate unit lint sanity build
+test: validate unit integration lint sanity build
 
 # Re-pins constraints.txt: a fresh venv from the two requirement files, frozen.
 constraints:
