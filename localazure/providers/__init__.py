@@ -1,0 +1,1 @@
+"""Resource providers with behaviour beyond the generic resource types (each package has ``register(app)``)."""

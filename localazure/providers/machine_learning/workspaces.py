@@ -1,0 +1,192 @@
+"""Microsoft.MachineLearningServices/workspaces: linked resources, read-only values, system storage, soft delete.
+
+- PUT is long-running (``Azure-AsyncOperation`` under ``.../locations/{loc}/workspaceOperationsStatus/``); while it
+  runs, GET shows ``provisioningState`` Creating (Updating for an existing workspace).
+- A workspace of kind Default (or no kind) needs its storage account and Key Vault, and the Application Insights
+  component and container registry when given, to exist: else 400 ``ValidationError``.
+- It gets a ``workspaceId`` (GUID), discovery and MLflow URIs, a system-assigned identity's ids, the blob
+  container ``azureml-blobstore-<workspaceId>`` in the linked storage account (a real blob container resource)
+  and the system datastores azure-ai-ml reads (``workspaceblobstore`` is the default one).
+- DELETE soft-deletes (see soft_delete.py); ``forceToPurge=true`` purges.
+"""
+from __future__ import annotations
+
+import time
+import uuid
+
+from localazure.ids import parse_resource_path
+from localazure.registry import ResourceType
+
+from . import linked, soft_delete
+from .errors import SOFT_DELETE_HELP, WorkspaceValidationError
+from .versions import API_VERSIONS, DEFAULT_API_VERSION, WORKSPACE_TYPE
+
+# property -> (resource type it must name, words for messages, required for kind Default)
+LINKED_RESOURCES = {
+    "storageAccount": ("Microsoft.Storage/storageAccounts", "storage account", True),
+    "keyVault": ("Microsoft.KeyVault/vaults", "key vault", True),
+    "applicationInsights": ("Microsoft.Insights/components", "application insights", False),
+    "containerRegistry": ("Microsoft.ContainerRegistry/registries", "container registry", False),
+}
+IN_PROGRESS = ("Accepted", "Running", "Creating", "Updating")
+
+
+class Workspace(ResourceType):
+    def validate(self, body, api_version, context):
+        super().validate(body, api_version, context)
+        if context.existing is None and soft_delete.soft_deleted(context.store, context.resource_id):
+            raise WorkspaceValidationError(f"Soft-deleted workspace exists. Please purge or recover it. "
+                                           f"{SOFT_DELETE_HELP}")
+        properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+        if str(body.get("kind", "Default")).lower() == "project":
+            self._check_hub(properties, context)
+            return
+        missing = [name for name, (_, _, required) in LINKED_RESOURCES.items() if required and not properties.get(name)]
+        if missing:
+            raise WorkspaceValidationError("Missing dependent resources in workspace json")
+        problems = [problem for name in LINKED_RESOURCES
+                    if (problem := _linked_problem(context.store, name, properties.get(name)))]
+        if problems:
+            raise WorkspaceValidationError(problems[0], details=problems)
+
+    @staticmethod
+    def _check_hub(properties: dict, context) -> None:
+        hub = properties.get("hubResourceId")
+        if not hub:
+            raise WorkspaceValidationError("Missing hubResourceId for a workspace of kind Project")
+        if not (linked.is_resource_id_of(hub, WORKSPACE_TYPE) and context.store.resource_exists(hub)):
+            raise WorkspaceValidationError(f"The hub workspace '{hub}' was not found.")
+
+    def fill_read_only(self, body, context):
+        result = super().fill_read_only(body, context)
+        previous = context.existing or {}
+        previous_properties = previous.get("properties") or {}
+        properties = result["properties"]
+        location = result.get("location") or previous.get("location") or "westeurope"
+        workspace_id = previous_properties.get("workspaceId") or str(uuid.uuid4())
+        now = _iso(time.time())
+        properties.update({
+            "workspaceId": workspace_id,
+            "discoveryUrl": f"https://{location}.api.azureml.ms/discovery",
+            "mlFlowTrackingUri": f"azureml://{location}.api.azureml.ms/mlflow/v1.0{context.resource_id}",
+            "tenantId": _tenant_of(context),
+            "storageHnsEnabled": bool(previous_properties.get("storageHnsEnabled", False)),
+            "privateLinkCount": int(previous_properties.get("privateLinkCount", 0)),
+            "notebookInfo": previous_properties.get("notebookInfo"),
+            "serviceProvisionedResourceGroup": previous_properties.get("serviceProvisionedResourceGroup"),
+        })
+        properties.setdefault("friendlyName", context.path.name)
+        properties.setdefault("hbiWorkspace", False)
+        properties.setdefault("softDeleteRetentionInDays", soft_delete.DEFAULT_RETENTION_DAYS)
+        properties.setdefault("systemDatastoresAuthMode", "AccessKey")
+        properties["creationTime"] = previous_properties.get("creationTime") or now
+        result.setdefault("kind", "Default")
+        result.setdefault("sku", {"name": "Basic", "tier": "Basic"})
+        _fill_identity(result, previous, context)
+        if previous_properties.get("provisioningState") == "Succeeded":
+            result.setdefault("systemData", {})["lastModifiedAt"] = now
+        return result
+
+    def present(self, body, context):
+        properties = body.get("properties")
+        if isinstance(properties, dict) and properties.get("provisioningState") in ("Accepted", "Running"):
+            created = properties.get("creationTime")
+            modified = (body.get("systemData") or {}).get("lastModifiedAt")
+            state = "Updating" if modified and modified != created else "Creating"
+            body = {**body, "properties": {**properties, "provisioningState": state}}
+        return body
+
+    def on_create(self, body, context):
+        soft_delete.cancel_purge_request(context.store, context.resource_id)
+
+    def on_provisioned(self, body, context):
+        """Azure creates the workspace's system storage with it: blob container, file share, datastores."""
+        properties = body.get("properties") or {}
+        account_id = properties.get("storageAccount")
+        if not (account_id and context.store.resource_exists(account_id)):
+            return
+        workspace_id = properties["workspaceId"]
+        linked.ensure_blob_container(context.app, account_id, blob_container_name(workspace_id))
+        linked.ensure_file_share(context.app, account_id, file_share_name(workspace_id))
+        linked.ensure_file_share(context.app, account_id, working_directory_share_name(workspace_id))
+        account = parse_resource_path(account_id)
+        for name, datastore in system_datastores(account, workspace_id,
+                                                 properties.get("systemDatastoresAuthMode")).items():
+            datastore_id = f"{context.resource_id}/datastores/{name}"
+            if not context.store.resource_exists(datastore_id):
+                context.app.resources.put(parse_resource_path(datastore_id), datastore, DEFAULT_API_VERSION,
+                                          internal=True)
+
+    def on_delete(self, body, context):
+        soft_delete.on_workspace_removed(context.store, context.resource_id, context.path.subscription_id or "", body)
+
+
+def blob_container_name(workspace_id: str) -> str:
+    return f"azureml-blobstore-{workspace_id}"
+
+
+def file_share_name(workspace_id: str) -> str:
+    return f"azureml-filestore-{workspace_id}"
+
+
+def working_directory_share_name(workspace_id: str) -> str:
+    return f"code-{workspace_id}"
+
+
+def system_datastores(account, workspace_id: str, auth_mode: str | None) -> dict[str, dict]:
+    """The datastores Azure creates with a workspace (names as azure-ai-ml reads them)."""
+    credentials = ({"credentialsType": "None"} if str(auth_mode).lower() == "identity"
+                   else {"credentialsType": "AccountKey"})
+    common = {"accountName": account.name, "endpoint": "core.windows.net", "protocol": "https",
+              "credentials": credentials, "subscriptionId": account.subscription_id,
+              "resourceGroup": account.resource_group}
+
+    def blob(container: str, description: str, default: bool = False) -> dict:
+        return {"properties": {**common, "datastoreType": "AzureBlob", "containerName": container,
+                               "description": description, "isDefault": default, "tags": {}}}
+
+    def files(share: str, description: str) -> dict:
+        return {"properties": {**common, "datastoreType": "AzureFile", "fileShareName": share,
+                               "description": description, "isDefault": False, "tags": {}}}
+
+    return {
+        "workspaceblobstore": blob(blob_container_name(workspace_id), "", default=True),
+        "workspaceartifactstore": blob("azureml", ""),
+        "workspacefilestore": files(file_share_name(workspace_id), ""),
+        "workspaceworkingdirectory": files(working_directory_share_name(workspace_id), ""),
+    }
+
+
+def _linked_problem(store, name: str, value) -> str | None:
+    if not value:
+        return None
+    expected_type, words, _ = LINKED_RESOURCES[name]
+    if not linked.is_resource_id_of(value, expected_type):
+        return f"Invalid {words} id '{value}': expected a resource id of type '{expected_type}'."
+    if not store.resource_exists(value):
+        return f"The {words} '{value}' linked to the workspace was not found."
+    return None
+
+
+def _fill_identity(result: dict, previous: dict, context) -> None:
+    identity = result.get("identity")
+    if not isinstance(identity, dict) or "systemassigned" not in str(identity.get("type", "")).lower():
+        return
+    previous_identity = previous.get("identity") or {}
+    identity["principalId"] = previous_identity.get("principalId") or str(uuid.uuid4())
+    identity["tenantId"] = _tenant_of(context)
+
+
+def _tenant_of(context) -> str:
+    subscription = context.store.subscription(context.path.subscription_id) if context.path.subscription_id else None
+    return (subscription or {}).get("tenant_id", "")
+
+
+def _iso(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(timestamp))
+
+
+def make_workspace_type() -> Workspace:
+    return Workspace(WORKSPACE_TYPE, API_VERSIONS, DEFAULT_API_VERSION, long_running_put=True,
+                     long_running_delete=True, status_segment="workspaceOperationsStatus",
+                     result_segment="workspaceOperationResults")
