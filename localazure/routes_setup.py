@@ -1,6 +1,7 @@
 """Which route modules and resource types the endpoint starts with. Later phases add theirs here."""
 from __future__ import annotations
 
+from localazure import deployments
 from localazure.providers import machine_learning
 from localazure.routes import admin, entra, generic, metadata, resource_groups, subscriptions
 from localazure.types import network
@@ -11,3 +12,4 @@ def register_all(app) -> None:
         module.register(app)
     network.register(app.registry)
     machine_learning.register(app)
+    deployments.register(app)

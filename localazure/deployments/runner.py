@@ -1,0 +1,369 @@
+"""Running a deployment: resources in dependency order (the engine's waves), independent ones in parallel,
+each written through the same pipeline as a client's PUT (fault injection, RBAC for the deploying principal,
+body validation, provider hooks, long-running provisioning), then complete-mode deletions and outputs.
+
+The template is evaluated again before each wave, so ``reference()`` and ``list*()`` see the resources that
+earlier waves deployed. Nested deployments run as child deployments with their own records.
+"""
+from __future__ import annotations
+
+import http
+import json
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
+
+from localazure.deployments.definition import shown_outputs
+from localazure.deployments.engine import ArmTemplateError, UnknownValue, scrub
+from localazure.deployments.evaluation import (DEPLOYMENTS, RESOURCE_GROUPS, TemplateRejected, resource_body)
+from localazure.deployments.resolver import first_unknown, missing_resource
+from localazure.errors import AzureError
+from localazure.http import Request
+from localazure.ids import parse_resource_path, scope_parts
+from localazure.middleware.faults import DROP
+from localazure.operations import TERMINAL
+
+WORKERS = 4
+LRO_POLL_SECONDS = 0.02
+DEPLOYMENT_FAILED = ("At least one resource deployment operation failed. Please list deployment operations for "
+                     "details. Please see https://aka.ms/arm-deployment-operations for usage details.")
+TERMINAL_FAILED = ("The resource write operation failed to complete successfully, because it reached terminal "
+                   "provisioning state 'Failed'.")
+# Complete mode leaves these alone: they are extension resources of the scope, not its content.
+KEPT_IN_COMPLETE_MODE = ("microsoft.authorization/",)
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def duration(seconds: float) -> str:
+    return f"PT{seconds:.7f}S"
+
+
+def status_name(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase.replace(" ", "").replace("-", "")
+    except ValueError:
+        return str(status)
+
+
+class Canceled(Exception):
+    pass
+
+
+class Run:
+    """One run of one deployment. ``evaluate()`` returns a fresh TemplateResult (with live references)."""
+
+    def __init__(self, service, deployment_id: str, evaluate, *, principal, mode: str, template: dict,
+                 texts: list[str], correlation_id: str):
+        self.service = service
+        self.app = service.app
+        self.deployment_id = deployment_id
+        self.evaluate = evaluate
+        self.principal = principal
+        self.mode = mode
+        self.template = template
+        self.texts = texts  # secure values, scrubbed from everything recorded
+        self.correlation_id = correlation_id
+        self.cancel_requested = threading.Event()
+        self.failed_ids: set[str] = set()
+        self.errors: list[dict] = []
+        self._lock = threading.Lock()
+        self.started = time.monotonic()
+
+    # -- the whole run ------------------------------------------------------------------------------
+    def execute(self) -> None:
+        """Run to a terminal state and record it on the deployment (never raises)."""
+        self._set_state("Running")
+        try:
+            outputs, resources = self._deploy()
+        except Canceled:
+            self._finish("Canceled")
+            return
+        except (AzureError, ArmTemplateError) as error:
+            self._finish("Failed", error=self._error_object(error))
+            return
+        except Exception as error:  # noqa: BLE001 - a bug must still end the deployment, in ARM's shape
+            import traceback  # noqa: PLC0415
+            traceback.print_exc()
+            self._finish("Failed", error={"code": "InternalServerError", "message": f"{error!r}"})
+            return
+        if self.errors:
+            self._finish("Failed", error={"code": "DeploymentFailed", "target": self.deployment_id,
+                                          "message": DEPLOYMENT_FAILED, "details": self.errors})
+            return
+        self._finish("Succeeded", outputs=outputs, resources=resources)
+
+    def _deploy(self):
+        result = self.evaluate()
+        self._check_existing(result)
+        for position, wave in enumerate(result.waves):
+            self._check_canceled()
+            if position:
+                result = self.evaluate()
+            by_id = {resource["id"].lower(): resource for resource in result.resources}
+            due = [by_id[item.lower()] for item in wave if item.lower() in by_id]
+            due = [resource for resource in due if not self._blocked(resource)]
+            if not due:
+                continue
+            if len(due) == 1:
+                self._apply(due[0])
+            else:
+                with ThreadPoolExecutor(max_workers=min(WORKERS, len(due)),
+                                        thread_name_prefix="localazure-deploy") as pool:
+                    list(pool.map(self._apply, due))
+        if self.errors:
+            return {}, []
+        self._check_canceled()
+        if self.mode == "Complete":
+            self._delete_unlisted(result)
+        result = self.evaluate()
+        resources = [{"id": resource["id"]} for resource in result.resources
+                     if resource.get("condition", True)]
+        if result.outputs:
+            self._record_operation("EvaluateDeploymentOutput", None, "Succeeded", 200, {"status": "OK"}, 0.0)
+        return shown_outputs(self.template, scrub(result.outputs, self.texts)), resources
+
+    def _blocked(self, resource: dict) -> bool:
+        """A resource that depends on a failed one is not deployed (and not reported)."""
+        with self._lock:
+            if any(dependency.lower() in self.failed_ids for dependency in resource.get("dependsOn") or ()):
+                self.failed_ids.add(resource["id"].lower())
+                return True
+        return False
+
+    def _check_canceled(self) -> None:
+        if self.cancel_requested.is_set():
+            raise Canceled()
+
+    def _check_existing(self, result) -> None:
+        resolver = getattr(result, "resolver", None)
+        for resource_id, found in (getattr(resolver, "existing_ids", None) or {}).items():
+            path = parse_resource_path(resource_id)
+            target = _target(resource_id, path.full_type if path else "", "/".join(path.names) if path else "")
+            if found:
+                self._record_operation("Read", target, "Succeeded", 200, {"status": "OK"}, 0.0)
+            else:
+                self._fail(target, "Read", missing_resource(_unknown_existing(resource_id)), 0.0)
+
+    # -- one resource -------------------------------------------------------------------------------
+    def _apply(self, resource: dict) -> None:
+        started = time.monotonic()
+        target = _target(resource["id"], resource["type"], resource["name"])
+        operation_id = self._record_operation("Create", target, "Running", None, None, 0.0)
+        try:
+            self._check_canceled()
+            body = resource_body(resource)
+            unknown = first_unknown(body)
+            if unknown is not None:
+                raise missing_resource(unknown)
+            kind = resource["type"].lower()
+            if kind == DEPLOYMENTS:
+                status, message = self._nested(resource)
+            elif kind == RESOURCE_GROUPS:
+                status, message = self._resource_group(resource, body)
+            else:
+                status, message = self._put(resource, body)
+        except Canceled:
+            self._record_operation("Create", target, "Canceled", None, None, time.monotonic() - started,
+                                   operation_id=operation_id)
+            return
+        except (AzureError, ArmTemplateError) as error:
+            self._fail(target, "Create", error, time.monotonic() - started, operation_id=operation_id)
+            return
+        self._record_operation("Create", target, "Succeeded", status, message, time.monotonic() - started,
+                               operation_id=operation_id)
+
+    def request_for(self, method: str, resource_id: str, api_version: str, body=None) -> Request:
+        request = Request(method, resource_id, {"api-version": api_version}, {},
+                          json.dumps(body).encode() if body is not None else b"", principal=self.principal)
+        request.request_id = str(uuid.uuid4())
+        request.correlation_id = self.correlation_id
+        return request
+
+    def _through_faults(self, method: str, path: str) -> None:
+        """Injected latency and failures apply to the deployment's writes as to a client's."""
+        faults = self.app.faults
+        delay = faults.delay_seconds(method, path)
+        while delay > 0 and not self.cancel_requested.is_set():
+            step = min(delay, 0.05)
+            time.sleep(step)
+            delay -= step
+        failure = faults.next_failure(method, path)
+        if failure == DROP:
+            raise AzureError(500, "InternalServerError", "The resource provider dropped the connection.")
+        if failure is not None:
+            raise failure
+
+    def _logged(self, request: Request, status: int, started: float) -> None:
+        self.app.request_log.record(request.method, request.path, request.api_version, self.principal, status,
+                                    (time.monotonic() - started) * 1000, request.request_id)
+
+    def _put(self, resource: dict, body: dict) -> tuple[int, dict]:
+        app, api_version = self.app, resource["apiVersion"]
+        path = parse_resource_path(resource["id"])
+        request = self.request_for("PUT", path.id, api_version, body)
+        started = time.monotonic()
+        try:
+            self._through_faults("PUT", path.id)
+            resource_type = app.resources.resource_type(path, api_version, body.get("location"))
+            app.authorize(request, resource_type.write_action, path.id)
+            status, stored, operation = app.resources.put(path, body, api_version, principal=self.principal,
+                                                          request=request)
+        except AzureError as error:
+            self._logged(request, error.status, started)
+            raise
+        self._logged(request, status, started)
+        if operation is not None:
+            finished = self._wait(operation["operation_id"])
+            if finished["status"] == "Failed":
+                raise AzureError(400, (finished["error"] or {}).get("code", "ResourceDeploymentFailure"),
+                                 (finished["error"] or {}).get("message", TERMINAL_FAILED))
+            stored = app.store.get_resource(path.id) or stored
+        state = (stored.get("properties") or {}).get("provisioningState") if isinstance(stored, dict) else None
+        if state == "Failed":
+            raise AzureError(400, "ResourceDeploymentFailure", TERMINAL_FAILED)
+        return status, scrub(stored, self.texts)
+
+    def _wait(self, operation_id: str) -> dict:
+        while True:
+            operation = self.app.operations.poll(operation_id)
+            if operation is None or operation["status"] in TERMINAL:
+                return operation or {"status": "Succeeded", "error": None}
+            time.sleep(LRO_POLL_SECONDS)
+
+    def _resource_group(self, resource: dict, body: dict) -> tuple[int, dict]:
+        from localazure.routes.resource_groups import ACTION, create_or_update  # noqa: PLC0415
+
+        subscription_id, _ = scope_parts(resource["id"])
+        request = self.request_for("PUT", resource["id"], resource["apiVersion"], body)
+        started = time.monotonic()
+        try:
+            self._through_faults("PUT", resource["id"])
+            self.app.authorize(request, f"{ACTION}/write", resource["id"])
+            status, stored = create_or_update(self.app, subscription_id, resource["name"], body,
+                                              principal=self.principal)
+        except AzureError as error:
+            self._logged(request, error.status, started)
+            raise
+        self._logged(request, status, started)
+        return status, stored
+
+    def _nested(self, resource: dict) -> tuple[int, dict]:
+        child = self.service.start_nested(self, resource)
+        if child.cancel_requested.is_set():
+            raise Canceled()
+        record = self.service.records.get(resource["id"]) or {}
+        properties = record.get("properties", {})
+        if properties.get("provisioningState") != "Succeeded":
+            error = properties.get("error") or {"code": "DeploymentFailed", "message": DEPLOYMENT_FAILED}
+            raise AzureError(400, error["code"], error["message"], target=error.get("target"),
+                             details=error.get("details"))
+        return 201, record
+
+    # -- complete mode ------------------------------------------------------------------------------
+    def _delete_unlisted(self, result) -> None:
+        scope_id = self.deployment_id.rsplit("/providers/", 1)[0]
+        if "/resourcegroups/" not in scope_id.lower():
+            return
+        listed = {resource["id"].lower() for resource in result.all_resources()}
+        for body in self.app.store.list_resources(scope_id):
+            resource_id = body["id"]
+            path = parse_resource_path(resource_id)
+            if path is None or resource_id.lower() in listed or \
+                    path.full_type.lower().startswith(KEPT_IN_COMPLETE_MODE):
+                continue
+            resource_type = self.app.registry.get(path.full_type)
+            if resource_type is None:
+                continue
+            self._delete(path, resource_type)
+
+    def _delete(self, path, resource_type) -> None:
+        started = time.monotonic()
+        target = _target(path.id, resource_type.type, "/".join(path.names))
+        api_version = resource_type.default_api_version
+        request = self.request_for("DELETE", path.id, api_version)
+        try:
+            self._through_faults("DELETE", path.id)
+            self.app.authorize(request, resource_type.delete_action, path.id)
+            status, operation = self.app.resources.delete(path, api_version, principal=self.principal,
+                                                          request=request)
+            self._logged(request, status if operation is None else 202, started)
+            if operation is not None:
+                self._wait(operation["operation_id"])
+        except AzureError as error:
+            self._logged(request, error.status, started)
+            self._fail(target, "Delete", error, time.monotonic() - started)
+            return
+        self._record_operation("Delete", target, "Succeeded", 200, {"status": "OK"}, time.monotonic() - started)
+
+    # -- records ------------------------------------------------------------------------------------
+    def _error_object(self, error) -> dict:
+        if isinstance(error, TemplateRejected):
+            return error.error_object()
+        if isinstance(error, ArmTemplateError):
+            return scrub(error.to_arm_error()["error"], self.texts)
+        return scrub(error.error_object(), self.texts)
+
+    def _fail(self, target, provisioning_operation: str, error, seconds: float, *, operation_id=None) -> None:
+        error_object = self._error_object(error)
+        status = error.status if isinstance(error, AzureError) else 400
+        self._record_operation(provisioning_operation, target, "Failed", status,
+                               {"status": "Failed", "error": error_object}, seconds, operation_id=operation_id)
+        with self._lock:
+            if target is not None:
+                self.failed_ids.add(target["id"].lower())
+            self.errors.append(error_object)
+
+    def _record_operation(self, provisioning_operation, target, state, status, message, seconds, *,
+                          operation_id=None) -> str:
+        operation_id = operation_id or uuid.uuid4().hex[:16].upper()
+        properties = {"provisioningOperation": provisioning_operation, "provisioningState": state,
+                      "timestamp": now_iso(), "duration": duration(seconds), "trackingId": str(uuid.uuid4()),
+                      "serviceRequestId": str(uuid.uuid4())}
+        if status is not None:
+            properties["statusCode"] = status_name(status)
+        if message is not None:
+            properties["statusMessage"] = scrub(message, self.texts)
+        if target is not None:
+            properties["targetResource"] = target
+        self.service.records.put_operation(self.deployment_id, {
+            "id": f"{self.deployment_id}/operations/{operation_id}", "operationId": operation_id,
+            "properties": properties})
+        return operation_id
+
+    def _set_state(self, state: str) -> None:
+        body = self.service.records.get(self.deployment_id)
+        if body is not None:
+            body["properties"]["provisioningState"] = state
+            self.service.records.update(self.deployment_id, body)
+
+    def _finish(self, state: str, *, error: dict | None = None, outputs: dict | None = None,
+                resources: list | None = None) -> None:
+        body = self.service.records.get(self.deployment_id)
+        if body is None:
+            return
+        properties = body["properties"]
+        properties.update(provisioningState=state, timestamp=now_iso(),
+                          duration=duration(time.monotonic() - self.started))
+        if error is not None:
+            properties["error"] = error
+        if outputs is not None:
+            properties["outputs"] = outputs
+        if resources is not None:
+            properties["outputResources"] = resources
+        self.service.records.update(self.deployment_id, body)
+
+
+def _target(resource_id: str, resource_type: str, name: str) -> dict:
+    return {"id": resource_id, "resourceType": resource_type, "resourceName": name}
+
+
+def _unknown_existing(resource_id: str) -> UnknownValue:
+    return UnknownValue(f"existing({resource_id})")
+
+
+__all__ = ["Run", "DEPLOYMENT_FAILED"]

@@ -1,0 +1,45 @@
+"""What-if: the engine's differ (``whatif.resource_change``) between live state and the evaluated template.
+
+Resources the template deploys are Create, Modify, NoChange or Deploy (a value known only after
+deployment); resources of the resource group the template does not contain are Delete in complete mode and
+Ignore in incremental mode. Secure values are scrubbed from the result.
+"""
+from __future__ import annotations
+
+from localazure.deployments.definition import Definition, Scope
+from localazure.deployments.engine import scrub, whatif
+from localazure.deployments.evaluation import RESOURCE_GROUPS, deployable, resource_body, secrets_of
+from localazure.deployments.resolver import LiveResolver
+from localazure.ids import parse_resource_path
+
+# What-if compares the properties ARM would send; these keys of a stored body are the server's own.
+_IDENTITY_KEYS = ("id", "name", "type")
+
+
+def changes(app, scope: Scope, definition: Definition, result, resolver: LiveResolver) -> list[dict]:
+    listed = set()
+    found = []
+    for resource in deployable(result):
+        resource_id = resource["id"]
+        listed.add(resource_id.lower())
+        desired = {"id": resource_id, "name": resource["name"], "type": resource["type"],
+                   "apiVersion": resource["apiVersion"], **resource_body(resource)}
+        current = _current(app, resolver, resource_id, resource["type"])
+        change = whatif.resource_change(resource_id, current, desired, mode=definition.mode)
+        found.append(change)
+    if scope.resource_group is not None:
+        for body in app.store.list_resources(scope.id):
+            if body["id"].lower() in listed or parse_resource_path(body["id"]) is None:
+                continue
+            found.append(whatif.resource_change(body["id"], resolver.body(body["id"]), None, mode=definition.mode))
+    return scrub(found, secrets_of(definition))
+
+
+def _current(app, resolver: LiveResolver, resource_id: str, resource_type: str) -> dict | None:
+    if resource_type.lower() == RESOURCE_GROUPS:
+        return app.store.get_resource(resource_id)
+    return resolver.body(resource_id)
+
+
+def result_body(change_list: list[dict]) -> dict:
+    return {"status": "Succeeded", "properties": {"changes": change_list}}
