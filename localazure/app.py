@@ -11,6 +11,7 @@ import time
 import uuid
 from pathlib import Path
 
+from localazure.authorization import Authorizer
 from localazure.errors import AzureError
 from localazure.http import Principal, Request, Response, json_response
 from localazure.identity import KNOWN_RESOURCES, TokenService
@@ -53,8 +54,8 @@ class App:
         self.request_log = RequestLog(self.store)
         self.sweeper = Sweeper(self.operations)
         self._principal_names: dict[str, str] = {}
-        # Phase C replaces this with RBAC: authorizer(app, request, action, scope) raises AzureError 403.
-        self.authorizer = None
+        # RBAC: authorizer(app, request, action, scope) raises AzureError 403 (localazure/authorization.py).
+        self.authorizer = Authorizer(self)
         from localazure import routes_setup  # noqa: PLC0415 - avoids an import cycle
         routes_setup.register_all(self)
 
@@ -153,6 +154,8 @@ class App:
                                  "The api-version query parameter (?api-version=) is required for all requests.")
             subscription_id, _ = scope_parts(request.path)
             throttle_headers = self.throttler.check(request.method, subscription_id, request.principal.object_id)
+            if self.authorizer is not None:
+                self.authorizer.check_request(request)
         try:
             response = self._as_response(route.handler(self, request, **arguments))
         except AzureError as error:

@@ -4,12 +4,15 @@ from __future__ import annotations
 from localazure import deployments
 from localazure.providers import machine_learning
 from localazure.routes import admin, entra, generic, metadata, resource_groups, subscriptions
-from localazure.types import network
+from localazure import types as resource_types
+from localazure.routes import authorization as authorization_routes, permissions as permission_routes
 
 
 def register_all(app) -> None:
     for module in (metadata, entra, admin, subscriptions, resource_groups, generic):
         module.register(app)
-    network.register(app.registry)
+    resource_types.register_all(app)
+    authorization_routes.register(app)
+    permission_routes.register(app)
     machine_learning.register(app)
     deployments.register(app)

@@ -1,27 +1,233 @@
-"""Virtual networks and subnets: passthrough types (no body validation yet; phase B adds it) so that the
-given private network can be seeded and read. Microsoft.Network PUT/DELETE are long-running in Azure."""
+"""Virtual networks, subnets, private endpoints and private DNS zone groups. Microsoft.Network PUT and DELETE are
+long-running in Azure, with ``Azure-AsyncOperation`` under ``locations/{location}/operations``.
+
+- A virtual network lists its subnets (children in the store); subnets sent inline are created as children.
+- A subnet's prefix must lie in its network's address space.
+- A private endpoint needs an existing subnet in its own region and existing targets whose ``groupIds`` are
+  valid for their type; Azure gives it a network interface, a private IP from the subnet and DNS configs.
+- A private DNS zone group records an A record per DNS config of its endpoint.
+"""
 from __future__ import annotations
 
-from localazure.registry import ResourceType
+import ipaddress
+import time
 
-NETWORK_API_VERSIONS = ("2022-07-01", "2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01",
-                        "2024-05-01", "2024-07-01", "2024-10-01")
+from localazure.errors import AzureError
+from localazure.ids import parse_resource_path
+from localazure.routes.metadata import cloud_document
+from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of
+
+VIRTUAL_NETWORKS = "Microsoft.Network/virtualNetworks"
+SUBNETS = "Microsoft.Network/virtualNetworks/subnets"
+PRIVATE_ENDPOINTS = "Microsoft.Network/privateEndpoints"
+DNS_ZONE_GROUPS = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"
+DEFAULT_API_VERSION = "2024-05-01"
+_NETWORK_OPTIONS = {"long_running_put": True, "long_running_delete": True, "etag": True,
+                    "status_segment": "operations", "result_segment": "operationResults",
+                    "default_api_version": DEFAULT_API_VERSION}
+
+# Private link sub-resources (groupIds) per target type, from Azure's "What is a private endpoint?" table.
+GROUP_IDS = {
+    "microsoft.storage/storageaccounts": ("blob", "blob_secondary", "table", "table_secondary", "queue",
+                                          "queue_secondary", "file", "file_secondary", "web", "web_secondary",
+                                          "dfs", "dfs_secondary"),
+    "microsoft.keyvault/vaults": ("vault",),
+    "microsoft.containerregistry/registries": ("registry",),
+    "microsoft.machinelearningservices/workspaces": ("amlworkspace",),
+    "microsoft.insights/privatelinkscopes": ("azuremonitor",),
+}
 
 
-class VirtualNetwork(ResourceType):
+def _prefixes(properties: dict) -> list[str]:
+    prefixes = list(properties.get("addressPrefixes") or [])
+    if properties.get("addressPrefix"):
+        prefixes.insert(0, properties["addressPrefix"])
+    return prefixes
+
+
+class VirtualNetwork(ValidatedType):
+    def fill(self, result, context):
+        properties = result["properties"]
+        # Subnets are children in the store (``present`` lists them); inline ones are created after the PUT.
+        context.extra["inline_subnets"] = properties.pop("subnets", None)
+        properties["resourceGuid"] = kept(context, "resourceGuid", new_guid)
+        properties.setdefault("enableDdosProtection", False)
+        properties.setdefault("virtualNetworkPeerings", [])
+
+    def on_create(self, body, context):
+        self._put_inline_subnets(context)
+
+    def on_update(self, body, previous, context):
+        self._put_inline_subnets(context)
+
+    @staticmethod
+    def _put_inline_subnets(context):
+        for subnet in context.extra.get("inline_subnets") or []:
+            if isinstance(subnet, dict) and subnet.get("name"):
+                subnet_id = f"{context.resource_id}/subnets/{subnet['name']}"
+                context.store.put_resource(subnet_id, SUBNETS, context.resource_id, {
+                    "id": subnet_id, "name": subnet["name"], "type": SUBNETS, "etag": f'W/"{new_guid()}"',
+                    "properties": {**properties_of(subnet), "provisioningState": "Succeeded"}},
+                    context.api_version, now=time.time())
+
     def present(self, body, context):
-        """Azure lists a virtual network's subnets inside it."""
-        subnets = context.store.list_resources(context.resource_id, "Microsoft.Network/virtualNetworks/subnets")
-        properties = body.get("properties")
-        if isinstance(properties, dict):
-            body = {**body, "properties": {**properties, "subnets": subnets}}
-        return body
+        subnets = context.store.list_resources(context.resource_id, SUBNETS)
+        return {**body, "properties": {**properties_of(body), "subnets": subnets}}
 
 
-def register(registry) -> None:
-    registry.register(VirtualNetwork("Microsoft.Network/virtualNetworks", NETWORK_API_VERSIONS, "2024-05-01",
-                                     long_running_put=True, long_running_delete=True, etag=True,
-                                     status_segment="operations", result_segment="operationResults"))
-    registry.register(ResourceType("Microsoft.Network/virtualNetworks/subnets", NETWORK_API_VERSIONS, "2024-05-01",
-                                   long_running_put=True, long_running_delete=True, etag=True,
-                                   status_segment="operations", result_segment="operationResults"))
+class Subnet(ValidatedType):
+    def check(self, body, context):
+        network = context.store.get_resource(context.path.parent_id) or {}
+        spaces = [ipaddress.ip_network(prefix, strict=False) for prefix in
+                  (properties_of(network).get("addressSpace") or {}).get("addressPrefixes") or []]
+        for prefix in _prefixes(properties_of(body)):
+            try:
+                subnet = ipaddress.ip_network(prefix, strict=False)
+            except ValueError:
+                raise AzureError(400, "InvalidAddressPrefixFormat",
+                                 f"Address prefix {prefix} of resource {context.resource_id} is not formatted "
+                                 "correctly. It should follow CIDR notation, for example 10.0.0.0/24.") from None
+            if spaces and not any(subnet.version == space.version and subnet.subnet_of(space) for space in spaces):
+                raise AzureError(400, "NetcfgSubnetRangeOutsideVnet",
+                                 f"Subnet '{context.path.name}' is not valid because its IP address range is outside "
+                                 f"the IP address range of virtual network '{context.path.names[0]}'.")
+
+    def fill(self, result, context):
+        result["properties"].setdefault("privateEndpointNetworkPolicies", "Disabled")
+        result["properties"].setdefault("privateLinkServiceNetworkPolicies", "Enabled")
+
+
+def _reference_not_found(reference: str, referrer: str) -> AzureError:
+    # Microsoft.Network's words for a reference to a missing resource.
+    return AzureError(400, "InvalidResourceReference",
+                      f"Resource {reference} referenced by resource {referrer} was not found. Please make sure that "
+                      "the referenced resource exists, and that both resources are in the same region.")
+
+
+def _connections(properties: dict):
+    for key in ("privateLinkServiceConnections", "manualPrivateLinkServiceConnections"):
+        for index, connection in enumerate(properties.get(key) or []):
+            if isinstance(connection, dict):
+                yield key, index, connection
+
+
+def _fqdn(app, target_id: str, group_id: str) -> str | None:
+    path = parse_resource_path(target_id)
+    suffixes = cloud_document(app, "2019-05-01")["suffixes"]
+    kind = path.full_type.lower() if path else ""
+    if kind == "microsoft.storage/storageaccounts":
+        return f"{path.name}.{group_id.removesuffix('_secondary')}.{suffixes['storage']}"
+    if kind == "microsoft.keyvault/vaults":
+        return f"{path.name}.{suffixes['keyVaultDns']}"
+    if kind == "microsoft.containerregistry/registries":
+        return f"{path.name.lower()}.{suffixes['acrLoginServer']}"
+    return None
+
+
+class PrivateEndpoint(ValidatedType):
+    def check(self, body, context):
+        properties = properties_of(body)
+        subnet_id = (properties.get("subnet") or {}).get("id")
+        subnet_path = parse_resource_path(subnet_id) if isinstance(subnet_id, str) else None
+        if subnet_path is None or subnet_path.full_type.lower() != SUBNETS.lower():
+            linked_resource(context.app, subnet_id, "properties.subnet.id", expected_type=SUBNETS)
+        if not context.store.resource_exists(subnet_path.id):
+            raise _reference_not_found(subnet_id, context.resource_id)
+        network = context.store.get_resource(subnet_path.parent_id) or {}
+        if network.get("location") and body.get("location") and \
+                network["location"] != str(body["location"]).replace(" ", "").lower():
+            raise _reference_not_found(subnet_id, context.resource_id)
+        for key, index, connection in _connections(properties):
+            connection_properties = properties_of(connection)
+            target_id = connection_properties.get("privateLinkServiceId")
+            where = f"properties.{key}[{index}].properties.privateLinkServiceId"
+            target_path = parse_resource_path(target_id) if isinstance(target_id, str) else None
+            if target_path is None or not context.store.resource_exists(target_path.id):
+                linked_resource(context.app, target_id, where)  # malformed -> LinkedInvalidPropertyId
+                raise _reference_not_found(target_id, context.resource_id)
+            allowed = GROUP_IDS.get(target_path.full_type.lower())
+            for group_id in connection_properties.get("groupIds") or []:
+                if allowed is not None and str(group_id).lower() not in allowed:
+                    # NOT VERIFIED: code and words; the valid groupIds per type are Azure's.
+                    raise AzureError(400, "PrivateEndpointBadRequest",
+                                     f"Call to {target_path.namespace}/{'/'.join(target_path.types)} failed. Error "
+                                     f"message: Private Endpoint group id '{group_id}' is not valid. Valid group ids "
+                                     f"are: {', '.join(allowed)}.")
+
+    def fill(self, result, context):
+        properties = result["properties"]
+        subnet_id = properties["subnet"]["id"]
+        group = context.path.resource_group_id
+        properties["networkInterfaces"] = kept(context, "networkInterfaces", lambda: [{
+            "id": f"{group}/providers/Microsoft.Network/networkInterfaces/{context.path.name}.nic.{new_guid()}"}])
+        address = kept(context, "customDnsConfigs", lambda: None)
+        address = address[0]["ipAddresses"][0] if address else self._next_address(context, subnet_id)
+        dns_configs = []
+        for key, _index, connection in _connections(properties):
+            connection.update({"id": f"{context.resource_id}/{key}/{connection.get('name', '')}",
+                               "type": f"{PRIVATE_ENDPOINTS}/{key}", "etag": f'W/"{new_guid()}"'})
+            connection_properties = connection.setdefault("properties", {})
+            connection_properties["provisioningState"] = "Succeeded"
+            connection_properties.setdefault("privateLinkServiceConnectionState", {
+                "status": "Approved" if key == "privateLinkServiceConnections" else "Pending",
+                "description": "Auto-Approved" if key == "privateLinkServiceConnections" else "",
+                "actionsRequired": "None"})
+            for group_id in connection_properties.get("groupIds") or []:
+                fqdn = _fqdn(context.app, connection_properties["privateLinkServiceId"], group_id)
+                if fqdn:
+                    dns_configs.append({"fqdn": fqdn, "ipAddresses": [address]})
+        properties["customDnsConfigs"] = dns_configs or [{"ipAddresses": [address]}]
+        properties.setdefault("ipConfigurations", [])
+        properties.setdefault("customNetworkInterfaceName", "")
+        properties.setdefault("manualPrivateLinkServiceConnections", [])
+        properties.setdefault("privateLinkServiceConnections", [])
+
+    @staticmethod
+    def _next_address(context, subnet_id: str) -> str:
+        """The next free address of the subnet: Azure keeps the first four of every subnet."""
+        subnet = context.store.get_resource(subnet_id) or {}
+        prefixes = _prefixes(properties_of(subnet))
+        network = ipaddress.ip_network(prefixes[0] if prefixes else "10.0.0.0/24", strict=False)
+        used = set()
+        subscription = f"/subscriptions/{parse_resource_path(subnet_id).subscription_id}"
+        for _id, _type, body in context.store.list_resources_under(subscription, PRIVATE_ENDPOINTS):
+            if str((properties_of(body).get("subnet") or {}).get("id", "")).lower() != subnet_id.lower():
+                continue
+            for config in properties_of(body).get("customDnsConfigs") or []:
+                used.update(config.get("ipAddresses") or [])
+        for offset, host in enumerate(network.hosts()):
+            if offset >= 3 and str(host) not in used:
+                return str(host)
+        raise AzureError(400, "SubnetIsFull", f"Subnet {subnet_id} does not have enough capacity for 1 IP addresses.")
+
+
+class PrivateDnsZoneGroup(ValidatedType):
+    def check(self, body, context):
+        for index, config in enumerate(properties_of(body).get("privateDnsZoneConfigs") or []):
+            zone_id = properties_of(config).get("privateDnsZoneId")
+            zone_path = parse_resource_path(zone_id) if isinstance(zone_id, str) else None
+            if zone_path is None or zone_path.full_type.lower() != "microsoft.network/privatednszones":
+                linked_resource(context.app, zone_id,
+                                f"properties.privateDnsZoneConfigs[{index}].properties.privateDnsZoneId",
+                                expected_type="Microsoft.Network/privateDnsZones")
+            if context.app.registry.get(zone_path.full_type) and not context.store.resource_exists(zone_path.id):
+                raise _reference_not_found(zone_id, context.resource_id)
+
+    def fill(self, result, context):
+        endpoint = context.store.get_resource(context.path.parent_id) or {}
+        dns_configs = properties_of(endpoint).get("customDnsConfigs") or []
+        for config in properties_of(result).get("privateDnsZoneConfigs") or []:
+            zone_name = parse_resource_path(properties_of(config)["privateDnsZoneId"]).name
+            config_properties = config.setdefault("properties", {})
+            config_properties["recordSets"] = [{
+                "recordType": "A", "recordSetName": dns["fqdn"].split(".", 1)[0],
+                "fqdn": f"{dns['fqdn'].split('.', 1)[0]}.{zone_name}", "ttl": 10,
+                "ipAddresses": dns["ipAddresses"], "provisioningState": "Succeeded"}
+                for dns in dns_configs if dns.get("fqdn")]
+
+
+def register(app) -> None:
+    app.registry.register(VirtualNetwork(VIRTUAL_NETWORKS, **_NETWORK_OPTIONS), replace=True)
+    app.registry.register(Subnet(SUBNETS, **_NETWORK_OPTIONS), replace=True)
+    app.registry.register(PrivateEndpoint(PRIVATE_ENDPOINTS, **_NETWORK_OPTIONS))
+    app.registry.register(PrivateDnsZoneGroup(DNS_ZONE_GROUPS, **_NETWORK_OPTIONS))

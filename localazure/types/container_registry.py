@@ -1,0 +1,54 @@
+"""Container registries. ``loginServer`` is ``{name}.{acrLoginServer}`` with the suffix this endpoint publishes in
+its cloud metadata (``azurecr.io``). Create and delete are long-running, as in Azure."""
+from __future__ import annotations
+
+import re
+
+from localazure.errors import AzureError
+from localazure.routes.metadata import cloud_document
+from localazure.types._base import ValidatedType, kept
+from localazure.types.storage import now_iso
+
+REGISTRIES = "Microsoft.ContainerRegistry/registries"
+_NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+
+
+def login_server(app, name: str) -> str:
+    return f"{name.lower()}.{cloud_document(app, '2019-05-01')['suffixes']['acrLoginServer']}"
+
+
+class Registry(ValidatedType):
+    def check(self, body, context):
+        if not _NAME.match(context.path.name):
+            # NOT VERIFIED: the words; the rule (5-50 alphanumerics) and the code are Azure's.
+            raise AzureError(400, "InvalidRegistryName",
+                             f"The registry name '{context.path.name}' is invalid. Registry names may contain only "
+                             "alpha numeric characters and must be between 5 and 50 characters.")
+
+    def fill(self, result, context):
+        sku = result.get("sku")
+        if isinstance(sku, dict) and isinstance(sku.get("name"), str):
+            sku["tier"] = sku["name"]
+        properties = result["properties"]
+        properties.update({
+            "loginServer": login_server(context.app, context.path.name),
+            "creationDate": kept(context, "creationDate", now_iso),
+            "privateEndpointConnections": [],
+            "dataEndpointHostNames": [],
+        })
+        properties.setdefault("adminUserEnabled", False)
+        properties.setdefault("publicNetworkAccess", "Enabled")
+        properties.setdefault("networkRuleBypassOptions", "AzureServices")
+        properties.setdefault("zoneRedundancy", "Disabled")
+        properties.setdefault("anonymousPullEnabled", False)
+        properties.setdefault("dataEndpointEnabled", False)
+        properties.setdefault("encryption", {"status": "disabled"})
+        properties.setdefault("policies", {
+            "quarantinePolicy": {"status": "disabled"},
+            "trustPolicy": {"type": "Notary", "status": "disabled"},
+            "retentionPolicy": {"days": 7, "status": "disabled"},
+            "exportPolicy": {"status": "enabled"}})
+
+
+def register(app) -> None:
+    app.registry.register(Registry(REGISTRIES, long_running_put=True, long_running_delete=True, etag=False))

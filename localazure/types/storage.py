@@ -1,0 +1,209 @@
+"""Storage accounts, their blob service and blob containers; ``listKeys``, ``regenerateKey`` and
+``checkNameAvailability``.
+
+Host naming: endpoints follow Azure's scheme with the suffixes this endpoint publishes in its cloud metadata
+document (``suffixes.storage`` of ``GET /metadata/endpoints``): ``https://{account}.blob.{suffix}/`` and
+likewise for ``queue``, ``table``, ``file``, ``dfs`` and ``web`` (``{account}.z6.web.{suffix}``). They name
+hosts; this endpoint serves no data plane.
+
+Account keys are not stored: each is an HMAC of the account id, the key name and its creation time under the
+endpoint's admin secret, so ``regenerateKey`` (a new creation time) gives a new key and nothing in the state
+holds a key in clear.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import re
+import time
+
+from localazure.errors import AzureError
+from localazure.http import json_response
+from localazure.routes.metadata import cloud_document
+from localazure.types._base import ValidatedType, kept, properties_of
+
+ACCOUNTS = "Microsoft.Storage/storageAccounts"
+BLOB_SERVICES = "Microsoft.Storage/storageAccounts/blobServices"
+CONTAINERS = "Microsoft.Storage/storageAccounts/blobServices/containers"
+KEY_NAMES = ("key1", "key2")
+_ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
+_CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")
+
+
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
+
+
+def storage_suffix(app) -> str:
+    return cloud_document(app, "2019-05-01")["suffixes"]["storage"]
+
+
+def primary_endpoints(app, account: str) -> dict:
+    suffix = storage_suffix(app)
+    endpoints = {service: f"https://{account}.{service}.{suffix}/"
+                 for service in ("blob", "queue", "table", "file", "dfs")}
+    endpoints["web"] = f"https://{account}.z6.web.{suffix}/"
+    return endpoints
+
+
+def invalid_account_name(name: str) -> str:
+    return (f"{name} is not a valid storage account name. Storage account name must be between 3 and 24 characters "
+            "in length and use numbers and lower-case letters only.")
+
+
+def taken_account_name(name: str) -> str:
+    return f"The storage account named {name} is already taken."
+
+
+def account_named(store, name: str) -> str | None:
+    """The id of a storage account with this name in any subscription (names are global)."""
+    row = store.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
+                           (ACCOUNTS.lower(), len(name) + 1, "/" + name.lower())).fetchone()
+    return row["id"] if row else None
+
+
+def account_key(app, account_id: str, key_name: str, created: str) -> str:
+    digest = hmac.new(app.admin_secret.encode(), f"{account_id.lower()}|{key_name}|{created}".encode(),
+                      hashlib.sha512).digest()
+    return base64.b64encode(digest).decode()
+
+
+class StorageAccount(ValidatedType):
+    def check(self, body, context):
+        name = context.path.name
+        if not _ACCOUNT_NAME.match(name):
+            raise AzureError(400, "AccountNameInvalid", invalid_account_name(name))
+        if context.existing is None:
+            other = account_named(context.store, name)
+            if other is not None and other.lower() != context.resource_id.lower():
+                raise AzureError(409, "StorageAccountAlreadyTaken", taken_account_name(name))
+
+    def fill(self, result, context):
+        name = context.path.name
+        sku = result.get("sku")
+        if isinstance(sku, dict) and isinstance(sku.get("name"), str):
+            sku["tier"] = "Premium" if sku["name"].lower().startswith("premium") else "Standard"
+        properties = result["properties"]
+        created = kept(context, "creationTime", now_iso)
+        properties.update({
+            "primaryEndpoints": primary_endpoints(context.app, name),
+            "primaryLocation": result.get("location"),
+            "statusOfPrimary": "available",
+            "creationTime": created,
+            "keyCreationTime": kept(context, "keyCreationTime", lambda: {key: created for key in KEY_NAMES}),
+        })
+        properties.setdefault("minimumTlsVersion", "TLS1_0")
+        properties.setdefault("allowBlobPublicAccess", False)
+        properties.setdefault("supportsHttpsTrafficOnly", True)
+        if str(result.get("kind", "")).lower() in ("storagev2", "blobstorage"):
+            properties.setdefault("accessTier", "Hot")
+        properties.setdefault("encryption", {
+            "keySource": "Microsoft.Storage",
+            "services": {service: {"enabled": True, "keyType": "Account", "lastEnabledTime": created}
+                         for service in ("blob", "file")}})
+        properties.setdefault("networkAcls", {"bypass": "AzureServices", "virtualNetworkRules": [],
+                                              "ipRules": [], "defaultAction": "Allow"})
+        properties.setdefault("privateEndpointConnections", [])
+
+    def on_create(self, body, context):
+        """Azure gives every account its blob service ``default`` at once."""
+        service_id = f"{context.resource_id}/blobServices/default"
+        context.store.put_resource(service_id, BLOB_SERVICES, context.resource_id, {
+            "id": service_id, "name": "default", "type": BLOB_SERVICES, "sku": body.get("sku"),
+            "properties": {"cors": {"corsRules": []},
+                           "deleteRetentionPolicy": {"allowPermanentDelete": False, "enabled": False}}},
+            context.api_version, now=time.time())
+
+
+class BlobService(ValidatedType):
+    def check(self, body, context):
+        if context.path.name.lower() != "default":
+            # NOT VERIFIED: the code; Azure allows only the name 'default' for blob services.
+            raise AzureError(400, "InvalidResourceName",
+                             f"The resource name '{context.path.name}' is invalid. The blob service name must be "
+                             "'default'.")
+
+    def fill(self, result, context):
+        result["properties"].pop("provisioningState", None)  # Azure's blob service has none
+        account = context.store.get_resource(context.path.parent_id) or {}
+        if account.get("sku"):
+            result["sku"] = account["sku"]
+
+
+class BlobContainer(ValidatedType):
+    def check(self, body, context):
+        name = context.path.name
+        if not _CONTAINER_NAME.match(name):
+            # NOT VERIFIED: code and words; the naming rule is Azure's (3-63 lower-case letters, digits, hyphens).
+            raise AzureError(400, "ContainerOperationFailure",
+                             "The specifed resource name contains invalid characters.")
+        public_access = str(properties_of(body).get("publicAccess") or "None")
+        account_id = context.path.parent_id.rsplit("/blobServices/", 1)[0]
+        account = context.store.get_resource(account_id) or {}
+        if public_access.lower() != "none" and properties_of(account).get("allowBlobPublicAccess") is False:
+            raise AzureError(409, "PublicAccessNotPermitted", "Public access is not permitted on this storage account.")
+
+    def fill(self, result, context):
+        properties = result["properties"]
+        properties.pop("provisioningState", None)  # Azure's blob container has none
+        properties.setdefault("publicAccess", "None")
+        properties.update({
+            "leaseStatus": "Unlocked", "leaseState": "Available", "hasImmutabilityPolicy": False,
+            "hasLegalHold": False, "deleted": False, "remainingRetentionDays": 0,
+            "lastModifiedTime": now_iso(),
+        })
+        properties.setdefault("defaultEncryptionScope", "$account-encryption-key")
+        properties.setdefault("denyEncryptionScopeOverride", False)
+        result["etag"] = f'"0x{time.time_ns() // 100:X}"'
+
+
+# -- actions --------------------------------------------------------------------------------------------
+def keys_body(app, account: dict) -> dict:
+    created = properties_of(account).get("keyCreationTime") or {}
+    return {"keys": [{"keyName": key, "value": account_key(app, account["id"], key, created.get(key, "")),
+                      "permissions": "FULL", "creationTime": created.get(key)} for key in KEY_NAMES]}
+
+
+def list_keys(app, request, context):
+    return json_response(keys_body(app, context.existing))
+
+
+def regenerate_key(app, request, context):
+    body = request.json()
+    key_name = body.get("keyName") if isinstance(body, dict) else None
+    if not isinstance(key_name, str) or key_name.lower() not in KEY_NAMES:
+        # NOT VERIFIED: code and words (Azure accepts key1, key2, kerb1, kerb2).
+        raise AzureError(400, "InvalidValuesForRequestParameters", "Values for request parameters are invalid: keyName.")
+    with app.store.transaction():
+        account = app.store.get_resource(context.resource_id)
+        account["properties"].setdefault("keyCreationTime", {})[key_name.lower()] = now_iso()
+        app.store.put_resource(context.resource_id, ACCOUNTS, context.path.parent_id, account,
+                               context.api_version, now=time.time())
+    return json_response(keys_body(app, account))
+
+
+def check_name_availability(app, request, subscription_id):
+    app.resources.check_subscription(subscription_id, request.principal)
+    body = request.json()
+    name = body.get("name") if isinstance(body, dict) else None
+    if not isinstance(name, str):
+        raise AzureError(400, "InvalidRequestContent",
+                         "The request content was invalid and could not be deserialized: 'Required property 'name' "
+                         "not found in JSON.'.")
+    if not _ACCOUNT_NAME.match(name):
+        return json_response({"nameAvailable": False, "reason": "AccountNameInvalid",
+                              "message": invalid_account_name(name)})
+    if account_named(app.store, name) is not None:
+        return json_response({"nameAvailable": False, "reason": "AlreadyExists", "message": taken_account_name(name)})
+    return json_response({"nameAvailable": True})
+
+
+def register(app) -> None:
+    accounts = app.registry.register(StorageAccount(ACCOUNTS, long_running_put=True, status_segment="asyncoperations"))
+    accounts.actions["listkeys"] = list_keys
+    accounts.actions["regeneratekey"] = regenerate_key
+    app.registry.register(BlobService(BLOB_SERVICES))
+    app.registry.register(BlobContainer(CONTAINERS))
+    app.router.add("POST", r"/subscriptions/(?P<subscription_id>[^/]+)/providers/Microsoft\.Storage/"
+                           r"checkNameAvailability", check_name_availability, priority=30)
