@@ -7,7 +7,8 @@ component's ``WorkspaceResourceId`` must name an existing Log Analytics workspac
 from __future__ import annotations
 
 from localazure.errors import AzureError
-from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of
+from localazure.types._base import (ValidatedType, kept, linked_resource, new_guid, properties_of,
+                                    synchronous_put_route)
 from localazure.types.storage import now_iso
 
 WORKSPACES = "Microsoft.OperationalInsights/workspaces"
@@ -72,3 +73,4 @@ class ApplicationInsightsComponent(ValidatedType):
 def register(app) -> None:
     app.registry.register(LogAnalyticsWorkspace(WORKSPACES, long_running_put=True, long_running_delete=True))
     app.registry.register(ApplicationInsightsComponent(COMPONENTS))
+    synchronous_put_route(app, COMPONENTS)  # Application Insights answers a create with 200

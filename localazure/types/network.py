@@ -142,8 +142,9 @@ class PrivateEndpoint(ValidatedType):
             target_id = connection_properties.get("privateLinkServiceId")
             where = f"properties.{key}[{index}].properties.privateLinkServiceId"
             target_path = parse_resource_path(target_id) if isinstance(target_id, str) else None
-            if target_path is None or not context.store.resource_exists(target_path.id):
+            if target_path is None:
                 linked_resource(context.app, target_id, where)  # malformed -> LinkedInvalidPropertyId
+            if not context.store.resource_exists(target_path.id):
                 raise _reference_not_found(target_id, context.resource_id)
             allowed = GROUP_IDS.get(target_path.full_type.lower())
             for group_id in connection_properties.get("groupIds") or []:

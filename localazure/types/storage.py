@@ -17,9 +17,12 @@ import hashlib
 import hmac
 import re
 import time
+from datetime import datetime, timezone
 
 from localazure.errors import AzureError
-from localazure.http import json_response
+from localazure.http import Response, json_response
+from localazure.ids import parse_resource_path
+from localazure.routes.generic import lro_headers
 from localazure.routes.metadata import cloud_document
 from localazure.types._base import ValidatedType, kept, properties_of
 
@@ -32,7 +35,8 @@ _CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$
 
 
 def now_iso() -> str:
-    return time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
+    """Azure's timestamps: seven fractional digits (ticks), UTC."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f0Z")
 
 
 def storage_suffix(app) -> str:
@@ -199,11 +203,30 @@ def check_name_availability(app, request, subscription_id):
     return json_response({"nameAvailable": True})
 
 
+def create_account(app, request, resource_path):
+    """PUT of an account: like the generic route, but answered as Microsoft.Storage does -- 202 with only a
+    ``Location`` to poll (202 until done, then 200 with the account) -- or 200 with the body when synchronous."""
+    path = parse_resource_path(resource_path)
+    body = request.json()
+    location = body.get("location") if isinstance(body, dict) else None
+    resource_type = app.resources.resource_type(path, request.api_version, location)
+    app.authorize(request, resource_type.write_action, path.id)
+    _, stored, operation = app.resources.put(path, body, request.api_version, principal=request.principal,
+                                             request=request)
+    if operation is None:
+        return json_response(stored)
+    headers = lro_headers(app, operation, resource_type, path.subscription_id, stored.get("location"),
+                          request.api_version)
+    return Response(status=202, headers={"Location": headers["Location"], "Retry-After": headers["Retry-After"]})
+
+
 def register(app) -> None:
     accounts = app.registry.register(StorageAccount(ACCOUNTS, long_running_put=True, status_segment="asyncoperations"))
     accounts.actions["listkeys"] = list_keys
     accounts.actions["regeneratekey"] = regenerate_key
     app.registry.register(BlobService(BLOB_SERVICES))
     app.registry.register(BlobContainer(CONTAINERS))
+    app.router.add("PUT", r"(?P<resource_path>/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Storage/"
+                          r"storageAccounts/[^/]+)", create_account, priority=80)
     app.router.add("POST", r"/subscriptions/(?P<subscription_id>[^/]+)/providers/Microsoft\.Storage/"
                            r"checkNameAvailability", check_name_availability, priority=30)
