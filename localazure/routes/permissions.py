@@ -3,6 +3,8 @@ group or a resource -- one entry per permission block of every role assigned at 
 (``rbac.effective_permissions``). Anyone may read their own permissions."""
 from __future__ import annotations
 
+import re
+
 from localazure.errors import AzureError
 from localazure.http import json_response
 from localazure.ids import ResourcePath, parse_resource_path, scope_parts
@@ -13,11 +15,13 @@ API_VERSIONS = ("2015-07-01", "2018-01-01-preview", "2022-04-01", "2022-05-01-pr
 
 
 def register(app) -> None:
-    app.router.add("GET", r"(?P<scope>/subscriptions/[^/]+/resourceGroups/[^/]+(?:/[^/]+)*?)/providers/"
+    app.router.add("GET", r"(?P<scope>/subscriptions/[^/]+/resourceGroups/[^/]+(?:/[^/]*)*?)/providers/"
                           r"Microsoft\.Authorization/permissions", permissions, priority=60)
 
 
 def permissions(app, request, scope):
+    # The SDK's list_for_resource leaves an empty segment for an empty parent resource path; ARM ignores it.
+    scope = re.sub(r"/{2,}", "/", scope)
     if request.api_version not in API_VERSIONS:
         path = ResourcePath(scope, "Microsoft.Authorization", ("permissions",), ())
         raise AzureError(400, "NoRegisteredProviderFound",
