@@ -7,6 +7,7 @@ details, as ARM's validation does before anything is deployed.
 from __future__ import annotations
 
 import copy
+import json
 import uuid
 
 from localazure.deployments.definition import Definition, Scope
@@ -76,9 +77,12 @@ def deployable(result) -> list[dict]:
 
 def preflight(app, scope: Scope, name: str, definition: Definition, result) -> list[dict]:
     """Provider-side checks of every resource body ARM validates before deploying; returns the validated
-    resources (``validatedResources``) or raises 400 InvalidTemplateDeployment."""
+    resources (``validatedResources``) or raises 400 InvalidTemplateDeployment. Missing linked resources
+    (404s), and bodies that link to resources this deployment has yet to create, are left to deployment time."""
     problems, validated = [], []
-    for resource in deployable(result):
+    resources = deployable(result)
+    pending = [resource["id"].lower() for resource in resources if not app.store.resource_exists(resource["id"])]
+    for resource in resources:
         validated.append({"id": resource["id"]})
         if resource["type"].lower() == RESOURCE_GROUPS:
             continue
@@ -86,6 +90,8 @@ def preflight(app, scope: Scope, name: str, definition: Definition, result) -> l
         if path is None:
             continue
         body = resource_body(resource)
+        if _links_to_any(body, [item for item in pending if item != resource["id"].lower()]):
+            continue  # checked when deployed, once what it links to exists
         try:
             resource_type = app.resources.resource_type(path, resource["apiVersion"], body.get("location"))
             if not contains_unknown(body):
@@ -93,6 +99,8 @@ def preflight(app, scope: Scope, name: str, definition: Definition, result) -> l
                 resource_type.validate(body, resource["apiVersion"],
                                        app.resources.context(path, resource["apiVersion"], existing))
         except AzureError as error:
+            if error.status == 404:
+                continue  # what a resource links to may come from this very deployment: checked when deployed
             problems.append({**error.error_object(), "target": resource["id"]})
     if problems:
         texts = secrets_of(definition)
@@ -101,3 +109,8 @@ def preflight(app, scope: Scope, name: str, definition: Definition, result) -> l
                          f"The tracking id is '{uuid.uuid4()}'. See inner errors for details.",
                          details=scrub(problems, texts))
     return validated
+
+
+def _links_to_any(body: dict, resource_ids: list[str]) -> bool:
+    text = json.dumps(body, default=str).lower()
+    return any(resource_id in text for resource_id in resource_ids)

@@ -1,0 +1,174 @@
+"""The project's own ARM templates deployed to the local endpoint for the ``local`` inventory, in the order of
+``arm-templates/deployment_plan.yml``, through the unmodified DeploymentsMgmtClient; then a rerun's what-if is
+NoChange everywhere and makes no writes, and a principal without write permission fails inside the deployment."""
+import json
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+import yaml
+from azure.core.exceptions import HttpResponseError
+
+REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+TEMPLATES = REPOSITORY_ROOT / "arm-templates"
+INVENTORY = REPOSITORY_ROOT / "inventories" / "local" / "group_vars" / "all"
+
+
+def _inventory() -> dict:
+    variables = {}
+    for name in ("environment.yml", "work_packages.yml"):
+        variables.update(yaml.safe_load((INVENTORY / name).read_text()))
+    network = variables["dlinfra_private_network"]
+    variables["dlinfra_private_subnet_id"] = (
+        f"/subscriptions/{variables['dlinfra_subscription_id']}/resourceGroups/{network['resource_group']}/providers/"
+        f"Microsoft.Network/virtualNetworks/{network['virtual_network']}/subnets/{network['subnet']}")
+    return variables
+
+
+INVENTORY_VARIABLES = _inventory()
+
+
+def _seed_file() -> str:
+    """The work packages' developer groups exist in the directory (role assignments name them)."""
+    path = Path(tempfile.mkdtemp(prefix="localazure-seed-")) / "seed.json"
+    path.write_text(json.dumps({"principals": [
+        {"name": f"developers-{item['name']}", "object_id": item["developer_group_object_id"]}
+        for item in INVENTORY_VARIABLES["dlinfra_work_packages"]]}))
+    return str(path)
+
+
+ENDPOINT_ARGS = ("--lro-retry-after", "0", "--seed", _seed_file())
+PLAN = yaml.safe_load((TEMPLATES / "deployment_plan.yml").read_text())
+WORK_PACKAGE = INVENTORY_VARIABLES["dlinfra_work_packages"][0]
+def parameters_for(entry: dict, outputs: dict) -> tuple[dict, dict]:
+    """A plan entry's template and parameters for the first work package: the parameter file of the inventory's
+    environment, the deploy-time values, and the outputs of earlier deployments."""
+    name = entry["template"]
+    template = json.loads((TEMPLATES / name / f"{name}.json").read_text())
+    declared = template.get("parameters") or {}
+    parameter_file = TEMPLATES / name / f"{name}.parameters.{INVENTORY_VARIABLES['dlinfra_environment']}.json"
+    values = dict(json.loads(parameter_file.read_text())["parameters"])
+    for parameter, source in PLAN["deploy_time_parameters"].items():
+        if parameter not in declared:
+            continue
+        if "inventory" in source:
+            values[parameter] = {"value": INVENTORY_VARIABLES[source["inventory"]]}
+        else:
+            values[parameter] = {"value": WORK_PACKAGE[source["work_package"]]}
+    for parameter, reference in (entry.get("parameters_from_outputs") or {}).items():
+        earlier, output = reference.split(".")
+        values[parameter] = {"value": outputs[earlier][output]["value"]}
+    return template, values
+
+
+def body_for(template: dict, parameters: dict, scope: str) -> dict:
+    body = {"properties": {"mode": "Incremental", "template": template, "parameters": parameters}}
+    if scope == "subscription":
+        body["location"] = INVENTORY_VARIABLES["dlinfra_location"]
+    return body
+
+
+@pytest.fixture(scope="module")
+def client(endpoint):
+    return _client(endpoint)
+
+
+def _client(endpoint, principal: str = "deployer"):
+    from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+    return DeploymentsMgmtClient(endpoint.credential(principal), endpoint.subscription_id, base_url=endpoint.arm,
+                                 credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
+                                 polling_interval=0.05)
+
+
+def _deploy(client, scope: str, name: str, body: dict):
+    group = INVENTORY_VARIABLES["dlinfra_resource_group"]
+    if scope == "subscription":
+        return client.deployments.begin_create_or_update_at_subscription_scope(name, body).result()
+    return client.deployments.begin_create_or_update(group, name, body).result()
+
+
+def _what_if(client, scope: str, name: str, body: dict):
+    group = INVENTORY_VARIABLES["dlinfra_resource_group"]
+    if scope == "subscription":
+        return client.deployments.begin_what_if_at_subscription_scope(name, body).result()
+    return client.deployments.begin_what_if(group, name, body).result()
+
+
+@pytest.fixture(scope="module")
+def deployed(endpoint, client):
+    """Deploys the whole plan once; returns [(template, scope, body, result)]."""
+    endpoint.resource_client().resource_groups.create_or_update(
+        INVENTORY_VARIABLES["dlinfra_resource_group"], {"location": INVENTORY_VARIABLES["dlinfra_location"]})
+    outputs, done = {}, []
+    for entry in PLAN["deployments"]:
+        name, scope = entry["template"], entry.get("scope", "resourceGroup")
+        template, parameters = parameters_for(entry, outputs)
+        body = body_for(template, parameters, scope)
+        deployment_name = f"{name}-{WORK_PACKAGE['name']}" if entry.get("per") == "work_package" else name
+        try:
+            result = _deploy(client, scope, deployment_name, body)
+        except HttpResponseError as error:
+            raise AssertionError(f"deploying {name}: {error.message}") from None
+        outputs[name] = result.properties.outputs or {}
+        done.append((deployment_name, scope, body, result))
+    return done
+
+
+def test_every_planned_template_deploys(endpoint, deployed):
+    assert [name for name, *_ in deployed][:2] == ["customrole", "monitoring"]
+    assert len(deployed) == len(PLAN["deployments"])
+    for name, _, _, result in deployed:
+        assert result.properties.provisioning_state == "Succeeded", name
+    resources = endpoint.resource_client().resources.list_by_resource_group(INVENTORY_VARIABLES[
+        "dlinfra_resource_group"])
+    types = {item.type for item in resources}
+    assert {"Microsoft.Storage/storageAccounts", "Microsoft.ContainerRegistry/registries",
+            "Microsoft.KeyVault/vaults", "Microsoft.MachineLearningServices/workspaces"} <= types
+
+
+def test_a_rerun_is_no_change_and_writes_nothing(endpoint, client, deployed):
+    since = endpoint.requests_log()[-1]["seq"]
+    for name, scope, body, _ in deployed:
+        result = _what_if(client, scope, name, body)
+        changes = {change.resource_id: change.change_type for change in result.changes
+                   if change.change_type != "Ignore"}
+        assert changes and set(changes.values()) == {"NoChange"}, (name, {
+            change.resource_id: [(delta.path, delta.before, delta.after) for delta in change.delta or []]
+            for change in result.changes if change.change_type not in ("NoChange", "Ignore")})
+    writes = [entry for entry in endpoint.requests_log(since=str(since))
+              if entry["method"] in ("PUT", "PATCH", "DELETE")]
+    assert writes == []
+
+
+def test_a_principal_without_write_permission_fails_inside_the_deployment(endpoint, deployed):
+    """model-developer-test may deploy (a custom role with Microsoft.Resources/deployments/*) but not write
+    registries: the registry's operation fails with AuthorizationFailed inside DeploymentFailed."""
+    from azure.mgmt.authorization import AuthorizationManagementClient
+    group = INVENTORY_VARIABLES["dlinfra_resource_group"]
+    group_scope = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}"
+    authorization = AuthorizationManagementClient(endpoint.credential(), endpoint.subscription_id,
+                                                  base_url=endpoint.arm, connection_verify=endpoint.ca,
+                                                  credential_scopes=[f"{endpoint.arm}/.default"])
+    role_id = str(uuid.uuid4())
+    role = authorization.role_definitions.create_or_update(group_scope, role_id, {
+        "role_name": "Deployments without registry writes", "description": "test role", "type": "CustomRole",
+        "permissions": [{"actions": ["Microsoft.Resources/deployments/*", "*/read"], "not_actions": []}],
+        "assignable_scopes": [group_scope]})
+    developer = endpoint.principal("model-developer-test")
+    authorization.role_assignments.create(group_scope, str(uuid.uuid4()), {
+        "role_definition_id": role.id, "principal_id": developer["object_id"], "principal_type": "ServicePrincipal"})
+    name, scope, body, _ = next(item for item in deployed if item[0] == "containerregistry")
+    developer_client = _client(endpoint, "model-developer-test")
+    with pytest.raises(HttpResponseError) as raised:
+        _deploy(developer_client, scope, "registries-by-developer", body)
+    assert raised.value.error.code == "DeploymentFailed"
+    got = developer_client.deployments.get(group, "registries-by-developer").properties
+    assert got.error.code == "DeploymentFailed"
+    assert {detail.code for detail in got.error.details} == {"AuthorizationFailed"}
+    assert "Microsoft.ContainerRegistry/registries/write" in got.error.details[0].message
+    failed = [item.properties for item in developer_client.deployment_operations.list(group, "registries-by-developer")
+              if item.properties.provisioning_state == "Failed"]
+    assert failed and all(item.status_code == "Forbidden" and
+                          item.target_resource.resource_type == "Microsoft.ContainerRegistry/registries"
+                          for item in failed)
