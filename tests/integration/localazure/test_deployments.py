@@ -95,14 +95,22 @@ def test_create_get_list_head_operations_export_and_delete(endpoint, client, gro
     assert created["net-life/s1"].target_resource.resource_type == "Microsoft.Network/virtualNetworks/subnets"
     one = client.deployment_operations.get("rg-dep-life", "life", operations[0].operation_id)
     assert one.operation_id == operations[0].operation_id
-    hashed = client.deployments.calculate_template_hash(body["properties"]["template"])
-    assert hashed.template_hash == result.properties.template_hash
-    assert json.loads(hashed.minified_template) == body["properties"]["template"]
     assert client.deployments.export_template("rg-dep-life", "life").template == body["properties"]["template"]
     client.deployments.begin_delete("rg-dep-life", "life").result()
     assert client.deployments.check_existence("rg-dep-life", "life") is False
     assert endpoint.call("GET", vnet_id(endpoint, "rg-dep-life", "net-life"),
                          api_version=NETWORK_VERSION).status_code == 200, "deleting a deployment keeps its resources"
+
+
+def test_calculate_template_hash_matches_the_deployments_template_hash(endpoint, client, groups):
+    groups.create_or_update("rg-dep-hash", {"location": "westeurope"})
+    body = deployment(template(vnet("net-hash")))
+    result = client.deployments.begin_create_or_update("rg-dep-hash", "hash", body).result()
+    hashed = client.deployments.calculate_template_hash(body["properties"]["template"])
+    assert hashed.template_hash == result.properties.template_hash
+    assert json.loads(hashed.minified_template) == body["properties"]["template"]
+    other = client.deployments.calculate_template_hash(template(vnet("net-other")))
+    assert other.template_hash != hashed.template_hash
 
 
 def test_put_is_long_running_accepted_running_succeeded(endpoint, client, groups):
