@@ -28,6 +28,7 @@ ROLE_ASSIGNMENTS_TYPE = "microsoft.authorization/roleassignments"
 ROLE_DEFINITIONS_TYPE = "microsoft.authorization/roledefinitions"
 _CACHE_SIZE = 256
 _OPEN_ACTIONS = ("microsoft.authorization/permissions/read",)
+_OPEN_TENANT_ACTIONS = ("/providers/microsoft.resources/calculatetemplatehash",)
 
 
 def _bodies_of_type(store, resource_type: str) -> list[dict]:
@@ -133,8 +134,9 @@ class Authorizer:
         if request.principal is None:
             return
         path = request.path.rstrip("/") or "/"
-        if request.method in ("GET", "HEAD") and not path.lower().startswith("/subscriptions/"):
-            return  # tenant-level reads: subscriptions list, providers, role definitions
+        if not path.lower().startswith("/subscriptions/") and (
+                request.method in ("GET", "HEAD") or path.lower() in _OPEN_TENANT_ACTIONS):
+            return  # tenant-level reads (subscriptions, providers, role definitions) and calculateTemplateHash
         operation = operation_for(request.method, path)
         if operation is None:
             return
