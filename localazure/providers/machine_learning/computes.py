@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 import time
 
-from localazure.registry import ResourceType
+from localazure.types._base import ValidatedType
 
 from .errors import bad_argument
-from .versions import API_VERSIONS, COMPUTE_TYPE, DEFAULT_API_VERSION
+from .versions import COMPUTE_TYPE, DEFAULT_API_VERSION
 from .vm_sizes import known_vm_size
 
 ISO_DURATION = re.compile(r"\AP(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?\Z")
@@ -24,7 +24,7 @@ NODE_STATES = ("idleNodeCount", "runningNodeCount", "preparingNodeCount", "unusa
                "preemptedNodeCount")
 
 
-class Compute(ResourceType):
+class Compute(ValidatedType):
     def validate(self, body, api_version, context):
         super().validate(body, api_version, context)
         properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
@@ -118,6 +118,6 @@ def _location(body: dict, context) -> str:
 
 
 def make_compute_type() -> Compute:
-    return Compute(COMPUTE_TYPE, API_VERSIONS, DEFAULT_API_VERSION, long_running_put=True, long_running_delete=True,
+    return Compute(COMPUTE_TYPE, default_api_version=DEFAULT_API_VERSION, long_running_put=True, long_running_delete=True,
                    status_segment="computeOperationsStatus", result_segment="computeOperationResults")
 

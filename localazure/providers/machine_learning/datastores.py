@@ -14,12 +14,12 @@ from __future__ import annotations
 import json
 
 from localazure.http import json_response
-from localazure.registry import ResourceType
+from localazure.types._base import ValidatedType
 from localazure.store import resource_key
 
 from . import linked
 from .errors import UserError, not_found_error
-from .versions import API_VERSIONS, DATASTORE_TYPE, DEFAULT_API_VERSION
+from .versions import DATASTORE_TYPE, DEFAULT_API_VERSION
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS ml_datastore_secrets (resource_key TEXT PRIMARY KEY, secrets TEXT NOT NULL)"
 SECRETS_KEY = "datastore_secrets"
@@ -30,7 +30,7 @@ def create_table(store) -> None:
         db.execute(SCHEMA)
 
 
-class Datastore(ResourceType):
+class Datastore(ValidatedType):
     def validate(self, body, api_version, context):
         super().validate(body, api_version, context)
         request = context.request
@@ -45,8 +45,10 @@ class Datastore(ResourceType):
         credentials = properties.get("credentials")
         if isinstance(credentials, dict) and "secrets" in credentials:
             context.extra[SECRETS_KEY] = credentials.pop("secrets")
-        # isDefault is read-only for clients; the workspace's own (internal) writes set it.
-        if context.request is not None:
+        # isDefault is read-only for clients (stripped from their bodies); the workspace's own writes set it.
+        if context.request is None:
+            properties["isDefault"] = bool(((body.get("properties") or {}).get("isDefault")))
+        else:
             properties["isDefault"] = bool(((context.existing or {}).get("properties") or {}).get("isDefault"))
         properties.setdefault("endpoint", "core.windows.net")
         properties.setdefault("protocol", "https")
@@ -110,6 +112,6 @@ def _check_storage(properties: dict, context) -> None:
 
 
 def make_datastore_type():
-    datastore_type = Datastore(DATASTORE_TYPE, API_VERSIONS, DEFAULT_API_VERSION)
+    datastore_type = Datastore(DATASTORE_TYPE, default_api_version=DEFAULT_API_VERSION)
     datastore_type.actions["listsecrets"] = list_secrets
     return datastore_type

@@ -1,9 +1,10 @@
-"""api-versions of Microsoft.MachineLearningServices served here.
+"""api-versions of Microsoft.MachineLearningServices.
 
-The versions the request-body validator knows (localazure/schema/catalog.py: the installed azure-ai-ml models'
-2025-12-01 plus published versions), the project's template version 2025-12-01, and the versions azure-ai-ml
-1.35's MLClient sends for the calls it makes on workspaces, computes and datastores (recorded with the request
-log; see tests/integration/localazure/test_machine_learning_sdk.py).
+The types take their api-versions from the request-body validator (localazure/schema/catalog.py: the installed
+azure-ai-ml models' 2025-12-01 plus the published versions), which include the project's template version
+2025-12-01 and the versions azure-ai-ml 1.35's MLClient sends for workspaces (2024-10-01-preview, and
+2023-08-01-preview in its own ARM template), computes (2023-08-01-preview) and datastores (2024-10-01-preview),
+as recorded with the request log (tests/integration/localazure/test_machine_learning_sdk.py asserts them).
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ WORKSPACE_TYPE = f"{NAMESPACE}/workspaces"
 COMPUTE_TYPE = f"{NAMESPACE}/workspaces/computes"
 DATASTORE_TYPE = f"{NAMESPACE}/workspaces/datastores"
 
-API_VERSIONS = ("2023-04-01", "2023-08-01-preview", "2023-10-01", "2024-04-01", "2024-04-01-preview",
-                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview", "2025-12-01")
 DEFAULT_API_VERSION = "2025-12-01"
+# What MLClient (azure-ai-ml 1.35) sends, per type.
+MLCLIENT_API_VERSIONS = {WORKSPACE_TYPE: ("2024-10-01-preview", "2023-08-01-preview"),
+                         COMPUTE_TYPE: ("2023-08-01-preview",), DATASTORE_TYPE: ("2024-10-01-preview",)}

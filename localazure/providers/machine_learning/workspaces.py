@@ -15,11 +15,11 @@ import time
 import uuid
 
 from localazure.ids import parse_resource_path
-from localazure.registry import ResourceType
+from localazure.types._base import ValidatedType
 
 from . import linked, soft_delete
 from .errors import SOFT_DELETE_HELP, WorkspaceValidationError
-from .versions import API_VERSIONS, DEFAULT_API_VERSION, WORKSPACE_TYPE
+from .versions import DEFAULT_API_VERSION, WORKSPACE_TYPE
 
 # property -> (resource type it must name, words for messages, required for kind Default)
 LINKED_RESOURCES = {
@@ -31,7 +31,7 @@ LINKED_RESOURCES = {
 IN_PROGRESS = ("Accepted", "Running", "Creating", "Updating")
 
 
-class Workspace(ResourceType):
+class Workspace(ValidatedType):
     def validate(self, body, api_version, context):
         super().validate(body, api_version, context)
         if context.existing is None and soft_delete.soft_deleted(context.store, context.resource_id):
@@ -187,6 +187,6 @@ def _iso(timestamp: float) -> str:
 
 
 def make_workspace_type() -> Workspace:
-    return Workspace(WORKSPACE_TYPE, API_VERSIONS, DEFAULT_API_VERSION, long_running_put=True,
+    return Workspace(WORKSPACE_TYPE, default_api_version=DEFAULT_API_VERSION, long_running_put=True,
                      long_running_delete=True, status_segment="workspaceOperationsStatus",
                      result_segment="workspaceOperationResults")
