@@ -1,9 +1,9 @@
 """The directory, subscriptions and pre-existing resources an endpoint starts with, and ``connection.json``.
 
 The default seed matches ``inventories/local``: subscription 11111111-2222-4333-8444-555555555555, the principals
-``deployer`` (Owner on it) and ``model-developer-test`` (no role), and the given private network
-(resource group ``rg-it4ad-network-local``, virtual network ``vnet-it4ad-local``, subnet ``snet-ml``).
-A seed file (JSON or YAML) adds tenants, subscriptions, principals and resources; with
+``deployer`` (Owner on it) and ``model-developer-test`` (no role), the work packages' developer groups, and the
+given private network (resource group ``rg-it4ad-network-local``, virtual network ``vnet-it4ad-local``, subnet
+``snet-ml``). A seed file (JSON or YAML) adds tenants, subscriptions, principals, groups and resources; with
 ``"replace_default": true`` it replaces the default seed instead. Seeding is idempotent: what exists is kept.
 
 Seed file shape::
@@ -12,6 +12,7 @@ Seed file shape::
     subscriptions: [{id, display_name?, tenant_id?}]    # the first subscription is connection.json's
     principals: [{name, tenant_id?, client_id?, client_secret?, object_id?,
                   roles?: [{role: Owner|Contributor|Reader|User Access Administrator|<definition GUID>, scope}]}]
+    groups: [{object_id, display_name, tenant_id?}]     # Entra ID groups that role assignments may name
     resources: [{id, body, api_version?}]               # resource groups first, parents before children
 """
 from __future__ import annotations
@@ -49,6 +50,11 @@ DEFAULT_SEED = {
         {"name": "deployer", "roles": [{"role": "Owner", "scope": f"/subscriptions/{LOCAL_SUBSCRIPTION}"}]},
         {"name": "model-developer-test"},
     ],
+    # The developer groups of inventories/local's work packages, which the role assignments name.
+    "groups": [
+        {"object_id": "4b0c6f1e-2a7d-4e93-a5c8-1f6b9d3e7a10", "display_name": "it4ad perception developers"},
+        {"object_id": "8e2d4a6c-5f1b-4c7e-9d3a-2b8f0e6c4a20", "display_name": "it4ad planning developers"},
+    ],
     "resources": [
         {"id": _NETWORK_GROUP, "body": {"location": "westeurope", "tags": {"owner": "network-team"}}},
         {"id": _VNET, "body": {"location": "westeurope", "properties": {
@@ -69,7 +75,7 @@ def load_seed_file(path: Path | None) -> dict:
     if extra.get("replace_default"):
         return extra
     return {key: list(DEFAULT_SEED.get(key, [])) + list(extra.get(key, []))
-            for key in ("tenants", "subscriptions", "principals", "resources")}
+            for key in ("tenants", "subscriptions", "principals", "groups", "resources")}
 
 
 def _stable_uuid(*parts: str) -> str:
@@ -95,6 +101,9 @@ def apply_seed(app, seed: dict) -> None:
                 principal.get("client_id") or _stable_uuid("client", tenant_id, principal["name"]),
                 principal.get("client_secret") or secrets.token_urlsafe(30),
                 principal.get("object_id") or _stable_uuid("object", tenant_id, principal["name"])))
+        for group in seed.get("groups", []):
+            db.execute("INSERT OR IGNORE INTO directory_groups VALUES (?, ?, ?)", (
+                group["object_id"], group.get("tenant_id", home_tenant), group["display_name"]))
     by_name = {item["name"]: item for item in store.principals()}
     for principal in seed.get("principals", []):
         for role in principal.get("roles", []):

@@ -17,6 +17,8 @@ CREATE TABLE IF NOT EXISTS tenants (tenant_id TEXT PRIMARY KEY, display_name TEX
 CREATE TABLE IF NOT EXISTS principals (
     name TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, client_id TEXT NOT NULL UNIQUE,
     client_secret TEXT NOT NULL, object_id TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS directory_groups (
+    object_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, display_name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS subscriptions (
     subscription_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, display_name TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'Enabled');
@@ -134,6 +136,15 @@ class Store:
     # -- directory and subscriptions ---------------------------------------------------------------
     def principals(self) -> list[dict]:
         return [dict(row) for row in self.db.execute("SELECT * FROM principals ORDER BY name")]
+
+    def directory_groups(self) -> list[dict]:
+        """Entra ID groups: they hold role assignments but never sign in."""
+        return [dict(row) for row in self.db.execute("SELECT * FROM directory_groups ORDER BY display_name")]
+
+    def directory_object_ids(self) -> list[str]:
+        """Every object id a role assignment may name: principals that sign in, and groups."""
+        return ([item["object_id"] for item in self.principals()]
+                + [item["object_id"] for item in self.directory_groups()])
 
     def principal_by_client_id(self, client_id: str) -> dict | None:
         row = self.db.execute("SELECT * FROM principals WHERE lower(client_id) = lower(?)", (client_id,)).fetchone()

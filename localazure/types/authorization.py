@@ -84,7 +84,7 @@ class RoleAssignment(ValidatedType):
         tenant_id = getattr(context.principal, "tenant_id", "") or ""
         _raise_first(check_role_assignment(
             context.path.name, body, context.path.scope or "/", stored_role_assignments(context.store),
-            definitions, known_principal_ids=[item["object_id"] for item in context.store.principals()],
+            definitions, known_principal_ids=context.store.directory_object_ids(),
             tenant_id=tenant_id))
 
     def fill(self, result, context):

@@ -29,16 +29,8 @@ def _inventory() -> dict:
 INVENTORY_VARIABLES = _inventory()
 
 
-def _seed_file() -> str:
-    """The work packages' developer groups exist in the directory (role assignments name them)."""
-    path = Path(tempfile.mkdtemp(prefix="localazure-seed-")) / "seed.json"
-    path.write_text(json.dumps({"principals": [
-        {"name": f"developers-{item['name']}", "object_id": item["developer_group_object_id"]}
-        for item in INVENTORY_VARIABLES["dlinfra_work_packages"]]}))
-    return str(path)
-
-
-ENDPOINT_ARGS = ("--lro-retry-after", "0", "--seed", _seed_file())
+# The default seed holds inventories/local's developer groups, which the role assignments name.
+ENDPOINT_ARGS = ("--lro-retry-after", "0")
 PLAN = yaml.safe_load((TEMPLATES / "deployment_plan.yml").read_text())
 WORK_PACKAGE = INVENTORY_VARIABLES["dlinfra_work_packages"][0]
 def parameters_for(entry: dict, outputs: dict) -> tuple[dict, dict]:
