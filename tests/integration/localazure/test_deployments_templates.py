@@ -2,7 +2,6 @@
 ``arm-templates/deployment_plan.yml``, through the unmodified DeploymentsMgmtClient; then a rerun's what-if is
 NoChange everywhere and makes no writes, and a principal without write permission fails inside the deployment."""
 import json
-import tempfile
 import uuid
 from pathlib import Path
 
