@@ -1,6 +1,8 @@
 """azure-ai-ml's MLClient, unmodified, against the local endpoint as the custom cloud ``LocalAzure``: workspaces
 (get, begin_create through the SDK's own ARM template, begin_delete), computes and datastores (create, get,
 list, delete). The request log shows which paths and api-versions MLClient calls; the endpoint serves those."""
+import os
+
 import pytest
 
 from localazure.providers.machine_learning.versions import COMPUTE_TYPE, DATASTORE_TYPE, WORKSPACE_TYPE
@@ -25,15 +27,22 @@ def _client(endpoint, client_class):
 
 @pytest.fixture(scope="module")
 def ml_client(endpoint):
-    """MLClient configured only through its public cloud arguments; the CA is trusted via REQUESTS_CA_BUNDLE."""
+    """MLClient configured only through its public cloud arguments; the CA is trusted via REQUESTS_CA_BUNDLE.
+
+    MLClient records the cloud in this process's environment (AZUREML_CURRENT_CLOUD); the environment is
+    restored afterwards so that endpoints started later by other test modules do not inherit it."""
     from azure.ai.ml import MLClient
     arm = endpoint.arm + "/"
     metadata = {"azure_portal": arm, "resource_manager": arm, "active_directory": endpoint.connection["authority_host"],
                 "aml_resource_id": arm, "storage_endpoint": "core.windows.net", "registry_discovery_endpoint": arm}
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("REQUESTS_CA_BUNDLE", endpoint.ca)
+    saved = dict(os.environ)
+    os.environ["REQUESTS_CA_BUNDLE"] = endpoint.ca
+    try:
         yield MLClient(endpoint.credential(), endpoint.subscription_id, GROUP, WORKSPACE, cloud="LocalAzure",
                        cloud_metadata=metadata, polling_interval=POLLING_INTERVAL)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 @pytest.fixture(scope="module")
