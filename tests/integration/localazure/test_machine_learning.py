@@ -384,3 +384,54 @@ def test_default_datastore_filter_and_read_only_is_default(endpoint, datastore_w
     defaults = endpoint.call("GET", f"{datastore_workspace}/datastores?isDefault=true",
                              api_version=DATASTORE_VERSION).json()["value"]
     assert [item["name"] for item in defaults] == ["workspaceblobstore"]
+
+
+# -- the project's templates through Microsoft.Resources/deployments ---------------------------------------
+SUBNET = ("/subscriptions/{subscription}/resourceGroups/rg-it4ad-network-local/providers/Microsoft.Network/"
+          "virtualNetworks/vnet-it4ad-local/subnets/snet-ml")
+
+
+def _deploy(endpoint, name, template_folder, **parameters):
+    import json
+    from pathlib import Path
+
+    from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+    client = DeploymentsMgmtClient(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
+                                   credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
+                                   polling_interval=0.05)
+    template = json.loads((Path(__file__).resolve().parents[3] / "arm-templates" / template_folder /
+                           f"{template_folder}.json").read_text())
+    poller = client.deployments.begin_create_or_update(GROUP, name, {"properties": {
+        "mode": "Incremental", "template": template,
+        "parameters": {key: {"value": value} for key, value in parameters.items()}}})
+    return poller.result()
+
+
+def test_project_workspace_and_compute_templates_deploy(endpoint, linked):
+    common = {"location": LOCATION, "namePrefix": "it4", "environmentName": "dev",
+              "subnetId": SUBNET.format(subscription=endpoint.subscription_id)}
+    deployed = _deploy(endpoint, "mlworkspace-perception", "mlworkspace", workPackageName="perception",
+                       storageAccountId=linked["storageAccount"], keyVaultId=linked["keyVault"],
+                       applicationInsightsId=linked["applicationInsights"],
+                       containerRegistryId=linked["containerRegistry"], **common)
+    assert deployed.properties.provisioning_state == "Succeeded", deployed.properties.error
+    workspace = endpoint.call("GET", _workspace_path(linked, "it4-perception-dev"), api_version=VERSION).json()
+    assert deployed.properties.outputs["workspacePrincipalId"]["value"] == workspace["identity"]["principalId"]
+    assert workspace["properties"]["systemDatastoresAuthMode"] == "Identity"
+
+    compute = _deploy(endpoint, "mlcompute-perception", "mlcompute", workspaceName="it4-perception-dev",
+                      computeVmSize="Standard_NC6s_v3", computeMaxNodes=4, vmPriority="LowPriority", **common)
+    assert compute.properties.provisioning_state == "Succeeded", compute.properties.error
+    cluster = endpoint.call("GET", compute.properties.outputs["computeId"]["value"], api_version=VERSION).json()
+    assert cluster["properties"]["provisioningState"] == "Succeeded"
+    assert cluster["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 4
+
+    from azure.core.exceptions import HttpResponseError
+    with pytest.raises(HttpResponseError) as raised:  # the provider's check runs in the deployment's preflight
+        _deploy(endpoint, "mlcompute-bad-size", "mlcompute", workspaceName="it4-perception-dev",
+                computeName="bad-cluster", computeVmSize="Standard_Imaginary_v1", computeMaxNodes=2, **common)
+    assert raised.value.error.code == "InvalidTemplateDeployment"
+    inner = raised.value.response.json()["error"]["details"]
+    assert any(item["code"] == "UserError" and "Standard_Imaginary_v1" in item["message"] for item in inner), inner
+    assert endpoint.call("GET", _workspace_path(linked, "it4-perception-dev") + "/computes/bad-cluster",
+                         api_version=VERSION).status_code == 404
