@@ -69,7 +69,8 @@ def list_datastores(app, request):
     if "isdefault" not in request.query or response.status != 200:
         return response
     wanted = request.query["isdefault"].lower() == "true"
-    listed = [item for item in response.body["value"] if bool((item.get("properties") or {}).get("isDefault")) == wanted]
+    listed = [item for item in response.body["value"]
+              if bool((item.get("properties") or {}).get("isDefault")) == wanted]
     return json_response({**response.body, "value": listed})
 
 

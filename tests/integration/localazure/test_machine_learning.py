@@ -94,7 +94,8 @@ def test_workspace_with_a_missing_linked_resource_is_rejected(endpoint, linked, 
     missing = linked[link] + "missing"
     body = _workspace_body(linked)
     body["properties"][link] = missing
-    response = endpoint.call("PUT", _workspace_path(linked, f"ws-missing-{link.lower()}"), api_version=VERSION, body=body)
+    name = f"ws-missing-{link.lower()}"
+    response = endpoint.call("PUT", _workspace_path(linked, name), api_version=VERSION, body=body)
     error = _error(response)
     assert error["code"] == "ValidationError" and error["target"] == "workspace"
     assert missing in error["message"] and "not found" in error["message"]
@@ -152,13 +153,15 @@ def test_workspace_creates_its_blob_container_and_system_datastores(endpoint, li
     workspace = _create_workspace(endpoint, linked, "ws-storage", systemDatastoresAuthMode="Identity")
     workspace_id = workspace["properties"]["workspaceId"]
     container = storage.blob_containers.get(GROUP, ACCOUNT, f"azureml-blobstore-{workspace_id}")
-    assert container.id == f"{linked['storageAccount']}/blobServices/default/containers/azureml-blobstore-{workspace_id}"
+    assert container.id == (f"{linked['storageAccount']}/blobServices/default/containers/"
+                            f"azureml-blobstore-{workspace_id}")
     assert f"azureml-blobstore-{workspace_id}" in [item.name for item in storage.blob_containers.list(GROUP, ACCOUNT)]
 
     listed = endpoint.call("GET", _workspace_path(linked, "ws-storage") + "/datastores",
                            api_version="2024-10-01-preview").json()["value"]
     by_name = {item["name"]: item["properties"] for item in listed}
-    assert {"workspaceblobstore", "workspacefilestore", "workspaceartifactstore", "workspaceworkingdirectory"} <= set(by_name)
+    assert {"workspaceblobstore", "workspacefilestore", "workspaceartifactstore",
+            "workspaceworkingdirectory"} <= set(by_name)
     blob = by_name["workspaceblobstore"]
     assert blob["isDefault"] is True and blob["containerName"] == f"azureml-blobstore-{workspace_id}"
     assert blob["accountName"] == ACCOUNT and blob["credentials"] == {"credentialsType": "None"}
@@ -215,6 +218,22 @@ def test_force_to_purge_deletes_a_live_workspace_for_good(endpoint, linked):
     assert path.lower() not in [item["id"].lower() for item in
                                 endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]]
     assert endpoint.call("PUT", path, api_version=VERSION, body=_workspace_body(linked)).status_code == 201
+
+
+def test_deleting_the_resource_group_soft_deletes_its_workspace(endpoint, linked):
+    client = endpoint.resource_client()
+    client.resource_groups.create_or_update("rg-ml-doomed", {"location": LOCATION})
+    group = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/rg-ml-doomed"
+    path = f"{group}/providers/{ML}/workspaces/ws-doomed"
+    response = endpoint.call("PUT", path, api_version=VERSION, body=_workspace_body(linked))
+    assert response.status_code == 201, response.text
+    _poll(endpoint, response)
+    client.resource_groups.begin_delete("rg-ml-doomed", polling_interval=0.01).result()
+    soft_deleted = [item["id"].lower() for item in endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]]
+    assert path.lower() in soft_deleted
+    client.resource_groups.create_or_update("rg-ml-doomed", {"location": LOCATION})
+    blocked = _error(endpoint.call("PUT", path, api_version=VERSION, body=_workspace_body(linked)))
+    assert blocked["message"].startswith("Soft-deleted workspace exists.")
 
 
 # -- computes ---------------------------------------------------------------------------------------------
@@ -380,7 +399,8 @@ def test_default_datastore_filter_and_read_only_is_default(endpoint, datastore_w
     path = f"{datastore_workspace}/datastores/claims-default"
     body = _blob_datastore({"credentialsType": "None"})
     body["properties"]["isDefault"] = True
-    assert endpoint.call("PUT", path, api_version=DATASTORE_VERSION, body=body).json()["properties"]["isDefault"] is False
+    created = endpoint.call("PUT", path, api_version=DATASTORE_VERSION, body=body)
+    assert created.json()["properties"]["isDefault"] is False
     defaults = endpoint.call("GET", f"{datastore_workspace}/datastores?isDefault=true",
                              api_version=DATASTORE_VERSION).json()["value"]
     assert [item["name"] for item in defaults] == ["workspaceblobstore"]

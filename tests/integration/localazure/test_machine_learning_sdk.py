@@ -159,8 +159,8 @@ def test_workspace_begin_create_deploys_the_sdk_template(endpoint, ml_client, wo
                                   "workspaces/ws-from-template", api_version="2025-12-01").json()
     assert stored["properties"]["provisioningState"] == "Succeeded"
     for link in ("storageAccount", "keyVault", "applicationInsights"):
-        assert endpoint.call("GET", stored["properties"][link], api_version=_any_version(endpoint, stored["properties"][link])
-                             ).status_code == 200
+        linked_id = stored["properties"][link]
+        assert endpoint.call("GET", linked_id, api_version=_any_version(endpoint, linked_id)).status_code == 200
 
 
 def test_workspace_begin_delete_soft_deletes(endpoint, ml_client, workspace):
