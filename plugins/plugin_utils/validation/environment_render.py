@@ -85,6 +85,19 @@ def render_environment(plan, templates: dict, settings):
     return rendered, findings
 
 
+def deployment_parameter_values(plan, deployment, source, settings, outputs: dict, package: dict | None = None,
+                                package_index: int = 0) -> dict | None:
+    """The parameter values one planned deployment gets, as ``render_environment`` assembles them.
+
+    ``outputs`` maps ``(template, work package name or None)`` to an earlier deployment's outputs as plain values
+    (``{name: value}``), so live deployment outputs can stand in for rendered ones. Returns None when an upstream
+    deployment's output is missing.
+    """
+    values, dummy_origins, wiring_complete = _assemble_values(
+        deployment, source, settings, plan, outputs, package, package_index)
+    return values if wiring_complete else None
+
+
 def _assemble_values(deployment, source, settings, plan, outputs, package, package_index):
     environment = settings.environment
     parameter_file = source.parameter_files[environment]
