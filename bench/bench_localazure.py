@@ -154,15 +154,19 @@ def request_benchmarks(endpoint, count: int, seconds: float, clients: int, round
     }
     put_count = max(20, count // 4)
     for label, (url, body) in puts.items():
-        samples = timed_requests(lambda: session.put(url, json=body(), headers=headers, timeout=10),  # noqa: B023
-                                 put_count, seconds)
-        measured = summary(samples, sum(samples))
+        measured = put_latency(session, url, body, headers, put_count, seconds)
         del measured["requests_per_second"]
         get_median = report["get"][label]["1_client"]["median_ms"]
         measured["ratio_to_get_median"] = round(measured["median_ms"] / get_median, 2)
         report["put"][label] = measured
     report["put"]["storage_account"]["note"] = "the 202 Accepted answer; provisioning continues asynchronously"
     return report
+
+
+def put_latency(session, url: str, body, headers: dict, count: int, seconds: float) -> dict:
+    """Latency of up to ``count`` PUTs of ``body()`` (a new tag each time, so that each one is a real write)."""
+    samples = timed_requests(lambda: session.put(url, json=body(), headers=headers, timeout=10), count, seconds)
+    return summary(samples, sum(samples))
 
 
 def wait_for_location(session, location: str, headers: dict) -> None:
