@@ -121,6 +121,17 @@ def value_problems(name: str, declaration: dict, value, definitions: dict | None
     return problems
 
 
+def provided_values(declared: dict, parameter_values: dict) -> dict:
+    """The supplied values, by lower-cased name, that count as provided.
+
+    ARM treats a JSON ``null`` as "not provided" for a parameter that is not nullable, so its default
+    applies (azure-ai-ml's workspace template relies on this); for a nullable one, ``null`` is the value.
+    """
+    nullable = {name.lower() for name, declaration in declared.items() if declaration.get("nullable")}
+    return {name.lower(): (name, value) for name, value in (parameter_values or {}).items()
+            if value is not None or name.lower() in nullable}
+
+
 def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTemplateError]:
     """All problems with ``parameter_values`` (plain values by name) against the template's declarations.
 
@@ -133,7 +144,7 @@ def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTe
     except ArmTemplateError as error:
         return [error]
     by_lower = {name.lower(): name for name in declared}
-    supplied = {name.lower(): (name, value) for name, value in (parameter_values or {}).items()}
+    supplied = provided_values(declared, parameter_values)
     problems = []
     unknown = [entry[0] for lowered, entry in supplied.items() if lowered not in by_lower]
     if unknown:
@@ -209,7 +220,7 @@ def resolve_parameters(template: dict, parameter_values: dict, context, *, resol
         first.details = problems[1:]
         raise first
     declared = declared_parameters(template)
-    supplied = {name.lower(): value for name, value in (parameter_values or {}).items()}
+    supplied = {lowered: entry[1] for lowered, entry in provided_values(declared, parameter_values).items()}
     evaluator = _DefaultsEvaluator(context, declared, supplied, template.get("definitions"), resolver=resolver,
                                    user_functions=user_functions)
     if deployment_info is not None:

@@ -321,10 +321,14 @@ class _TemplateRun:
         instance.id = self._resource_id(instance, path)
         self.instances.append(instance)
         key = normalize_id(instance.id)
-        if key in self.by_id and not (self.by_id[key].existing or instance.existing):
+        previous = self.by_id.get(key)
+        # Two declarations of one id are allowed when at most one is deployed (mutually exclusive conditions).
+        if (previous is not None and not (previous.existing or instance.existing)
+                and previous.condition and instance.condition):
             raise ArmTemplateError(f"The resource '{instance.id}' is defined multiple times in a template. Please "
                                    "see https://aka.ms/arm-template/#resources for usage details.", target=path)
-        self.by_id[key] = instance
+        if previous is None or instance.condition or not previous.condition:
+            self.by_id[key] = instance
         children = declaration.get("resources") or []
         if not isinstance(children, list):
             raise ArmTemplateError("The nested 'resources' of a template resource must be an array.",
@@ -550,7 +554,9 @@ class _TemplateRun:
     # --- dependencies -------------------------------------------------------------------------------------
     def _resolve_dependencies(self) -> None:
         for instance in self.instances:
-            if instance.existing:
+            # A resource whose condition is false is not deployed and nothing waits on it, so its dependsOn is not
+            # resolved (azure-ai-ml's workspace template depends, in such resources, on connections it never names).
+            if instance.existing or not instance.condition:
                 continue
             try:
                 entries = self._in_loop(instance, lambda instance=instance: self.evaluator.evaluate(

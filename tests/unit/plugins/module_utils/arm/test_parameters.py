@@ -116,3 +116,14 @@ def test_default_value_breaking_a_constraint_is_reported():
     template = {"parameters": {"n": {"type": "int", "defaultValue": "[add(5, 5)]", "maxValue": 8}}, "resources": []}
     with pytest.raises(ArmTemplateError, match="less than or equal to '8'"):
         evaluate_template(template, {}, None)
+
+
+def test_a_null_value_counts_as_not_provided_so_the_default_applies():
+    template = {"parameters": {"runtime": {"type": "string", "defaultValue": "3.4"},
+                               "required": {"type": "string"}},
+                "resources": [], "outputs": {"runtime": {"type": "string", "value": "[parameters('runtime')]"}}}
+    assert check_parameter_values(template, {"runtime": None, "required": "x"}) == []
+    assert evaluate_template(template, {"runtime": None, "required": "x"}).outputs == {"runtime": "3.4"}
+    problems = check_parameter_values(template, {"runtime": "3.5", "required": None})
+    assert [problem.target for problem in problems] == ["parameters.required"]
+    assert "is not provided" in problems[0].message

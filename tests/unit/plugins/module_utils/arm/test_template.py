@@ -257,3 +257,25 @@ def test_subscription_scope_deployment():
     with pytest.raises(ArmTemplateError, match="'resourceGroup' is not expected"):
         evaluate_template({"resources": [], "outputs": {"o": {"type": "string", "value": "[resourceGroup().name]"}}},
                           {}, context)
+
+
+def test_one_id_declared_twice_is_allowed_when_only_one_declaration_is_deployed():
+    def storage(condition):
+        return {"condition": condition, "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+                "name": "same", "location": "westeurope", "properties": {"note": str(condition)}}
+
+    result = evaluate_template({"resources": [storage(False), storage(True)]}, {})
+    assert [resource["condition"] for resource in result.resources] == [False, True]
+    with pytest.raises(ArmTemplateError, match="is defined multiple times"):
+        evaluate_template({"resources": [storage(True), storage(True)]}, {})
+
+
+def test_the_depends_on_of_a_resource_that_is_not_deployed_is_not_resolved():
+    skipped = {"condition": False, "type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+               "name": "skipped", "location": "westeurope",
+               "dependsOn": ["[resourceId('Microsoft.Storage/storageAccounts', '')]"]}
+    result = evaluate_template({"resources": [skipped]}, {})
+    assert result.resources[0]["condition"] is False
+    deployed = dict(skipped, condition=True)
+    with pytest.raises(ArmTemplateError, match="is not defined in the template"):
+        evaluate_template({"resources": [deployed]}, {})
