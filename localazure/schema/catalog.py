@@ -67,7 +67,8 @@ MSREST_DEFAULTS = {
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
 }
 
-_STORAGE = ("2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01", "2025-06-01")
+_STORAGE = ("2019-04-01", "2021-04-01", "2021-09-01", "2022-09-01", "2023-01-01", "2023-04-01", "2023-05-01",
+            "2024-01-01", "2025-01-01", "2025-06-01")
 _NETWORK = ("2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01")
 _ML_VERSIONS = ("2023-04-01", "2023-08-01-preview", "2023-10-01", "2024-04-01", "2024-04-01-preview",
                 "2024-10-01", "2024-10-01-preview", "2025-01-01-preview")
@@ -90,6 +91,12 @@ PUBLISHED = {
     "Microsoft.Authorization/roleAssignments": (),
     "Microsoft.Resources/resourceGroups": ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01"),
 }
+
+
+# Providers known to ignore members they do not model instead of rejecting them. Evidence: azure-ai-ml's own
+# workspace template (azure/ai/ml/_arm_deployments/arm_templates/workspace_base.json, 1.35) sends
+# properties.Application_Type and kind on a Microsoft.OperationalInsights/workspaces resource, and Azure deploys it.
+IGNORES_UNKNOWN_MEMBERS = frozenset({"Microsoft.OperationalInsights/workspaces"})
 
 
 @dataclass(frozen=True)

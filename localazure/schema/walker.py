@@ -17,6 +17,11 @@ _ISO_DURATION = re.compile(
     r"^-?P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
     r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")
 _TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
+# The top-level members of Resource Manager's resource envelope (the ARM template resource format). ARM accepts
+# them on every type and hands the provider only what it models: azure-ai-ml's own workspace template sends
+# "kind" on a Log Analytics workspace, whose model has no such member, and Azure deploys it.
+ARM_ENVELOPE_MEMBERS = frozenset(("kind", "sku", "plan", "identity", "zones", "tags", "location",
+                                  "extendedlocation", "managedby", "etag"))
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,8 @@ class _Walk:
         for name, item in value.items():
             member = shape.member(name)
             if member is None:
+                if not path and name.lower() in ARM_ENVELOPE_MEMBERS:
+                    continue  # Resource Manager's own envelope: accepted on every type, used or not by the provider
                 self.findings.append(Finding("unknown_member", path + (name,), shape.type_name, item))
                 continue
             present.add(member.name)
@@ -109,7 +116,9 @@ class _Walk:
 
     def enum(self, shape: EnumShape, value, path: tuple) -> None:
         if isinstance(value, str):
-            if value.lower() in shape.folded:
+            # Most Azure enums are extensible strings (x-ms-enum modelAsString) and an empty one means "unset":
+            # azure-ai-ml's workspace template sends systemDatastoresAuthMode "" and Azure deploys it.
+            if value.lower() in shape.folded or value == "":
                 return
         elif not isinstance(value, bool) and value in shape.values:
             return
@@ -144,19 +153,29 @@ def _broken_rules(rules, value):
 
 
 def _scalar_fits(shape: ScalarShape, value) -> bool:
+    """Whether Azure's deserializer (Json.NET) can read ``value`` as the shape's scalar.
+
+    Json.NET converts between primitives: any primitive into a string, "true"/"false" (any case) and integers
+    into a boolean, numeric strings into numbers. Templates rely on it (azure-ai-ml's workspace template passes
+    hbiWorkspace as the string "false"); objects and arrays never convert.
+    """
     kind = shape.kind
     if kind == "any":
         return True
+    if isinstance(value, (dict, list)):
+        return False
     if kind == "string":
-        return isinstance(value, str)
+        return True
     if kind == "boolean":
-        return isinstance(value, bool)
+        return (isinstance(value, (bool, int)) and not isinstance(value, float)) or (
+            isinstance(value, str) and value.strip().lower() in ("true", "false"))
     if isinstance(value, bool):
         return False
     if kind == "integer":
-        return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        number = _number(value)
+        return number is not None and float(number).is_integer()
     if kind == "number":
-        return isinstance(value, (int, float))
+        return _number(value) is not None
     if not isinstance(value, str):
         return False
     if kind in ("datetime", "date"):
@@ -164,6 +183,15 @@ def _scalar_fits(shape: ScalarShape, value) -> bool:
     if kind == "duration":
         return bool(_ISO_DURATION.match(value) or _TIMESPAN.match(value))
     return True  # time, bytes: any string
+
+
+def _number(value):
+    if isinstance(value, (int, float)):
+        return value
+    try:
+        return float(value.strip()) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 def _is_iso_datetime(text: str) -> bool:

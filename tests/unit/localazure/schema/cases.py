@@ -54,7 +54,7 @@ CASES = {
         ("properties.sku.name", "Gold", "pergb2018"),
         ("location", DELETE)),
     "Microsoft.Insights/components": (
-        ("properties.DisableLocalAuth", "true"),
+        ("properties.DisableLocalAuth", "perhaps"),
         ("properties.Application_Type", "desktop", "WEB"),
         ("kind", DELETE)),
     "Microsoft.Network/virtualNetworks": (
@@ -74,7 +74,7 @@ CASES = {
         None,
         None),
     "Microsoft.MachineLearningServices/workspaces": (
-        ("properties.hbiWorkspace", "false"),
+        ("properties.hbiWorkspace", "perhaps"),
         ("properties.publicNetworkAccess", "Sometimes", "disabled"),
         ("properties", DELETE)),
     "Microsoft.MachineLearningServices/workspaces/computes": (
@@ -82,7 +82,7 @@ CASES = {
         ("properties.properties.vmPriority", "Cheap", "lowpriority"),
         ("properties.computeType", DELETE)),
     "Microsoft.MachineLearningServices/workspaces/datastores": (
-        ("properties.description", 5),
+        ("properties.description", {"text": "not a string"}),
         ("properties.credentials.credentialsType", "Password", "none"),
         ("properties.credentials", DELETE)),
     "Microsoft.Authorization/roleDefinitions": (
@@ -90,7 +90,7 @@ CASES = {
         None,
         None),
     "Microsoft.Authorization/roleAssignments": (
-        ("properties.principalId", 5),
+        ("properties.principalId", ["not", "a", "string"]),
         ("properties.principalType", "Robot", "group"),
         ("properties.principalId", DELETE)),
     "Microsoft.Resources/resourceGroups": (
