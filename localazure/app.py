@@ -152,7 +152,7 @@ class App:
             if not request.api_version:
                 raise AzureError(400, "MissingApiVersionParameter",
                                  "The api-version query parameter (?api-version=) is required for all requests.")
-            subscription_id, _ = scope_parts(request.path)
+            subscription_id, unused_1 = scope_parts(request.path)
             throttle_headers = self.throttler.check(request.method, subscription_id, request.principal.object_id)
             if self.authorizer is not None:
                 self.authorizer.check_request(request)

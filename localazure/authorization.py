@@ -140,7 +140,7 @@ class Authorizer:
         operation = operation_for(request.method, path)
         if operation is None:
             return
-        subscription_id, _ = scope_parts(path)
+        subscription_id, unused_1 = scope_parts(path)
         if subscription_id:
             # ARM answers an unknown subscription (404) and a token of another tenant (401) before authorizing.
             self.app.resources.check_subscription(subscription_id, request.principal)

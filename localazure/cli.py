@@ -63,6 +63,10 @@ def _settings(args) -> Settings:
 
 
 def serve(args) -> int:
+    # The endpoint imports azure-ai-ml's model classes to validate ML bodies. A client's MLClient records its custom
+    # cloud in AZUREML_CURRENT_CLOUD, and azure-ai-ml fails on import when that cloud is unknown to this process; the
+    # endpoint is not an Azure ML client, so it drops the variable.
+    os.environ.pop("AZUREML_CURRENT_CLOUD", None)
     from localazure import seed, tls  # noqa: PLC0415 - keep wait/stop light
     from localazure.app import App  # noqa: PLC0415
     from localazure.server import Server  # noqa: PLC0415

@@ -88,7 +88,7 @@ def missing_resource(unknown: UnknownValue) -> AzureError:
                                                   "at deployment time.")
     resource_id = found.group("id")
     path = parse_resource_path(resource_id)
-    _, group = scope_parts(resource_id)
+    unused_1, group = scope_parts(resource_id)
     if path is None:
         return AzureError(404, "ResourceGroupNotFound", f"Resource group '{group}' could not be found.")
     name = "/".join(path.names)

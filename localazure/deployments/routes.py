@@ -164,7 +164,8 @@ def status_route(app, request, subscription_id, name, operation_id, resource_gro
     body = {"status": properties.get("provisioningState")}
     if properties.get("error"):
         body["error"] = properties["error"]
-    return json_response(body)
+    in_progress = body["status"] not in ("Succeeded", "Failed", "Canceled")
+    return json_response(body, headers={"Retry-After": app.retry_after_header()} if in_progress else None)
 
 
 def what_if_result_route(app, request, subscription_id, token):

@@ -238,7 +238,7 @@ class Run:
     def _resource_group(self, resource: dict, body: dict) -> tuple[int, dict]:
         from localazure.routes.resource_groups import ACTION, create_or_update  # noqa: PLC0415
 
-        subscription_id, _ = scope_parts(resource["id"])
+        subscription_id, unused_1 = scope_parts(resource["id"])
         request = self.request_for("PUT", resource["id"], resource["apiVersion"], body)
         started = time.monotonic()
         try:

@@ -104,7 +104,7 @@ class DeploymentService:
 
     # -- validate and what-if -------------------------------------------------------------------------
     def validate(self, scope: Scope, name: str, definition: Definition, principal, correlation_id: str) -> dict:
-        _, result = self._checked(scope, name, definition, principal)
+        unused_1, result = self._checked(scope, name, definition, principal)
         body = deployment_body(scope.deployment_id(name), name, scope, definition, result,
                                secrets_of(definition), correlation_id, "Succeeded")
         body["properties"]["validatedResources"] = [{"id": item["id"]} for item in deployable(result)]
@@ -174,7 +174,7 @@ def providers(result) -> list[dict]:
     """``properties.providers``: namespaces and resource types the template deploys, with their locations."""
     by_namespace: dict[str, dict[str, set]] = {}
     for resource in deployable(result):
-        namespace, _, type_path = resource["type"].partition("/")
+        namespace, unused_1, type_path = resource["type"].partition("/")
         locations = by_namespace.setdefault(namespace, {}).setdefault(type_path, set())
         if isinstance(resource.get("location"), str):
             locations.add(resource["location"].replace(" ", "").lower())

@@ -98,8 +98,8 @@ def role_definitions(app, request, scope, name=None):
         return json_response(body)
     if request.method == "PUT":
         app.authorize(request, "Microsoft.Authorization/roleDefinitions/write", path.id)
-        status, body, _ = app.resources.put(path, request.json(), api_version, principal=request.principal,
-                                            request=request)
+        status, body, unused_1 = app.resources.put(path, request.json(), api_version, principal=request.principal,
+                                                   request=request)
         return json_response(body, status)
     app.authorize(request, "Microsoft.Authorization/roleDefinitions/delete", path.id)
     existing = app.store.get_resource(path.id)

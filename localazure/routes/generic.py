@@ -125,8 +125,10 @@ def operation_route(app, request, subscription_id, namespace, location, segment,
     if operation is None or operation["subscription_id"].lower() != subscription_id.lower():
         raise AzureError(404, "OperationNotFound", f"The operation '{operation_id}' could not be found.")
     if kind == "status":
-        status_path = request.path
-        return json_response(app.operations.status_body(operation, status_path))
+        body = app.operations.status_body(operation, request.path)
+        # Azure keeps sending Retry-After while the operation runs; without it, clients wait their own default.
+        in_progress = body.get("status") not in ("Succeeded", "Failed", "Canceled")
+        return json_response(body, headers={"Retry-After": app.retry_after_header()} if in_progress else None)
     if operation["status"] not in ("Succeeded", "Failed", "Canceled"):
         location_url = f"{app.arm_endpoint}{request.path}?api-version={request.api_version}"
         return Response(status=202, headers={"Location": location_url, "Retry-After": app.retry_after_header()})

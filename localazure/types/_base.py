@@ -103,8 +103,8 @@ def synchronous_put_route(app, resource_type: str, status: int = 200) -> None:
         registered = app.resources.resource_type(path, request.api_version,
                                                  body.get("location") if isinstance(body, dict) else None)
         app.authorize(request, registered.write_action, path.id)
-        _, stored, _ = app.resources.put(path, body, request.api_version, principal=request.principal,
-                                         request=request)
+        unused_1, stored, unused_2 = app.resources.put(path, body, request.api_version, principal=request.principal,
+                                                       request=request)
         return json_response(stored, status)
 
     app.router.add("PUT", pattern, put, priority=80)
@@ -125,7 +125,7 @@ def _path_present(body, target: str) -> bool:
     """True when the dotted/indexed member path (``properties.subnets[0].name``) exists in ``body``."""
     current = body
     for part in (target or "").split("."):
-        name, _, rest = part.partition("[")
+        name, unused_1, rest = part.partition("[")
         if name:
             if not isinstance(current, dict):
                 return False

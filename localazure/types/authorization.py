@@ -55,7 +55,7 @@ class RoleDefinition(ValidatedType):
         properties["permissions"] = [{key: list(block.get(key) or []) for key in _PERMISSION_KEYS}
                                      for block in properties.get("permissions") or []]
         properties.setdefault("description", "")
-        _, object_id = _caller(context)
+        unused_1, object_id = _caller(context)
         previous = properties_of(context.existing)
         now = _timestamp()
         properties.update({"createdOn": previous.get("createdOn", now), "updatedOn": now,
@@ -96,7 +96,7 @@ class RoleAssignment(ValidatedType):
         properties.setdefault("principalType", "ServicePrincipal")
         for optional in ("condition", "conditionVersion", "description", "delegatedManagedIdentityResourceId"):
             properties.setdefault(optional, None)
-        _, object_id = _caller(context)
+        unused_1, object_id = _caller(context)
         previous = properties_of(context.existing)
         now = _timestamp()
         properties.update({"createdOn": previous.get("createdOn", now), "updatedOn": now,

@@ -211,8 +211,8 @@ def create_account(app, request, resource_path):
     location = body.get("location") if isinstance(body, dict) else None
     resource_type = app.resources.resource_type(path, request.api_version, location)
     app.authorize(request, resource_type.write_action, path.id)
-    _, stored, operation = app.resources.put(path, body, request.api_version, principal=request.principal,
-                                             request=request)
+    unused_1, stored, operation = app.resources.put(path, body, request.api_version, principal=request.principal,
+                                                    request=request)
     if operation is None:
         return json_response(stored)
     headers = lro_headers(app, operation, resource_type, path.subscription_id, stored.get("location"),

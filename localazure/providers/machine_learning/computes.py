@@ -121,4 +121,3 @@ def make_compute_type() -> Compute:
     return Compute(COMPUTE_TYPE, default_api_version=DEFAULT_API_VERSION, long_running_put=True,
                    long_running_delete=True,
                    status_segment="computeOperationsStatus", result_segment="computeOperationResults")
-

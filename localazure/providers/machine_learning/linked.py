@@ -22,7 +22,7 @@ def find_storage_account(store, subscription_id: str, account_name: str, resourc
     if resource_group:
         return store.get_resource(f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}/providers/"
                                   f"{STORAGE_ACCOUNT_TYPE}/{account_name}")
-    for _, _, body in store.list_resources_under(f"/subscriptions/{subscription_id}", STORAGE_ACCOUNT_TYPE):
+    for unused_1, unused_2, body in store.list_resources_under(f"/subscriptions/{subscription_id}", STORAGE_ACCOUNT_TYPE):
         if str(body.get("name", "")).lower() == account_name.lower():
             return body
     return None

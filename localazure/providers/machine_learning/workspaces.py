@@ -41,7 +41,7 @@ class Workspace(ValidatedType):
         if str(body.get("kind", "Default")).lower() == "project":
             self._check_hub(properties, context)
             return
-        missing = [name for name, (_, _, required) in LINKED_RESOURCES.items() if required and not properties.get(name)]
+        missing = [name for name, (unused_1, unused_2, required) in LINKED_RESOURCES.items() if required and not properties.get(name)]
         if missing:
             raise WorkspaceValidationError("Missing dependent resources in workspace json")
         problems = [problem for name in LINKED_RESOURCES
@@ -160,7 +160,7 @@ def system_datastores(account, workspace_id: str, auth_mode: str | None) -> dict
 def _linked_problem(store, name: str, value) -> str | None:
     if not value:
         return None
-    expected_type, words, _ = LINKED_RESOURCES[name]
+    expected_type, words, unused_1 = LINKED_RESOURCES[name]
     if not linked.is_resource_id_of(value, expected_type):
         return f"Invalid {words} id '{value}': expected a resource id of type '{expected_type}'."
     if not store.resource_exists(value):

@@ -32,6 +32,8 @@ INVENTORY_VARIABLES = _inventory()
 ENDPOINT_ARGS = ("--lro-retry-after", "0")
 PLAN = yaml.safe_load((TEMPLATES / "deployment_plan.yml").read_text())
 WORK_PACKAGE = INVENTORY_VARIABLES["dlinfra_work_packages"][0]
+
+
 def parameters_for(entry: dict, outputs: dict) -> tuple[dict, dict]:
     """A plan entry's template and parameters for the first work package: the parameter file of the inventory's
     environment, the deploy-time values, and the outputs of earlier deployments."""
@@ -107,9 +109,9 @@ def deployed(endpoint, client):
 
 
 def test_every_planned_template_deploys(endpoint, deployed):
-    assert [name for name, *_ in deployed][:2] == ["customrole", "monitoring"]
+    assert [name for name, *unused_1 in deployed][:2] == ["customrole", "monitoring"]
     assert len(deployed) == len(PLAN["deployments"])
-    for name, _, _, result in deployed:
+    for name, unused_1, unused_2, result in deployed:
         assert result.properties.provisioning_state == "Succeeded", name
     resources = endpoint.resource_client().resources.list_by_resource_group(INVENTORY_VARIABLES[
         "dlinfra_resource_group"])
@@ -120,7 +122,7 @@ def test_every_planned_template_deploys(endpoint, deployed):
 
 def test_a_rerun_is_no_change_and_writes_nothing(endpoint, client, deployed):
     since = endpoint.requests_log()[-1]["seq"]
-    for name, scope, body, _ in deployed:
+    for name, scope, body, unused_1 in deployed:
         result = _what_if(client, scope, name, body)
         changes = {change.resource_id: change.change_type for change in result.changes
                    if change.change_type != "Ignore"}
@@ -149,7 +151,7 @@ def test_a_principal_without_write_permission_fails_inside_the_deployment(endpoi
     developer = endpoint.principal("model-developer-test")
     authorization.role_assignments.create(group_scope, str(uuid.uuid4()), {
         "role_definition_id": role.id, "principal_id": developer["object_id"], "principal_type": "ServicePrincipal"})
-    name, scope, body, _ = next(item for item in deployed if item[0] == "containerregistry")
+    name, scope, body, unused_1 = next(item for item in deployed if item[0] == "containerregistry")
     developer_client = _client(endpoint, "model-developer-test")
     with pytest.raises(HttpResponseError) as raised:
         _deploy(developer_client, scope, "registries-by-developer", body)

@@ -66,7 +66,7 @@ def _poll(endpoint, response, api_version=VERSION, limit=20):
     """Follow Azure-AsyncOperation until the operation ends; returns the states seen."""
     url = response.headers["Azure-AsyncOperation"][len(endpoint.arm):].split("?")[0]
     states = []
-    for _ in range(limit):
+    for unused_1 in range(limit):
         status = endpoint.call("GET", url, api_version=api_version).json()
         states.append(status["status"])
         if status["status"] in ("Succeeded", "Failed", "Canceled"):
@@ -302,8 +302,8 @@ def test_compute_goes_through_provisioning_states(endpoint, compute_workspace):
 
 def test_compute_provisioning_failure_from_fault_injection(endpoint, compute_workspace):
     path = f"{compute_workspace}/computes/doomed"
-    endpoint.admin("POST", "provisioning-failures", {"resource_id": path, "code": "ResourceOperationFailure",
-                                                      "message": "Not enough quota for Standard_DS3_v2."})
+    endpoint.admin("POST", "provisioning-failures", {
+        "resource_id": path, "code": "ResourceOperationFailure", "message": "Not enough quota for Standard_DS3_v2."})
     response = endpoint.call("PUT", path, api_version=VERSION, body=_cluster())
     assert response.status_code == 201
     states, status = _poll(endpoint, response)

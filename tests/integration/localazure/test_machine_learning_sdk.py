@@ -64,7 +64,7 @@ def workspace(endpoint):
         "properties": {"storageAccount": account.id, "keyVault": vault.id}})
     assert response.status_code == 201, response.text
     status_url = response.headers["Azure-AsyncOperation"][len(endpoint.arm):].split("?")[0]
-    for _ in range(10):
+    for unused_1 in range(10):
         if endpoint.call("GET", status_url, api_version="2025-12-01").json()["status"] == "Succeeded":
             break
     return endpoint.call("GET", path, api_version="2025-12-01").json()
@@ -184,7 +184,7 @@ def _versions(resource_type: str) -> tuple[str, ...]:
 
 
 def _any_version(endpoint, resource_id: str) -> str:
-    namespace, resource_type = resource_id.split("/providers/", 1)[1].split("/")[:3:2]
+    namespace, resource_type = resource_id.split("/providers/", 1)[1].split("/")[:2]
     provider = endpoint.resource_client().providers.get(namespace)
     return next(item.api_versions[0] for item in provider.resource_types
                 if item.resource_type.lower() == resource_type.lower())

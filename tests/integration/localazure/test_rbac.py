@@ -141,7 +141,8 @@ def test_model_developer_is_denied_until_assigned_then_reads_only(endpoint, auth
     assert raised.value.error.message == (
         f"The client '{developer['client_id']}' with object id '{developer['object_id']}' does not have "
         f"authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope "
-        f"'/subscriptions/{endpoint.subscription_id}/resourcegroups/{GROUP}' or the scope is invalid. If access was recently granted, please refresh your credentials.")
+        f"'/subscriptions/{endpoint.subscription_id}/resourcegroups/{GROUP}' or the scope is invalid. "
+        "If access was recently granted, please refresh your credentials.")
 
     reader = _assign(authorization, group, READER, developer["object_id"])
     assert resources.resource_groups.get(GROUP).name == GROUP
@@ -187,8 +188,8 @@ def test_resource_scope_assignment_and_permissions_union(endpoint, authorization
     assert acr.registries.get(GROUP, "acrrbac02").name == "acrrbac02"
     at_group = list(own.permissions.list_for_resource_group(GROUP))
     assert [block.actions for block in at_group] == [["*/read"]]
-    at_registry = list(own.permissions.list_for_resource(GROUP, "Microsoft.ContainerRegistry", "", "registries",
-                                                        "acrrbac01"))
+    at_registry = list(own.permissions.list_for_resource(
+        GROUP, "Microsoft.ContainerRegistry", "", "registries", "acrrbac01"))
     assert sorted(block.actions[0] for block in at_registry) == ["*", "*/read"]
     assert any("Microsoft.Authorization/*/Write" in block.not_actions for block in at_registry)
     for assignment in (reader, contributor):
