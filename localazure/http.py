@@ -54,8 +54,7 @@ class Request:
             try:
                 self._json = json.loads(self.body)
             except (ValueError, UnicodeDecodeError) as error:
-                raise AzureError(400, "InvalidRequestContent",
-                                 f"The request content was invalid and could not be deserialized: '{error}'.") from error
+                self._json = _lenient_json(self.body, error)
         return self._json
 
 
@@ -73,6 +72,21 @@ class Response:
         if isinstance(self.body, bytes):
             return self.body
         return json.dumps(self.body, separators=(",", ":")).encode()
+
+
+def _lenient_json(body: bytes, strict_error: Exception):
+    """Parse what Azure's Json.NET reader also accepts: comments, unquoted names, single quotes.
+
+    azure-cli sends deployment bodies as JSONC, splicing the template in with an unquoted ``template`` key
+    (``JsonCTemplatePolicy`` in azure-cli's resource module). Strict JSON is tried first; this is the fallback.
+    """
+    import json5  # noqa: PLC0415 - only for the rare non-strict body
+
+    try:
+        return json5.loads(body.decode("utf-8-sig"))
+    except (ValueError, UnicodeDecodeError):
+        raise AzureError(400, "InvalidRequestContent",
+                         f"The request content was invalid and could not be deserialized: '{strict_error}'.") from None
 
 
 def json_response(body, status: int = 200, headers: dict[str, str] | None = None) -> Response:

@@ -1,8 +1,9 @@
 """ARM's cloud metadata document, describing this endpoint as a custom cloud named ``LocalAzure``.
 
-``api-version`` 2019-05-01 and 2022-09-01 return an array of clouds (as management.azure.com does; azure-ai-ml
-and azure-cli-core iterate over it); the legacy versions 1.0 and 2015-01-01 return the single object that
-msrestazure's ``get_cloud_from_metadata_endpoint`` reads.
+``api-version`` 2019-05-01 returns an array of clouds (as management.azure.com does; azure-ai-ml's
+``ARM_CLOUD_METADATA_URL`` iterates over it); 2022-09-01 returns the one cloud the endpoint serves, as an object
+(azure-cli's ``az cloud register --endpoint-resource-manager`` maps that object); the legacy versions 1.0 and
+2015-01-01 return the single object that msrestazure's ``get_cloud_from_metadata_endpoint`` reads.
 """
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from localazure.errors import AzureError
 from localazure.http import json_response
 
 CLOUD_NAME = "LocalAzure"
-ARRAY_VERSIONS = ("2019-05-01", "2022-09-01")
+ARRAY_VERSIONS = ("2019-05-01",)
+OBJECT_VERSIONS = ("2022-09-01",)
 LEGACY_VERSIONS = ("1.0", "2015-01-01")
 
 
@@ -66,6 +68,8 @@ def endpoints(app, request):
     api_version = request.api_version
     if api_version in ARRAY_VERSIONS:
         return json_response([cloud_document(app, api_version)])
+    if api_version in OBJECT_VERSIONS:
+        return json_response(cloud_document(app, api_version))
     if api_version in LEGACY_VERSIONS:
         arm = app.arm_endpoint + "/"
         return json_response({
@@ -75,7 +79,7 @@ def endpoints(app, request):
     if api_version is None:
         raise AzureError(400, "MissingApiVersionParameter",
                          "The api-version query parameter (?api-version=) is required for all requests.")
-    supported = ", ".join(LEGACY_VERSIONS + ARRAY_VERSIONS)
+    supported = ", ".join(LEGACY_VERSIONS + ARRAY_VERSIONS + OBJECT_VERSIONS)
     raise AzureError(400, "InvalidApiVersionParameter",
                      f"The api-version '{api_version}' is invalid. The supported versions are '{supported}'. "
                      "Please see https://aka.ms/api-version for more details.")

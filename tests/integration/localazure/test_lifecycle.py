@@ -22,7 +22,9 @@ def test_metadata_parsed_by_azure_ai_ml(endpoint, monkeypatch):
     assert cloud["active_directory"] == f"{endpoint.arm}/"
     assert cloud["storage_endpoint"] == "core.windows.net"
     newer = endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2022-09-01", verify=endpoint.ca).json()
-    assert isinstance(newer, list) and newer[0]["authentication"]["audiences"][0] == f"{endpoint.arm}/"
+    # azure-cli's `az cloud register --endpoint-resource-manager` reads this version as one object.
+    assert isinstance(newer, dict) and newer["authentication"]["audiences"][0] == f"{endpoint.arm}/"
+    assert newer["name"] == "LocalAzure" and newer["resourceManager"] == f"{endpoint.arm}/"
     legacy = endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2015-01-01", verify=endpoint.ca).json()
     assert legacy["authentication"]["loginEndpoint"] == f"{endpoint.arm}/"
 

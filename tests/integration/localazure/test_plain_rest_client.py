@@ -15,7 +15,8 @@ import pytest
 import requests
 
 # azure-cli-core's get_cloud_from_metadata_endpoint / msrestazure's read the legacy single-object document; the
-# cloud list of api-version 2019-05-01 (and 2022-09-01) is what azure-cli's cloud registration maps.
+# cloud list of api-version 2019-05-01 is what ARM_CLOUD_METADATA_URL readers map, and `az cloud register` reads
+# the single object of 2022-09-01.
 LEGACY_METADATA_API = "2015-01-01"
 CLOUD_LIST_METADATA_API = "2019-05-01"
 RESOURCE_GROUP_API = "2021-04-01"
@@ -221,3 +222,24 @@ def test_a_registry_put_followed_through_azure_async_operation(endpoint, client,
     assert registry.status_code == 200
     assert registry.json()["properties"]["provisioningState"] == "Succeeded"
     assert registry.json()["properties"]["adminUserEnabled"] is False
+
+
+def test_a_jsonc_deployment_body_as_azure_cli_sends_it_is_accepted(endpoint):
+    """azure-cli splices the template into the body unquoted (JsonCTemplatePolicy); Azure's Json.NET reads it."""
+    client = PlainRestClient(endpoint.arm, endpoint.ca)
+    client.token = endpoint.token()
+    group = f"/subscriptions/{endpoint.subscription_id}/resourcegroups/rg-jsonc"
+    assert client.arm_call("PUT", group, RESOURCE_GROUP_API, {"location": "westeurope"}).status_code in (200, 201)
+    template = '{\r\n  // comments are allowed too\r\n  "$schema": "https://schema.management.azure.com/schemas/' \
+               '2019-04-01/deploymentTemplate.json#",\r\n  "contentVersion": "1.0.0.0",\r\n  "resources": []\r\n}'
+    body = '{"properties": {"parameters": {}, "mode": "Incremental", template:' + template + '}}'
+    response = client.session.post(f"{client.arm}{group}/providers/Microsoft.Resources/deployments/jsonc/validate",
+                                    params={"api-version": "2025-04-01"}, data=body.encode(),
+                                    headers={"Authorization": f"Bearer {client.token}",
+                                             "Content-Type": "application/json"}, timeout=10)
+    assert response.status_code == 200, response.text
+    broken = client.session.post(f"{client.arm}{group}/providers/Microsoft.Resources/deployments/jsonc/validate",
+                                 params={"api-version": "2025-04-01"}, data=b'{"properties": {template: [}',
+                                 headers={"Authorization": f"Bearer {client.token}",
+                                          "Content-Type": "application/json"}, timeout=10)
+    assert broken.status_code == 400 and broken.json()["error"]["code"] == "InvalidRequestContent"
