@@ -233,13 +233,11 @@ def test_a_jsonc_deployment_body_as_azure_cli_sends_it_is_accepted(endpoint):
     template = '{\r\n  // comments are allowed too\r\n  "$schema": "https://schema.management.azure.com/schemas/' \
                '2019-04-01/deploymentTemplate.json#",\r\n  "contentVersion": "1.0.0.0",\r\n  "resources": []\r\n}'
     body = '{"properties": {"parameters": {}, "mode": "Incremental", template:' + template + '}}'
-    response = client.session.post(f"{client.arm}{group}/providers/Microsoft.Resources/deployments/jsonc/validate",
-                                    params={"api-version": "2025-04-01"}, data=body.encode(),
-                                    headers={"Authorization": f"Bearer {client.token}",
-                                             "Content-Type": "application/json"}, timeout=10)
+    url = f"{client.arm}{group}/providers/Microsoft.Resources/deployments/jsonc/validate"
+    headers = {"Authorization": f"Bearer {client.token}", "Content-Type": "application/json"}
+    response = client.session.post(url, params={"api-version": "2025-04-01"}, data=body.encode(), headers=headers,
+                                   timeout=10)
     assert response.status_code == 200, response.text
-    broken = client.session.post(f"{client.arm}{group}/providers/Microsoft.Resources/deployments/jsonc/validate",
-                                 params={"api-version": "2025-04-01"}, data=b'{"properties": {template: [}',
-                                 headers={"Authorization": f"Bearer {client.token}",
-                                          "Content-Type": "application/json"}, timeout=10)
+    broken = client.session.post(url, params={"api-version": "2025-04-01"}, data=b'{"properties": {template: [}',
+                                 headers=headers, timeout=10)
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "InvalidRequestContent"
