@@ -36,7 +36,26 @@ def _caller(context) -> tuple[str, str]:
     return (getattr(principal, "client_id", "") or "", getattr(principal, "object_id", "") or "")
 
 
-class RoleDefinition(ValidatedType):
+class _InvalidatesRoleCache:
+    """Role definitions and assignments: any write changes what the authorizer's cache knows."""
+
+    def on_create(self, body, context):
+        invalidate_role_cache(context.app)
+
+    def on_update(self, body, previous, context):
+        invalidate_role_cache(context.app)
+
+
+def _stamp_audit(properties: dict, context) -> None:
+    """createdOn/createdBy kept from the first write, updatedOn/updatedBy from this one, as Azure returns them."""
+    object_id = _caller(context)[1]
+    previous = properties_of(context.existing)
+    now = _timestamp()
+    properties.update({"createdOn": previous.get("createdOn", now), "updatedOn": now,
+                       "createdBy": previous.get("createdBy", object_id or None), "updatedBy": object_id or None})
+
+
+class RoleDefinition(_InvalidatesRoleCache, ValidatedType):
     def check(self, body, context):
         subscription_id = context.path.subscription_id
         if not subscription_id:
@@ -55,17 +74,8 @@ class RoleDefinition(ValidatedType):
         properties["permissions"] = [{key: list(block.get(key) or []) for key in _PERMISSION_KEYS}
                                      for block in properties.get("permissions") or []]
         properties.setdefault("description", "")
-        unused_1, object_id = _caller(context)
-        previous = properties_of(context.existing)
-        now = _timestamp()
-        properties.update({"createdOn": previous.get("createdOn", now), "updatedOn": now,
-                           "createdBy": previous.get("createdBy", object_id or None), "updatedBy": object_id or None})
+        _stamp_audit(properties, context)
 
-    def on_create(self, body, context):
-        invalidate_role_cache(context.app)
-
-    def on_update(self, body, previous, context):
-        invalidate_role_cache(context.app)
 
     def on_delete(self, body, context):
         guid = body["name"].lower()
@@ -77,7 +87,7 @@ class RoleDefinition(ValidatedType):
         invalidate_role_cache(context.app)
 
 
-class RoleAssignment(ValidatedType):
+class RoleAssignment(_InvalidatesRoleCache, ValidatedType):
     def check(self, body, context):
         definitions = {**BUILT_IN_ROLES, **{item["name"].lower(): item
                                             for item in stored_role_definitions(context.store)}}
@@ -96,17 +106,8 @@ class RoleAssignment(ValidatedType):
         properties.setdefault("principalType", "ServicePrincipal")
         for optional in ("condition", "conditionVersion", "description", "delegatedManagedIdentityResourceId"):
             properties.setdefault(optional, None)
-        unused_1, object_id = _caller(context)
-        previous = properties_of(context.existing)
-        now = _timestamp()
-        properties.update({"createdOn": previous.get("createdOn", now), "updatedOn": now,
-                           "createdBy": previous.get("createdBy", object_id or None), "updatedBy": object_id or None})
+        _stamp_audit(properties, context)
 
-    def on_create(self, body, context):
-        invalidate_role_cache(context.app)
-
-    def on_update(self, body, previous, context):
-        invalidate_role_cache(context.app)
 
     def on_delete(self, body, context):
         invalidate_role_cache(context.app)
