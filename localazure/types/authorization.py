@@ -76,7 +76,6 @@ class RoleDefinition(_InvalidatesRoleCache, ValidatedType):
         properties.setdefault("description", "")
         _stamp_audit(properties, context)
 
-
     def on_delete(self, body, context):
         guid = body["name"].lower()
         if any(role_guid_of(properties_of(item).get("roleDefinitionId")) == guid
@@ -107,7 +106,6 @@ class RoleAssignment(_InvalidatesRoleCache, ValidatedType):
         for optional in ("condition", "conditionVersion", "description", "delegatedManagedIdentityResourceId"):
             properties.setdefault(optional, None)
         _stamp_audit(properties, context)
-
 
     def on_delete(self, body, context):
         invalidate_role_cache(context.app)
