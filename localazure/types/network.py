@@ -2,7 +2,9 @@
 long-running in Azure, with ``Azure-AsyncOperation`` under ``locations/{location}/operations``.
 
 - A virtual network lists its subnets (children in the store); subnets sent inline are created as children.
-- A subnet's prefix must lie in its network's address space.
+  A PUT with ``subnets`` replaces them: omitted ones are deleted, unless in use (``InUseSubnetCannotBeDeleted``).
+  A PUT without ``subnets`` deletes them all before api-version 2023-11-01 and keeps them from it on.
+- A subnet's prefix must lie in its network's address space and overlap no other subnet of the network.
 - A private endpoint needs an existing subnet in its own region and existing targets whose ``groupIds`` are
   valid for their type; Azure gives it a network interface, a private IP from the subnet and DNS configs.
 - A private DNS zone group records an A record per DNS config of its endpoint.
@@ -22,6 +24,10 @@ SUBNETS = "Microsoft.Network/virtualNetworks/subnets"
 PRIVATE_ENDPOINTS = "Microsoft.Network/privateEndpoints"
 DNS_ZONE_GROUPS = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"
 DEFAULT_API_VERSION = "2024-05-01"
+# From this api-version on, a virtual network PUT without ``subnets`` keeps the existing subnets (Azure networking
+# blog "Azure Virtual Network now supports updates without subnet property", 2024; confirmed for 2023-11-01 in
+# Azure/bicep-types-az#1687). Older versions delete them.
+KEEPS_OMITTED_SUBNETS_FROM = "2023-11-01"
 _NETWORK_OPTIONS = {"long_running_put": True, "long_running_delete": True, "etag": True,
                     "status_segment": "operations", "result_segment": "operationResults",
                     "default_api_version": DEFAULT_API_VERSION}
@@ -46,8 +52,23 @@ def _prefixes(properties: dict) -> list[str]:
 
 
 class VirtualNetwork(ValidatedType):
+    def check(self, body, context):
+        properties = properties_of(body)
+        spaces = _address_spaces(properties)
+        inline = [subnet for subnet in properties.get("subnets") or [] if isinstance(subnet, dict)]
+        checked: list[tuple[str, list]] = []
+        for subnet in inline:
+            name = str(subnet.get("name", ""))
+            networks = _subnet_networks(properties_of(subnet), f"{context.resource_id}/subnets/{name}")
+            _check_inside(networks, spaces, name, context.path.name)
+            _check_no_overlap(networks, checked, name, context.path.name)
+            checked.append((name, networks))
+        for subnet_id in self._subnets_to_delete(body, context):
+            _check_not_in_use(context.store, subnet_id)
+
     def fill(self, result, context):
         properties = result["properties"]
+        context.extra["subnets_to_delete"] = self._subnets_to_delete(result, context)
         # Subnets are children in the store (``present`` lists them); inline ones are created after the PUT.
         context.extra["inline_subnets"] = properties.pop("subnets", None)
         properties["resourceGuid"] = kept(context, "resourceGuid", new_guid)
@@ -58,7 +79,23 @@ class VirtualNetwork(ValidatedType):
         self._put_inline_subnets(context)
 
     def on_update(self, body, previous, context):
+        for subnet_id in context.extra.get("subnets_to_delete") or []:
+            context.store.delete_resource_tree(subnet_id)
         self._put_inline_subnets(context)
+
+    @staticmethod
+    def _subnets_to_delete(body, context) -> list[str]:
+        """The stored subnets a PUT removes: those its ``subnets`` omit, or all of them when it has none and the
+        api-version predates 2023-11-01. A PATCH (tags only) removes none."""
+        if context.existing is None or _is_patch(context):
+            return []
+        properties = properties_of(body)
+        if properties.get("subnets") is None and context.api_version >= KEEPS_OMITTED_SUBNETS_FROM:
+            return []
+        kept_names = {str(subnet.get("name", "")).lower() for subnet in properties.get("subnets") or []
+                      if isinstance(subnet, dict)}
+        return [subnet["id"] for subnet in context.store.list_resources(context.resource_id, SUBNETS)
+                if subnet["name"].lower() not in kept_names]
 
     @staticmethod
     def _put_inline_subnets(context):
@@ -78,23 +115,69 @@ class VirtualNetwork(ValidatedType):
 class Subnet(ValidatedType):
     def check(self, body, context):
         network = context.store.get_resource(context.path.parent_id) or {}
-        spaces = [ipaddress.ip_network(prefix, strict=False) for prefix in
-                  (properties_of(network).get("addressSpace") or {}).get("addressPrefixes") or []]
-        for prefix in _prefixes(properties_of(body)):
-            try:
-                subnet = ipaddress.ip_network(prefix, strict=False)
-            except ValueError:
-                raise AzureError(400, "InvalidAddressPrefixFormat",
-                                 f"Address prefix {prefix} of resource {context.resource_id} is not formatted "
-                                 "correctly. It should follow CIDR notation, for example 10.0.0.0/24.") from None
-            if spaces and not any(subnet.version == space.version and subnet.subnet_of(space) for space in spaces):
-                raise AzureError(400, "NetcfgSubnetRangeOutsideVnet",
-                                 f"Subnet '{context.path.name}' is not valid because its IP address range is outside "
-                                 f"the IP address range of virtual network '{context.path.names[0]}'.")
+        networks = _subnet_networks(properties_of(body), context.resource_id)
+        _check_inside(networks, _address_spaces(properties_of(network)), context.path.name, context.path.names[0])
+        siblings = [(sibling["name"], _subnet_networks(properties_of(sibling), sibling["id"]))
+                    for sibling in context.store.list_resources(context.path.parent_id, SUBNETS)
+                    if sibling["id"].lower() != context.resource_id.lower()]
+        _check_no_overlap(networks, siblings, context.path.name, context.path.names[0])
 
     def fill(self, result, context):
         result["properties"].setdefault("privateEndpointNetworkPolicies", "Disabled")
         result["properties"].setdefault("privateLinkServiceNetworkPolicies", "Enabled")
+
+
+def _is_patch(context) -> bool:
+    return getattr(context.request, "method", "") == "PATCH"
+
+
+def _address_spaces(network_properties: dict) -> list:
+    return [ipaddress.ip_network(prefix, strict=False)
+            for prefix in (network_properties.get("addressSpace") or {}).get("addressPrefixes") or []]
+
+
+def _subnet_networks(subnet_properties: dict, subnet_id: str) -> list:
+    networks = []
+    for prefix in _prefixes(subnet_properties):
+        try:
+            networks.append(ipaddress.ip_network(prefix, strict=False))
+        except ValueError:
+            raise AzureError(400, "InvalidAddressPrefixFormat",
+                             f"Address prefix {prefix} of resource {subnet_id} is not formatted "
+                             "correctly. It should follow CIDR notation, for example 10.0.0.0/24.") from None
+    return networks
+
+
+def _check_inside(networks: list, spaces: list, subnet_name: str, network_name: str) -> None:
+    for subnet in networks:
+        if spaces and not any(subnet.version == space.version and subnet.subnet_of(space) for space in spaces):
+            raise AzureError(400, "NetcfgSubnetRangeOutsideVnet",
+                             f"Subnet '{subnet_name}' is not valid because its IP address range is outside "
+                             f"the IP address range of virtual network '{network_name}'.")
+
+
+def _check_no_overlap(networks: list, others: list, subnet_name: str, network_name: str) -> None:
+    for subnet in networks:
+        for unused_1, other_networks in others:
+            if any(subnet.version == other.version and subnet.overlaps(other) for other in other_networks):
+                # Microsoft.Network's code and words, quoted in MicrosoftDocs/azure-docs#123869.
+                raise AzureError(400, "NetcfgSubnetRangesOverlap",
+                                 f"Subnet '{subnet_name}' is not valid because its IP address range overlaps with "
+                                 f"that of an existing subnet in virtual network '{network_name}'.")
+
+
+def _check_not_in_use(store, subnet_id: str) -> None:
+    subnet_name = subnet_id.rsplit("/", 1)[-1]
+    subscription = f"/subscriptions/{parse_resource_path(subnet_id).subscription_id}"
+    for unused_1, unused_2, endpoint in store.list_resources_under(subscription, PRIVATE_ENDPOINTS):
+        if str((properties_of(endpoint).get("subnet") or {}).get("id", "")).lower() != subnet_id.lower():
+            continue
+        interfaces = properties_of(endpoint).get("networkInterfaces") or [{}]
+        user = f"{interfaces[0].get('id', endpoint['id'])}/ipConfigurations/privateEndpointIpConfig"
+        # Microsoft.Network's code and words, quoted in Azure/bicep#13267 and Azure/ResourceModules#1111.
+        raise AzureError(400, "InUseSubnetCannotBeDeleted",
+                         f"Subnet {subnet_name} is in use by {user} and cannot be deleted. In order to delete the "
+                         "subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.")
 
 
 def _reference_not_found(reference: str, referrer: str) -> AzureError:

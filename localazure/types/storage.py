@@ -31,7 +31,11 @@ BLOB_SERVICES = "Microsoft.Storage/storageAccounts/blobServices"
 CONTAINERS = "Microsoft.Storage/storageAccounts/blobServices/containers"
 KEY_NAMES = ("key1", "key2")
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
-_CONTAINER_NAME = re.compile(r"^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")
+_CONTAINER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")
+CONTAINER_NAME_LENGTH = (3, 63)
+# An account's kind may change only by an upgrade to general-purpose v2 ("Upgrade to a general-purpose v2
+# storage account": from Storage or BlobStorage); every other change is refused.
+UPGRADABLE_KINDS = {"storage": "storagev2", "blobstorage": "storagev2"}
 
 
 def now_iso() -> str:
@@ -82,6 +86,8 @@ class StorageAccount(ValidatedType):
             other = account_named(context.store, name)
             if other is not None and other.lower() != context.resource_id.lower():
                 raise AzureError(409, "StorageAccountAlreadyTaken", taken_account_name(name))
+        else:
+            _check_kind_change(context.existing.get("kind"), body.get("kind"))
 
     def fill(self, result, context):
         name = context.path.name
@@ -120,6 +126,16 @@ class StorageAccount(ValidatedType):
             context.api_version, now=time.time())
 
 
+def _check_kind_change(previous_kind, kind) -> None:
+    if not (isinstance(previous_kind, str) and isinstance(kind, str)) or previous_kind.lower() == kind.lower():
+        return
+    if UPGRADABLE_KINDS.get(previous_kind.lower()) != kind.lower():
+        # NOT VERIFIED: code and words; the rule (only upgrades to StorageV2) is from Azure's upgrade docs.
+        raise AzureError(400, "InvalidAccountKindChange",
+                         f"The account kind cannot be changed from {previous_kind} to {kind}. An account can only be "
+                         "upgraded to StorageV2.")
+
+
 class BlobService(ValidatedType):
     def check(self, body, context):
         if context.path.name.lower() != "default":
@@ -138,8 +154,14 @@ class BlobService(ValidatedType):
 class BlobContainer(ValidatedType):
     def check(self, body, context):
         name = context.path.name
+        if not CONTAINER_NAME_LENGTH[0] <= len(name) <= CONTAINER_NAME_LENGTH[1]:
+            # NOT VERIFIED: the code through ARM; the words are the blob service's for a name of the wrong length
+            # (OutOfRangeInput, quoted in Azure/Azurite#2017).
+            raise AzureError(400, "ContainerOperationFailure",
+                             "The specified resource name length is not within the permissible limits.")
         if not _CONTAINER_NAME.match(name):
-            # NOT VERIFIED: code and words; the naming rule is Azure's (3-63 lower-case letters, digits, hyphens).
+            # NOT VERIFIED: the code through ARM; the words (Azure's own spelling) are the blob service's
+            # InvalidResourceName, quoted in Azure/azure-cli#11052.
             raise AzureError(400, "ContainerOperationFailure",
                              "The specifed resource name contains invalid characters.")
         public_access = str(properties_of(body).get("publicAccess") or "None")

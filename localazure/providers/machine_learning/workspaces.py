@@ -7,6 +7,9 @@
 - It gets a ``workspaceId`` (GUID), discovery and MLflow URIs, a system-assigned identity's ids, the blob
   container ``azureml-blobstore-<workspaceId>`` in the linked storage account (a real blob container resource)
   and the system datastores azure-ai-ml reads (``workspaceblobstore`` is the default one).
+- On update, the storage account and Key Vault cannot be swapped (400 ``BadRequest``); the Application Insights
+  component and the container registry can (Azure ML "Manage workspaces": only these two linked resources are
+  updatable).
 - DELETE soft-deletes (see soft_delete.py); ``forceToPurge=true`` purges.
 """
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import time
 import uuid
 
+from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
 from localazure.types._base import ValidatedType
 
@@ -29,6 +33,13 @@ LINKED_RESOURCES = {
     "containerRegistry": ("Microsoft.ContainerRegistry/registries", "container registry", False),
 }
 IN_PROGRESS = ("Accepted", "Running", "Creating", "Updating")
+# Linked resources fixed at creation -> the service's words when an update swaps one.
+# "Storage Account update is not supported yet" is the service's own (code BadRequest, quoted in
+# Azure-Samples/get-started-with-ai-chat#65); the Key Vault one is NOT VERIFIED, written after it.
+FIXED_LINKED_RESOURCES = {
+    "storageAccount": "Storage Account update is not supported yet",
+    "keyVault": "Key Vault update is not supported yet",
+}
 
 
 class Workspace(ValidatedType):
@@ -38,6 +49,7 @@ class Workspace(ValidatedType):
             raise WorkspaceValidationError(f"Soft-deleted workspace exists. Please purge or recover it. "
                                            f"{SOFT_DELETE_HELP}")
         properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
+        _check_fixed_links(properties, context.existing)
         if str(body.get("kind", "Default")).lower() == "project":
             self._check_hub(properties, context)
             return
@@ -155,6 +167,14 @@ def system_datastores(account, workspace_id: str, auth_mode: str | None) -> dict
         "workspacefilestore": files(file_share_name(workspace_id), ""),
         "workspaceworkingdirectory": files(working_directory_share_name(workspace_id), ""),
     }
+
+
+def _check_fixed_links(properties: dict, existing: dict | None) -> None:
+    previous = (existing or {}).get("properties") or {}
+    for name, message in FIXED_LINKED_RESOURCES.items():
+        old, new = previous.get(name), properties.get(name)
+        if old and new and str(old).lower() != str(new).lower():
+            raise AzureError(400, "BadRequest", message)
 
 
 def _linked_problem(store, name: str, value) -> str | None:
