@@ -68,20 +68,27 @@ class VirtualNetwork(ValidatedType):
 
     def fill(self, result, context):
         properties = result["properties"]
-        context.extra["subnets_to_delete"] = self._subnets_to_delete(result, context)
-        # Subnets are children in the store (``present`` lists them); inline ones are created after the PUT.
-        context.extra["inline_subnets"] = properties.pop("subnets", None)
+        # Subnets are children in the store (``present`` lists them). The PUT's subnets are applied here, while
+        # the body is built, so that they take effect even when the rest of the network is unchanged.
+        self._apply_subnets(result, context)
+        properties.pop("subnets", None)
         properties["resourceGuid"] = kept(context, "resourceGuid", new_guid)
         properties.setdefault("enableDdosProtection", False)
         properties.setdefault("virtualNetworkPeerings", [])
 
-    def on_create(self, body, context):
-        self._put_inline_subnets(context)
-
-    def on_update(self, body, previous, context):
-        for subnet_id in context.extra.get("subnets_to_delete") or []:
+    def _apply_subnets(self, result, context) -> None:
+        for subnet_id in self._subnets_to_delete(result, context):
             context.store.delete_resource_tree(subnet_id)
-        self._put_inline_subnets(context)
+        for subnet in properties_of(result).get("subnets") or []:
+            if isinstance(subnet, dict) and subnet.get("name"):
+                subnet_id = f"{context.resource_id}/subnets/{subnet['name']}"
+                stored = properties_of(context.store.get_resource(subnet_id))
+                if stored and {**stored, **properties_of(subnet)} == stored:
+                    continue  # unchanged: keeps its etag
+                context.store.put_resource(subnet_id, SUBNETS, context.resource_id, {
+                    "id": subnet_id, "name": subnet["name"], "type": SUBNETS, "etag": f'W/"{new_guid()}"',
+                    "properties": {**properties_of(subnet), "provisioningState": "Succeeded"}},
+                    context.api_version, now=time.time())
 
     @staticmethod
     def _subnets_to_delete(body, context) -> list[str]:
@@ -96,16 +103,6 @@ class VirtualNetwork(ValidatedType):
                       if isinstance(subnet, dict)}
         return [subnet["id"] for subnet in context.store.list_resources(context.resource_id, SUBNETS)
                 if subnet["name"].lower() not in kept_names]
-
-    @staticmethod
-    def _put_inline_subnets(context):
-        for subnet in context.extra.get("inline_subnets") or []:
-            if isinstance(subnet, dict) and subnet.get("name"):
-                subnet_id = f"{context.resource_id}/subnets/{subnet['name']}"
-                context.store.put_resource(subnet_id, SUBNETS, context.resource_id, {
-                    "id": subnet_id, "name": subnet["name"], "type": SUBNETS, "etag": f'W/"{new_guid()}"',
-                    "properties": {**properties_of(subnet), "provisioningState": "Succeeded"}},
-                    context.api_version, now=time.time())
 
     def present(self, body, context):
         subnets = context.store.list_resources(context.resource_id, SUBNETS)
