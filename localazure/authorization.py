@@ -14,6 +14,7 @@ in Azure.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from collections import OrderedDict
 
@@ -29,6 +30,11 @@ ROLE_DEFINITIONS_TYPE = "microsoft.authorization/roledefinitions"
 _CACHE_SIZE = 256
 _OPEN_ACTIONS = ("microsoft.authorization/permissions/read",)
 _OPEN_TENANT_ACTIONS = ("/providers/microsoft.resources/calculatetemplatehash",)
+# Lists ARM filters to what the caller may read instead of refusing them: resource groups of a subscription and
+# the generic resources of a subscription or group (Resource Groups - List, Resources - List[ByResourceGroup]).
+# Their routes filter item by item (``Authorizer.permits``).
+_FILTERED_LISTS = re.compile(r"^/subscriptions/[^/]+(/resourcegroups|(/resourcegroups/[^/]+)?/resources)$",
+                             re.IGNORECASE)
 
 
 def _bodies_of_type(store, resource_type: str) -> list[dict]:
@@ -118,6 +124,14 @@ class Authorizer:
         return result
 
     # -- checks --------------------------------------------------------------------------------------
+    def permits(self, request, action: str, scope: str) -> bool:
+        """True when the caller may do ``action`` at ``scope`` (no principal: an internal call, always)."""
+        principal = request.principal
+        if principal is None:
+            return True
+        assignments = self.assignments_of(principal.object_id, getattr(request, "request_id", None))
+        return is_allowed(assignments, scope or "/", action)
+
     def __call__(self, app, request, action: str, scope: str) -> None:
         """``app.authorize``'s hook: raise 403 AuthorizationFailed unless the caller may do ``action`` at ``scope``."""
         principal = request.principal
@@ -137,6 +151,8 @@ class Authorizer:
         if not path.lower().startswith("/subscriptions/") and (
                 request.method in ("GET", "HEAD") or path.lower() in _OPEN_TENANT_ACTIONS):
             return  # tenant-level reads (subscriptions, providers, role definitions) and calculateTemplateHash
+        if request.method == "GET" and _FILTERED_LISTS.match(path):
+            return  # filtered by the route, item by item
         operation = operation_for(request.method, path)
         if operation is None:
             return

@@ -138,8 +138,10 @@ class TokenService:
         allowed = ARM_AUDIENCES + (self.arm_endpoint, self.arm_endpoint + "/")
         if audience not in allowed:
             listed = ",".join(f"'{item}'" for item in ARM_AUDIENCES)
+            # Code and words as ARM answers (Azure-Samples/active-directory-dotnetcore-daemon-v2#145,
+            # JetBrains/azure-tools-for-intellij#16).
             raise self._unauthorized(
-                "InvalidAuthenticationToken",
+                "InvalidAuthenticationTokenAudience",
                 f"The access token has been obtained for wrong audience or resource '{audience}'. It should exactly "
                 f"match with one of the allowed audiences {listed}.",
                 "The access token has been obtained for wrong audience or resource.")

@@ -6,6 +6,7 @@ later phases override in subclasses (validation from SDK models, ML semantics). 
 from __future__ import annotations
 
 import copy
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -13,6 +14,14 @@ from localazure.errors import AzureError
 from localazure.ids import ResourcePath
 
 ACTIVE_STATES = ("Accepted", "Running", "Creating", "Updating", "Deleting")
+ALL_METHODS = ("GET", "HEAD", "PUT", "PATCH", "DELETE")
+# Providers whose responses leave out members that are not set (their GET examples in azure-rest-api-specs show
+# no null members; Key Vault's vault, Storage's account and Network's resources serialize without nulls), so a
+# client's explicit null is not echoed. Other providers (Machine Learning, Authorization) do return null members.
+NULL_OMITTING_NAMESPACES = ("microsoft.keyvault", "microsoft.storage", "microsoft.network")
+# Members a provider changes on every write without the resource changing: an identical PUT keeps them as stored.
+VOLATILE_MEMBERS = frozenset({"etag", "provisioningstate", "systemdata", "modifieddate", "lastmodifiedtime",
+                              "updatedon", "lastmodifiedat"})
 
 
 @dataclass
@@ -43,7 +52,8 @@ class ResourceType:
                  long_running_put: bool = False, long_running_delete: bool = False,
                  requires_location: bool | None = None, etag: bool = False,
                  status_segment: str = "operationStatuses", result_segment: str = "operationResults",
-                 locations: tuple[str, ...] | None = None):
+                 locations: tuple[str, ...] | None = None, update_status: int = 200,
+                 methods: tuple[str, ...] = ALL_METHODS, omits_client_nulls: bool | None = None):
         self.type = type
         self.namespace, dummy_separator, self.type_path = type.partition("/")
         self.api_versions = tuple(api_versions)
@@ -57,6 +67,12 @@ class ResourceType:
         self.status_segment = status_segment
         self.result_segment = result_segment
         self.locations = locations
+        # The status of a PUT that replaces an existing resource (role definitions answer 201 for both).
+        self.update_status = update_status
+        # The HTTP methods the provider's API has for one resource (405 for the others).
+        self.methods = tuple(method.upper() for method in methods)
+        self.omits_client_nulls = (self.namespace.lower() in NULL_OMITTING_NAMESPACES
+                                   if omits_client_nulls is None else omits_client_nulls)
         # POST actions on a resource: lower-cased name -> handler(app, request, context) -> Response.
         self.actions: dict = {}
 
@@ -79,6 +95,15 @@ class ResourceType:
         return {"GET": self.read_action, "HEAD": self.read_action, "DELETE": self.delete_action}.get(
             method, self.write_action)
 
+    @property
+    def tracked(self) -> bool:
+        """A tracked resource (it has a location): ARM adds ``systemData`` to it."""
+        return self.requires_location
+
+    def not_found_error(self, path: ResourcePath) -> AzureError | None:
+        """The provider's own 404 for a missing resource, or None for ARM's ResourceNotFound."""
+        return None
+
     # -- hooks ---------------------------------------------------------------------------------------
     def validate(self, body: dict, api_version: str, context: ResourceContext) -> None:
         """Raise AzureError (400) for a body Azure would reject. Phase B plugs SDK-model validation in here."""
@@ -89,8 +114,8 @@ class ResourceType:
 
     def fill_read_only(self, body: dict, context: ResourceContext) -> dict:
         """The body as ARM stores and returns it: the client's body plus read-only values."""
-        result = copy.deepcopy(body)
-        for read_only in ("id", "name", "type", "etag"):
+        result = without_nulls(body) if self.omits_client_nulls else copy.deepcopy(body)
+        for read_only in ("id", "name", "type", "etag", "systemData"):
             result.pop(read_only, None)
         result = {"id": context.resource_id, "name": context.path.name, "type": self.type, **result}
         if "location" in result and isinstance(result["location"], str):
@@ -124,6 +149,51 @@ class ResourceType:
 
 def normalize_location(location: str) -> str:
     return location.replace(" ", "").lower()
+
+
+def without_nulls(value):
+    """A copy of a JSON value without the object members whose value is null (at any depth)."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, list):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def comparable(body):
+    """A resource body without the members that change on every write (``VOLATILE_MEMBERS``), to tell whether
+    a PUT changes anything."""
+    if isinstance(body, dict):
+        return {key: comparable(item) for key, item in body.items() if key.lower() not in VOLATILE_MEMBERS}
+    if isinstance(body, list):
+        return [comparable(item) for item in body]
+    return body
+
+
+def arm_timestamp(moment: float | None = None) -> str:
+    """ARM's UTC timestamp with seven fractional digits, as in ``systemData``."""
+    moment = time.time() if moment is None else moment
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment)) + f".{int(moment % 1 * 10**7):07d}Z"
+
+
+def stamp_system_data(stored: dict, existing: dict | None, principal, changed: bool) -> None:
+    """``systemData`` as ARM adds it to tracked resources: created* from the first write, lastModified* from the
+    latest write that changed the resource, each naming the calling principal (an application for a service
+    principal's token). Members: azure-mgmt-resource's ``SystemData`` model (createdBy, createdByType, createdAt,
+    lastModifiedBy, lastModifiedByType, lastModifiedAt)."""
+    previous = (existing or {}).get("systemData") if isinstance((existing or {}).get("systemData"), dict) else {}
+    if previous and not changed:
+        stored["systemData"] = dict(previous)
+        return
+    properties = stored.get("properties") if isinstance(stored.get("properties"), dict) else {}
+    # A provider that reports its own creation time (ML workspaces' creationTime) created it at that instant.
+    now = (properties.get("creationTime") if existing is None else None) or arm_timestamp()
+    caller = {"By": getattr(principal, "client_id", None) or getattr(principal, "object_id", None),
+              "ByType": "Application"} if principal is not None else {}
+    created = {key: value for key, value in previous.items() if key.startswith("created")} or {
+        "createdAt": now, **{f"created{suffix}": value for suffix, value in caller.items()}}
+    stored["systemData"] = {**created, "lastModifiedAt": now,
+                            **{f"lastModified{suffix}": value for suffix, value in caller.items()}}
 
 
 class Registry:

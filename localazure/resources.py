@@ -6,13 +6,19 @@ long-running operations and provisioning faults behave the same for every caller
 from __future__ import annotations
 
 import copy
+import re
 import time
 
 from localazure.errors import AzureError
 from localazure.ids import ResourcePath, parse_resource_path, scope_parts
-from localazure.registry import ACTIVE_STATES, ResourceContext, ResourceType, normalize_location
+from localazure.rbac.scopes import is_guid
+from localazure.registry import (ACTIVE_STATES, ResourceContext, ResourceType, comparable, normalize_location,
+                                 stamp_system_data)
+from localazure.routes.subscriptions import RESOURCES_API_VERSIONS
 
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
+# ARM's api-version syntax: a date, optionally with a suffix (2024-10-01-preview, 2014-04-01-alpha).
+_API_VERSION_SYNTAX = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z]+)?$")
 
 
 def resource_display(path: ResourcePath) -> str:
@@ -48,6 +54,14 @@ class ResourceService:
 
     # -- lookups -------------------------------------------------------------------------------------
     def resource_type(self, path: ResourcePath, api_version: str, location: str | None = None) -> ResourceType:
+        if not _API_VERSION_SYNTAX.fullmatch(api_version or ""):
+            # ARM rejects a malformed api-version before it looks for a provider, with the message it uses for
+            # unsupported versions on its own routes (quoted e.g. in ansible-collections/azure#188 and
+            # Azure/azure-cli#28038: "The api-version '...' is invalid. The supported versions are '...'.").
+            raise AzureError(400, "InvalidApiVersionParameter",
+                             f"The api-version '{api_version}' is invalid. The supported versions are "
+                             f"'{','.join(reversed(RESOURCES_API_VERSIONS))}'. Please see https://aka.ms/api-version "
+                             "for more details.")
         resource_type = self.app.registry.get(path.full_type)
         if resource_type is None:
             if not self.app.registry.has_namespace(path.namespace):
@@ -65,6 +79,10 @@ class ResourceService:
         return resource_type
 
     def check_subscription(self, subscription_id: str, principal=None) -> dict:
+        if not is_guid(subscription_id):
+            # Azure's code and words, 400 (Azure/apiops#460, hashicorp/terraform-provider-azurerm#25954).
+            raise AzureError(400, "InvalidSubscriptionId",
+                             f"The provided subscription identifier '{subscription_id}' is malformed or invalid.")
         subscription = self.app.store.subscription(subscription_id)
         if subscription is None:
             raise AzureError(404, "SubscriptionNotFound", f"The subscription '{subscription_id}' could not be found.")
@@ -104,7 +122,7 @@ class ResourceService:
         body = self.app.store.get_resource(path.id)
         if body is None:
             self.check_scope(path, principal)
-            raise not_found(path)
+            raise resource_type.not_found_error(path) or not_found(path)
         if principal is not None:
             self.check_scope(path, principal, parent=False)
         return resource_type.present(body, self.context(path, api_version, body, principal, request))
@@ -142,10 +160,17 @@ class ResourceService:
                                  f"resource group '{path.resource_group}'. A resource with the same name cannot be "
                                  "created in location "
                                  f"'{normalize_location(body['location'])}'. Please select a new resource name.")
+            if self._unchanged(resource_type, body, existing, context):
+                # An identical PUT changes nothing: the stored body (etag, stamps, provisioningState) is the answer,
+                # synchronously (storage: "a subsequent create ... with the exact same set of properties ... will
+                # succeed", StorageAccounts_Create in azure-rest-api-specs).
+                return resource_type.update_status, resource_type.present(existing, context), None
             failure = self.app.faults.provisioning_failure(path.id)
             long_running = resource_type.long_running_put and not internal
             context.provisioning_state = "Accepted" if long_running else ("Failed" if failure else "Succeeded")
             stored = resource_type.fill_read_only(body, context)
+            if resource_type.tracked:
+                stamp_system_data(stored, existing, principal, changed=True)
             store.put_resource(path.id, resource_type.type, path.parent_id, stored, api_version, now=time.time())
             if existing is None:
                 resource_type.on_create(stored, context)
@@ -158,7 +183,8 @@ class ResourceService:
                     {"failure": failure, "api_version": api_version, "type": resource_type.type})
             elif not failure:
                 resource_type.on_provisioned(stored, context)
-        return (201 if existing is None else 200), resource_type.present(stored, context), operation
+        return (201 if existing is None else resource_type.update_status), resource_type.present(stored, context), \
+            operation
 
     def patch(self, path: ResourcePath, patch, api_version: str, *, principal=None, request=None) -> dict:
         resource_type = self.resource_type(path, api_version)
@@ -177,6 +203,10 @@ class ResourceService:
             context = self.context(path, api_version, existing, principal, request)
             resource_type.validate(merged, api_version, context)
             stored = resource_type.fill_read_only(merged, context)
+            if comparable(stored) == comparable(existing):
+                return resource_type.present(existing, context)
+            if resource_type.tracked:
+                stamp_system_data(stored, existing, principal, changed=True)
             store.put_resource(path.id, resource_type.type, path.parent_id, stored, api_version, now=time.time())
             resource_type.on_update(stored, existing, context)
         return resource_type.present(stored, context)
@@ -252,6 +282,19 @@ class ResourceService:
         return None
 
     # -- checks --------------------------------------------------------------------------------------
+    @staticmethod
+    def _unchanged(resource_type: ResourceType, body, existing: dict | None, context: ResourceContext) -> bool:
+        """True when ``body`` would store what is stored already, apart from the members every write changes.
+        A resource that did not end in Succeeded is provisioned again."""
+        if existing is None or not isinstance(body, dict):
+            return False
+        properties = existing.get("properties") if isinstance(existing.get("properties"), dict) else {}
+        if properties.get("provisioningState", "Succeeded") != "Succeeded":
+            return False
+        context.provisioning_state = "Succeeded"
+        candidate = resource_type.fill_read_only(body, context)
+        return comparable(candidate) == comparable(existing)
+
     def _check_registered(self, path: ResourcePath) -> None:
         if path.subscription_id and self.app.store.provider_state(path.subscription_id, path.namespace) == "NotRegistered":
             raise AzureError(409, "MissingSubscriptionRegistration",

@@ -263,10 +263,14 @@ def _check_against_existing(name, properties, scope, existing_assignments):
         same_principal = _same(other_properties.get("principalId"), properties.get("principalId"))
         same_scope = normalize_scope(other_scope) == normalize_scope(scope) if other_scope else False
         if _same(other.get("name"), name):
-            if not (same_principal and same_scope):
+            same_role = role_guid_of(other_properties.get("roleDefinitionId")) == wanted_role
+            if not (same_principal and same_scope and same_role):
                 # Verbatim, MicrosoftDocs/azure-docs troubleshooting.md, "ARM template role assignment returns
                 # BadRequest status": "Tenant ID, application ID, principal ID, and scope are not allowed to be
-                # updated. (code: RoleAssignmentUpdateNotPermitted)".
+                # updated. (code: RoleAssignmentUpdateNotPermitted)". A role assignment cannot be updated at all:
+                # reusing its name for another role gets the same answer (jasonmasten.com, 2021-04-13, "Tenant ID,
+                # application ID, principal ID, and scope are not allowed to be updated"; OfficeDev/microsoft-teams-
+                # apps-company-communicator#701).
                 return [Problem(400, "RoleAssignmentUpdateNotPermitted",
                                 "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")]
             continue

@@ -65,6 +65,12 @@ def resource_route(app, request, resource_path):
         resource_type = service.resource_type(path, api_version)
         app.authorize(request, resource_type.read_action, path.parent_id)
         return json_response({"value": service.list(path, api_version, request.principal, request)})
+    if request.method not in service.resource_type(path, api_version).methods:
+        # The API has no such operation for the type (role assignments: GET, PUT and DELETE only, per
+        # azure-rest-api-specs authorization RoleAssignmentsCalls). ASP.NET's words for an unmapped method;
+        # NOT VERIFIED: the code ARM puts with them.
+        raise AzureError(405, "MethodNotAllowed",
+                         f"The requested resource does not support http method '{request.method}'.")
     if request.method in ("GET", "HEAD"):
         resource_type = service.resource_type(path, api_version)
         app.authorize(request, resource_type.read_action, path.id)

@@ -159,12 +159,24 @@ def _generic_resource(body: dict) -> dict:
                                        "managedBy", "plan") if key in body}
 
 
+# The lists below answer 200 with the items the caller may read, as ARM filters them (a principal with a role on
+# one resource lists that resource and nothing else; with no role at all, an empty list).
+def _may_read(app, request, action: str, scope: str) -> bool:
+    return app.authorizer is None or app.authorizer.permits(request, action, scope)
+
+
+def _readable_resources(app, request, parent_id: str) -> list[dict]:
+    # Role assignments on the group are extension resources, which Resources - List does not return.
+    return [_generic_resource(body) for body in app.store.list_resources(parent_id)
+            if not body["type"].lower().startswith("microsoft.authorization/")
+            and _may_read(app, request, f"{body['type']}/read", body["id"])]
+
+
 def list_group_resources(app, request, subscription_id, name):
     check_api_version(request, RESOURCES_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     app.resources.check_resource_group(subscription_id, name)
-    group_id = resource_group_id(subscription_id, name)
-    return json_response({"value": [_generic_resource(body) for body in app.store.list_resources(group_id)]})
+    return json_response({"value": _readable_resources(app, request, resource_group_id(subscription_id, name))})
 
 
 def list_subscription_resources(app, request, subscription_id):
@@ -172,13 +184,14 @@ def list_subscription_resources(app, request, subscription_id):
     app.resources.check_subscription(subscription_id, request.principal)
     value = []
     for group in app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE):
-        value.extend(_generic_resource(body) for body in app.store.list_resources(group["id"]))
+        value.extend(_readable_resources(app, request, group["id"]))
     return json_response({"value": value})
 
 
 def list_groups(app, request, subscription_id):
     check_api_version(request, RESOURCES_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
-    app.authorize(request, f"{ACTION}/read", f"/subscriptions/{subscription_id}")
     app.operations.settle_all()
-    return json_response({"value": app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)})
+    groups = app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)
+    return json_response({"value": [group for group in groups
+                                    if _may_read(app, request, f"{ACTION}/read", group["id"])]})

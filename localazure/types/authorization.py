@@ -87,6 +87,11 @@ class RoleDefinition(_InvalidatesRoleCache, ValidatedType):
 
 
 class RoleAssignment(_InvalidatesRoleCache, ValidatedType):
+    def not_found_error(self, path):
+        # Code as Azure answers a missing role assignment (hashicorp/terraform-provider-azurerm#9379, #8584);
+        # NOT VERIFIED: the wording.
+        return AzureError(404, "RoleAssignmentNotFound", f"The role assignment '{path.name}' is not found.")
+
     def check(self, body, context):
         definitions = {**BUILT_IN_ROLES, **{item["name"].lower(): item
                                             for item in stored_role_definitions(context.store)}}
@@ -112,5 +117,9 @@ class RoleAssignment(_InvalidatesRoleCache, ValidatedType):
 
 
 def register(app) -> None:
-    app.registry.register(RoleDefinition(ROLE_DEFINITIONS, requires_location=False))
-    app.registry.register(RoleAssignment(ROLE_ASSIGNMENTS, requires_location=False))
+    # RoleDefinitions_CreateOrUpdate answers 201 for a create and an update alike: azure-mgmt-authorization's
+    # create_or_update (2022-04-01) accepts no other status. Neither API has a PATCH.
+    app.registry.register(RoleDefinition(ROLE_DEFINITIONS, requires_location=False, update_status=201,
+                                         methods=("GET", "HEAD", "PUT", "DELETE")))
+    app.registry.register(RoleAssignment(ROLE_ASSIGNMENTS, requires_location=False,
+                                         methods=("GET", "HEAD", "PUT", "DELETE")))
