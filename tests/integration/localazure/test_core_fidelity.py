@@ -142,8 +142,8 @@ def test_lists_are_filtered_for_a_principal_with_one_resource(endpoint, authoriz
     assert vnet_path.lower() in ids and hidden_path.lower() not in ids
     assert all(item.startswith(vnet_path.lower()) for item in ids)
     in_group = endpoint.call("GET", f"{groups[GROUP]}/resources", token=token)
-    assert in_group.status_code == 200 and vnet_path.lower() in [item["id"].lower()
-                                                                for item in in_group.json()["value"]]
+    assert in_group.status_code == 200, in_group.text
+    assert vnet_path.lower() in [item["id"].lower() for item in in_group.json()["value"]]
     in_other = endpoint.call("GET", f"{groups[OTHER_GROUP]}/resources", token=token)
     assert in_other.status_code == 200 and in_other.json()["value"] == []
     deployer_view = endpoint.call("GET", f"{subscription}/resources")
