@@ -262,8 +262,10 @@ def _workspace_put(endpoint, group, linked, choice):
     return response
 
 
-@pytest.mark.parametrize(("link", "words"), [("storageAccount", "Storage Account update is not supported"),
-                                              ("keyVault", "Key Vault update is not supported")])
+@pytest.mark.parametrize(("link", "words"), [
+    ("storageAccount", "Storage Account update is not supported"),
+    ("keyVault", "Key Vault update is not supported"),
+])
 def test_workspace_storage_and_vault_cannot_be_swapped(endpoint, group, linked, link, words):
     original = {"storageAccount": 0, "keyVault": 0, "applicationInsights": 0}
     assert _workspace_put(endpoint, group, linked, original).status_code in (200, 201)
