@@ -130,6 +130,9 @@ def test_put_is_long_running_accepted_running_succeeded(endpoint, client, groups
         states.append(endpoint.call("GET", status_path, api_version="2026-06-01").json()["status"])
         time.sleep(0.1)
     assert states[0] == "Running" and states[-1] == "Succeeded", states
+    # The rerun writes an unchanged vnet, which answers at once; latency keeps the rerun running for the conflict.
+    endpoint.admin("POST", "latency", {"method": "PUT", "path": "virtualNetworks/net-slow$", "milliseconds": 1500,
+                                       "count": 1})
     again = endpoint.call("PUT", path, api_version="2026-06-01", body=deployment(template(vnet("net-slow"))))
     assert again.status_code == 200
     conflict = endpoint.call("PUT", path, api_version="2026-06-01", body=deployment(template(vnet("net-slow"))))

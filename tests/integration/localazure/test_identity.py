@@ -111,7 +111,7 @@ def test_token_from_another_tenant(endpoint):
 def test_token_for_another_audience(endpoint):
     vault_token = endpoint.token(scope="https://vault.azure.net/.default")
     response = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}", token=vault_token)
-    _assert_unauthorized(response, "InvalidAuthenticationToken")
+    _assert_unauthorized(response, "InvalidAuthenticationTokenAudience")
     assert "wrong audience or resource 'https://vault.azure.net/'" in response.json()["error"]["message"]
 
 
