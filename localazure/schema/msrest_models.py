@@ -12,7 +12,7 @@ import sys
 import typing
 
 from .annotations import MSREST_SCALARS
-from .shapes import Constraints, EnumShape, Field, ListShape, MapShape, ObjectShape, ScalarShape
+from .shapes import CachedShapes, Constraints, EnumShape, Field, ListShape, MapShape, ObjectShape, ScalarShape
 
 _UNESCAPED_DOT = re.compile(r"(?<!\\)\.")
 _CONSTRAINT_NAMES = ("pattern", "max_length", "min_length", "maximum", "minimum", "max_items", "min_items")
@@ -22,19 +22,10 @@ def is_msrest_model(cls) -> bool:
     return isinstance(getattr(cls, "_attribute_map", None), dict) and not hasattr(cls, "_attr_to_rest_field")
 
 
-class MsrestShapes:
+class MsrestShapes(CachedShapes):
     """Builds and caches the shapes of one msrest models package's classes."""
 
-    def __init__(self, models_module):
-        self._models = models_module
-        self._cache: dict = {}
-
-    def object_shape(self, cls) -> ObjectShape:
-        cached = self._cache.get(cls)
-        if cached is not None:
-            return cached
-        shape = ObjectShape(cls.__name__)
-        self._cache[cls] = shape
+    def fill_object_shape(self, cls, shape: ObjectShape) -> None:
         validation = getattr(cls, "_validation", {}) or {}
         enum_hints = self._enum_hints(cls)
         for attribute, mapping in cls._attribute_map.items():
@@ -52,7 +43,6 @@ class MsrestShapes:
                 subclass = getattr(self._models, class_name, None)
                 if subclass is not None:
                     shape.subtypes[value] = self.object_shape(subclass)
-        return shape
 
     def _shape_of_type_name(self, type_name: str, enum_class=None):
         if type_name.startswith("[") and type_name.endswith("]"):

@@ -114,3 +114,24 @@ class ObjectShape:
         for member in extra.values():
             copy.add(member)
         return copy
+
+
+class CachedShapes:
+    """Builds each model class's shape once; a shape under construction is cached first, so that recursive
+    models (a class reachable from its own members) end in the same object instead of looping."""
+
+    def __init__(self, models_module):
+        self._models = models_module
+        self._cache: dict = {}
+
+    def object_shape(self, cls) -> ObjectShape:
+        cached = self._cache.get(cls)
+        if cached is not None:
+            return cached
+        shape = ObjectShape(cls.__name__)
+        self._cache[cls] = shape
+        self.fill_object_shape(cls, shape)
+        return shape
+
+    def fill_object_shape(self, cls, shape: ObjectShape) -> None:
+        raise NotImplementedError

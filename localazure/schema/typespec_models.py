@@ -10,7 +10,7 @@ import sys
 import typing
 
 from .annotations import scalar_or_none
-from .shapes import EnumShape, Field, ListShape, MapShape, ObjectShape, ScalarShape, UnionShape
+from .shapes import CachedShapes, EnumShape, Field, ListShape, MapShape, ObjectShape, ScalarShape, UnionShape
 
 _WRITABLE = frozenset({"create", "update"})
 
@@ -19,19 +19,10 @@ def is_typespec_model(cls) -> bool:
     return any(base.__name__ == "Model" and base.__module__.endswith("_utils.model_base") for base in cls.__mro__)
 
 
-class TypeSpecShapes:
+class TypeSpecShapes(CachedShapes):
     """Builds and caches the shapes of one SDK models package's classes."""
 
-    def __init__(self, models_module):
-        self._models = models_module
-        self._cache: dict = {}
-
-    def object_shape(self, cls) -> ObjectShape:
-        cached = self._cache.get(cls)
-        if cached is not None:
-            return cached
-        shape = ObjectShape(cls.__name__)
-        self._cache[cls] = shape
+    def fill_object_shape(self, cls, shape: ObjectShape) -> None:
         rest_fields = _rest_fields(cls)
         hints = self._type_hints(cls)
         for attribute, rest_field in rest_fields.items():
@@ -46,7 +37,6 @@ class TypeSpecShapes:
         if shape.discriminator:
             for value, subclass in cls.__dict__["__mapping__"].items():
                 shape.subtypes[value] = self.object_shape(subclass)
-        return shape
 
     def shape_of(self, annotation):
         annotation = self._resolve(annotation)
