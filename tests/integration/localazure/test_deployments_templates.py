@@ -1,58 +1,47 @@
 """The project's own ARM templates deployed to the local endpoint for the ``local`` inventory, in the order of
 ``arm-templates/deployment_plan.yml``, through the unmodified DeploymentsMgmtClient; then a rerun's what-if is
 NoChange everywhere and makes no writes, and a principal without write permission fails inside the deployment."""
-import json
 import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 from azure.core.exceptions import HttpResponseError
 
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import load_deployment_plan
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (
+    deployment_parameter_values,
+)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory_settings import (
+    load_inventory_settings,
+)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
+
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
-TEMPLATES = REPOSITORY_ROOT / "arm-templates"
-INVENTORY = REPOSITORY_ROOT / "inventories" / "local" / "group_vars" / "all"
-
-
-def _inventory() -> dict:
-    variables = {}
-    for name in ("environment.yml", "work_packages.yml"):
-        variables.update(yaml.safe_load((INVENTORY / name).read_text()))
-    network = variables["dlinfra_private_network"]
-    variables["dlinfra_private_subnet_id"] = (
-        f"/subscriptions/{variables['dlinfra_subscription_id']}/resourceGroups/{network['resource_group']}/providers/"
-        f"Microsoft.Network/virtualNetworks/{network['virtual_network']}/subnets/{network['subnet']}")
-    return variables
-
-
-INVENTORY_VARIABLES = _inventory()
-
+# The plan, templates and inventory as the validator reads them (Ansible's own inventory machinery), and the
+# parameter values it assembles for each deployment: the wiring exists once, in environment_render.py.
+PLAN_DOCUMENT = load_deployment_plan(REPOSITORY_ROOT)[0]
+TEMPLATE_SOURCES = load_template_set(REPOSITORY_ROOT, PLAN_DOCUMENT.deploy_time_parameters)[0]
+SETTINGS = load_inventory_settings(REPOSITORY_ROOT, "local")[0]
+INVENTORY_VARIABLES = SETTINGS.variables
+PLAN = {"deployments": [{"template": item.template, "scope": item.scope, "per": item.per}
+                        for item in PLAN_DOCUMENT.deployments]}
 
 # The default seed holds inventories/local's developer groups, which the role assignments name.
 ENDPOINT_ARGS = ("--lro-retry-after", "0")
-PLAN = yaml.safe_load((TEMPLATES / "deployment_plan.yml").read_text())
 WORK_PACKAGE = INVENTORY_VARIABLES["dlinfra_work_packages"][0]
 
 
 def parameters_for(entry: dict, outputs: dict) -> tuple[dict, dict]:
-    """A plan entry's template and parameters for the first work package: the parameter file of the inventory's
-    environment, the deploy-time values, and the outputs of earlier deployments."""
-    name = entry["template"]
-    template = json.loads((TEMPLATES / name / f"{name}.json").read_text())
-    declared = template.get("parameters") or {}
-    parameter_file = TEMPLATES / name / f"{name}.parameters.{INVENTORY_VARIABLES['dlinfra_environment']}.json"
-    values = dict(json.loads(parameter_file.read_text())["parameters"])
-    for parameter, source in PLAN["deploy_time_parameters"].items():
-        if parameter not in declared:
-            continue
-        if "inventory" in source:
-            values[parameter] = {"value": INVENTORY_VARIABLES[source["inventory"]]}
-        else:
-            values[parameter] = {"value": WORK_PACKAGE[source["work_package"]]}
-    for parameter, reference in (entry.get("parameters_from_outputs") or {}).items():
-        earlier, output = reference.split(".")
-        values[parameter] = {"value": outputs[earlier][output]["value"]}
-    return template, values
+    """A plan entry's template and parameters for the first work package, as the validator assembles them from
+    the parameter file, the inventory, the work package and the live outputs of earlier deployments."""
+    planned = next(item for item in PLAN_DOCUMENT.deployments if item.template == entry["template"])
+    source = TEMPLATE_SOURCES[planned.template]
+    package = WORK_PACKAGE if planned.per == "work_package" else None
+    live_outputs = {(name, package["name"] if package and per == "work_package" else None): values
+                    for (name, per), values in outputs.items()}
+    values = deployment_parameter_values(PLAN_DOCUMENT, planned, source, SETTINGS, live_outputs, package, 0)
+    assert values is not None, f"{planned.template}: an upstream output is missing"
+    return source.template, {name: {"value": value} for name, value in values.items()}
 
 
 def body_for(template: dict, parameters: dict, scope: str) -> dict:
@@ -103,7 +92,8 @@ def deployed(endpoint, client):
             result = _deploy(client, scope, deployment_name, body)
         except HttpResponseError as error:
             raise AssertionError(f"deploying {name}: {error.message}") from None
-        outputs[name] = result.properties.outputs or {}
+        outputs[(name, entry.get("per"))] = {key: item["value"]
+                                             for key, item in (result.properties.outputs or {}).items()}
         done.append((deployment_name, scope, body, result))
     return done
 
