@@ -23,18 +23,12 @@ sys.path.insert(0, str(REPOSITORY / ".build" / "collections"))
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.expressions import parse_expression  # noqa: E402
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters import plain_parameter_values  # noqa: E402
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template  # noqa: E402
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import (  # noqa: E402
-    load_deployment_plan,
-)
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (  # noqa: E402
     render_environment,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory_settings import (  # noqa: E402
-    InventorySettings,
-    load_inventory_settings,
-)
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import (  # noqa: E402
-    load_template_set,
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (  # noqa: E402
+    EnvironmentUnreadable,
+    load_environment_inputs,
 )
 
 
@@ -102,17 +96,12 @@ def synthetic_template(target_bytes: int) -> dict:
 
 def environment_with_work_packages(environment: str, count: int):
     """The validator's plan, templates and the inventory's settings, with ``count`` generated work packages."""
-    plan, findings = load_deployment_plan(REPOSITORY)
-    if plan is None:
-        raise SystemExit(f"deployment plan unreadable: {findings}")
-    templates, findings = load_template_set(REPOSITORY, plan.deploy_time_parameters)
-    settings, findings = load_inventory_settings(REPOSITORY, environment)
-    if settings is None:
-        raise SystemExit(f"inventory {environment} unreadable: {findings}")
     work_packages = [{"name": f"wp{index:02d}", "developer_group_object_id": f"00000000-0000-0000-0000-{index:012d}"}
                      for index in range(count)]
-    variables = {**settings.variables, "dlinfra_work_packages": work_packages}
-    return plan, templates, InventorySettings(settings.name, settings.folder, variables, settings.variable_files)
+    try:
+        return load_environment_inputs(REPOSITORY, environment, work_packages)
+    except EnvironmentUnreadable as error:
+        raise SystemExit(f"inventory {environment} unreadable: {error}") from None
 
 
 def main(argv=None) -> int:

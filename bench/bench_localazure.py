@@ -35,19 +35,13 @@ sys.path.insert(0, str(REPOSITORY / "tests" / "integration" / "localazure"))
 
 from endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
 
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import (  # noqa: E402
-    load_deployment_plan,
-)
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (  # noqa: E402
     deployment_parameter_values,
     render_environment,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory_settings import (  # noqa: E402
-    InventorySettings,
-    load_inventory_settings,
-)
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import (  # noqa: E402
-    load_template_set,
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (  # noqa: E402
+    EnvironmentUnreadable,
+    load_environment_inputs,
 )
 
 INVENTORY = "local"
@@ -187,15 +181,10 @@ def generated_work_packages(count: int) -> list:
 
 
 def environment(work_packages: list):
-    plan, findings = load_deployment_plan(REPOSITORY)
-    if plan is None:
-        raise SystemExit(f"deployment plan unreadable: {findings}")
-    templates, findings = load_template_set(REPOSITORY, plan.deploy_time_parameters)
-    settings, findings = load_inventory_settings(REPOSITORY, INVENTORY)
-    if settings is None:
-        raise SystemExit(f"inventory {INVENTORY} unreadable: {findings}")
-    variables = {**settings.variables, "dlinfra_work_packages": work_packages}
-    return plan, templates, InventorySettings(settings.name, settings.folder, variables, settings.variable_files)
+    try:
+        return load_environment_inputs(REPOSITORY, INVENTORY, work_packages)
+    except EnvironmentUnreadable as error:
+        raise SystemExit(f"inventory {INVENTORY} unreadable: {error}") from None
 
 
 def offline_render(plan, templates, settings) -> tuple[float, int]:

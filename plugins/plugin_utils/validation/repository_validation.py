@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation import datastore_config
@@ -60,6 +60,28 @@ def validate_repository(repository_root: Path, inventories=None, run_checkov: bo
     if run_checkov:
         report.findings.extend(checkov_findings(repository_root))
     return report
+
+
+class EnvironmentUnreadable(Exception):
+    """The plan, the templates or the inventory cannot be read; the message lists the findings."""
+
+
+def load_environment_inputs(repository_root: Path, inventory_name: str, work_packages=None):
+    """``(plan, templates, settings)`` of one inventory, read as the validator reads them.
+
+    ``work_packages`` replaces the inventory's list (benchmarks generate many). Raises ``EnvironmentUnreadable``
+    when the plan or the inventory cannot be read.
+    """
+    plan, findings = load_deployment_plan(repository_root)
+    if plan is None:
+        raise EnvironmentUnreadable("; ".join(finding.render() for finding in findings))
+    templates = load_template_set(repository_root, plan.deploy_time_parameters)[0]
+    settings, findings = load_inventory_settings(repository_root, inventory_name)
+    if settings is None:
+        raise EnvironmentUnreadable("; ".join(finding.render() for finding in findings))
+    if work_packages is not None:
+        settings = replace(settings, variables={**settings.variables, "dlinfra_work_packages": work_packages})
+    return plan, templates, settings
 
 
 def _global_name_findings(environments) -> list:

@@ -59,6 +59,12 @@ class Endpoint:
     def token(self, name: str = "deployer", scope: str | None = None) -> str:
         return self.credential(name).get_token(scope or f"{self.arm}/.default").token
 
+    def mgmt_client(self, client_class, principal: str = "deployer", **kwargs):
+        """An unmodified azure-mgmt client for ``principal``, pointed at this endpoint; fast polling by default."""
+        kwargs.setdefault("polling_interval", 0.01)
+        return client_class(self.credential(principal), self.subscription_id, base_url=self.arm,
+                            credential_scopes=[f"{self.arm}/.default"], connection_verify=self.ca, **kwargs)
+
     def resource_client(self, name: str = "deployer", **kwargs):
         from azure.mgmt.resource.resources import ResourceManagementClient
         return ResourceManagementClient(self.credential(name), self.subscription_id, base_url=self.arm,

@@ -21,16 +21,10 @@ SYSTEM_DATA_MEMBERS = {"createdBy", "createdByType", "createdAt", "lastModifiedB
                        "lastModifiedAt"}
 
 
-def _client(endpoint, client_class, principal="deployer"):
-    return client_class(endpoint.credential(principal), endpoint.subscription_id, base_url=endpoint.arm,
-                        credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                        polling_interval=0.01)
-
-
 @pytest.fixture(scope="module")
 def authorization(endpoint):
     from azure.mgmt.authorization import AuthorizationManagementClient
-    return _client(endpoint, AuthorizationManagementClient)
+    return endpoint.mgmt_client(AuthorizationManagementClient)
 
 
 @pytest.fixture(scope="module")

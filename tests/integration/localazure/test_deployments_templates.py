@@ -7,21 +7,17 @@ from pathlib import Path
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import load_deployment_plan
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (
     deployment_parameter_values,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory_settings import (
-    load_inventory_settings,
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (
+    load_environment_inputs,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 # The plan, templates and inventory as the validator reads them (Ansible's own inventory machinery), and the
 # parameter values it assembles for each deployment: the wiring exists once, in environment_render.py.
-PLAN_DOCUMENT = load_deployment_plan(REPOSITORY_ROOT)[0]
-TEMPLATE_SOURCES = load_template_set(REPOSITORY_ROOT, PLAN_DOCUMENT.deploy_time_parameters)[0]
-SETTINGS = load_inventory_settings(REPOSITORY_ROOT, "local")[0]
+PLAN_DOCUMENT, TEMPLATE_SOURCES, SETTINGS = load_environment_inputs(REPOSITORY_ROOT, "local")
 INVENTORY_VARIABLES = SETTINGS.variables
 PLAN = {"deployments": [{"template": item.template, "scope": item.scope, "per": item.per}
                         for item in PLAN_DOCUMENT.deployments]}
@@ -58,9 +54,7 @@ def client(endpoint):
 
 def _client(endpoint, principal: str = "deployer"):
     from azure.mgmt.resource.deployments import DeploymentsMgmtClient
-    return DeploymentsMgmtClient(endpoint.credential(principal), endpoint.subscription_id, base_url=endpoint.arm,
-                                 credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                                 polling_interval=0.05)
+    return endpoint.mgmt_client(DeploymentsMgmtClient, principal, polling_interval=0.05)
 
 
 def _deploy(client, scope: str, name: str, body: dict):

@@ -19,16 +19,10 @@ VERSION = "2025-12-01"
 GUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\Z")
 
 
-def _client(endpoint, client_class):
-    return client_class(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                        credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                        polling_interval=0.01)
-
-
 @pytest.fixture(scope="module")
 def storage(endpoint):
     from azure.mgmt.storage import StorageManagementClient
-    return _client(endpoint, StorageManagementClient)
+    return endpoint.mgmt_client(StorageManagementClient)
 
 
 @pytest.fixture(scope="module")
@@ -41,12 +35,12 @@ def linked(endpoint, storage):
     account = storage.storage_accounts.begin_create(GROUP, ACCOUNT, {
         "location": LOCATION, "sku": {"name": "Standard_LRS"}, "kind": "StorageV2",
         "properties": {"allowBlobPublicAccess": False, "minimumTlsVersion": "TLS1_2"}}).result()
-    vault = _client(endpoint, KeyVaultManagementClient).vaults.begin_create_or_update(GROUP, VAULT, {
+    vault = endpoint.mgmt_client(KeyVaultManagementClient).vaults.begin_create_or_update(GROUP, VAULT, {
         "location": LOCATION, "properties": {"tenantId": endpoint.tenant_id, "sku": {"family": "A", "name": "standard"},
                                              "enableRbacAuthorization": True}}).result()
-    registry = _client(endpoint, ContainerRegistryManagementClient).registries.begin_create(GROUP, REGISTRY, {
+    registry = endpoint.mgmt_client(ContainerRegistryManagementClient).registries.begin_create(GROUP, REGISTRY, {
         "location": LOCATION, "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": False}}).result()
-    insights = _client(endpoint, ApplicationInsightsManagementClient).components.create_or_update(GROUP, INSIGHTS, {
+    insights = endpoint.mgmt_client(ApplicationInsightsManagementClient).components.create_or_update(GROUP, INSIGHTS, {
         "location": LOCATION, "kind": "web", "application_type": "web"})
     return {"group": f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}", "storageAccount": account.id,
             "keyVault": vault.id, "containerRegistry": registry.id, "applicationInsights": insights.id}

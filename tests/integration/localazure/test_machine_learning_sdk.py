@@ -19,12 +19,6 @@ WORKSPACE = "ws-mlclient"
 ML_PATH = "/providers/Microsoft.MachineLearningServices/"
 
 
-def _client(endpoint, client_class):
-    return client_class(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                        credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                        polling_interval=0.01)
-
-
 @pytest.fixture(scope="module")
 def ml_client(endpoint):
     """MLClient configured only through its public cloud arguments; the CA is trusted via REQUESTS_CA_BUNDLE.
@@ -51,11 +45,11 @@ def workspace(endpoint):
     from azure.mgmt.keyvault import KeyVaultManagementClient
     from azure.mgmt.storage import StorageManagementClient
     endpoint.resource_client().resource_groups.create_or_update(GROUP, {"location": LOCATION})
-    storage = _client(endpoint, StorageManagementClient)
+    storage = endpoint.mgmt_client(StorageManagementClient)
     account = storage.storage_accounts.begin_create(GROUP, ACCOUNT, {
         "location": LOCATION, "sku": {"name": "Standard_LRS"}, "kind": "StorageV2"}).result()
     storage.blob_containers.create(GROUP, ACCOUNT, "datasets", {})
-    vault = _client(endpoint, KeyVaultManagementClient).vaults.begin_create_or_update(GROUP, VAULT, {
+    vault = endpoint.mgmt_client(KeyVaultManagementClient).vaults.begin_create_or_update(GROUP, VAULT, {
         "location": LOCATION, "properties": {"tenantId": endpoint.tenant_id, "sku": {"family": "A", "name": "standard"},
                                              "enableRbacAuthorization": True}}).result()
     path = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}{ML_PATH}workspaces/{WORKSPACE}"

@@ -14,12 +14,6 @@ ML = "Microsoft.MachineLearningServices"
 ML_VERSION = "2025-12-01"
 
 
-def _client(endpoint, client_class):
-    return client_class(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                        credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                        polling_interval=0.01)
-
-
 @pytest.fixture(scope="module")
 def group(endpoint):
     resources = endpoint.resource_client()
@@ -31,19 +25,19 @@ def group(endpoint):
 @pytest.fixture(scope="module")
 def vaults(endpoint, group):
     from azure.mgmt.keyvault import KeyVaultManagementClient
-    return _client(endpoint, KeyVaultManagementClient).vaults
+    return endpoint.mgmt_client(KeyVaultManagementClient).vaults
 
 
 @pytest.fixture(scope="module")
 def network(endpoint, group):
     from azure.mgmt.network import NetworkManagementClient
-    return _client(endpoint, NetworkManagementClient)
+    return endpoint.mgmt_client(NetworkManagementClient)
 
 
 @pytest.fixture(scope="module")
 def storage(endpoint, group):
     from azure.mgmt.storage import StorageManagementClient
-    return _client(endpoint, StorageManagementClient)
+    return endpoint.mgmt_client(StorageManagementClient)
 
 
 def _vault_parameters(endpoint, **properties):
@@ -233,7 +227,7 @@ def test_account_kind_changes_only_by_upgrade_to_storage_v2(storage):
 @pytest.fixture(scope="module")
 def linked(endpoint, group, storage, vaults):
     from azure.mgmt.applicationinsights import ApplicationInsightsManagementClient
-    insights = _client(endpoint, ApplicationInsightsManagementClient).components
+    insights = endpoint.mgmt_client(ApplicationInsightsManagementClient).components
 
     def component(name):
         return insights.create_or_update(GROUP, name, {"location": LOCATION, "kind": "web",

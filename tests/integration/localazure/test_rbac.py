@@ -13,16 +13,10 @@ ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 DEVELOPER = "model-developer-test"
 
 
-def _client(endpoint, client_class, principal="deployer", **kwargs):
-    return client_class(endpoint.credential(principal), endpoint.subscription_id, base_url=endpoint.arm,
-                        credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                        polling_interval=0.01, **kwargs)
-
-
 @pytest.fixture(scope="module")
 def authorization(endpoint):
     from azure.mgmt.authorization import AuthorizationManagementClient
-    return _client(endpoint, AuthorizationManagementClient)
+    return endpoint.mgmt_client(AuthorizationManagementClient)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +28,7 @@ def group(endpoint):
 @pytest.fixture(scope="module")
 def registries(endpoint, group):
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
-    client = _client(endpoint, ContainerRegistryManagementClient)
+    client = endpoint.mgmt_client(ContainerRegistryManagementClient)
     return [client.registries.begin_create(GROUP, name, {"location": LOCATION, "sku": {"name": "Premium"}}).result()
             for name in ("acrrbac01", "acrrbac02")]
 
@@ -131,8 +125,8 @@ def test_model_developer_is_denied_until_assigned_then_reads_only(endpoint, auth
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
     from azure.mgmt.resource.resources import ResourceManagementClient
     developer = endpoint.principal(DEVELOPER)
-    resources = _client(endpoint, ResourceManagementClient, DEVELOPER)
-    acr = _client(endpoint, ContainerRegistryManagementClient, DEVELOPER)
+    resources = endpoint.mgmt_client(ResourceManagementClient, DEVELOPER)
+    acr = endpoint.mgmt_client(ContainerRegistryManagementClient, DEVELOPER)
 
     with pytest.raises(HttpResponseError) as raised:
         resources.resource_groups.get(GROUP)
@@ -165,8 +159,8 @@ def test_resource_scope_assignment_and_permissions_union(endpoint, authorization
     from azure.mgmt.authorization import AuthorizationManagementClient
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
     developer = endpoint.principal(DEVELOPER)
-    acr = _client(endpoint, ContainerRegistryManagementClient, DEVELOPER)
-    own = _client(endpoint, AuthorizationManagementClient, DEVELOPER)
+    acr = endpoint.mgmt_client(ContainerRegistryManagementClient, DEVELOPER)
+    own = endpoint.mgmt_client(AuthorizationManagementClient, DEVELOPER)
     registry, other = registries
 
     assert list(own.permissions.list_for_resource_group(GROUP)) == []

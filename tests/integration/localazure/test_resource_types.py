@@ -13,12 +13,6 @@ STORAGE_VERSION = "2024-01-01"
 EXACT_STORAGE_VERSION = RequestBodyValidator().default_api_version("Microsoft.Storage/storageAccounts")
 
 
-def _client(endpoint, client_class, **kwargs):
-    return client_class(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                        credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                        polling_interval=0.01, **kwargs)
-
-
 @pytest.fixture(scope="module")
 def group(endpoint):
     endpoint.resource_client().resource_groups.create_or_update(GROUP, {"location": LOCATION})
@@ -28,13 +22,13 @@ def group(endpoint):
 @pytest.fixture(scope="module")
 def storage(endpoint):
     from azure.mgmt.storage import StorageManagementClient
-    return _client(endpoint, StorageManagementClient)
+    return endpoint.mgmt_client(StorageManagementClient)
 
 
 @pytest.fixture(scope="module")
 def network(endpoint):
     from azure.mgmt.network import NetworkManagementClient
-    return _client(endpoint, NetworkManagementClient)
+    return endpoint.mgmt_client(NetworkManagementClient)
 
 
 def _account(storage, name):
@@ -135,7 +129,7 @@ def test_unsupported_api_version_lists_the_supported_ones(endpoint, group):
 # -- container registries ---------------------------------------------------------------------------------
 def test_container_registry_lifecycle(endpoint, group):
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
-    client = _client(endpoint, ContainerRegistryManagementClient)
+    client = endpoint.mgmt_client(ContainerRegistryManagementClient)
     created = client.registries.begin_create(GROUP, "acrtypes01", {
         "location": LOCATION, "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": False}}).result()
     assert created.login_server == "acrtypes01.azurecr.io" and created.provisioning_state == "Succeeded"
@@ -153,7 +147,7 @@ def test_container_registry_lifecycle(endpoint, group):
 # -- Key Vault ------------------------------------------------------------------------------------------
 def test_key_vault_soft_delete_conflict_and_purge(endpoint, group):
     from azure.mgmt.keyvault import KeyVaultManagementClient
-    client = _client(endpoint, KeyVaultManagementClient)
+    client = endpoint.mgmt_client(KeyVaultManagementClient)
     parameters = {"location": LOCATION, "properties": {
         "tenantId": endpoint.tenant_id, "sku": {"family": "A", "name": "standard"},
         "enableRbacAuthorization": True, "enablePurgeProtection": False}}
@@ -187,8 +181,8 @@ def test_key_vault_requires_tenant_and_sku(endpoint, group):
 def test_log_analytics_and_workspace_based_application_insights(endpoint, group):
     from azure.mgmt.applicationinsights import ApplicationInsightsManagementClient
     from azure.mgmt.loganalytics import LogAnalyticsManagementClient
-    logs = _client(endpoint, LogAnalyticsManagementClient)
-    insights = _client(endpoint, ApplicationInsightsManagementClient)
+    logs = endpoint.mgmt_client(LogAnalyticsManagementClient)
+    insights = endpoint.mgmt_client(ApplicationInsightsManagementClient)
     workspace = logs.workspaces.begin_create_or_update(GROUP, "log-types", {
         "location": LOCATION, "properties": {"sku": {"name": "PerGB2018"}, "retentionInDays": 30}}).result()
     assert workspace.customer_id and workspace.provisioning_state == "Succeeded"
