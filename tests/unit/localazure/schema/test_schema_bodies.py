@@ -109,7 +109,8 @@ def _settable_read_only_path(resource_type, api_version, body):
     raise AssertionError(f"{resource_type} has no read-only member to set")
 
 
-def _writable_enums(shape, depth, seen=()):
+def _writable_members(shape, depth, wanted, seen=()):
+    """Names of writable members, down to ``depth`` levels, for which ``wanted(member, inner_shape)`` holds."""
     if depth == 0 or not isinstance(shape, ObjectShape) or shape in seen:
         return []
     found = []
@@ -117,24 +118,18 @@ def _writable_enums(shape, depth, seen=()):
         inner = member.shape.item if isinstance(member.shape, ListShape) else member.shape
         if member.read_only:
             continue
-        if isinstance(inner, EnumShape):
+        if wanted(member, inner):
             found.append(member.name)
-        found += _writable_enums(inner, depth - 1, seen + (shape,))
+        found += _writable_members(inner, depth - 1, wanted, seen + (shape,))
     return found
 
 
-def _required_members(shape, depth, seen=()):
-    if depth == 0 or not isinstance(shape, ObjectShape) or shape in seen:
-        return []
-    found = []
-    for member in shape.fields.values():
-        inner = member.shape.item if isinstance(member.shape, ListShape) else member.shape
-        if member.read_only:
-            continue
-        if member.required:
-            found.append(member.name)
-        found += _required_members(inner, depth - 1, seen + (shape,))
-    return found
+def _writable_enums(shape, depth):
+    return _writable_members(shape, depth, lambda member, inner: isinstance(inner, EnumShape))
+
+
+def _required_members(shape, depth):
+    return _writable_members(shape, depth, lambda member, inner: member.required)
 
 
 @pytest.mark.parametrize("value, accepted", [
