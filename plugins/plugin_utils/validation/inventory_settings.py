@@ -130,7 +130,17 @@ def load_inventory_settings(repository_root: Path, inventory_name: str):
         return None, [Finding(folder_name, "$", "has no host.",
                               "declare localhost in hosts.yml (see inventories/dev/hosts.yml).", inventory_name)]
     settings = InventorySettings(inventory_name, folder_name, variables, variable_files)
-    return settings, _schema_findings(settings) + _semantic_findings(settings)
+    return settings, settings_findings(settings)
+
+
+def settings_findings(settings: InventorySettings) -> list:
+    """Schema and semantic problems of an inventory's variables (also of variables Ansible already templated)."""
+    return _schema_findings(settings) + _semantic_findings(settings)
+
+
+def variable_files_of(folder: Path, repository_root: Path):
+    """``({variable: relative file}, [Finding])`` of the ``dlinfra_*`` variables set in ``folder``'s vars files."""
+    return _variable_files(folder, repository_root)
 
 
 def _variable_files(folder: Path, repository_root: Path):

@@ -1,0 +1,163 @@
+# -*- coding: utf-8 -*-
+# Copyright: it4ad.dlinfra contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""One deployment run: read what Azure has, predict with validate and what-if, act only on a real change.
+
+``run_deployment(factory, request, check_mode)`` returns the module result for one deployment:
+``changed``, ``changes`` (effective what-if changes), ``noise`` (Modify changes that were all NoEffect),
+``outputs`` and ``diff``. A rerun with nothing to change makes no PUT, PATCH or DELETE and no deployment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ansible_collections.it4ad.dlinfra.plugins.module_utils import arm_deployment_service as service
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.context import DeploymentContext
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.errors import ArmTemplateError
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import TemplateInput
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report import (
+    change_marks,
+    render_diff,
+    resource_label,
+    summarize,
+)
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
+
+SECURE_OUTPUT_TYPES = ("securestring", "secureobject")
+KNOWN_AFTER_DEPLOYMENT = "(known after deployment)"
+
+
+@dataclass
+class DeploymentRequest:
+    target: service.DeploymentTarget
+    source: TemplateInput
+    mode: str = "Incremental"
+    resource_group_tags: dict | None = None
+
+    @property
+    def label(self) -> str:
+        return self.target.described
+
+
+GROUP_EXISTS, GROUP_CREATED, GROUP_MISSING = "exists", "created", "missing"
+
+
+def ensure_resource_group(factory, request: DeploymentRequest, check_mode: bool) -> str:
+    """Whether the request's resource group exists, was created now, or is missing (check mode only)."""
+    target = request.target
+    if target.resource_group is None or service.get_resource_group(factory, target.resource_group) is not None:
+        return GROUP_EXISTS
+    if not target.location:
+        raise DlinfraError(f"resource group '{target.resource_group}' does not exist. Fix: create it, or give "
+                           "location so that the module creates it.")
+    if check_mode:
+        return GROUP_MISSING
+    service.create_resource_group(factory, target.resource_group, target.location, request.resource_group_tags)
+    return GROUP_CREATED
+
+
+def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_state: str | None = None) -> dict:
+    """One deployment; ``group_state`` is ``ensure_resource_group``'s answer when the caller already asked."""
+    target, source = request.target, request.source
+    group_state = group_state or ensure_resource_group(factory, request, check_mode)
+    if group_state == GROUP_MISSING:
+        return _predicted_on_empty_group(factory, request)
+    created_group = []
+    if group_state == GROUP_CREATED:
+        created_group.append({"resource": f"resourceGroups/{target.resource_group}", "change_type": "Create",
+                              "resource_id": None, "properties": []})
+    service.validate(factory, target, source.template, source.parameters, request.mode)
+    summary = summarize(service.what_if(factory, target, source.template, source.parameters, request.mode))
+    effective = created_group + summary["effective"]
+    result = {"deployment_name": target.name, "resource_group": target.resource_group,
+              "changes": effective, "change_summary": change_marks(effective), "noise": summary["noise"],
+              "what_if_counts": summary["counts"], "diff": render_diff(request.label, effective)}
+    if not summary["effective"]:
+        deployment = service.get_deployment(factory, target)
+        if _succeeded(deployment):
+            return dict(result, changed=bool(created_group), outputs=deployment_outputs(deployment), deployed=False)
+        if check_mode:
+            return dict(result, changed=True, outputs=_offline_outputs(factory, request), deployed=False,
+                        reason="the deployment record is missing or failed, so it is deployed again")
+    elif check_mode:
+        return dict(result, changed=True, outputs=_offline_outputs(factory, request), deployed=False)
+    deployment = service.deploy(factory, target, source.template, source.parameters, request.mode)
+    return dict(result, changed=True, outputs=deployment_outputs(deployment), deployed=True,
+                provisioning_state=(deployment.get("properties") or {}).get("provisioningState"))
+
+
+def _succeeded(deployment: dict | None) -> bool:
+    return bool(deployment) and str((deployment.get("properties") or {}).get("provisioningState")) == "Succeeded"
+
+
+def deployment_outputs(deployment: dict | None) -> dict:
+    """Plain output values; secure outputs (whose values Azure never returns) are left out."""
+    outputs = {}
+    for name, entry in ((deployment or {}).get("properties") or {}).get("outputs", {}).items() or []:
+        if not isinstance(entry, dict) or str(entry.get("type", "")).lower() in SECURE_OUTPUT_TYPES:
+            continue
+        outputs[name] = entry.get("value")
+    return outputs
+
+
+def _context(factory, request: DeploymentRequest) -> DeploymentContext:
+    target = request.target
+    return DeploymentContext(subscription_id=factory.subscription_id, resource_group=target.resource_group or "",
+                             location=target.location or "westeurope", deployment_name=target.name,
+                             scope="resourceGroup" if target.resource_group else "subscription")
+
+
+def _evaluate_offline(factory, request: DeploymentRequest):
+    source = request.source
+    values = {name: entry["value"] for name, entry in source.parameters.items() if "value" in entry}
+    try:
+        return evaluate_template(source.template, values, _context(factory, request))
+    except ArmTemplateError as error:
+        raise DlinfraError(f"{source.template_file} cannot be evaluated: {error.code}: {error.message}. Fix: "
+                           "correct the template or its parameters.") from None
+
+
+def _offline_outputs(factory, request: DeploymentRequest) -> dict:
+    """Outputs predicted by the collection's template engine; values that need Azure are marked as such."""
+    declared = request.source.template.get("outputs") or {}
+    evaluated = _evaluate_offline(factory, request).outputs
+    outputs = {}
+    for name, entry in evaluated.items():
+        if str((declared.get(name) or {}).get("type", "")).lower() in SECURE_OUTPUT_TYPES:
+            continue
+        value = entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
+        outputs[name] = KNOWN_AFTER_DEPLOYMENT if _has_unknown(value) else value
+    return outputs
+
+
+def _has_unknown(value) -> bool:
+    if isinstance(value, UnknownValue):
+        return True
+    if isinstance(value, dict):
+        return any(_has_unknown(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_unknown(item) for item in value)
+    return False
+
+
+def _predicted_on_empty_group(factory, request: DeploymentRequest) -> dict:
+    """Check mode against a resource group that does not exist: the group and every resource are Creates."""
+    target = request.target
+    rendered = _evaluate_offline(factory, request)
+    effective = [{"resource": f"resourceGroups/{target.resource_group}", "resource_id": None,
+                  "change_type": "Create", "properties": []}]
+    for resource in rendered.resources:
+        if resource.get("condition", True) is False:
+            continue
+        label = resource_label(resource["id"]) if resource.get("id") else f"{resource['type']}/{resource['name']}"
+        effective.append({"resource": label, "resource_id": resource.get("id"),
+                          "change_type": "Create", "properties": []})
+    return {"changed": True, "deployment_name": target.name, "resource_group": target.resource_group,
+            "changes": effective, "change_summary": change_marks(effective), "noise": [],
+            "what_if_counts": {"Create": len(effective)}, "diff": render_diff(request.label, effective),
+            "outputs": _offline_outputs(factory, request), "deployed": False,
+            "reason": f"resource group '{target.resource_group}' does not exist yet, so what-if cannot run; "
+                      "the collection's template engine predicted the resources"}
