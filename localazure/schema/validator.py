@@ -81,6 +81,15 @@ class RequestBodyValidator:
     def strip_read_only(self, resource_type: str, api_version: str, body):
         return strip_read_only(self._root(self._type(resource_type), api_version), body)
 
+    def model_shape(self, resource_type: str, api_version: str, class_name: str | None = None) -> ObjectShape:
+        """The walked PUT body model of the type, or of another class of the same models (a GET model)."""
+        known = self._type(resource_type)
+        if class_name is None:
+            return self._root(known, api_version)
+        with self._lock:
+            builder = self._builder(known, self.model_version(known, api_version))
+            return builder.object_shape(getattr(builder._models, class_name))
+
     # -- shapes -----------------------------------------------------------------------------------
     def _type(self, resource_type: str) -> str:
         known = catalog.canonical_type(resource_type)
@@ -101,7 +110,11 @@ class RequestBodyValidator:
         return root
 
     def _build_root(self, known: str, api_version: str) -> ObjectShape:
-        model_version = self.model_version(known, api_version)
+        builder = self._builder(known, self.model_version(known, api_version))
+        root = builder.object_shape(getattr(builder._models, catalog.MODELS[known].class_name))
+        return _with_legacy_members(root, known, api_version)
+
+    def _builder(self, known: str, model_version: str):
         module_name = catalog.installed_versions(known)[model_version]
         builder = self._builders.get(module_name)
         if builder is None:
@@ -109,8 +122,7 @@ class RequestBodyValidator:
             style = catalog.MODELS[known].style
             builder = TypeSpecShapes(module) if style == "typespec" else MsrestShapes(module)
             self._builders[module_name] = builder
-        root = builder.object_shape(getattr(builder._models, catalog.MODELS[known].class_name))
-        return _with_legacy_members(root, known, api_version)
+        return builder
 
 
 def _with_legacy_members(root: ObjectShape, known: str, api_version: str) -> ObjectShape:

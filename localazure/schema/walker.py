@@ -240,6 +240,36 @@ def read_only_paths(shape: ObjectShape, max_depth: int = 6) -> set:
     return found
 
 
+def path_steps(path: str) -> tuple:
+    """The steps of a ``read_only_paths`` path: member names, ``[*]`` (a list item) and ``{*}`` (a map value)."""
+    steps = []
+    for part in path.split("."):
+        name = part.split("[*]", 1)[0]
+        if name:
+            steps.append(name)
+        steps.extend(["[*]"] * part.count("[*]"))
+    return tuple(steps)
+
+
+def writable_at(shape, steps: tuple) -> bool:
+    """Whether a body may set a value at the path (``path_steps``): some route to it, through any subtype, passes
+    no read-only member. A free-form (``any``) value takes every path below it."""
+    if not steps:
+        return True
+    head, rest = steps[0], steps[1:]
+    if isinstance(shape, ListShape):
+        return head == "[*]" and writable_at(shape.item, rest)
+    if isinstance(shape, MapShape):
+        return head == "{*}" and writable_at(shape.value, rest)
+    if isinstance(shape, UnionShape):
+        return any(writable_at(option, steps) for option in shape.options)
+    if isinstance(shape, ObjectShape):
+        members = (concrete.member(head) for concrete in (shape, *shape.subtypes.values()))
+        return any(member is not None and not member.read_only and writable_at(member.shape, rest)
+                   for member in members)
+    return isinstance(shape, ScalarShape) and shape.kind == "any"
+
+
 def _collect(shape, prefix: str, found: set, seen: tuple, depth: int) -> None:
     if depth <= 0:
         return
