@@ -69,8 +69,15 @@ def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_
     if group_state == GROUP_CREATED:
         created_group.append({"resource": f"resourceGroups/{target.resource_group}", "change_type": "Create",
                               "resource_id": None, "properties": []})
-    service.validate(factory, target, source.template, source.parameters, request.mode)
-    summary = summarize(service.what_if(factory, target, source.template, source.parameters, request.mode))
+    try:
+        service.validate(factory, target, source.template, source.parameters, request.mode)
+        summary = summarize(service.what_if(factory, target, source.template, source.parameters, request.mode))
+    except DlinfraError as error:
+        if check_mode and _missing_reference(error):
+            return _predicted_offline(factory, request, f"Azure cannot validate it yet ({error.code}: a resource it "
+                                      "references does not exist; an earlier deployment of this run creates it), "
+                                      "so the collection's template engine predicted the resources")
+        raise
     effective = created_group + summary["effective"]
     result = {"deployment_name": target.name, "resource_group": target.resource_group,
               "changes": effective, "change_summary": change_marks(effective), "noise": summary["noise"],
@@ -143,12 +150,29 @@ def _has_unknown(value) -> bool:
     return False
 
 
+_MISSING_REFERENCE_CODES = ("invalidresourcereference", "parentresourcenotfound", "resourcenotfound",
+                            "resourcegroupnotfound", "notfound")
+
+
+def _missing_reference(error: DlinfraError) -> bool:
+    codes = [error.code] + [detail.get("code") for detail in error.details if isinstance(detail, dict)]
+    return any(str(code or "").lower() in _MISSING_REFERENCE_CODES for code in codes)
+
+
 def _predicted_on_empty_group(factory, request: DeploymentRequest) -> dict:
     """Check mode against a resource group that does not exist: the group and every resource are Creates."""
     target = request.target
+    return _predicted_offline(factory, request, f"resource group '{target.resource_group}' does not exist yet, so "
+                              "what-if cannot run; the collection's template engine predicted the resources",
+                              [{"resource": f"resourceGroups/{target.resource_group}", "resource_id": None,
+                                "change_type": "Create", "properties": []}])
+
+
+def _predicted_offline(factory, request: DeploymentRequest, reason: str, effective: list | None = None) -> dict:
+    """Check mode where what-if cannot run: every resource the template renders is predicted as a Create."""
+    target = request.target
     rendered = _evaluate_offline(factory, request)
-    effective = [{"resource": f"resourceGroups/{target.resource_group}", "resource_id": None,
-                  "change_type": "Create", "properties": []}]
+    effective = list(effective or [])
     for resource in rendered.resources:
         if resource.get("condition", True) is False:
             continue
@@ -158,6 +182,4 @@ def _predicted_on_empty_group(factory, request: DeploymentRequest) -> dict:
     return {"changed": True, "deployment_name": target.name, "resource_group": target.resource_group,
             "changes": effective, "change_summary": change_marks(effective), "noise": [],
             "what_if_counts": {"Create": len(effective)}, "diff": render_diff(request.label, effective),
-            "outputs": _offline_outputs(factory, request), "deployed": False,
-            "reason": f"resource group '{target.resource_group}' does not exist yet, so what-if cannot run; "
-                      "the collection's template engine predicted the resources"}
+            "outputs": _offline_outputs(factory, request), "deployed": False, "reason": reason}

@@ -59,22 +59,28 @@ EXAMPLES = r"""
 
 RETURN = r"""
 deployments:
-  description: Every deployment in plan order.
+  description:
+    - Every deployment in plan order; C(arguments) are the options of one
+      O(it4ad.dlinfra.arm_deployments#module:deployments[]) entry.
   returned: success
   type: list
   elements: dict
   sample:
     - key: dlinfra-mlcompute-perception
-      name: dlinfra-mlcompute-perception
       template_name: mlcompute
-      template: /srv/dlinfra/arm-templates/mlcompute/mlcompute.json
-      parameters_file: /srv/dlinfra/arm-templates/mlcompute/mlcompute.parameters.dev.json
-      parameters: {computeMaxNodes: 2, workspaceName: it4ad-dev-mlw-perception}
-      scope: resource_group
-      resource_group: rg-it4ad-dl-dev
-      location: westeurope
       group: perception
-      depends_on: [dlinfra-mlworkspace-perception]
+      scope: resource_group
+      arguments:
+        key: dlinfra-mlcompute-perception
+        name: dlinfra-mlcompute-perception
+        group: perception
+        depends_on: [dlinfra-mlworkspace-perception]
+        template: /srv/dlinfra/arm-templates/mlcompute/mlcompute.json
+        parameters_file: /srv/dlinfra/arm-templates/mlcompute/mlcompute.parameters.dev.json
+        parameters: {computeMaxNodes: 2, workspaceName: it4ad-dev-mlw-perception}
+        scope: resource_group
+        resource_group: rg-it4ad-dl-dev
+        location: westeurope
 groups:
   description: C(shared), then the planned work packages.
   returned: success

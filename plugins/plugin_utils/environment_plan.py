@@ -12,6 +12,7 @@ deployments it waits for. It also returns the datastores ``datastore_config.json
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
@@ -54,7 +55,9 @@ def inventory_settings_from(variables: dict, repository_root: Path, inventory_di
     files, findings = variable_files_of(folder, repository_root) if inventory_dir else ({}, [])
     if findings:
         raise PlanRefused(findings)
-    ours = {name: value for name, value in variables.items() if name.startswith(VARIABLE_PREFIX)}
+    # A JSON round trip turns Ansible's tagged values into plain ones, as the template engine expects.
+    ours = json.loads(json.dumps({name: value for name, value in variables.items()
+                                  if name.startswith(VARIABLE_PREFIX)}))
     return InventorySettings(folder.name, relative_name(folder, repository_root), ours, files)
 
 
@@ -119,15 +122,18 @@ def _deployment_entry(repository_root, plan, planned, source, settings, outputs,
     key = deployment_name(planned.template, package_name)
     depends_on = [deployment_name(template, package_name if _per_package(plan, template) else None)
                   for template in upstream]
+    scope = "subscription" if planned.scope == "subscription" else "resource_group"
     return {
-        "key": key, "name": key, "template_name": planned.template,
-        "template": str(repository_root / source.template_file),
-        "parameters_file": str(repository_root / source.parameter_files[settings.environment]),
-        "parameters": parameters,
-        "scope": "subscription" if planned.scope == "subscription" else "resource_group",
-        "resource_group": None if planned.scope == "subscription" else settings.variables["dlinfra_resource_group"],
-        "location": settings.variables["dlinfra_location"],
-        "group": package_name or SHARED_GROUP, "depends_on": depends_on,
+        "key": key, "template_name": planned.template, "group": package_name or SHARED_GROUP, "scope": scope,
+        # exactly the options of it4ad.dlinfra.arm_deployments' deployments[] entries
+        "arguments": {
+            "key": key, "name": key, "group": package_name or SHARED_GROUP, "depends_on": depends_on,
+            "template": str(repository_root / source.template_file),
+            "parameters_file": str(repository_root / source.parameter_files[settings.environment]),
+            "parameters": parameters, "scope": scope,
+            "resource_group": None if scope == "subscription" else settings.variables["dlinfra_resource_group"],
+            "location": settings.variables["dlinfra_location"],
+        },
     }
 
 
