@@ -20,6 +20,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import Un
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import TemplateInput
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report import (
     change_marks,
+    created_properties,
     render_diff,
     resource_label,
     summarize,
@@ -178,7 +179,7 @@ def _predicted_offline(factory, request: DeploymentRequest, reason: str, effecti
             continue
         label = resource_label(resource["id"]) if resource.get("id") else f"{resource['type']}/{resource['name']}"
         effective.append({"resource": label, "resource_id": resource.get("id"),
-                          "change_type": "Create", "properties": []})
+                          "change_type": "Create", "properties": created_properties(resource)})
     return {"changed": True, "deployment_name": target.name, "resource_group": target.resource_group,
             "changes": effective, "change_summary": change_marks(effective), "noise": [],
             "what_if_counts": {"Create": len(effective)}, "diff": render_diff(request.label, effective),

@@ -38,8 +38,11 @@ def summarize(changes: list[dict]) -> dict:
     for change in changes:
         kind = effective_change_type(change)
         counts[kind] = counts.get(kind, 0) + 1
+        properties = property_changes(change.get("delta") or [])
+        if kind == "Create":
+            properties = created_properties(change.get("after"))
         entry = {"resource": resource_label(change.get("resourceId", "")), "resource_id": change.get("resourceId"),
-                 "change_type": kind, "properties": property_changes(change.get("delta") or [])}
+                 "change_type": kind, "properties": properties}
         if kind in EFFECTIVE_CHANGE_TYPES:
             effective.append(entry)
         elif change.get("changeType") != kind:
@@ -62,6 +65,29 @@ def property_changes(delta: list[dict], prefix: str = "") -> list[dict]:
     return leaves
 
 
+_BODY_KEYS = ("location", "kind", "sku", "identity", "properties", "tags", "zones")
+
+
+def created_properties(body) -> list[dict]:
+    """The leaf properties a new resource gets, as Create property changes."""
+    leaves = []
+
+    def walk(value, path):
+        if isinstance(value, dict) and value:
+            for key, item in value.items():
+                walk(item, _join(path, str(key)))
+        elif isinstance(value, list) and value and any(isinstance(item, (dict, list)) for item in value):
+            for index, item in enumerate(value):
+                walk(item, _join(path, str(index)))
+        elif value is not None and not hasattr(value, "source"):  # UnknownValue: known after deployment
+            leaves.append({"path": path, "change": "Create", "before": None, "after": value})
+
+    for key in _BODY_KEYS:
+        if isinstance(body, dict) and key in body:
+            walk(body[key], key)
+    return leaves
+
+
 def _join(prefix: str, path: str) -> str:
     if not prefix:
         return path
@@ -79,6 +105,7 @@ def render_diff(deployment_label: str, effective: list[dict]) -> dict:
         kind, resource = entry["change_type"], entry["resource"]
         if kind == "Create":
             after_lines.append(f"{resource}:  # Create")
+            after_lines.extend(f"  {change['path']}: {_value(change['after'])}" for change in entry["properties"])
             continue
         if kind == "Delete":
             before_lines.append(f"{resource}:  # Delete")
