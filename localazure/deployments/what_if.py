@@ -2,7 +2,10 @@
 
 Resources the template deploys are Create, Modify, NoChange or Deploy (a value known only after
 deployment); resources of the resource group the template does not contain are Delete in complete mode and
-Ignore in incremental mode. Secure values are scrubbed from the result.
+Ignore in incremental mode. Secure values are scrubbed from the result. As in Azure, a resource whose only
+differences are read-only properties the template sets to other values is Modify with NoEffect deltas
+(``whatif.effective_change_type`` reads it as NoChange). Nothing here decides what a deployment writes: the
+runner PUTs every resource of the template, as ARM does.
 """
 from __future__ import annotations
 
