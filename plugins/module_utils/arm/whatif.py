@@ -41,7 +41,7 @@ GENERIC_READ_ONLY_PATHS = ("identity.principalId", "identity.tenantId",
                            "identity.userAssignedIdentities.{*}.principalId",
                            "identity.userAssignedIdentities.{*}.clientId")
 _TOP_LEVEL_KEYS = ("location", "tags", "sku", "kind", "identity", "properties", "zones", "plan", "managedBy")
-_READ_ONLY_MARK = ""  # in a path tree: the member this node stands for is read-only
+_READ_ONLY_MARK = None  # a path-tree key no JSON member name can equal: this node's member is read-only
 
 
 def _steps(path: str) -> list[str]:

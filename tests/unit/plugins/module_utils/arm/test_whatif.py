@@ -155,6 +155,11 @@ def test_map_values_of_user_assigned_identities_are_read_only_below_any_key():
     assert [entry["propertyChangeType"] for entry in change["delta"]] == ["NoEffect", "NoEffect"]
 
 
+def test_an_empty_member_name_is_an_ordinary_name():
+    change = resource_change(WORKSPACE_ID, {"tags": {"": "a"}}, {"tags": {"": "b"}})
+    assert change["delta"] == [{"path": "tags.", "propertyChangeType": "Modify", "before": "a", "after": "b"}]
+
+
 def test_the_bodies_type_decides_over_the_id():
     current, desired = key_vault(TENANT), key_vault(OTHER_TENANT)
     current["type"] = desired["type"] = "Microsoft.MachineLearningServices/workspaces"
