@@ -20,12 +20,13 @@ SANITY_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_i
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 
-.PHONY: help setup validate demo unit integration lint sanity build test constraints clean endpoint endpoint-stop
+.PHONY: help setup validate demo unit integration lint sanity build test constraints clean endpoint endpoint-stop \
+	endpoint-requests
 
 help:
 	@echo "make setup     create .venv (pinned by constraints.txt) and the collection link"
 	@echo "make validate  offline validation of templates, parameter files and inventories"
-	@echo "make demo      setup, then show what each environment would contain"
+	@echo "make demo      setup, start the local Azure endpoint, run playbooks/mlenv.yml -i inventories/local"
 	@echo "make unit      unit tests (pytest tests/unit)"
 	@echo "make integration  end-to-end tests against the local Azure endpoint (each test module starts its own)"
 	@echo "make lint      ansible-lint (production profile), shellcheck of .ci/run"
@@ -36,6 +37,7 @@ help:
 	@echo "make clean     remove .venv, .build and built tarballs"
 	@echo "make endpoint  start the local Azure endpoint (localazure/) in the background; no-op if it runs"
 	@echo "make endpoint-stop  stop it by the PID in its state dir"
+	@echo "make endpoint-requests  the endpoint's request log (newest requests, count per method)"
 
 $(VENV_STAMP): requirements.txt requirements-dev.txt constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -52,8 +54,13 @@ setup: $(VENV_STAMP) $(COLLECTION_LINK)
 validate: setup
 	$(VENV)/bin/python scripts/dlinfra-validate
 
-demo: setup
-	$(VENV)/bin/python scripts/dlinfra-validate --show-environments
+# The main job against the local Azure endpoint (started if it is not running); a second `make demo` shows changed=0.
+demo: setup endpoint
+	ansible-playbook playbooks/mlenv.yml -i inventories/local
+
+# The local endpoint's request log: the newest requests, and the count per method.
+endpoint-requests: setup
+	$(VENV)/bin/python scripts/endpoint-requests --state-dir $(LOCALAZURE_DIR)
 
 # pytest exits 5 when it collects no test, so an empty tests/unit fails here as it should.
 unit: setup
