@@ -148,8 +148,7 @@ def clean_environment(base: Path) -> dict:
                    if not key.startswith(("AZURE_", "ANSIBLE_", "DLINFRA_"))
                    and key not in ("REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE")}
     environment.update({"ANSIBLE_HOME": str(base / "ansible-home"), "ANSIBLE_NOCOLOR": "1",
-                        "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",
-                        "PYTHONDONTWRITEBYTECODE": "1"})
+                        "ANSIBLE_RETRY_FILES_ENABLED": "0", "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default"})
     return environment
 
 
@@ -192,7 +191,9 @@ def run_playbook(endpoint, command: list, environment: dict, cwd: Path, timeout:
         raise BenchFailure(f"{' '.join(command[:2])} exited {process.returncode} after {seconds:.1f} s:\n{tail}")
     measured = {"seconds": round(seconds, 2), "changed": sum(int(recap[1]) for recap in recaps),
                 "ok": sum(int(recap[0]) for recap in recaps)}
-    measured.update(request_counts(log_since(endpoint, since)))
+    entries = log_since(endpoint, since)
+    log.with_suffix(".requests.json").write_text(json.dumps(entries, indent=0))
+    measured.update(request_counts(entries))
     return measured
 
 
@@ -401,7 +402,7 @@ def measure(count: int, args, venv: Path | None) -> dict:
             if args.keep_logs:
                 kept = Path(args.keep_logs) / f"work-packages-{count}"
                 kept.mkdir(parents=True, exist_ok=True)
-                for log in base.glob("*.log"):
+                for log in [*base.glob("*.log"), *base.glob("*.requests.json")]:
                     shutil.copy2(log, kept / log.name)
                 shutil.copy2(base / "endpoint" / "server.log", kept / "endpoint-server.log")
                 if (base / "baseline").exists():
