@@ -125,6 +125,13 @@ class MLService:
     def _in_workspace(self) -> str:
         return f"in workspace '{self.workspace_name}' of resource group '{self.resource_group}'"
 
+    def _named(self, kind: str, name: str, call):
+        """One item of the workspace, ``None`` when it does not exist (but an error when the workspace does not)."""
+        found = self._read(f"read {kind} '{name}' {self._in_workspace()}", call, missing_is_none=True)
+        if found is None:
+            self.require_workspace()
+        return found
+
     # -- workspaces ---------------------------------------------------------------------------------
     def workspaces(self) -> list:
         with azure_operation(f"list the ML workspaces of resource group '{self.resource_group}'"):
@@ -143,11 +150,7 @@ class MLService:
         return self._read(f"list the datastores {self._in_workspace()}", lambda: list(self.client.datastores.list()))
 
     def datastore(self, name: str):
-        found = self._read(f"read datastore '{name}' {self._in_workspace()}",
-                           lambda: self.client.datastores.get(name), missing_is_none=True)
-        if found is None:
-            self.require_workspace()
-        return found
+        return self._named("datastore", name, lambda: self.client.datastores.get(name))
 
     def default_datastore_name(self) -> str | None:
         def read():
@@ -184,11 +187,7 @@ class MLService:
         return self._read(f"list the computes {self._in_workspace()}", lambda: list(self.client.compute.list()))
 
     def compute(self, name: str):
-        found = self._read(f"read compute '{name}' {self._in_workspace()}",
-                           lambda: self.client.compute.get(name), missing_is_none=True)
-        if found is None:
-            self.require_workspace()
-        return found
+        return self._named("compute", name, lambda: self.client.compute.get(name))
 
 
 def service_for(make_factory, resource_group: str, workspace_name: str | None = None) -> MLService:

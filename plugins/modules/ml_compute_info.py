@@ -16,12 +16,19 @@ description:
 author: IT4AD deep learning infrastructure team (@it4ad)
 extends_documentation_fragment:
   - it4ad.dlinfra.azure
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
-    details: Reads only, so it runs the same in check mode.
+    details: This action does not modify state, so it runs the same in check mode.
   diff_mode:
-    support: none
+    support: N/A
+    details: This action does not modify state.
+  platform:
+    platforms: azure
+  action_group:
+    membership: [it4ad.dlinfra.azure]
 options:
   resource_group:
     description: Resource group of the workspace.

@@ -24,6 +24,8 @@ description:
 author: IT4AD deep learning infrastructure team (@it4ad)
 extends_documentation_fragment:
   - it4ad.dlinfra.azure
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -31,6 +33,10 @@ attributes:
   diff_mode:
     support: full
     details: The workspace's datastores by name before and after, without secrets.
+  platform:
+    platforms: azure
+  action_group:
+    membership: [it4ad.dlinfra.azure]
 options:
   resource_group:
     description: Resource group of the workspace.

@@ -11,18 +11,13 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "localazure"))
-# The linked resources and template deployment helpers of the ML provider tests (fixtures: storage, linked).
-from test_machine_learning import (  # noqa: E402
-    ACCOUNT,
-    GROUP,
-    LOCATION,
-    SUBNET,
-    _blob_datastore,
-    _deploy,
-    _workspace_path,
-    linked,  # noqa: F401 - fixture
-    storage,  # noqa: F401 - fixture
-)
+# The linked resources, datastore body and template deployment helpers of the ML provider tests.
+import test_machine_learning as ml_provider_tests  # noqa: E402
+from test_machine_learning import ACCOUNT, GROUP, LOCATION, SUBNET, _blob_datastore, _deploy, _workspace_path  # noqa: E402
+
+# Their module-scoped fixtures, used here by name: the resource group with storage, Key Vault, registry, App Insights.
+storage = ml_provider_tests.storage
+linked = ml_provider_tests.linked
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--no-throttling")
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
@@ -37,7 +32,7 @@ WRITES = ("PUT", "PATCH", "DELETE")
 
 
 @pytest.fixture(scope="module")
-def workspace(endpoint, linked, storage):  # noqa: F811 - pytest fixtures by name
+def workspace(endpoint, linked, storage):  # pylint: disable=redefined-outer-name
     """The project's mlworkspace and mlcompute templates deployed into the linked resources."""
     storage.blob_containers.create(GROUP, ACCOUNT, "datasets", {})
     common = {"location": LOCATION, "namePrefix": "it4", "environmentName": "dev",
@@ -248,8 +243,8 @@ def test_info_modules(endpoint, workspace, tmp_path):
     raw_compute = endpoint.call("GET", f"{workspace}/computes/{COMPUTE}", api_version="2025-12-01").json()
     settings = raw_compute["properties"]["properties"]
     assert cluster["name"] == COMPUTE and cluster["type"] == "amlcompute"
-    assert (cluster["min_instances"], cluster["max_instances"]) == (settings["scaleSettings"]["minNodeCount"],
-                                                                   settings["scaleSettings"]["maxNodeCount"])
+    scale = settings["scaleSettings"]
+    assert (cluster["min_instances"], cluster["max_instances"]) == (scale["minNodeCount"], scale["maxNodeCount"])
     assert cluster["subnet"] == settings["subnet"]["id"] and cluster["provisioning_state"] == "Succeeded"
     assert ok(results[5])["computes"] == []
     for missing in results[6:]:

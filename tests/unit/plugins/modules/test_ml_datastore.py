@@ -140,8 +140,8 @@ def test_a_changed_field_updates_only_that_datastore(workspace, capsys):
     run({"datastores": [DATASETS, KEYED]}, capsys)
     workspace.datastores.written.clear()
     result = run({"datastores": [dict(DATASETS, container_name="datasets-v2"), KEYED]}, capsys)
-    assert result["updated"] == ["shared_datasets"] and result["differences"] == {"shared_datasets":
-                                                                                   ["container_name"]}
+    assert result["updated"] == ["shared_datasets"]
+    assert result["differences"] == {"shared_datasets": ["container_name"]}
     assert [item.name for item in workspace.datastores.written] == ["shared_datasets"]
 
 

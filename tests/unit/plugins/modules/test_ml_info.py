@@ -39,8 +39,8 @@ def run(module, capsys, **args):
 
 def test_datastore_info_lists_without_secrets(client, capsys):
     result = run(ml_datastore_info, capsys, workspace_name="ws")
-    assert result["changed"] is False and [item["name"] for item in result["datastores"]] == ["keyed",
-                                                                                               "workspaceblobstore"]
+    assert result["changed"] is False
+    assert [item["name"] for item in result["datastores"]] == ["keyed", "workspaceblobstore"]
     keyed, default = result["datastores"]
     assert keyed["credentials_type"] == "account_key" and default["is_default"] and not keyed["is_default"]
     assert SECRET not in str(result)
