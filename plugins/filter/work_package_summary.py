@@ -22,7 +22,7 @@ options:
     type: dict
     required: true
   datastores:
-    description: The registered, looped result of M(it4ad.dlinfra.ml_datastore).
+    description: The registered result of M(it4ad.dlinfra.ml_datastore) with O(it4ad.dlinfra.ml_datastore#module:workspaces).
     type: dict
     required: true
 """
@@ -44,17 +44,21 @@ _value:
 def work_package_summary(plan: dict, deployments: dict, datastores: dict) -> dict:
     results = (deployments or {}).get("deployments") or {}
     failures = (deployments or {}).get("failures") or {}
-    datastore_results = {item.get("item", {}).get("key"): item for item in (datastores or {}).get("results") or []}
+    datastore_results = (datastores or {}).get("workspaces") or {}
+    datastore_failures = (datastores or {}).get("failures") or {}
     summary = {}
     for name, attached in (plan.get("datastores") or {}).items():
         keys = [entry["key"] for entry in plan.get("deployments") or [] if entry.get("group") == name]
         outputs = {}
         for key in keys:
             outputs.update((results.get(key) or {}).get("outputs") or {})
-        datastore_result = datastore_results.get(name) or {}
+        workspace = outputs.get("workspaceName") or attached.get("name")
+        datastore_result = datastore_results.get(workspace) or {}
         problems = list(failures.get(name) or [])
-        if datastore_result.get("failed"):
-            problems.append(f"datastores: {datastore_result.get('msg')}")
+        if workspace in datastore_failures:
+            problems.append(f"datastores: {datastore_failures[workspace]}")
+        elif datastores.get("failed") and not datastore_failures and name not in failures:
+            problems.append(f"datastores: {datastores.get('msg')}")
         if not results and deployments.get("failed"):
             problems.append(str(deployments.get("msg")))
         compute_id = str(outputs.get("computeId") or "")
@@ -62,7 +66,7 @@ def work_package_summary(plan: dict, deployments: dict, datastores: dict) -> dic
             "failed": bool(problems),
             "changed": any((results.get(key) or {}).get("changed") for key in keys)
             or bool(datastore_result.get("changed")),
-            "workspace": outputs.get("workspaceName") or attached.get("workspace_name"),
+            "workspace": workspace,
             "compute": compute_id.rsplit("/", 1)[-1] if compute_id else None,
             "role_assignments": len(outputs.get("roleAssignmentIds") or []),
             "datastores": [entry["name"] for entry in attached.get("datastores") or []],

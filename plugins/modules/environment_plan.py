@@ -88,12 +88,14 @@ groups:
   elements: str
   sample: [shared, perception, planning]
 datastores:
-  description: Per work package, the workspace name and the datastores C(datastore_config.json) attaches to it.
+  description:
+    - Per work package, the workspace C(name) and the C(datastores) C(datastore_config.json) attaches to it, as
+      O(it4ad.dlinfra.ml_datastore#module:workspaces[]) takes them.
   returned: success
   type: dict
   sample:
     perception:
-      workspace_name: it4ad-dev-mlw-perception
+      name: it4ad-dev-mlw-perception
       datastores:
         - {name: shared_datasets, account_name: it4addevdata, container_name: datasets}
 findings:

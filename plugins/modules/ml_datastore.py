@@ -29,7 +29,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reads the datastores and predicts the result; never writes.
+    details:
+      - Reads the datastores and predicts the result; never writes.
+      - A workspace that does not exist yet (its deployment runs in the same play) is predicted to get every
+        listed datastore.
   diff_mode:
     support: full
     details: The workspace's datastores by name before and after, without secrets.
@@ -43,9 +46,26 @@ options:
     type: str
     required: true
   workspace_name:
-    description: Name of the Azure ML workspace.
+    description:
+      - Name of the Azure ML workspace. Give either O(workspace_name) with O(datastores), or O(workspaces).
     type: str
-    required: true
+  workspaces:
+    description:
+      - Several workspaces of O(resource_group) in one module run, each with its own datastores. azure-ai-ml takes
+        seconds to import, so one run for all work packages is much faster than one run each.
+      - A failure in one workspace does not stop the others; the task then fails naming each failed workspace.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the workspace.
+        type: str
+        required: true
+      datastores:
+        description: Its datastores, as O(datastores).
+        type: list
+        elements: dict
+        default: []
   datastores:
     description:
       - The datastores to attach (O(state=present)) or detach (O(state=absent)).
@@ -128,6 +148,18 @@ EXAMPLES = r"""
         account_name: it4addevdata
         container_name: metrics
 
+- name: The datastores of every work package's workspace in one run
+  it4ad.dlinfra.ml_datastore:
+    resource_group: rg-it4ad-dl-dev
+    exclusive: true
+    workspaces:
+      - name: it4ad-dev-mlw-perception
+        datastores:
+          - {name: shared_datasets, account_name: it4addevdata, container_name: datasets}
+      - name: it4ad-dev-mlw-planning
+        datastores:
+          - {name: shared_datasets, account_name: it4addevdata, container_name: datasets}
+
 - name: Attach a SAS-based datastore (the token is write-only)
   it4ad.dlinfra.ml_datastore:
     resource_group: rg-it4ad-dl-dev
@@ -149,11 +181,21 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+workspaces:
+  description: With O(workspaces), the result of each workspace by name, as the single-workspace result below.
+  returned: with O(workspaces)
+  type: dict
+  sample: {it4ad-dev-mlw-perception: {changed: false, created: [], updated: [], removed: [], datastores: []}}
+failures:
+  description: With O(workspaces), the error of each workspace that failed.
+  returned: with O(workspaces)
+  type: dict
+  sample: {}
 datastores:
   description:
     - Every datastore of the workspace after the run (predicted in check mode), in the shape
       M(it4ad.dlinfra.ml_datastore_info) returns, without secrets.
-  returned: always
+  returned: with O(workspace_name)
   type: list
   elements: dict
   sample:
@@ -167,25 +209,25 @@ datastores:
       is_default: false
 created:
   description: Names of the datastores attached (or that would be, in check mode).
-  returned: always
+  returned: with O(workspace_name)
   type: list
   elements: str
   sample: [shared_datasets]
 updated:
   description: Names of the datastores updated because a managed field differed.
-  returned: always
+  returned: with O(workspace_name)
   type: list
   elements: str
   sample: [shared_metrics]
 removed:
   description: Names of the datastores detached, by O(state=absent) or O(exclusive=true).
-  returned: always
+  returned: with O(workspace_name)
   type: list
   elements: str
   sample: [old_datasets]
 differences:
   description: For each updated datastore, the fields that differed.
-  returned: always
+  returned: with O(workspace_name)
   type: dict
   sample: {shared_metrics: [description, tags]}
 diff:
@@ -199,6 +241,7 @@ diff:
     after: {shared_datasets: {name: shared_datasets, container_name: datasets}}
 """
 
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import ML_REQUIREMENTS, run_module
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.ml_datastore_plan import (
     desired_datastores,
@@ -221,27 +264,62 @@ def _apply(service, steps: dict, desired: list[tuple[dict, dict]]) -> None:
         service.detach_datastore(name)
 
 
-def _run(module, make_factory):
-    params = module.params
-    state = params["state"]
-    desired = desired_datastores(params["datastores"], state)
-    service = service_for(make_factory, params["resource_group"], params["workspace_name"])
-
-    before = _read(service)
-    steps = plan(before, [item for item, dummy in desired], state, params["exclusive"])
+def _reconcile(service, entries: list, state: str, exclusive: bool, check_mode: bool, want_diff: bool) -> dict:
+    """One workspace: read, plan, act only on a difference, re-read; the module result for it."""
+    desired = desired_datastores(entries, state)
+    try:
+        before = _read(service)
+        workspace_exists = True
+    except DlinfraError as error:
+        if not (check_mode and error.code == "WorkspaceNotFound"):
+            raise
+        before, workspace_exists = {}, False
+    steps = plan(before, [item for item, dummy in desired], state, exclusive)
     changed = has_changes(steps)
     after = steps["after"]
-    if changed and not module.check_mode:
+    if changed and not check_mode:
         _apply(service, steps, desired)
         after = _read(service)
-
     result = {"changed": changed, "datastores": [after[name] for name in sorted(after)],
               "created": steps["create"], "updated": list(steps["update"]), "removed": steps["remove"],
               "differences": steps["update"]}
-    if changed or module._diff:
-        header = f"datastores of workspace '{params['workspace_name']}'"
+    if not workspace_exists:
+        result["reason"] = (f"workspace '{service.workspace_name}' does not exist yet; every listed datastore is "
+                            "predicted to be attached once it does")
+    if changed or want_diff:
+        header = f"datastores of workspace '{service.workspace_name}'"
         result["diff"] = {"before_header": f"{header} (before)", "after_header": f"{header} (after)",
                           "before": before, "after": after}
+    return result
+
+
+def _run(module, make_factory):
+    params = module.params
+    state = params["state"]
+    targets = [(item["name"], item["datastores"]) for item in params["workspaces"] or []]
+    if params["workspace_name"]:
+        targets.append((params["workspace_name"], params["datastores"]))
+    for dummy_name, entries in targets:
+        desired_datastores(entries, state)  # every argument is checked before the first request
+    if not params["workspaces"]:
+        service = service_for(make_factory, params["resource_group"], params["workspace_name"])
+        return _reconcile(service, params["datastores"], state, params["exclusive"], module.check_mode, module._diff)
+    factory = make_factory()
+    results, failures = {}, {}
+    for name, entries in targets:
+        service = service_for(lambda: factory, params["resource_group"], name)
+        try:
+            results[name] = _reconcile(service, entries, state, params["exclusive"], module.check_mode, module._diff)
+        except DlinfraError as error:
+            failures[name] = error.message
+    result = {"changed": any(item["changed"] for item in results.values()), "workspaces": results,
+              "failures": failures}
+    diffs = [item["diff"] for item in results.values() if item.get("diff")]
+    if diffs:
+        result["diff"] = diffs
+    if failures:
+        module.fail_json(msg="datastores failed in " + "; ".join(f"{name}: {message}"
+                                                                for name, message in failures.items()), **result)
     return result
 
 
@@ -257,12 +335,16 @@ def main():
     }
     spec = {
         "resource_group": {"type": "str", "required": True},
-        "workspace_name": {"type": "str", "required": True},
+        "workspace_name": {"type": "str"},
+        "workspaces": {"type": "list", "elements": "dict", "options": {
+            "name": {"type": "str", "required": True},
+            "datastores": {"type": "list", "elements": "dict", "default": [], "options": datastore_spec}}},
         "datastores": {"type": "list", "elements": "dict", "default": [], "options": datastore_spec},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "exclusive": {"type": "bool", "default": False},
     }
-    run_module(spec, _run, requirements=ML_REQUIREMENTS)
+    run_module(spec, _run, requirements=ML_REQUIREMENTS, required_one_of=[("workspace_name", "workspaces")],
+               mutually_exclusive=[("workspace_name", "workspaces")])
 
 
 if __name__ == "__main__":

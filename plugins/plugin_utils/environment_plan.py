@@ -152,7 +152,7 @@ def _contains_unknown(value) -> bool:
 
 
 def _datastores(config: dict, outputs: dict, settings: InventorySettings, work_package: str | None) -> dict:
-    """Work package name -> the datastores its workspace gets, as ``ml_datastore`` takes them."""
+    """Work package name -> its workspace and the datastores it gets, as ``ml_datastore``'s ``workspaces[]``."""
     attached = {}
     for package in settings.work_packages:
         name = package["name"]
@@ -166,5 +166,5 @@ def _datastores(config: dict, outputs: dict, settings: InventorySettings, work_p
                             "container_name": datastore["container"],
                             "description": datastore.get("description"),
                             "tags": {"readOnly": str(bool(datastore.get("readOnly", False))).lower()}})
-        attached[name] = {"workspace_name": workspace, "datastores": entries}
+        attached[name] = {"name": workspace, "datastores": entries}
     return attached

@@ -36,9 +36,18 @@ def rendered_environment(project: Path):
     return rendered
 
 
+def is_top_level(resource: dict) -> bool:
+    """A resource group's own resource (not a child, not an extension resource such as a role assignment)."""
+    return resource["type"].count("/") == 1 and resource["id"].lower().count("/providers/") == 1
+
+
 def top_level_ids(rendered) -> set[str]:
     return {resource["id"].lower() for deployment in rendered.deployments if deployment.scope != "subscription"
-            for resource in deployment.resources if resource["type"].count("/") == 1}
+            for resource in deployment.resources if is_top_level(resource)}
+
+
+def all_ids(rendered) -> set[str]:
+    return {resource["id"].lower() for deployment in rendered.deployments for resource in deployment.resources}
 
 
 def get(endpoint, resource_id: str, api_version: str) -> dict:
@@ -56,10 +65,10 @@ def test_check_mode_on_an_empty_subscription_lists_every_resource_as_create(proj
     run = run_playbook(project, endpoint, check=True, diff=True)
     assert run.returncode == 0, run.explain()
     assert run.writes == [], f"check mode wrote: {run.written_paths()}"
-    for resource_id in top_level_ids(rendered_environment(project)):
-        label = resource_id.split("/providers/", 1)[1]
+    for resource_id in all_ids(rendered_environment(project)):
+        label = resource_id.rsplit("/providers/", 1)[1]
         assert f"+{label}:  # create" in run.output.lower(), f"{label} is not listed as a Create\n{run.explain()}"
-    assert "+  properties.scaleSettings.maxNodeCount: 2" in run.output, run.explain()
+    assert "+  properties.properties.scaleSettings.maxNodeCount: 2" in run.output, run.explain()
     groups = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resourcegroups/{RESOURCE_GROUP}")
     assert groups.status_code == 404, "check mode created the resource group"
 
@@ -76,7 +85,7 @@ def test_first_run_creates_exactly_the_expected_resources(project, endpoint):
     subnet_id = rendered.settings.variables["dlinfra_private_subnet_id"]
     for deployment in rendered.deployments:
         for resource in deployment.resources:
-            if resource["type"].count("/") != 1 or deployment.scope == "subscription":
+            if not is_top_level(resource) or deployment.scope == "subscription":
                 continue
             live = get(endpoint, resource["id"], resource["apiVersion"])
             if resource.get("sku"):
@@ -170,8 +179,15 @@ def test_a_new_work_package_deploys_only_that_work_package(project, endpoint):
                            if "/deployments/" in entry["path"] and entry["method"] == "PUT"}
     assert deployments_written == {"dlinfra-mlworkspace-mapping", "dlinfra-mlcompute-mapping",
                                    "dlinfra-roleassignments-mapping"}, run.written_paths()
-    other_writes = [path for path in run.written_paths() if "/deployments/" not in path]
-    assert other_writes and all("mapping" in path for path in other_writes), other_writes
+    resource_writes = [path for path in run.written_paths() if "/deployments/" not in path]
+    assert any("/workspaces/it4adloc-mapping-int" in path for path in resource_writes), resource_writes
+    for path in resource_writes:
+        if "mapping" in path:
+            continue
+        # The new work package's role assignments on shared resources (registries, data storage) name its group.
+        assert "/providers/Microsoft.Authorization/roleAssignments/" in path, f"{path} is not the new work package's"
+        assignment = get(endpoint, path, "2022-04-01")
+        assert assignment["properties"]["principalId"] == NEW_WORK_PACKAGE["developer_group_object_id"], path
     get(endpoint, f"{workspace_id(endpoint, 'mapping')}/computes/train-cluster", ML_API)
 
 
