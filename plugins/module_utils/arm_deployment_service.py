@@ -39,7 +39,7 @@ def _plain(model):
 def _not_found_is_none(call):
     try:
         return call()
-    except Exception as error:  # noqa: BLE001 - only a 404 is absorbed; everything else is re-raised
+    except Exception as error:  # noqa: BLE001 - only 'not found' is absorbed; everything else is re-raised
         if is_not_found(error):
             return None
         raise

@@ -60,8 +60,8 @@ def resolve_cloud(cloud: str | None, arm_endpoint: str | None = None, authority_
         name, arm, authority = _KNOWN_CLOUDS[key]
         endpoints = CloudEndpoints(name, arm, authority)
     return CloudEndpoints(endpoints.name, _url(arm_endpoint or endpoints.arm_endpoint, "arm_endpoint"),
-                         _url(authority_host or endpoints.authority_host, "authority_host"),
-                         endpoints.storage_suffix)
+                          _url(authority_host or endpoints.authority_host, "authority_host"),
+                          endpoints.storage_suffix)
 
 
 def _url(value: str, option: str) -> str:

@@ -115,7 +115,7 @@ class MLService:
         with azure_operation(operation):
             try:
                 return call()
-            except Exception as error:  # noqa: BLE001 - only 404 is handled here; the rest goes to azure_operation
+            except Exception as error:  # noqa: BLE001 - only 'not found' is handled here; the rest goes to azure_operation
                 if not is_not_found(error):
                     raise
         if missing_is_none:

@@ -24,6 +24,8 @@ description:
 author: IT4AD deep learning infrastructure team (@it4ad)
 extends_documentation_fragment:
   - it4ad.dlinfra.azure
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
@@ -31,6 +33,10 @@ attributes:
   diff_mode:
     support: full
     details: The what-if changes, per resource and property path.
+  platform:
+    platforms: azure
+  action_group:
+    membership: [it4ad.dlinfra.azure]
 options:
   template:
     description: Path of the ARM template (JSON).

@@ -10,18 +10,24 @@ module: arm_deployment_info
 short_description: Read ARM deployments of a resource group or the subscription
 version_added: 0.1.0
 description:
-  - Returns one deployment by O(name), or every deployment of the scope: its state, timestamps, outputs, the
-    resources it created and, for a failed one, Azure's error.
+  - Returns one deployment by O(name), or every deployment of the scope, with its state, timestamps, outputs,
+    the resources it created and, for a failed one, Azure's error.
   - Secure outputs and secure parameter values are never returned (Azure does not return them either).
 author: IT4AD deep learning infrastructure team (@it4ad)
 extends_documentation_fragment:
   - it4ad.dlinfra.azure
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
     details: Reads only.
   diff_mode:
     support: none
+  platform:
+    platforms: azure
+  action_group:
+    membership: [it4ad.dlinfra.azure]
 options:
   name:
     description: The deployment to read. Without it, every deployment of the scope is listed.

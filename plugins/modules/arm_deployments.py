@@ -20,13 +20,22 @@ description:
 author: IT4AD deep learning infrastructure team (@it4ad)
 extends_documentation_fragment:
   - it4ad.dlinfra.azure
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
   check_mode:
     support: full
-    details: Validate and what-if only. A deployment that waits for another sees the state before either ran.
+    details:
+      - Validate and what-if only. A deployment that waits for another sees the state before either ran; where
+        Azure cannot validate it because a resource it references is not there yet, the collection's template
+        engine predicts its resources.
   diff_mode:
     support: full
     details: The what-if changes of every deployment, per resource and property path.
+  platform:
+    platforms: azure
+  action_group:
+    membership: [it4ad.dlinfra.azure]
 options:
   deployments:
     description: The deployments. Each takes the options of M(it4ad.dlinfra.arm_deployment) plus C(key), C(group)
@@ -135,7 +144,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_modul
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import run_module
 
-ENTRY_SPEC = dict(DEPLOYMENT_ARGUMENT_SPEC, key={"type": "str"}, group={"type": "str", "default": "default"},
+ENTRY_SPEC = dict(DEPLOYMENT_ARGUMENT_SPEC, key={"type": "str", "no_log": False}, group={"type": "str", "default": "default"},
                   depends_on={"type": "list", "elements": "str", "default": []})
 
 

@@ -20,6 +20,9 @@ description:
     Ansible passes (deploy-time values and the outputs of earlier deployments, wired as the plan says) and the
     deployments it waits for, and the datastores each workspace gets.
 author: IT4AD deep learning infrastructure team (@it4ad)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 attributes:
   check_mode:
     support: full
@@ -29,6 +32,12 @@ attributes:
   action:
     support: full
     details: Runs on the controller as an action plugin.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: posix
 options:
   project_root:
     description: Folder that holds C(arm-templates/) (and usually C(inventories/)).
@@ -105,6 +114,3 @@ findings:
   elements: dict
   sample: []
 """
-
-if __name__ == "__main__":
-    raise SystemExit("it4ad.dlinfra.environment_plan is an action plugin; it runs on the controller only.")

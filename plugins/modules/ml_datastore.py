@@ -66,6 +66,43 @@ options:
         type: list
         elements: dict
         default: []
+        suboptions:
+          name:
+            description: Datastore name; letters, digits and underscores.
+            type: str
+            required: true
+          account_name:
+            description: Storage account that holds the container. Required with O(state=present).
+            type: str
+          container_name:
+            description:
+              - Blob container, 3-63 lowercase letters, digits and single hyphens. Required with O(state=present).
+            type: str
+          description:
+            description: Description shown in Azure ML studio.
+            type: str
+          tags:
+            description:
+              - Tags of the datastore. The module adds C(managed-by=it4ad.dlinfra); do not set that key yourself.
+            type: dict
+            default: {}
+          credentials:
+            description:
+              - A secret for a key- or SAS-based datastore; give exactly one of O(datastores[].credentials.account_key)
+                and O(datastores[].credentials.sas_token).
+              - Without it the datastore is identity-based (no secret is stored in the workspace). This is the
+                default and what the collection's roles use.
+              - Azure never returns a stored secret, so secrets are write-only and compared by kind only (identity,
+                account key, SAS token). A changed secret of the same kind is not detected; to rotate it, detach the
+                datastore with O(state=absent) and attach it again.
+            type: dict
+            suboptions:
+              account_key:
+                description: Storage account key.
+                type: str
+              sas_token:
+                description: SAS token of the container.
+                type: str
   datastores:
     description:
       - The datastores to attach (O(state=present)) or detach (O(state=absent)).
@@ -318,8 +355,8 @@ def _run(module, make_factory):
     if diffs:
         result["diff"] = diffs
     if failures:
-        module.fail_json(msg="datastores failed in " + "; ".join(f"{name}: {message}"
-                                                                for name, message in failures.items()), **result)
+        summary = "; ".join(f"{name}: {message}" for name, message in failures.items())
+        module.fail_json(msg=f"datastores failed in {summary}", **result)
     return result
 
 

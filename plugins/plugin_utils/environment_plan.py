@@ -96,8 +96,8 @@ def plan_environment(repository_root: Path, settings: InventorySettings, work_pa
                 continue
             deployments.append(_deployment_entry(repository_root, plan, planned, source, settings, plain_outputs,
                                                  package, index))
-    return {"deployments": deployments, "groups": [SHARED_GROUP] + [name for name in names
-                                                                  if work_package in (None, name)],
+    planned_packages = [name for name in names if work_package in (None, name)]
+    return {"deployments": deployments, "groups": [SHARED_GROUP] + planned_packages,
             "datastores": _datastores(config, plain_outputs, settings, work_package)}
 
 

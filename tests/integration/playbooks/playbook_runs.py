@@ -81,8 +81,8 @@ def run_playbook(project: Path, endpoint, *, playbook: str = "mlenv.yml", invent
                  environment: dict | None = None) -> PlaybookRun:
     """``ansible-playbook playbooks/<playbook> -i inventories/<inventory>`` against ``endpoint``."""
     since = last_request_sequence(endpoint)
-    command = [str(ANSIBLE_PLAYBOOK), str(project / "playbooks" / playbook), "-i", str(project / "inventories" /
-                                                                                     inventory)]
+    command = [str(ANSIBLE_PLAYBOOK), str(project / "playbooks" / playbook),
+               "-i", str(project / "inventories" / inventory)]
     if check:
         command.append("--check")
     if diff:
