@@ -60,12 +60,26 @@ def ensure_resource_group(factory, request: DeploymentRequest, check_mode: bool)
     return GROUP_CREATED
 
 
-def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_state: str | None = None) -> dict:
-    """One deployment; ``group_state`` is ``ensure_resource_group``'s answer when the caller already asked."""
+@dataclass
+class Prediction:
+    """What validate and what-if say about one deployment, before anything is written.
+
+    ``result`` is final unless ``needs_deploy``. ``deferred`` (real mode only) is Azure's refusal to validate a
+    deployment whose referenced resources an earlier deployment of the same batch has not created yet.
+    """
+
+    result: dict
+    needs_deploy: bool = False
+    deferred: DlinfraError | None = None
+
+
+def predict(factory, request: DeploymentRequest, check_mode: bool, group_state: str | None = None,
+            defer_missing_references: bool = False) -> Prediction:
+    """Validate and what-if; ``group_state`` is ``ensure_resource_group``'s answer when the caller already asked."""
     target, source = request.target, request.source
     group_state = group_state or ensure_resource_group(factory, request, check_mode)
     if group_state == GROUP_MISSING:
-        return _predicted_on_empty_group(factory, request)
+        return Prediction(_predicted_on_empty_group(factory, request))
     created_group = []
     if group_state == GROUP_CREATED:
         created_group.append({"resource": f"resourceGroups/{target.resource_group}", "change_type": "Create",
@@ -74,10 +88,13 @@ def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_
         service.validate(factory, target, source.template, source.parameters, request.mode)
         summary = summarize(service.what_if(factory, target, source.template, source.parameters, request.mode))
     except DlinfraError as error:
-        if check_mode and _missing_reference(error):
-            return _predicted_offline(factory, request, f"Azure cannot validate it yet ({error.code}: a resource it "
-                                      "references does not exist; an earlier deployment of this run creates it), "
-                                      "so the collection's template engine predicted the resources")
+        if _missing_reference(error) and check_mode:
+            return Prediction(_predicted_offline(
+                factory, request, f"Azure cannot validate it yet ({error.code}: a resource it references does not "
+                "exist; an earlier deployment of this run creates it), so the collection's template engine "
+                "predicted the resources"))
+        if _missing_reference(error) and defer_missing_references:
+            return Prediction({}, needs_deploy=True, deferred=error)
         raise
     effective = created_group + summary["effective"]
     result = {"deployment_name": target.name, "resource_group": target.resource_group,
@@ -86,15 +103,29 @@ def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_
     if not summary["effective"]:
         deployment = service.get_deployment(factory, target)
         if _succeeded(deployment):
-            return dict(result, changed=bool(created_group), outputs=deployment_outputs(deployment), deployed=False)
-        if check_mode:
-            return dict(result, changed=True, outputs=_offline_outputs(factory, request), deployed=False,
-                        reason="the deployment record is missing or failed, so it is deployed again")
-    elif check_mode:
-        return dict(result, changed=True, outputs=_offline_outputs(factory, request), deployed=False)
+            return Prediction(dict(result, changed=bool(created_group), outputs=deployment_outputs(deployment),
+                                   deployed=False))
+        result["reason"] = "the deployment record is missing or failed, so it is deployed again"
+    if check_mode:
+        return Prediction(dict(result, changed=True, outputs=_offline_outputs(factory, request), deployed=False))
+    return Prediction(result, needs_deploy=True)
+
+
+def apply(factory, request: DeploymentRequest, prediction: Prediction) -> dict:
+    """Deploy when the prediction says so; the module result."""
+    if not prediction.needs_deploy:
+        return prediction.result
+    if prediction.deferred is not None:
+        raise prediction.deferred
+    target, source = request.target, request.source
     deployment = service.deploy(factory, target, source.template, source.parameters, request.mode)
-    return dict(result, changed=True, outputs=deployment_outputs(deployment), deployed=True,
+    return dict(prediction.result, changed=True, outputs=deployment_outputs(deployment), deployed=True,
                 provisioning_state=(deployment.get("properties") or {}).get("provisioningState"))
+
+
+def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_state: str | None = None) -> dict:
+    """One deployment: predict, then deploy only on a real change."""
+    return apply(factory, request, predict(factory, request, check_mode, group_state))
 
 
 def _succeeded(deployment: dict | None) -> bool:

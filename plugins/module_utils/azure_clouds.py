@@ -26,6 +26,7 @@ _ALIASES = {"azurecloud": "public", "azurechinacloud": "china", "azureusgovernme
             "azure_public_cloud": "public", "azure_china_cloud": "china", "azure_us_gov_cloud": "usgovernment"}
 KNOWN_AUTHORITY_HOSTS = frozenset(authority for _name, _arm, authority in _KNOWN_CLOUDS.values())
 METADATA_TIMEOUT_SECONDS = 30
+METADATA_RETRIES = 4
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,15 @@ def _from_metadata(url: str, ca_bundle: str | None, fetch) -> CloudEndpoints:
 
 
 def _fetch_json(url: str, ca_bundle: str | None):
+    """GET the metadata document, retrying throttling, transient 5xx and dropped connections as azure-core does."""
     import requests  # azure-core's own transport dependency
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
 
-    response = requests.get(url, timeout=METADATA_TIMEOUT_SECONDS, verify=ca_bundle or True)
-    response.raise_for_status()
-    return response.json()
+    retries = Retry(total=METADATA_RETRIES, backoff_factor=0.5, status_forcelist=(408, 429, 500, 502, 503, 504),
+                    respect_retry_after_header=True)
+    with requests.Session() as session:
+        session.mount("https://", HTTPAdapter(max_retries=retries))
+        response = session.get(url, timeout=METADATA_TIMEOUT_SECONDS, verify=ca_bundle or True)
+        response.raise_for_status()
+        return response.json()
