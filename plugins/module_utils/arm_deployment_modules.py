@@ -14,6 +14,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_servi
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import (
     load_template_input,
     secure_strings,
+    secure_values_of,
 )
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 
@@ -28,12 +29,19 @@ DEPLOYMENT_ARGUMENT_SPEC = {
     "resource_group_tags": {"type": "dict"},
     "mode": {"type": "str", "choices": ["incremental", "complete"], "default": "incremental"},
 }
-DEPLOYMENT_REQUIRED_IF = [("scope", "resource_group", ["resource_group"]), ("scope", "subscription", ["location"])]
 _DEPLOYMENT_NAME = re.compile(r"^[-\w._()]{1,64}$")
+
+
+def protect_secure_values(options: dict, no_log_values: set) -> None:
+    """Add the secure parameter values of one deployment's options to the module's no_log list, first of all,
+    so that no later argument error can print them."""
+    no_log_values.update(secure_strings(secure_values_of(options["template"], options.get("parameters"))))
 
 
 def deployment_request(options: dict, no_log_values: set | None = None) -> DeploymentRequest:
     """Check one deployment's options offline and build its request; secure values join ``no_log_values``."""
+    if no_log_values is not None:
+        protect_secure_values(options, no_log_values)
     name = options.get("name") or os.path.splitext(os.path.basename(options["template"]))[0]
     if not _DEPLOYMENT_NAME.match(name):
         raise DlinfraError(f"deployment name '{name}' is not valid: 1-64 letters, digits, '-', '_', '.', '(' or ')'. "

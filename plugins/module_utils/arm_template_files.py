@@ -87,19 +87,36 @@ def _declared_name(name: str, declared_by_lower: dict, origin: str, template_fil
 
 def _check_offline(source: TemplateInput, parameters_file: str | None) -> None:
     values = {}
+    template = source.template
     for name, entry in source.parameters.items():
         if "reference" in entry:
-            values[name] = _PLACEHOLDERS.get(source.parameter_type(name), "")  # resolved by Azure from Key Vault
+            # Azure resolves the value from Key Vault: only its declared type can be checked offline.
+            values[name] = _PLACEHOLDERS.get(source.parameter_type(name), "")
+            template = dict(template, parameters=dict(template.get("parameters") or {},
+                                                      **{name: {"type": source.declared[name].get("type", "string")}}))
             continue
         values[name] = entry["value"]
         if source.parameter_type(name) in SECURE_TYPES and entry["value"] not in (None, "", {}):
             source.secure_values.append(entry["value"])
-    errors = check_parameter_values(source.template, values)
+    errors = check_parameter_values(template, values)
     if errors:
         lines = [f"  - {error.target or 'parameters'}: {error.message}" for error in errors]
         origin = f"{parameters_file} or the parameters option" if parameters_file else "the parameters option"
         raise DlinfraError(f"the parameters of {source.template_file} would be rejected by Azure:\n"
                            + "\n".join(lines) + f"\nFix: correct the values in {origin}.")
+
+
+def secure_values_of(template_file: str, values: dict | None) -> list:
+    """The values of ``values`` the template declares secure, read before anything else can fail (for no_log);
+    an unreadable template gives none (its error comes later)."""
+    try:
+        with open(template_file, encoding="utf-8") as handle:
+            declared = (json.load(handle).get("parameters") or {})
+    except (OSError, ValueError, AttributeError):
+        return []
+    secure = {name.lower() for name, declaration in declared.items()
+              if isinstance(declaration, dict) and str(declaration.get("type", "")).lower() in SECURE_TYPES}
+    return [value for name, value in (values or {}).items() if str(name).lower() in secure]
 
 
 def secure_strings(values) -> list[str]:

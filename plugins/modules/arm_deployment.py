@@ -187,7 +187,6 @@ provisioning_state:
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_modules import (
     DEPLOYMENT_ARGUMENT_SPEC,
-    DEPLOYMENT_REQUIRED_IF,
     deployment_request,
 )
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import run_module
@@ -201,7 +200,8 @@ def _run(module, make_factory):
 
 
 def main():
-    run_module(DEPLOYMENT_ARGUMENT_SPEC, _run, required_if=DEPLOYMENT_REQUIRED_IF)
+    # scope needs resource_group or location: checked in deployment_request, after secure values are masked.
+    run_module(DEPLOYMENT_ARGUMENT_SPEC, _run)
 
 
 if __name__ == "__main__":

@@ -140,6 +140,7 @@ change_summary:
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_modules import (
     DEPLOYMENT_ARGUMENT_SPEC,
     deployment_request,
+    protect_secure_values,
 )
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import run_module
@@ -149,6 +150,8 @@ ENTRY_SPEC = dict(DEPLOYMENT_ARGUMENT_SPEC, key={"type": "str", "no_log": False}
 
 
 def _entries(module) -> list[dict]:
+    for options in module.params["deployments"]:
+        protect_secure_values(options, module.no_log_values)
     entries, seen = [], set()
     for index, options in enumerate(module.params["deployments"]):
         try:

@@ -111,6 +111,13 @@ def test_key_vault_reference_passes_the_offline_check_and_is_passed_on(template,
     assert source.secure_values == [PASSWORD]
 
 
+def test_a_key_vault_reference_skips_the_value_constraints_azure_checks_after_resolving_it(template, parameter_file):
+    path = parameter_file(adminPassword=VAULT_REFERENCE)
+    source = load_template_input(template, path, {"location": "westeurope"})
+    assert source.parameters["adminPassword"] == VAULT_REFERENCE
+    assert source.secure_values == []
+
+
 @pytest.mark.parametrize("values, problem", [
     ({"nodeCount": "three"}, "nodeCount"),
     ({"tier": "Premium"}, "tier"),

@@ -113,13 +113,15 @@ def test_secure_parameter_never_printed_even_in_a_predicted_create(arm, template
     ({"template": "/nonexistent/vm.json"}, "template /nonexistent/vm.json does not exist"),
     ({"parameters": {"vmName": "vm1", "adminPassword": ADMIN_PASSWORD, "vmSize": "D2s"}},
      "the parameters option sets parameter 'vmSize'"),
-    ({"scope": "subscription"}, "scope is subscription but all of the following are missing: location"),
+    ({"scope": "subscription"}, "has scope subscription but no location. Fix: set location."),
     ({"name": "dlinfra vm!"}, "deployment name 'dlinfra vm!' is not valid"),
 ])
 def test_bad_arguments_fail_before_any_client(no_client, template, capsys, change, message):
     result = run(arm_deployment, {**deployment_args(template), **change}, capsys)
     assert result["failed"] is True
     assert message in result["msg"]
+    if change.get("template") is None:  # the template declares adminPassword secure: never printed, even here
+        assert ADMIN_PASSWORD not in json.dumps(result)
 
 
 def batch_entry(template, key, **args):
