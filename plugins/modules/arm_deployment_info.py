@@ -18,16 +18,7 @@ extends_documentation_fragment:
   - it4ad.dlinfra.azure
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: Reads only.
-  diff_mode:
-    support: none
-  platform:
-    platforms: azure
-  action_group:
-    membership: [it4ad.dlinfra.azure]
+  - it4ad.dlinfra.info_module
 options:
   name:
     description: The deployment to read. Without it, every deployment of the scope is listed.

@@ -18,26 +18,9 @@ extends_documentation_fragment:
   - it4ad.dlinfra.azure
   - ansible.builtin.action_common_attributes
   - ansible.builtin.action_common_attributes.actiongroups
-attributes:
-  check_mode:
-    support: full
-    details: This action does not modify state, so it runs the same in check mode.
-  diff_mode:
-    support: N/A
-    details: This action does not modify state.
-  platform:
-    platforms: azure
-  action_group:
-    membership: [it4ad.dlinfra.azure]
+  - it4ad.dlinfra.info_module
+  - it4ad.dlinfra.info_module.workspace
 options:
-  resource_group:
-    description: Resource group of the workspace.
-    type: str
-    required: true
-  workspace_name:
-    description: Name of the Azure ML workspace.
-    type: str
-    required: true
   name:
     description: The datastore to read. Without it, every datastore of the workspace is listed.
     type: str

@@ -218,3 +218,19 @@ def test_a_changed_max_nodes_modifies_only_the_clusters(project, endpoint):
         assert compute["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 4
     repository_inventory = (REPOSITORY_ROOT / "inventories/local/group_vars/all/environment.yml").read_text()
     assert "dlinfra_compute_max_nodes: 2" in repository_inventory, "the test changed the repository's inventory"
+
+
+def test_a_failing_work_package_does_not_stop_the_others_and_fails_the_play_with_a_summary(project, endpoint):
+    compute = f"{workspace_id(endpoint, 'perception')}/computes/train-cluster"
+    endpoint.admin("POST", "provisioning-failures", {"resource_id": compute, "code": "QuotaExceeded",
+                                                     "message": "Not enough quota for the cluster."})
+    edit_yaml(project / "inventories/local/group_vars/all/environment.yml",
+              lambda document: document.update(dlinfra_compute_max_nodes=5))
+    run = run_playbook(project, endpoint)
+    assert run.returncode != 0, run.explain()
+    assert "perception failed:" in run.output and "dlinfra-mlcompute-perception" in run.output, run.explain()
+    assert "planning failed" not in run.output and "mapping failed" not in run.output, run.explain()
+    for package in ("planning", "mapping"):
+        cluster = get(endpoint, f"{workspace_id(endpoint, package)}/computes/train-cluster", ML_API)
+        assert cluster["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 5, package
+    assert run.recap["failed"] == 1, run.explain()
