@@ -68,8 +68,9 @@ def test_throttling_and_transient_faults_are_retried(tmp_path, endpoint):
 def test_a_failed_deployment_names_each_failed_operation(tmp_path, endpoint):
     component = (f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{RESOURCE_GROUP}/providers/"
                  "Microsoft.Insights/components/modf-int-appi")
-    endpoint.admin("POST", "provisioning-failures", {"resource_id": component, "code": "QuotaExceeded",
-                                      "message": "Operation could not be completed as it results in exceeding quota."})
+    failure = {"resource_id": component, "code": "QuotaExceeded",
+               "message": "Operation could not be completed as it results in exceeding quota."}
+    endpoint.admin("POST", "provisioning-failures", failure)
     task = monitoring_task(parameters={"location": "westeurope", "namePrefix": "modf", "environmentName": "int"},
                            name="module-test-failing")
     completed, dummy = play(tmp_path, endpoint, [task])

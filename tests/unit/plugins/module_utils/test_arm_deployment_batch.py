@@ -1,7 +1,7 @@
 """run_batch over the recording fake of test_arm_deployment_runner: dependency order, failures that skip only
 their dependents, failures per group, and one resource group question per group."""
 import pytest
-from test_arm_deployment_runner import FACTORY, MODIFY, azure, request, succeeded  # noqa: F401 - azure is a fixture
+from test_arm_deployment_runner import FACTORY, MODIFY, azure, request, succeeded  # noqa: F401 pylint: disable=unused-import
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_batch import combined_diff, run_batch
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError

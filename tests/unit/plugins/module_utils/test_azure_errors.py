@@ -60,8 +60,8 @@ def test_describe_without_known_code_has_no_fix():
 
 
 def test_not_found_error_and_a_body_without_arm_error():
-    missing = describe("read resource group 'rg'", arm_error(404, "ResourceGroupNotFound", "rg is gone",
-                                                            kind=ResourceNotFoundError))
+    error = arm_error(404, "ResourceGroupNotFound", "rg is gone", kind=ResourceNotFoundError)
+    missing = describe("read resource group 'rg'", error)
     assert missing.message.startswith("read resource group 'rg' failed: HTTP 404 ResourceGroupNotFound: rg is gone")
     assert "Fix: create the resource group first" in missing.message
     plain = describe("read", HttpResponseError(response=FakeResponse(503, "<html>down</html>", "Service Unavailable")))

@@ -21,8 +21,8 @@ TEMPLATE = {
                    "name": "[parameters('vmName')]", "location": "westeurope",
                    "properties": {"osProfile": {"adminUsername": "azureuser",
                                                 "adminPassword": "[parameters('adminPassword')]"}}}],
-    "outputs": {"vmId": {"type": "string", "value": "[resourceId('Microsoft.Compute/virtualMachines', "
-                                                   "parameters('vmName'))]"}},
+    "outputs": {"vmId": {"type": "string",
+                         "value": "[resourceId('Microsoft.Compute/virtualMachines', parameters('vmName'))]"}},
 }
 MODIFY = [{"resourceId": VM_ID, "changeType": "Modify", "delta": [
     {"path": "properties.hardwareProfile.vmSize", "propertyChangeType": "Modify", "before": "B2s", "after": "D2s"}]}]
@@ -132,8 +132,8 @@ def batch_entry(template, key, **args):
     (lambda t: [batch_entry(t, "a"), batch_entry(t, "a", name="other")], "deployments[1]: key 'a' is used twice"),
     (lambda t: [batch_entry(t, "a"), batch_entry(t, "b", scope="subscription", resource_group=None)],
      "deployments[1]: deployment 'b' has scope subscription but no location"),
-    (lambda t: [batch_entry(t, "a", parameters={"vmNmae": "x"})], "deployments[0]: the parameters option sets "
-                                                                 "parameter 'vmNmae'"),
+    (lambda t: [batch_entry(t, "a", parameters={"vmNmae": "x"})],
+     "deployments[0]: the parameters option sets parameter 'vmNmae'"),
 ])
 def test_batch_argument_errors_fail_before_any_client(no_client, template, capsys, entries, message):
     result = run(arm_deployments, {"deployments": entries(template)}, capsys)
