@@ -132,3 +132,25 @@ def test_every_module_of_the_action_group_renders_in_ansible_doc():
                                         "ANSIBLE_NOCOLOR": "1"})
         assert completed.returncode == 0, completed.stderr
         assert "EXAMPLES" in completed.stdout and "RETURN VALUES" in completed.stdout, name
+
+
+def test_every_module_example_is_a_valid_task_list(tmp_path):
+    """The EXAMPLES of every module parse as tasks that name the collection's modules by FQCN."""
+    import ast
+
+    import yaml
+
+    for path in sorted((REPOSITORY_ROOT / "plugins" / "modules").glob("*.py")):
+        tree = ast.parse(path.read_text())
+        examples = next(node.value.value for node in tree.body if isinstance(node, ast.Assign)
+                        and getattr(node.targets[0], "id", None) == "EXAMPLES")
+        tasks = yaml.safe_load(examples)
+        assert isinstance(tasks, list) and tasks, path.name
+        assert any(f"it4ad.dlinfra.{path.stem}" in json.dumps(task) for task in tasks), path.name
+        playbook = tmp_path / f"{path.stem}.yml"
+        playbook.write_text(yaml.safe_dump([{"hosts": "localhost", "gather_facts": False, "tasks": tasks}]))
+        completed = subprocess.run([str(ANSIBLE_PLAYBOOK), "--syntax-check", str(playbook), "-i", "localhost,"],
+                                   capture_output=True, text=True, timeout=120, check=False,
+                                   env={"ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH), "PATH": "/usr/bin:/bin",
+                                        "HOME": str(tmp_path), "ANSIBLE_LOCAL_TEMP": str(tmp_path / "tmp")})
+        assert completed.returncode == 0, f"{path.name}: {completed.stdout}{completed.stderr}"
