@@ -47,8 +47,9 @@ options:
       - V(public), V(china), V(usgovernment) (also azure.azcollection's names C(AzureCloud),
         C(AzureChinaCloud), C(AzureUSGovernment)), or the https URL of a cloud metadata document such as
         C(https://<resource manager>/metadata/endpoints?api-version=2022-09-01) (Azure Stack, the local endpoint).
+      - Defaults to E(AZURE_CLOUD_ENVIRONMENT) (which AWX's Azure Resource Manager credential sets where the
+        credential names a cloud), else V(public).
     type: str
-    default: public
   arm_endpoint:
     description: Resource Manager URL; overrides what O(cloud) says.
     type: str

@@ -24,7 +24,7 @@ AZURE_COMMON_ARGUMENT_SPEC = {
     "secret": {"type": "str", "no_log": True},
     "tenant": {"type": "str"},
     "profile": {"type": "str"},
-    "cloud": {"type": "str", "default": "public"},
+    "cloud": {"type": "str"},
     "arm_endpoint": {"type": "str"},
     "authority_host": {"type": "str"},
     "ca_bundle": {"type": "path"},

@@ -35,7 +35,8 @@ class ClientFactory:
         if self.ca_bundle and not os.path.isfile(self.ca_bundle):
             raise DlinfraError(f"ca_bundle '{self.ca_bundle}' is not a file. Fix: give the path of a PEM file with "
                                "the CA certificates to trust.")
-        self.choice = choose_credential(options, environment)
+        self.environment = dict(os.environ if environment is None else environment)
+        self.choice = choose_credential(options, self.environment)
         self.subscription_id = self.choice.subscription_id
         if not self.subscription_id:
             raise DlinfraError("no subscription id. Fix: set subscription_id (module_defaults of group "
@@ -50,7 +51,8 @@ class ClientFactory:
     @property
     def cloud(self):
         if self._cloud is None:
-            self._cloud = resolve_cloud(self.options.get("cloud"), self.options.get("arm_endpoint"),
+            cloud = self.options.get("cloud") or self.environment.get("AZURE_CLOUD_ENVIRONMENT") or "public"
+            self._cloud = resolve_cloud(cloud, self.options.get("arm_endpoint"),
                                         self.options.get("authority_host"), self.ca_bundle)
         return self._cloud
 
