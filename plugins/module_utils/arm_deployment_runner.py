@@ -16,7 +16,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils import arm_deploymen
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.context import DeploymentContext
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.errors import ArmTemplateError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import contains_unknown
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import TemplateInput
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report import (
     change_marks,
@@ -168,18 +168,8 @@ def _offline_outputs(factory, request: DeploymentRequest) -> dict:
         if str((declared.get(name) or {}).get("type", "")).lower() in SECURE_OUTPUT_TYPES:
             continue
         value = entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
-        outputs[name] = KNOWN_AFTER_DEPLOYMENT if _has_unknown(value) else value
+        outputs[name] = KNOWN_AFTER_DEPLOYMENT if contains_unknown(value) else value
     return outputs
-
-
-def _has_unknown(value) -> bool:
-    if isinstance(value, UnknownValue):
-        return True
-    if isinstance(value, dict):
-        return any(_has_unknown(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_unknown(item) for item in value)
-    return False
 
 
 _MISSING_REFERENCE_CODES = ("invalidresourcereference", "parentresourcenotfound", "resourcenotfound",

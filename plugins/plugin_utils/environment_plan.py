@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import contains_unknown
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation import datastore_config
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import load_deployment_plan
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (
@@ -111,7 +111,7 @@ def _deployment_entry(repository_root, plan, planned, source, settings, outputs,
     ansible_decided = {source.declared_name(name) for name in plan.deploy_time_parameters}
     ansible_decided |= {source.declared_name(name) or name for name in planned.parameters_from_outputs}
     parameters = {name: value for name, value in (values or {}).items() if name in ansible_decided}
-    unknown = sorted(name for name, value in parameters.items() if _contains_unknown(value))
+    unknown = sorted(name for name, value in parameters.items() if contains_unknown(value))
     if values is None or unknown:
         raise PlanRefused([Finding(
             "arm-templates/deployment_plan.yml", planned.json_path,
@@ -139,16 +139,6 @@ def _deployment_entry(repository_root, plan, planned, source, settings, outputs,
 
 def _per_package(plan, template: str) -> bool:
     return any(entry.template == template and entry.per == "work_package" for entry in plan.deployments)
-
-
-def _contains_unknown(value) -> bool:
-    if isinstance(value, UnknownValue):
-        return True
-    if isinstance(value, dict):
-        return any(_contains_unknown(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_contains_unknown(item) for item in value)
-    return False
 
 
 def _datastores(config: dict, outputs: dict, settings: InventorySettings, work_package: str | None) -> dict:
