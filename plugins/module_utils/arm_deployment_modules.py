@@ -13,6 +13,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_runne
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_service import DeploymentTarget
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import (
     load_template_input,
+    read_template,
     secure_strings,
     secure_values_of,
 )
@@ -32,16 +33,19 @@ DEPLOYMENT_ARGUMENT_SPEC = {
 _DEPLOYMENT_NAME = re.compile(r"^[-\w._()]{1,64}$")
 
 
-def protect_secure_values(options: dict, no_log_values: set) -> None:
+def protect_secure_values(options: dict, template: dict, no_log_values: set) -> None:
     """Add the secure parameter values of one deployment's options to the module's no_log list, first of all,
     so that no later argument error can print them."""
-    no_log_values.update(secure_strings(secure_values_of(options["template"], options.get("parameters"))))
+    no_log_values.update(secure_strings(secure_values_of(template, options.get("parameters"))))
 
 
-def deployment_request(options: dict, no_log_values: set | None = None) -> DeploymentRequest:
-    """Check one deployment's options offline and build its request; secure values join ``no_log_values``."""
+def deployment_request(options: dict, no_log_values: set | None = None,
+                       template: dict | None = None) -> DeploymentRequest:
+    """Check one deployment's options offline and build its request; secure values join ``no_log_values``.
+    ``template`` is the template when the caller has read it already."""
+    template = read_template(options["template"]) if template is None else template
     if no_log_values is not None:
-        protect_secure_values(options, no_log_values)
+        protect_secure_values(options, template, no_log_values)
     name = options.get("name") or os.path.splitext(os.path.basename(options["template"]))[0]
     if not _DEPLOYMENT_NAME.match(name):
         raise DlinfraError(f"deployment name '{name}' is not valid: 1-64 letters, digits, '-', '_', '.', '(' or ')'. "
@@ -51,7 +55,8 @@ def deployment_request(options: dict, no_log_values: set | None = None) -> Deplo
         raise DlinfraError(f"deployment '{name}' has scope resource_group but no resource_group. Fix: set it.")
     if scope == "subscription" and not options.get("location"):
         raise DlinfraError(f"deployment '{name}' has scope subscription but no location. Fix: set location.")
-    source = load_template_input(options["template"], options.get("parameters_file"), options.get("parameters"))
+    source = load_template_input(options["template"], options.get("parameters_file"), options.get("parameters"),
+                                 template)
     if no_log_values is not None:
         no_log_values.update(secure_strings(source.secure_values))
     target = DeploymentTarget(name, options.get("resource_group") if scope == "resource_group" else None,

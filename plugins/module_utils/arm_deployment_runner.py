@@ -159,17 +159,14 @@ def _evaluate_offline(factory, request: DeploymentRequest):
                            "correct the template or its parameters.") from None
 
 
-def _offline_outputs(factory, request: DeploymentRequest) -> dict:
-    """Outputs predicted by the collection's template engine; values that need Azure are marked as such."""
+def _offline_outputs(factory, request: DeploymentRequest, rendered=None) -> dict:
+    """Outputs predicted by the collection's template engine (``rendered``, when the caller has evaluated the
+    template already); values that need Azure are marked as such, secure ones left out."""
     declared = request.source.template.get("outputs") or {}
-    evaluated = _evaluate_offline(factory, request).outputs
-    outputs = {}
-    for name, entry in evaluated.items():
-        if str((declared.get(name) or {}).get("type", "")).lower() in SECURE_OUTPUT_TYPES:
-            continue
-        value = entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
-        outputs[name] = KNOWN_AFTER_DEPLOYMENT if contains_unknown(value) else value
-    return outputs
+    rendered = rendered or _evaluate_offline(factory, request)
+    return {name: KNOWN_AFTER_DEPLOYMENT if contains_unknown(value) else value
+            for name, value in rendered.outputs.items()
+            if str((declared.get(name) or {}).get("type", "")).lower() not in SECURE_OUTPUT_TYPES}
 
 
 _MISSING_REFERENCE_CODES = ("invalidresourcereference", "parentresourcenotfound", "resourcenotfound",
@@ -204,4 +201,4 @@ def _predicted_offline(factory, request: DeploymentRequest, reason: str, effecti
     return {"changed": True, "deployment_name": target.name, "resource_group": target.resource_group,
             "changes": effective, "change_summary": change_marks(effective), "noise": [],
             "what_if_counts": {"Create": len(effective)}, "diff": render_diff(request.label, effective),
-            "outputs": _offline_outputs(factory, request), "deployed": False, "reason": reason}
+            "outputs": _offline_outputs(factory, request, rendered), "deployed": False, "reason": reason}

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import (
     DlinfraError,
     azure_operation,
+    failure,
     is_not_found,
 )
 
@@ -78,8 +79,7 @@ def validate(factory, target: DeploymentTarget, template: dict, parameters: dict
         result = _plain(factory.wait(poller, f"validate {target.described}"))
     error = (result or {}).get("error")
     if error:
-        raise DlinfraError(_error_text(f"validate {target.described}", error), code=error.get("code"),
-                           details=error.get("details"))
+        raise failure(f"validate {target.described}", error.get("code"), error.get("message"), error.get("details"))
 
 
 def what_if(factory, target: DeploymentTarget, template: dict, parameters: dict, mode: str) -> list[dict]:
@@ -94,8 +94,8 @@ def what_if(factory, target: DeploymentTarget, template: dict, parameters: dict,
         result = _plain(factory.wait(poller, f"what-if of {target.described}")) or {}
     error = result.get("error")
     if error:
-        raise DlinfraError(_error_text(f"what-if of {target.described}", error), code=error.get("code"),
-                           details=error.get("details"))
+        raise failure(f"what-if of {target.described}", error.get("code"), error.get("message"),
+                      error.get("details"))
     return (result.get("properties") or {}).get("changes") or result.get("changes") or []
 
 
@@ -153,10 +153,3 @@ def failed_operations(factory, target: DeploymentTarget) -> list[dict]:
                        "status_code": properties.get("statusCode"), "code": error.get("code"),
                        "message": error.get("message"), "details": error.get("details") or []})
     return failed
-
-
-def _error_text(operation: str, error: dict) -> str:
-    text = f"{operation} failed: {error.get('code')}: {error.get('message')}"
-    for detail in error.get("details") or []:
-        text += f"\n  - {detail.get('code')}: {detail.get('message')}"
-    return text

@@ -47,12 +47,20 @@ def _read_json(path: str, what: str, fix: str):
         raise DlinfraError(f"{what} {path} is not valid JSON: {error}. Fix: correct the file.") from None
 
 
-def load_template_input(template_file: str, parameters_file: str | None, values: dict | None) -> TemplateInput:
-    """The template, and its parameters: the file's, then ``values`` (Ansible's) on top."""
+def read_template(template_file: str) -> dict:
+    """The ARM template in ``template_file``, or a ``DlinfraError`` naming the file and the fix."""
     template = _read_json(template_file, "template", "give the path of an ARM template (.json).")
     if not isinstance(template, dict) or "resources" not in template or "$schema" not in template:
         raise DlinfraError(f"template {template_file} is not an ARM template: it needs \"$schema\" and "
                            "\"resources\". Fix: point template at an ARM deployment template.")
+    return template
+
+
+def load_template_input(template_file: str, parameters_file: str | None, values: dict | None,
+                        template: dict | None = None) -> TemplateInput:
+    """The template (``template`` when the caller has read it already), and its parameters: the file's, then
+    ``values`` (Ansible's) on top."""
+    template = read_template(template_file) if template is None else template
     declared = template.get("parameters") or {}
     declared_by_lower = {name.lower(): name for name in declared}
     parameters = {}
@@ -106,14 +114,9 @@ def _check_offline(source: TemplateInput, parameters_file: str | None) -> None:
                            + "\n".join(lines) + f"\nFix: correct the values in {origin}.")
 
 
-def secure_values_of(template_file: str, values: dict | None) -> list:
-    """The values of ``values`` the template declares secure, read before anything else can fail (for no_log);
-    an unreadable template gives none (its error comes later)."""
-    try:
-        with open(template_file, encoding="utf-8") as handle:
-            declared = (json.load(handle).get("parameters") or {})
-    except (OSError, ValueError, AttributeError):
-        return []
+def secure_values_of(template: dict, values: dict | None) -> list:
+    """The values of ``values`` that ``template`` declares secure (for no_log, before anything else can fail)."""
+    declared = template.get("parameters") or {}
     secure = {name.lower() for name, declaration in declared.items()
               if isinstance(declaration, dict) and str(declaration.get("type", "")).lower() in SECURE_TYPES}
     return [value for name, value in (values or {}).items() if str(name).lower() in secure]

@@ -75,10 +75,18 @@ def describe(operation: str, error) -> DlinfraError:
     if isinstance(error, DlinfraError):
         return error
     status, code, message, details = error_parts(error)
+    return failure(operation, code, message, details, status)
+
+
+def failure(operation: str, code: str | None, message: str | None, details: list | None = None,
+            status: int | None = None) -> DlinfraError:
+    """The ``DlinfraError`` of a failed operation: Azure's status, code, message and details, and the fix."""
+    details = [detail for detail in details or [] if isinstance(detail, dict)]
     text = f"{operation} failed: " + (f"HTTP {status} " if status else "") + f"{code}: {message}"
     for detail in details:
-        text += f"\n  - {detail['code']}: {detail['message']}"
-    hint = hint_for(code) or next((hint_for(detail["code"]) for detail in details if hint_for(detail["code"])), None)
+        text += f"\n  - {detail.get('code')}: {detail.get('message')}"
+    hint = hint_for(code) or next((hint_for(detail.get("code")) for detail in details
+                                   if hint_for(detail.get("code"))), None)
     if hint:
         text += f"\nFix: {hint}"
     return DlinfraError(text, code=code, status=status, details=details)

@@ -142,6 +142,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_deployment_modul
     deployment_request,
     protect_secure_values,
 )
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import read_template
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import run_module
 
@@ -149,13 +150,30 @@ ENTRY_SPEC = dict(DEPLOYMENT_ARGUMENT_SPEC, key={"type": "str", "no_log": False}
                   depends_on={"type": "list", "elements": "str", "default": []})
 
 
-def _entries(module) -> list[dict]:
-    for options in module.params["deployments"]:
-        protect_secure_values(options, module.no_log_values)
-    entries, seen = [], set()
-    for index, options in enumerate(module.params["deployments"]):
+def _read_templates(deployments: list) -> list:
+    """Each entry's template (or the error reading it); every readable entry's secure values are masked before
+    any entry is checked, so that no argument error can print them."""
+    templates = []
+    for options in deployments:
         try:
-            request = deployment_request(options, module.no_log_values)
+            templates.append(read_template(options["template"]))
+        except DlinfraError as error:
+            templates.append(error)
+    return templates
+
+
+def _entries(module) -> list[dict]:
+    deployments = module.params["deployments"]
+    templates = _read_templates(deployments)
+    for options, template in zip(deployments, templates):
+        if not isinstance(template, DlinfraError):
+            protect_secure_values(options, template, module.no_log_values)
+    entries, seen = [], set()
+    for index, (options, template) in enumerate(zip(deployments, templates)):
+        try:
+            if isinstance(template, DlinfraError):
+                raise template
+            request = deployment_request(options, module.no_log_values, template)
         except DlinfraError as error:
             raise DlinfraError(f"deployments[{index}]: {error.message}") from None
         key = options.get("key") or request.target.name

@@ -85,7 +85,6 @@ def plan_environment(repository_root: Path, settings: InventorySettings, work_pa
         raise PlanRefused(findings)
     outputs = {(deployment.template, deployment.work_package): deployment.outputs
                for deployment in rendered.deployments}
-    plain_outputs = {key: {name: _plain(entry) for name, entry in value.items()} for key, value in outputs.items()}
     deployments = []
     for planned in plan.deployments:
         source = templates[planned.template]
@@ -94,15 +93,11 @@ def plan_environment(repository_root: Path, settings: InventorySettings, work_pa
             package_name = package["name"] if package else None
             if work_package is not None and package_name not in (None, work_package):
                 continue
-            deployments.append(_deployment_entry(repository_root, plan, planned, source, settings, plain_outputs,
+            deployments.append(_deployment_entry(repository_root, plan, planned, source, settings, outputs,
                                                  package, index))
     planned_packages = [name for name in names if work_package in (None, name)]
     return {"deployments": deployments, "groups": [SHARED_GROUP] + planned_packages,
-            "datastores": _datastores(config, plain_outputs, settings, work_package)}
-
-
-def _plain(entry):
-    return entry.get("value") if isinstance(entry, dict) and "value" in entry else entry
+            "datastores": _datastores(config, outputs, settings, work_package)}
 
 
 def _deployment_entry(repository_root, plan, planned, source, settings, outputs, package, index) -> dict:
