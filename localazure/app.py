@@ -1,25 +1,18 @@
-"""The application: state, services and the request pipeline, independent of the HTTP server.
-
-Pipeline for every request: ids -> route match -> admin secret (admin routes) -> fault injection and latency
--> bearer token (ARM routes) -> api-version present -> throttling -> handler -> Azure headers -> request log.
-"""
+"""The application: state and services, independent of the HTTP server. Every request, a client's or a
+deployment's, passes through the one pipeline in ``localazure/pipeline.py``."""
 from __future__ import annotations
 
-import hmac
 import secrets
-import time
-import uuid
 from pathlib import Path
 
 from localazure.authorization import Authorizer
-from localazure.errors import AzureError
-from localazure.http import Principal, Request, Response, json_response
+from localazure.http import Request, Response
 from localazure.identity import KNOWN_RESOURCES, TokenService
-from localazure.ids import scope_parts
-from localazure.middleware.faults import DROP, Faults
+from localazure.middleware.faults import Faults
 from localazure.middleware.request_log import RequestLog
 from localazure.middleware.throttling import Throttler
 from localazure.operations import Operations, Sweeper
+from localazure.pipeline import Pipeline
 from localazure.registry import Registry
 from localazure.resources import ResourceService
 from localazure.router import Router
@@ -27,7 +20,6 @@ from localazure.settings import Settings
 from localazure.store import Store
 
 ADMIN_SECRET_FILE = "admin-secret"
-ADMIN_HEADER = "x-localazure-admin"
 DATABASE = "state.sqlite3"
 LOCATIONS = ("westeurope", "northeurope", "germanywestcentral", "swedencentral", "francecentral", "uksouth",
              "eastus", "eastus2", "westus2", "westus3", "centralus", "southcentralus", "canadacentral",
@@ -47,6 +39,7 @@ class App:
         self.admin_secret = self._load_or_create_admin_secret()
         self.registry = Registry()
         self.router = Router()
+        self.pipeline = Pipeline(self)
         self.operations = Operations(self)
         self.resources = ResourceService(self)
         self.throttler = Throttler(settings.throttling)
@@ -98,75 +91,11 @@ class App:
         path.chmod(0o600)
         return secret
 
-    # -- the pipeline ------------------------------------------------------------------------------------
+    # -- the pipeline (localazure/pipeline.py) ------------------------------------------------------------
     def handle(self, request: Request) -> Response:
-        started = time.perf_counter()
-        request.request_id = str(uuid.uuid4())
-        request.correlation_id = request.headers.get("x-ms-correlation-request-id") or request.request_id
-        route_kind = None
-        try:
-            route, arguments = self.router.match(request.method, request.path)
-            route_kind = route.kind
-            response = self._run(route, arguments, request)
-        except AzureError as error:
-            response = json_response(error.body(), error.status, error.headers)
-        except Exception as error:  # noqa: BLE001 - a bug must still answer in Azure's shape
-            import traceback  # noqa: PLC0415
-            traceback.print_exc()
-            response = json_response({"error": {"code": "InternalServerError",
-                                                "message": f"Encountered internal server error: {error!r}"}}, 500)
-        response.headers.setdefault("x-ms-request-id", request.request_id)
-        response.headers.setdefault("x-ms-correlation-request-id", request.correlation_id)
-        response.headers.setdefault("x-ms-routing-request-id", f"WESTEUROPE:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:"
-                                                               f"{request.request_id}")
-        if "x-ms-client-request-id" in request.headers:
-            response.headers.setdefault("x-ms-client-request-id", request.headers["x-ms-client-request-id"])
-        if route_kind != "admin":
-            self.request_log.record(request.method, request.path, request.api_version, request.principal,
-                                    0 if response.drop_connection else response.status,
-                                    (time.perf_counter() - started) * 1000, request.request_id)
-        return response
+        """A client's request over HTTPS."""
+        return self.pipeline.handle(request)
 
-    def _run(self, route, arguments: dict, request: Request) -> Response:
-        if route.kind == "admin":
-            supplied = request.headers.get(ADMIN_HEADER, "")
-            if not supplied or not hmac.compare_digest(supplied.encode(), self.admin_secret.encode()):
-                raise AzureError(403, "AuthorizationFailed",
-                                 f"The admin routes need the '{ADMIN_HEADER}' header with the secret from the state "
-                                 "dir's admin-secret file.")
-            return self._as_response(route.handler(self, request, **arguments))
-        delay = self.faults.delay_seconds(request.method, request.path)
-        if delay:
-            time.sleep(delay)
-        failure = self.faults.next_failure(request.method, request.path)
-        if failure == DROP:
-            return Response(drop_connection=True)
-        if failure is not None:
-            raise failure
-        throttle_headers: dict[str, str] = {}
-        if route.kind == "arm":
-            claims = self.tokens.verify_for_arm(request.headers.get("authorization"))
-            request.principal = Principal(object_id=claims["oid"], tenant_id=claims["tid"],
-                                          client_id=claims.get("appid", ""), name=self.principal_name(claims["oid"]),
-                                          claims=claims)
-            if not request.api_version:
-                raise AzureError(400, "MissingApiVersionParameter",
-                                 "The api-version query parameter (?api-version=) is required for all requests.")
-            subscription_id, unused_1 = scope_parts(request.path)
-            throttle_headers = self.throttler.check(request.method, subscription_id, request.principal.object_id)
-            if self.authorizer is not None:
-                self.authorizer.check_request(request)
-        try:
-            response = self._as_response(route.handler(self, request, **arguments))
-        except AzureError as error:
-            error.headers = {**throttle_headers, **error.headers}
-            raise
-        for name, value in throttle_headers.items():
-            response.headers.setdefault(name, value)
-        return response
-
-    @staticmethod
-    def _as_response(result) -> Response:
-        if isinstance(result, Response):
-            return result
-        return json_response(result)
+    def dispatch(self, request: Request, *, observed: bool = True, cancel=None) -> Response:
+        """A request made on ``request.principal``'s behalf (a deployment's); raises AzureError as a client gets."""
+        return self.pipeline.dispatch(request, observed=observed, cancel=cancel)

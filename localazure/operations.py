@@ -29,6 +29,18 @@ def iso(timestamp: float) -> str:
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
 
 
+def lro_headers(app, operation: dict, resource_type, subscription_id: str, location: str, api_version: str) -> dict:
+    """The headers of an accepted long-running PUT or DELETE: where to poll its status and its result."""
+    base = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/providers/{resource_type.namespace}/locations/"
+            f"{location or 'global'}")
+    identifier = operation["operation_id"]
+    return {
+        "Azure-AsyncOperation": f"{base}/{resource_type.status_segment}/{identifier}?api-version={api_version}",
+        "Location": f"{base}/{resource_type.result_segment}/{identifier}?api-version={api_version}",
+        "Retry-After": app.retry_after_header(),
+    }
+
+
 class Operations:
     def __init__(self, app):
         self.app = app

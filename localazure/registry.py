@@ -48,6 +48,8 @@ class ResourceContext:
 class ResourceType:
     """One ARM resource type. Subclass it and override the hooks; register instances with ``Registry.register``."""
 
+    create_status = 201  # the status of a PUT that creates (Application Insights components answer 200)
+
     def __init__(self, type: str, api_versions: list[str] | tuple[str, ...], default_api_version: str | None = None, *,
                  long_running_put: bool = False, long_running_delete: bool = False,
                  requires_location: bool | None = None, etag: bool = False,

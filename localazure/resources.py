@@ -14,7 +14,7 @@ from localazure.ids import ResourcePath, parse_resource_path, scope_parts
 from localazure.rbac.scopes import is_guid
 from localazure.registry import (ACTIVE_STATES, ResourceContext, ResourceType, comparable, normalize_location,
                                  stamp_system_data)
-from localazure.routes.subscriptions import RESOURCES_API_VERSIONS
+from localazure.api_versions import RESOURCES_API_VERSIONS
 
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
 # ARM's api-version syntax: a date, optionally with a suffix (2024-10-01-preview, 2014-04-01-alpha).
@@ -183,8 +183,8 @@ class ResourceService:
                     {"failure": failure, "api_version": api_version, "type": resource_type.type})
             elif not failure:
                 resource_type.on_provisioned(stored, context)
-        return (201 if existing is None else resource_type.update_status), resource_type.present(stored, context), \
-            operation
+        status = resource_type.create_status if existing is None else resource_type.update_status
+        return status, resource_type.present(stored, context), operation
 
     def patch(self, path: ResourcePath, patch, api_version: str, *, principal=None, request=None) -> dict:
         resource_type = self.resource_type(path, api_version)

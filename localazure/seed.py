@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from localazure.ids import parse_resource_path, scope_parts
-from localazure.routes import resource_groups
+from localazure import resource_groups
 
 SEED_NAMESPACE = uuid.UUID("5b2f7f0e-3c59-4a43-9d0b-6c1c2f3d9a10")
 CONNECTION_FILE = "connection.json"

@@ -1,29 +1,37 @@
-"""``reference()``, ``list*()`` and ``existing`` resources answered from the endpoint's live state.
+"""``reference()``, ``list*()`` and ``existing`` resources answered from the endpoint's live state, through the
+app's one request pipeline as the deploying principal (``app.dispatch``): a GET for ``reference()`` and
+``existing``, a POST for ``list*()``, each authorized as a client's would be.
 
-A resource that does not exist (yet) is an ``UnknownValue`` whose ``source`` names it: a deployment
-re-evaluates its template before each wave, so references to resources deployed by earlier waves become
-real values, and one still unknown when its resource is due is a missing resource (``missing_resource``).
+A resource that does not exist (yet) is an ``UnknownValue`` that names it (``UnknownValue.for_resource``): a
+deployment re-evaluates its template before each wave, so references to resources deployed by earlier waves
+become real values, and one still unknown when its resource is due is a missing resource (``missing_resource``).
+Any other refusal (``AuthorizationFailed``, a list function the provider does not serve) fails the evaluation
+with the provider's error, as ARM fails the deployment -- unless the resolver is ``deferred`` (validation and
+what-if, before anything runs), where it is an unknown value: ARM evaluates these functions when it deploys.
 """
 from __future__ import annotations
 
 import json
-import re
+import uuid
 
+from localazure.api_versions import RESOURCES_API_VERSIONS
 from localazure.deployments.engine import UnknownValue
 from localazure.errors import AzureError
 from localazure.http import Request
 from localazure.ids import parse_resource_path, scope_parts
 
-_SOURCE = re.compile(r"\A(?:reference|existing|list\w*)\((?P<id>/.+)\)\Z", re.IGNORECASE)
-
 
 class LiveResolver:
-    def __init__(self, app, principal=None):
+    def __init__(self, app, principal=None, *, deferred: bool = False):
         self.app = app
         self.principal = principal
+        self.deferred = deferred
         self.existing_ids: dict[str, bool] = {}  # id -> found, for every ``existing`` resource asked about
+        # One id for every read of one evaluation: the authorizer caches the caller's roles per request id.
+        self.request_id = str(uuid.uuid4())
 
     def body(self, resource_id: str) -> dict | None:
+        """The stored body as a GET presents it, read directly (what-if compares against it)."""
         app = self.app
         app.operations.settle_resource(resource_id)
         body = app.store.get_resource(resource_id)
@@ -36,36 +44,55 @@ class LiveResolver:
         return resource_type.present(body, app.resources.context(path, resource_type.default_api_version, body))
 
     def reference(self, resource_id: str, api_version: str | None = None, full: bool = False):
-        body = self.body(resource_id)
+        body = self._call("GET", resource_id, resource_id, api_version)
         if body is None:
-            return UnknownValue(f"reference({resource_id})")
+            return UnknownValue.for_resource("reference", resource_id)
         if full:
             return {**body, "apiVersion": api_version} if api_version else body
         return body.get("properties", {})
 
     def existing(self, resource_id: str, api_version: str | None = None):
-        body = self.body(resource_id)
+        body = self._call("GET", resource_id, resource_id, api_version)
         self.existing_ids[resource_id] = body is not None
         if body is None:
-            return UnknownValue(f"existing({resource_id})")
+            return UnknownValue.for_resource("existing", resource_id)
         return body
 
     def list(self, function_name: str, resource_id: str, api_version: str | None = None, body=None):
-        path = parse_resource_path(resource_id)
-        resource_type = self.app.registry.get(path.full_type) if path else None
-        handler = resource_type.actions.get(function_name.lower()) if resource_type else None
-        stored = self.app.store.get_resource(resource_id)
-        if handler is None or stored is None:
-            return UnknownValue(f"{function_name}({resource_id})")
-        request = Request("POST", f"{resource_id}/{function_name}", {"api-version": api_version or ""}, {},
-                          json.dumps(body).encode() if body is not None else b"", principal=self.principal)
-        context = self.app.resources.context(path, api_version or resource_type.default_api_version, stored,
-                                             self.principal, request)
-        response = handler(self.app, request, context)
-        return response.body if isinstance(response.body, (dict, list)) else json.loads(response.encoded_body())
+        answer = self._call("POST", f"{resource_id}/{function_name}", resource_id, api_version, body)
+        if answer is None:
+            return UnknownValue.for_resource("list", resource_id, function_name)
+        return answer
 
     def linked_template(self, location: str):
         return UnknownValue(f"linkedTemplate({location})")
+
+    # -- through the pipeline --------------------------------------------------------------------------
+    def _call(self, method: str, request_path: str, resource_id: str, api_version: str | None, body=None):
+        """The answer's JSON, or None when the resource does not exist (or the refusal is deferred)."""
+        request = Request(method, request_path, {"api-version": self._api_version(resource_id, api_version)}, {},
+                          json.dumps(body).encode() if body is not None else b"", request_id=self.request_id,
+                          principal=self.principal)
+        try:
+            response = self.app.dispatch(request, observed=False)
+        except AzureError as error:
+            if error.status == 404 or self.deferred:
+                return None
+            raise
+        if isinstance(response.body, (dict, list)):
+            return response.body
+        return json.loads(response.encoded_body()) if response.encoded_body() else {}
+
+    def _api_version(self, resource_id: str, api_version: str | None) -> str:
+        """The template's api-version where the endpoint serves it, else the type's default (the endpoint's
+        tables of versions are narrower than Azure's, and a read must not fail for that alone)."""
+        path = parse_resource_path(resource_id)
+        if path is None:
+            return api_version if api_version in RESOURCES_API_VERSIONS else RESOURCES_API_VERSIONS[-1]
+        resource_type = self.app.registry.get(path.full_type)
+        if resource_type is None or api_version in resource_type.api_versions:
+            return api_version or "2025-04-01"
+        return resource_type.default_api_version
 
 
 def first_unknown(value):
@@ -82,11 +109,10 @@ def first_unknown(value):
 
 def missing_resource(unknown: UnknownValue) -> AzureError:
     """ARM's error for a resource a template needs but that does not exist."""
-    found = _SOURCE.match(unknown.source or "")
-    if not found:
+    resource_id = unknown.resource_id
+    if resource_id is None:
         return AzureError(400, "InvalidTemplate", f"The template value '{unknown.source}' could not be determined "
                                                   "at deployment time.")
-    resource_id = found.group("id")
     path = parse_resource_path(resource_id)
     unused_1, group = scope_parts(resource_id)
     if path is None:

@@ -10,7 +10,7 @@ from localazure.deployments.definition import DEPLOYMENTS_TYPE, Scope, minified,
 from localazure.deployments.records import ACTIVE
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
-from localazure.routes.subscriptions import RESOURCES_API_VERSIONS, check_api_version
+from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
 
 API_VERSIONS = tuple(sorted(set(RESOURCES_API_VERSIONS) | {"2025-10-01", "2026-06-01"}))
 OPERATION_RESULT_API_VERSION = "2025-04-01"  # served by the core's /operationresults route

@@ -1,9 +1,13 @@
 """Running a deployment: resources in dependency order (the engine's waves), independent ones in parallel,
-each written through the same pipeline as a client's PUT (fault injection, RBAC for the deploying principal,
-body validation, provider hooks, long-running provisioning), then complete-mode deletions and outputs.
+each written through the app's one request pipeline as the deploying principal (``app.dispatch``: RBAC, body
+validation, fault injection, request log, the route a client's PUT takes), then complete-mode deletions (DELETEs
+through the same pipeline) and outputs.
 
 The template is evaluated again before each wave, so ``reference()`` and ``list*()`` see the resources that
 earlier waves deployed. Nested deployments run as child deployments with their own records.
+
+A run always ends in a terminal state: any failure, even while its record is written, ends it ``Failed`` with
+an error body and a failed operation.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import http
 import json
 import threading
 import time
+import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
@@ -21,8 +26,7 @@ from localazure.deployments.evaluation import (DEPLOYMENTS, RESOURCE_GROUPS, Tem
 from localazure.deployments.resolver import first_unknown, missing_resource
 from localazure.errors import AzureError
 from localazure.http import Request
-from localazure.ids import parse_resource_path, scope_parts
-from localazure.middleware.faults import DROP
+from localazure.ids import parse_resource_path
 from localazure.operations import TERMINAL
 
 WORKERS = 4
@@ -76,26 +80,38 @@ class Run:
 
     # -- the whole run ------------------------------------------------------------------------------
     def execute(self) -> None:
-        """Run to a terminal state and record it on the deployment (never raises)."""
-        self._set_state("Running")
+        """Run to a terminal state and record it on the deployment (never raises, never leaves it Running)."""
+        try:
+            self._set_state("Running")
+            self._finish(**self._outcome())
+        except Exception as error:  # noqa: BLE001 - a bug must still end the deployment, in ARM's shape
+            traceback.print_exc()
+            self._end_after_internal_error(error)
+
+    def _outcome(self) -> dict:
+        """The terminal state and what ``_finish`` records with it."""
+        outputs = resources = None
         try:
             outputs, resources = self._deploy()
         except Canceled:
-            self._finish("Canceled")
-            return
+            return {"state": "Canceled"}
+        except TemplateRejected as error:
+            return {"state": "Failed", "error": self._error_object(error)}
         except (AzureError, ArmTemplateError) as error:
-            self._finish("Failed", error=self._error_object(error))
-            return
-        except Exception as error:  # noqa: BLE001 - a bug must still end the deployment, in ARM's shape
-            import traceback  # noqa: PLC0415
-            traceback.print_exc()
-            self._finish("Failed", error={"code": "InternalServerError", "message": f"{error!r}"})
-            return
+            self._fail(None, "Action", error, 0.0)
         if self.errors:
-            self._finish("Failed", error={"code": "DeploymentFailed", "target": self.deployment_id,
-                                          "message": DEPLOYMENT_FAILED, "details": self.errors})
-            return
-        self._finish("Succeeded", outputs=outputs, resources=resources)
+            return {"state": "Failed", "error": {"code": "DeploymentFailed", "target": self.deployment_id,
+                                                 "message": DEPLOYMENT_FAILED, "details": self.errors}}
+        return {"state": "Succeeded", "outputs": outputs, "resources": resources}
+
+    def _end_after_internal_error(self, error: Exception) -> None:
+        error_object = {"code": "InternalServerError", "message": f"Encountered internal server error: {error!r}"}
+        try:
+            self._record_operation("Action", None, "Failed", 500, {"status": "Failed", "error": error_object}, 0.0)
+        except Exception:  # noqa: BLE001 - the record below matters more than the operation
+            traceback.print_exc()
+        self._finish("Failed", error={"code": "DeploymentFailed", "target": self.deployment_id,
+                                      "message": DEPLOYMENT_FAILED, "details": [error_object]})
 
     def _deploy(self):
         result = self.evaluate()
@@ -124,8 +140,23 @@ class Run:
         resources = [{"id": resource["id"]} for resource in result.resources
                      if resource.get("condition", True)]
         if result.outputs:
+            self._check_outputs(result.outputs)
             self._record_operation("EvaluateDeploymentOutput", None, "Succeeded", 200, {"status": "OK"}, 0.0)
         return shown_outputs(self.template, scrub(result.outputs, self.texts)), resources
+
+    def _check_outputs(self, outputs: dict) -> None:
+        """An output still unknown after the last wave names a resource that does not exist, or a value the
+        endpoint cannot determine: ARM's DeploymentOutputEvaluationFailed, never an unknown in the record."""
+        for name, value in outputs.items():
+            unknown = first_unknown(value)
+            if unknown is None:
+                continue
+            cause = missing_resource(unknown)
+            raise AzureError(400, "DeploymentOutputEvaluationFailed",
+                             f"Unable to evaluate template outputs: '{name}'. Please see error details and deployment "
+                             "operations. Please see https://aka.ms/arm-common-errors for usage details.",
+                             details=[{"code": "DeploymentOutputEvaluationFailed", "target": name,
+                                       "message": f"The template output '{name}' is not valid: {cause.message}"}])
 
     def _blocked(self, resource: dict) -> bool:
         """A resource that depends on a failed one is not deployed (and not reported)."""
@@ -184,48 +215,28 @@ class Run:
         request.correlation_id = self.correlation_id
         return request
 
-    def _through_faults(self, method: str, path: str) -> None:
-        """Injected latency and failures apply to the deployment's writes as to a client's."""
-        faults = self.app.faults
-        delay = faults.delay_seconds(method, path)
-        while delay > 0 and not self.cancel_requested.is_set():
-            step = min(delay, 0.05)
-            time.sleep(step)
-            delay -= step
-        failure = faults.next_failure(method, path)
-        if failure == DROP:
-            raise AzureError(500, "InternalServerError", "The resource provider dropped the connection.")
-        if failure is not None:
-            raise failure
-
-    def _logged(self, request: Request, status: int, started: float) -> None:
-        self.app.request_log.record(request.method, request.path, request.api_version, self.principal, status,
-                                    (time.monotonic() - started) * 1000, request.request_id)
-
-    def _put(self, resource: dict, body: dict) -> tuple[int, dict]:
-        app, api_version = self.app, resource["apiVersion"]
-        path = parse_resource_path(resource["id"])
-        request = self.request_for("PUT", path.id, api_version, body)
-        started = time.monotonic()
-        try:
-            self._through_faults("PUT", path.id)
-            resource_type = app.resources.resource_type(path, api_version, body.get("location"))
-            app.authorize(request, resource_type.write_action, path.id)
-            status, stored, operation = app.resources.put(path, body, api_version, principal=self.principal,
-                                                          request=request)
-        except AzureError as error:
-            self._logged(request, error.status, started)
-            raise
-        self._logged(request, status, started)
-        if operation is not None:
-            finished = self._wait(operation["operation_id"])
+    def _write(self, method: str, resource_id: str, api_version: str, body=None):
+        """One request through the app's pipeline as the caller; waits for a long-running one to end.
+        Returns the response and whether the resource existed before."""
+        existed = self.app.store.resource_exists(resource_id)
+        response = self.app.dispatch(self.request_for(method, resource_id, api_version, body),
+                                     cancel=self.cancel_requested)
+        operation_id = _operation_id(response)
+        if operation_id is not None:
+            finished = self._wait(operation_id)
             if finished["status"] == "Failed":
                 raise AzureError(400, (finished["error"] or {}).get("code", "ResourceDeploymentFailure"),
                                  (finished["error"] or {}).get("message", TERMINAL_FAILED))
-            stored = app.store.get_resource(path.id) or stored
+        return response, existed
+
+    def _put(self, resource: dict, body: dict) -> tuple[int, dict]:
+        path = parse_resource_path(resource["id"])
+        response, existed = self._write("PUT", path.id, resource["apiVersion"], body)
+        stored = self.app.store.get_resource(path.id) or response.body
         state = (stored.get("properties") or {}).get("provisioningState") if isinstance(stored, dict) else None
         if state == "Failed":
             raise AzureError(400, "ResourceDeploymentFailure", TERMINAL_FAILED)
+        status = response.status if response.status != 202 else (200 if existed else 201)
         return status, scrub(stored, self.texts)
 
     def _wait(self, operation_id: str) -> dict:
@@ -236,21 +247,8 @@ class Run:
             time.sleep(LRO_POLL_SECONDS)
 
     def _resource_group(self, resource: dict, body: dict) -> tuple[int, dict]:
-        from localazure.routes.resource_groups import ACTION, create_or_update  # noqa: PLC0415
-
-        subscription_id, unused_1 = scope_parts(resource["id"])
-        request = self.request_for("PUT", resource["id"], resource["apiVersion"], body)
-        started = time.monotonic()
-        try:
-            self._through_faults("PUT", resource["id"])
-            self.app.authorize(request, f"{ACTION}/write", resource["id"])
-            status, stored = create_or_update(self.app, subscription_id, resource["name"], body,
-                                              principal=self.principal)
-        except AzureError as error:
-            self._logged(request, error.status, started)
-            raise
-        self._logged(request, status, started)
-        return status, stored
+        response, unused_1 = self._write("PUT", resource["id"], resource["apiVersion"], body)
+        return response.status, response.body
 
     def _nested(self, resource: dict) -> tuple[int, dict]:
         child = self.service.start_nested(self, resource)
@@ -284,18 +282,9 @@ class Run:
     def _delete(self, path, resource_type) -> None:
         started = time.monotonic()
         target = _target(path.id, resource_type.type, "/".join(path.names))
-        api_version = resource_type.default_api_version
-        request = self.request_for("DELETE", path.id, api_version)
         try:
-            self._through_faults("DELETE", path.id)
-            self.app.authorize(request, resource_type.delete_action, path.id)
-            status, operation = self.app.resources.delete(path, api_version, principal=self.principal,
-                                                          request=request)
-            self._logged(request, status if operation is None else 202, started)
-            if operation is not None:
-                self._wait(operation["operation_id"])
+            self._write("DELETE", path.id, resource_type.default_api_version)
         except AzureError as error:
-            self._logged(request, error.status, started)
             self._fail(target, "Delete", error, time.monotonic() - started)
             return
         self._record_operation("Delete", target, "Succeeded", 200, {"status": "OK"}, time.monotonic() - started)
@@ -363,7 +352,16 @@ def _target(resource_id: str, resource_type: str, name: str) -> dict:
 
 
 def _unknown_existing(resource_id: str) -> UnknownValue:
-    return UnknownValue(f"existing({resource_id})")
+    return UnknownValue.for_resource("existing", resource_id)
+
+
+def _operation_id(response) -> str | None:
+    """The long-running operation an accepted write answers with: the last segment of its status URL."""
+    url = response.headers.get("Azure-AsyncOperation") or (
+        response.headers.get("Location") if response.status == 202 else None)
+    if not url:
+        return None
+    return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
 
 
 __all__ = ["Run", "DEPLOYMENT_FAILED"]

@@ -112,13 +112,13 @@ class DeploymentService:
 
     def what_if(self, scope: Scope, name: str, definition: Definition, principal) -> dict:
         context = context_for(self.app, scope, name, definition)
-        resolver = LiveResolver(self.app, principal)
+        resolver = LiveResolver(self.app, principal, deferred=True)
         result = evaluate(self.app, definition, context, resolver)
         return what_if.result_body(what_if.changes(self.app, scope, definition, result, resolver))
 
     def _checked(self, scope: Scope, name: str, definition: Definition, principal):
         context = context_for(self.app, scope, name, definition)
-        result = evaluate(self.app, definition, context, LiveResolver(self.app, principal))
+        result = evaluate(self.app, definition, context, LiveResolver(self.app, principal, deferred=True))
         preflight(self.app, scope, name, definition, result)
         return context, result
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import parse_resource_path
+from localazure.operations import lro_headers
 from localazure.resources import not_found
 
 DEFAULT_OPERATION_SEGMENTS = {"operationstatuses", "asyncoperations", "operations", "operationresults",
@@ -27,17 +28,6 @@ def operation_segments(app) -> dict[str, str]:
             segments[item.status_segment.lower()] = "status"
             segments[item.result_segment.lower()] = "result"
     return segments
-
-
-def lro_headers(app, operation: dict, resource_type, subscription_id: str, location: str, api_version: str) -> dict:
-    base = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/providers/{resource_type.namespace}/locations/"
-            f"{location or 'global'}")
-    identifier = operation["operation_id"]
-    return {
-        "Azure-AsyncOperation": f"{base}/{resource_type.status_segment}/{identifier}?api-version={api_version}",
-        "Location": f"{base}/{resource_type.result_segment}/{identifier}?api-version={api_version}",
-        "Retry-After": app.retry_after_header(),
-    }
 
 
 def _location_of(app, path, body) -> str:

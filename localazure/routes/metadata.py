@@ -7,10 +7,10 @@
 """
 from __future__ import annotations
 
+from localazure.cloud import cloud_document
 from localazure.errors import AzureError
 from localazure.http import json_response
 
-CLOUD_NAME = "LocalAzure"
 ARRAY_VERSIONS = ("2019-05-01",)
 OBJECT_VERSIONS = ("2022-09-01",)
 LEGACY_VERSIONS = ("1.0", "2015-01-01")
@@ -18,50 +18,6 @@ LEGACY_VERSIONS = ("1.0", "2015-01-01")
 
 def register(app) -> None:
     app.router.add("GET", r"/metadata/endpoints", endpoints, kind="public")
-
-
-def cloud_document(app, api_version: str) -> dict:
-    arm = app.arm_endpoint + "/"
-    document = {
-        "portal": arm,
-        "authentication": {
-            "loginEndpoint": app.authority_host + "/",
-            "audiences": [arm, "https://management.azure.com/"],
-            "tenant": "common",
-            "identityProvider": "AAD",
-        },
-        "media": arm,
-        "graphAudience": "https://graph.windows.net/",
-        "graph": arm,
-        "name": CLOUD_NAME,
-        "suffixes": {
-            "azureDataLakeStoreFileSystem": "azuredatalakestore.net",
-            "acrLoginServer": "azurecr.io",
-            "sqlServerHostname": "database.windows.net",
-            "azureDataLakeAnalyticsCatalogAndJob": "azuredatalakeanalytics.net",
-            "keyVaultDns": "vault.azure.net",
-            "storage": "core.windows.net",
-            "azureFrontDoorEndpointSuffix": "azurefd.net",
-        },
-        "batch": "https://batch.core.windows.net/",
-        "resourceManager": arm,
-        "vmImageAliasDoc": "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/"
-                           "quickstart-templates/aliases.json",
-        "activeDirectoryDataLake": "https://datalake.azure.net/",
-        "sqlManagement": "https://management.core.windows.net:8443/",
-        "gallery": arm,
-    }
-    if api_version == "2022-09-01":
-        document.update({
-            "microsoftGraphResourceId": "https://graph.microsoft.com/",
-            "appInsightsResourceId": "https://api.applicationinsights.io",
-            "appInsightsTelemetryChannelResourceId": "https://dc.applicationinsights.azure.com/v2/track",
-            "attestationResourceId": "https://attest.azure.net",
-            "synapseAnalyticsResourceId": "https://dev.azuresynapse.net",
-            "logAnalyticsResourceId": "https://api.loganalytics.io",
-            "ossrDbmsResourceId": "https://ossrdbms-aad.database.windows.net",
-        })
-    return document
 
 
 def endpoints(app, request):

@@ -1,14 +1,9 @@
 """Subscriptions, resource providers and locations."""
 from __future__ import annotations
 
+from localazure.api_versions import check_api_version
 from localazure.errors import AzureError
 from localazure.http import json_response
-
-SUBSCRIPTION_API_VERSIONS = ("2016-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01")
-RESOURCES_API_VERSIONS = ("2019-10-01", "2020-06-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
-                          "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
-ALL_VERSIONS = tuple(sorted(set(SUBSCRIPTION_API_VERSIONS + RESOURCES_API_VERSIONS)))
-
 
 def register(app) -> None:
     sub = r"/subscriptions/(?P<subscription_id>[^/]+)"
@@ -20,13 +15,6 @@ def register(app) -> None:
     app.router.add("POST", sub + r"/providers/(?P<namespace>[^/]+)/(?P<verb>register|unregister)", register_provider)
     app.router.add("GET", r"/providers", list_tenant_providers)
     app.router.add("GET", r"/providers/(?P<namespace>[^/]+)", get_tenant_provider)
-
-
-def check_api_version(request, supported=ALL_VERSIONS) -> None:
-    if request.api_version not in supported:
-        raise AzureError(400, "InvalidApiVersionParameter",
-                         f"The api-version '{request.api_version}' is invalid. The supported versions are "
-                         f"'{','.join(reversed(supported))}'. Please see https://aka.ms/api-version for more details.")
 
 
 def subscription_body(subscription: dict) -> dict:

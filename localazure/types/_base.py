@@ -12,7 +12,6 @@ import re
 import uuid
 
 from localazure.errors import AzureError
-from localazure.http import json_response
 from localazure.ids import parse_resource_path
 from localazure.registry import ResourceContext, ResourceType
 from localazure.resources import not_found
@@ -91,23 +90,9 @@ def linked_resource(app, resource_id, property_path: str, *, expected_type: str 
 
 
 def synchronous_put_route(app, resource_type: str, status: int = 200) -> None:
-    """Serve PUTs of a top-level type whose API answers a create with ``status`` (e.g. Application Insights
-    components: 200, not 201) -- otherwise exactly as the generic route does."""
-    namespace, type_name = resource_type.split("/", 1)
-    pattern = (r"(?P<resource_path>/subscriptions/[^/]+/resourceGroups/[^/]+/providers/" + re.escape(namespace) +
-               "/" + re.escape(type_name) + r"/[^/]+)")
-
-    def put(app, request, resource_path):
-        path = parse_resource_path(resource_path)
-        body = request.json()
-        registered = app.resources.resource_type(path, request.api_version,
-                                                 body.get("location") if isinstance(body, dict) else None)
-        app.authorize(request, registered.write_action, path.id)
-        unused_1, stored, unused_2 = app.resources.put(path, body, request.api_version, principal=request.principal,
-                                                       request=request)
-        return json_response(stored, status)
-
-    app.router.add("PUT", pattern, put, priority=80)
+    """A top-level type whose API answers a create with ``status`` (e.g. Application Insights components: 200, not
+    201); its PUTs are otherwise served by the generic route, through the one pipeline, like any other."""
+    app.registry.get(resource_type).create_status = status
 
 
 def _patch_body(context: ResourceContext):

@@ -1,12 +1,17 @@
 """Container registries. ``loginServer`` is ``{name}.{acrLoginServer}`` with the suffix this endpoint publishes in
-its cloud metadata (``azurecr.io``). Create and delete are long-running, as in Azure."""
+its cloud metadata (``azurecr.io``). Create and delete are long-running, as in Azure. ``listCredentials`` answers
+the admin user's two passwords, derived like storage keys (an HMAC under the admin secret, nothing stored)."""
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import re
 
 from localazure.errors import AzureError
-from localazure.routes.metadata import cloud_document
-from localazure.types._base import ValidatedType, kept
+from localazure.http import json_response
+from localazure.cloud import cloud_document
+from localazure.types._base import ValidatedType, kept, properties_of
 from localazure.types.storage import now_iso
 
 REGISTRIES = "Microsoft.ContainerRegistry/registries"
@@ -50,5 +55,29 @@ class Registry(ValidatedType):
             "exportPolicy": {"status": "enabled"}})
 
 
+PASSWORD_NAMES = ("password", "password2")
+
+
+def admin_password(app, registry_id: str, name: str, created: str) -> str:
+    digest = hmac.new(app.admin_secret.encode(), f"{registry_id.lower()}|{name}|{created}".encode(), hashlib.sha256)
+    return base64.b64encode(digest.digest()).decode().rstrip("=").replace("/", "A").replace("+", "B")
+
+
+def list_credentials(app, request, context):
+    """Registries - List Credentials: the admin user's name and passwords, refused while the admin user is off."""
+    registry = context.existing
+    if not properties_of(registry).get("adminUserEnabled"):
+        # Azure's code; the words as ACR gives them for a registry whose admin user is disabled.
+        raise AzureError(400, "UnAuthorizedForCredentialOperations",
+                         f"Cannot perform credential operations for {registry['id']} as admin user is disabled. "
+                         "Kindly enable admin user as per docs: https://docs.microsoft.com/azure/container-registry/"
+                         "container-registry-authentication#admin-account")
+    created = properties_of(registry).get("creationDate", "")
+    return json_response({"username": context.path.name, "passwords": [
+        {"name": name, "value": admin_password(app, registry["id"], name, created)} for name in PASSWORD_NAMES]})
+
+
 def register(app) -> None:
-    app.registry.register(Registry(REGISTRIES, long_running_put=True, long_running_delete=True, etag=False))
+    registries = app.registry.register(Registry(REGISTRIES, long_running_put=True, long_running_delete=True,
+                                                etag=False))
+    registries.actions["listcredentials"] = list_credentials

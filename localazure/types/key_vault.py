@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import ResourcePath
-from localazure.routes.metadata import cloud_document
+from localazure.cloud import cloud_document
 from localazure.types._base import ValidatedType, properties_of
 
 VAULTS = "Microsoft.KeyVault/vaults"

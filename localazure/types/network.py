@@ -16,7 +16,7 @@ import time
 
 from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
-from localazure.routes.metadata import cloud_document
+from localazure.cloud import cloud_document
 from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of
 
 VIRTUAL_NETWORKS = "Microsoft.Network/virtualNetworks"

@@ -1,5 +1,5 @@
-"""Storage accounts, their blob service and blob containers; ``listKeys``, ``regenerateKey`` and
-``checkNameAvailability``.
+"""Storage accounts, their blob service and blob containers; ``listKeys``, ``regenerateKey``, ``listAccountSas``,
+``listServiceSas`` and ``checkNameAvailability``.
 
 Host naming: endpoints follow Azure's scheme with the suffixes this endpoint publishes in its cloud metadata
 document (``suffixes.storage`` of ``GET /metadata/endpoints``): ``https://{account}.blob.{suffix}/`` and
@@ -8,7 +8,9 @@ hosts; this endpoint serves no data plane.
 
 Account keys are not stored: each is an HMAC of the account id, the key name and its creation time under the
 endpoint's admin secret, so ``regenerateKey`` (a new creation time) gives a new key and nothing in the state
-holds a key in clear.
+holds a key in clear. The SAS tokens ``listAccountSas`` and ``listServiceSas`` answer are signed as Azure signs
+them (signed version 2015-04-05, as in the REST API's examples): an HMAC-SHA256 of the documented string-to-sign
+under the account key, so a storage client could check them.
 """
 from __future__ import annotations
 
@@ -18,12 +20,13 @@ import hmac
 import re
 import time
 from datetime import datetime, timezone
+from urllib.parse import quote
 
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import parse_resource_path
-from localazure.routes.generic import lro_headers
-from localazure.routes.metadata import cloud_document
+from localazure.operations import lro_headers
+from localazure.cloud import cloud_document
 from localazure.types._base import ValidatedType, kept, properties_of
 
 ACCOUNTS = "Microsoft.Storage/storageAccounts"
@@ -209,6 +212,111 @@ def regenerate_key(app, request, context):
     return json_response(keys_body(app, account))
 
 
+SAS_VERSION = "2015-04-05"
+ACCOUNT_SAS_FIELDS = {  # body member -> (token parameter, allowed letters or None)
+    "signedServices": ("ss", "bqtf"), "signedResourceTypes": ("srt", "sco"),
+    "signedPermission": ("sp", "rwdlacupxtfi")}
+SERVICE_SAS_RESOURCES = "bcfs"
+SAS_PROTOCOLS = ("https", "https,http")
+# ServiceSasParameters' response headers: body member -> token parameter.
+SERVICE_SAS_HEADERS = (("cacheControl", "rscc"), ("contentDisposition", "rscd"), ("contentEncoding", "rsce"),
+                       ("contentLanguage", "rscl"), ("contentType", "rsct"))
+
+
+def invalid_parameter(name: str) -> AzureError:
+    # NOT VERIFIED: code and words, as for regenerateKey's keyName.
+    return AzureError(400, "InvalidValuesForRequestParameters", f"Values for request parameters are invalid: {name}.")
+
+
+def _sas_time(parameters: dict, name: str, *, required: bool) -> str:
+    value = parameters.get(name)
+    if value is None and not required:
+        return ""
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if isinstance(value, str) else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise invalid_parameter(name)
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _sas_letters(parameters: dict, name: str, allowed: str) -> str:
+    value = parameters.get(name)
+    if not isinstance(value, str) or not value or any(letter not in allowed for letter in value.lower()):
+        raise invalid_parameter(name)
+    return value.lower()
+
+
+def _sas_common(parameters) -> dict:
+    """The members both SAS kinds share: start, expiry, IP range, protocol and the key to sign with."""
+    if not isinstance(parameters, dict):
+        raise AzureError(400, "InvalidRequestContent",
+                         "The request content was invalid and could not be deserialized: 'The parameters are "
+                         "required.'.")
+    protocol = parameters.get("signedProtocol") or ""
+    if protocol and protocol not in SAS_PROTOCOLS:
+        raise invalid_parameter("signedProtocol")
+    key_name = str(parameters.get("keyToSign") or "key1").lower()
+    if key_name not in KEY_NAMES:
+        raise invalid_parameter("keyToSign")
+    return {"st": _sas_time(parameters, "signedStart", required=False), "sip": str(parameters.get("signedIp") or ""),
+            "spr": protocol, "key": key_name}
+
+
+def _signature(app, account: dict, key_name: str, string_to_sign: str) -> str:
+    key = next(item["value"] for item in keys_body(app, account)["keys"] if item["keyName"] == key_name)
+    digest = hmac.new(base64.b64decode(key), string_to_sign.encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()
+
+
+def _token(fields: list[tuple[str, str]], signature: str) -> str:
+    encoded = [f"{name}={value if name == 'spr' else quote(value, safe='')}" for name, value in fields if value]
+    return "&".join(encoded + [f"sig={quote(signature, safe='')}"])
+
+
+def list_account_sas(app, request, context):
+    """Storage Accounts - List Account SAS: ``{"accountSasToken": ...}``."""
+    parameters = request.json()
+    common = _sas_common(parameters)
+    letters = {token: _sas_letters(parameters, member, allowed)
+               for member, (token, allowed) in ACCOUNT_SAS_FIELDS.items()}
+    expiry = _sas_time(parameters, "signedExpiry", required=True)
+    string_to_sign = "\n".join([context.path.name, letters["sp"], letters["ss"], letters["srt"], common["st"], expiry,
+                                common["sip"], common["spr"], SAS_VERSION, ""])
+    fields = [("sv", SAS_VERSION), ("ss", letters["ss"]), ("srt", letters["srt"]), ("sp", letters["sp"]),
+              ("st", common["st"]), ("se", expiry), ("sip", common["sip"]), ("spr", common["spr"])]
+    signature = _signature(app, context.existing, common["key"], string_to_sign)
+    return json_response({"accountSasToken": _token(fields, signature)})
+
+
+def list_service_sas(app, request, context):
+    """Storage Accounts - List Service SAS: ``{"serviceSasToken": ...}`` for a blob, container, file or share."""
+    parameters = request.json()
+    common = _sas_common(parameters)
+    resource = parameters.get("canonicalizedResource")
+    parts = resource.split("/") if isinstance(resource, str) else []
+    if len(parts) < 3 or parts[0] or parts[1] not in ("blob", "file", "queue", "table") or \
+            parts[2] != context.path.name:
+        raise invalid_parameter("canonicalizedResource")
+    identifier = str(parameters.get("signedIdentifier") or "")
+    permission = _sas_letters(parameters, "signedPermission", "rwdlacup") \
+        if parameters.get("signedPermission") is not None or not identifier else ""
+    expiry = _sas_time(parameters, "signedExpiry", required=not identifier)
+    signed_resource = str(parameters.get("signedResource") or "")
+    if signed_resource and signed_resource not in SERVICE_SAS_RESOURCES:
+        raise invalid_parameter("signedResource")
+    headers = [(token, str(parameters.get(member) or "")) for member, token in SERVICE_SAS_HEADERS]
+    string_to_sign = "\n".join([permission, common["st"], expiry, resource, identifier, common["sip"], common["spr"],
+                                SAS_VERSION] + [value for unused_1, value in headers])
+    fields = [("sv", SAS_VERSION), ("sr", signed_resource), ("si", identifier), ("sp", permission),
+              ("st", common["st"]), ("se", expiry), ("sip", common["sip"]), ("spr", common["spr"]), *headers]
+    signature = _signature(app, context.existing, common["key"], string_to_sign)
+    return json_response({"serviceSasToken": _token(fields, signature)})
+
+
 def check_name_availability(app, request, subscription_id):
     app.resources.check_subscription(subscription_id, request.principal)
     body = request.json()
@@ -246,6 +354,8 @@ def register(app) -> None:
     accounts = app.registry.register(StorageAccount(ACCOUNTS, long_running_put=True, status_segment="asyncoperations"))
     accounts.actions["listkeys"] = list_keys
     accounts.actions["regeneratekey"] = regenerate_key
+    accounts.actions["listaccountsas"] = list_account_sas
+    accounts.actions["listservicesas"] = list_service_sas
     app.registry.register(BlobService(BLOB_SERVICES))
     app.registry.register(BlobContainer(CONTAINERS))
     app.router.add("PUT", r"(?P<resource_path>/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Storage/"

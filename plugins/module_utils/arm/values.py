@@ -6,13 +6,26 @@ class UnknownValue:
     """A value known only after deployment, such as ``reference()`` without a resolver.
 
     Any function that receives an unknown value returns an unknown value, so an offline evaluation
-    completes instead of failing. ``source`` says where the unknown came from, for humans.
+    completes instead of failing. ``source`` says where the unknown came from, for humans. An unknown
+    that stands for a resource also says so in fields a program may read (``for_resource``): ``kind``
+    (``reference``, ``existing`` or ``list``), ``resource_id`` and ``function`` (``reference``,
+    ``existing`` or the list function's name, e.g. ``listKeys``); otherwise they are None.
     """
 
-    __slots__ = ("source",)
+    __slots__ = ("source", "kind", "resource_id", "function")
 
-    def __init__(self, source: str = "reference"):
+    def __init__(self, source: str = "reference", *, kind: str | None = None, resource_id: str | None = None,
+                 function: str | None = None):
         self.source = source
+        self.kind = kind
+        self.resource_id = resource_id
+        self.function = function
+
+    @classmethod
+    def for_resource(cls, kind: str, resource_id: str, function: str | None = None) -> UnknownValue:
+        """The unknown answer of ``reference()``, ``existing`` or a ``list*()`` function for ``resource_id``."""
+        function = function or kind
+        return cls(f"{function}({resource_id})", kind=kind, resource_id=resource_id, function=function)
 
     def __repr__(self) -> str:
         return f"UnknownValue({self.source!r})"

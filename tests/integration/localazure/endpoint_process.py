@@ -119,3 +119,16 @@ def stop_endpoint_process(pid: int) -> None:
             return
         time.sleep(0.05)
     os.kill(pid, signal.SIGKILL)
+
+
+DEPLOYMENT_TERMINAL_STATES = ("Succeeded", "Failed", "Canceled")
+
+
+def terminal_deployment(endpoint: Endpoint, path: str, *, token: str | None = None, polls: int = 600) -> dict:
+    """The deployment record at ``path`` once it is Succeeded, Failed or Canceled (or after ``polls`` GETs)."""
+    for dummy_poll in range(polls):
+        record = endpoint.call("GET", path, token=token, api_version="2025-04-01").json()
+        if record.get("properties", {}).get("provisioningState") in DEPLOYMENT_TERMINAL_STATES:
+            break
+        time.sleep(0.05)
+    return record

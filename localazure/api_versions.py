@@ -1,0 +1,19 @@
+"""The api-versions Microsoft.Resources serves on its own routes, and ARM's answer to any other version.
+
+Shared by the routes and the services (resources, deployments): routes depend on this module, never the reverse.
+"""
+from __future__ import annotations
+
+from localazure.errors import AzureError
+
+SUBSCRIPTION_API_VERSIONS = ("2016-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01")
+RESOURCES_API_VERSIONS = ("2019-10-01", "2020-06-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
+                          "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
+ALL_VERSIONS = tuple(sorted(set(SUBSCRIPTION_API_VERSIONS + RESOURCES_API_VERSIONS)))
+
+
+def check_api_version(request, supported=ALL_VERSIONS) -> None:
+    if request.api_version not in supported:
+        raise AzureError(400, "InvalidApiVersionParameter",
+                         f"The api-version '{request.api_version}' is invalid. The supported versions are "
+                         f"'{','.join(reversed(supported))}'. Please see https://aka.ms/api-version for more details.")
