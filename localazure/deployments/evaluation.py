@@ -1,8 +1,9 @@
 """Evaluating a deployment's template against live state, and ARM's synchronous checks (preflight).
 
 Template and parameter errors answer 400 ``InvalidTemplate`` with the engine's ARM-shaped error; a
-resource body its provider rejects answers 400 ``InvalidTemplateDeployment`` with the provider's errors as
-details, as ARM's validation does before anything is deployed.
+resource write the caller may not make answers 403 ``AuthorizationFailed``; a resource body its provider
+rejects answers 400 ``InvalidTemplateDeployment`` with the provider's errors as details, as ARM's validation
+does before anything is deployed.
 """
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from localazure.deployments.engine import (AZURE_ENVIRONMENT, ArmTemplateError, 
                                            evaluate_template, scrub, secret_texts, supplied_secrets)
 from localazure.deployments.resolver import LiveResolver
 from localazure.errors import AzureError
+from localazure.http import Request
 from localazure.ids import parse_resource_path
+from localazure.rbac.operations import operation_for
 
 DEPLOYMENTS = "microsoft.resources/deployments"
 RESOURCE_GROUPS = "microsoft.resources/resourcegroups"
@@ -73,6 +76,20 @@ def deployable(result) -> list[dict]:
     deployment resources themselves."""
     return [resource for resource in result.all_resources()
             if resource.get("condition", True) and resource["type"].lower() != DEPLOYMENTS]
+
+
+def check_write_permissions(app, principal, result) -> None:
+    """ARM's preflight RBAC: the caller may write every resource the template declares (nested deployments and
+    their contents included), or the first one it may not is 403 AuthorizationFailed before anything runs."""
+    if principal is None:
+        return
+    request = Request("PUT", "", {}, {}, request_id=str(uuid.uuid4()), principal=principal)
+    for resource in result.all_resources():
+        if not resource.get("condition", True) or not isinstance(resource.get("id"), str):
+            continue
+        operation = operation_for("PUT", resource["id"])
+        if operation is not None:
+            app.authorize(request, operation.action, resource["id"])
 
 
 def preflight(app, scope: Scope, name: str, definition: Definition, result) -> list[dict]:

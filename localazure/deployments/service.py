@@ -9,7 +9,8 @@ from localazure.deployments import what_if
 from localazure.deployments.definition import (DEPLOYMENTS_TYPE, Definition, Scope, shown_parameters,
                                                template_hash)
 from localazure.deployments.engine import scrub, secret_texts
-from localazure.deployments.evaluation import (context_for, deployable, evaluate, preflight, secrets_of)
+from localazure.deployments.evaluation import (check_write_permissions, context_for, deployable, evaluate, preflight,
+                                               secrets_of)
 from localazure.deployments.records import ACTIVE, DeploymentRecords
 from localazure.deployments.resolver import LiveResolver
 from localazure.deployments.runner import Run, now_iso
@@ -119,6 +120,7 @@ class DeploymentService:
     def _checked(self, scope: Scope, name: str, definition: Definition, principal):
         context = context_for(self.app, scope, name, definition)
         result = evaluate(self.app, definition, context, LiveResolver(self.app, principal, deferred=True))
+        check_write_permissions(self.app, principal, result)
         preflight(self.app, scope, name, definition, result)
         return context, result
 

@@ -118,9 +118,9 @@ def test_a_rerun_is_no_change_and_writes_nothing(endpoint, client, deployed):
     assert writes == []
 
 
-def test_a_principal_without_write_permission_fails_inside_the_deployment(endpoint, deployed):
+def test_a_principal_without_write_permission_is_refused_at_preflight(endpoint, deployed):
     """model-developer-test may deploy (a custom role with Microsoft.Resources/deployments/*) but not write
-    registries: the registry's operation fails with AuthorizationFailed inside DeploymentFailed."""
+    registries: ARM's preflight refuses the deployment with AuthorizationFailed before it starts (issue 8)."""
     from azure.mgmt.authorization import AuthorizationManagementClient
     group = INVENTORY_VARIABLES["dlinfra_resource_group"]
     group_scope = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}"
@@ -139,13 +139,7 @@ def test_a_principal_without_write_permission_fails_inside_the_deployment(endpoi
     developer_client = _client(endpoint, "model-developer-test")
     with pytest.raises(HttpResponseError) as raised:
         _deploy(developer_client, scope, "registries-by-developer", body)
-    assert raised.value.error.code == "DeploymentFailed"
-    got = developer_client.deployments.get(group, "registries-by-developer").properties
-    assert got.error.code == "DeploymentFailed"
-    assert {detail.code for detail in got.error.details} == {"AuthorizationFailed"}
-    assert "Microsoft.ContainerRegistry/registries/write" in got.error.details[0].message
-    failed = [item.properties for item in developer_client.deployment_operations.list(group, "registries-by-developer")
-              if item.properties.provisioning_state == "Failed"]
-    assert failed and all(item.status_code == "Forbidden" and
-                          item.target_resource.resource_type == "Microsoft.ContainerRegistry/registries"
-                          for item in failed)
+    assert raised.value.status_code == 403 and raised.value.error.code == "AuthorizationFailed"
+    assert "Microsoft.ContainerRegistry/registries/write" in raised.value.error.message
+    assert endpoint.call("GET", f"{group_scope}/providers/Microsoft.Resources/deployments/registries-by-developer",
+                         api_version="2025-04-01").status_code == 404, "refused before it started"
