@@ -87,12 +87,10 @@ class LiveResolver:
         """The template's api-version where the endpoint serves it, else the type's default (the endpoint's
         tables of versions are narrower than Azure's, and a read must not fail for that alone)."""
         path = parse_resource_path(resource_id)
-        if path is None:
+        resource_type = self.app.registry.get(path.full_type) if path is not None else None
+        if resource_type is None:
             return api_version if api_version in RESOURCES_API_VERSIONS else RESOURCES_API_VERSIONS[-1]
-        resource_type = self.app.registry.get(path.full_type)
-        if resource_type is None or api_version in resource_type.api_versions:
-            return api_version or "2025-04-01"
-        return resource_type.default_api_version
+        return api_version if api_version in resource_type.api_versions else resource_type.default_api_version
 
 
 def first_unknown(value):

@@ -58,6 +58,10 @@ class Canceled(Exception):
     pass
 
 
+class OutputsFailed(AzureError):
+    """ARM's DeploymentOutputEvaluationFailed: the deployment's own error, not one of a resource's."""
+
+
 class Run:
     """One run of one deployment. ``evaluate()`` returns a fresh TemplateResult (with live references)."""
 
@@ -96,6 +100,9 @@ class Run:
         except Canceled:
             return {"state": "Canceled"}
         except TemplateRejected as error:
+            return {"state": "Failed", "error": self._error_object(error)}
+        except OutputsFailed as error:
+            self._fail(None, "EvaluateDeploymentOutput", error, 0.0)
             return {"state": "Failed", "error": self._error_object(error)}
         except (AzureError, ArmTemplateError) as error:
             self._fail(None, "Action", error, 0.0)
@@ -152,11 +159,11 @@ class Run:
             if unknown is None:
                 continue
             cause = missing_resource(unknown)
-            raise AzureError(400, "DeploymentOutputEvaluationFailed",
-                             f"Unable to evaluate template outputs: '{name}'. Please see error details and deployment "
-                             "operations. Please see https://aka.ms/arm-common-errors for usage details.",
-                             details=[{"code": "DeploymentOutputEvaluationFailed", "target": name,
-                                       "message": f"The template output '{name}' is not valid: {cause.message}"}])
+            raise OutputsFailed(400, "DeploymentOutputEvaluationFailed",
+                                f"Unable to evaluate template outputs: '{name}'. Please see error details and "
+                                "deployment operations. Please see https://aka.ms/arm-common-errors for usage details.",
+                                details=[{"code": "DeploymentOutputEvaluationFailed", "target": name,
+                                          "message": f"The template output '{name}' is not valid: {cause.message}."}])
 
     def _blocked(self, resource: dict) -> bool:
         """A resource that depends on a failed one is not deployed (and not reported)."""

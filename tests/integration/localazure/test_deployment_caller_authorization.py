@@ -106,8 +106,11 @@ def _assert_denied(put, record, texts: str, key: str) -> None:
     assert key not in texts and MARKER not in texts
     assert put.status_code == 201, "ARM evaluates reference() and list*() when it deploys, not before"
     assert record["properties"]["provisioningState"] == "Failed", record
-    assert "AuthorizationFailed" in str(record["properties"]["error"])
-    assert "does not have authorization to perform action" in texts
+    error = record["properties"]["error"]
+    assert error["code"] == "DeploymentFailed" and error["target"] == record["id"]
+    denied = [detail for detail in error["details"] if detail["code"] == "AuthorizationFailed"]
+    assert denied and all(" does not have authorization to perform action 'Microsoft." in detail["message"] and
+                          f"/resourceGroups/{GROUP_B}/providers/" in detail["message"] for detail in denied)
 
 
 CASES = {

@@ -126,7 +126,14 @@ def test_a_list_function_of_a_missing_resource_fails_the_outputs(endpoint, accou
     missing = "resourceId('Microsoft.Storage/storageAccounts', 'stnosuch01')"
     record = _deploy(endpoint, "missing", {"k": {"type": "object", "value": f"[listKeys({missing}, '{STORAGE_API}')]"}})
     assert record["properties"]["provisioningState"] == "Failed"
-    assert "DeploymentOutputEvaluationFailed" in str(record["properties"]["error"])
+    error = record["properties"]["error"]
+    assert error["code"] == "DeploymentOutputEvaluationFailed"
+    assert error["message"].startswith("Unable to evaluate template outputs: 'k'.")
+    assert error["details"][0]["target"] == "k" and error["details"][0]["message"].startswith(
+        "The template output 'k' is not valid: The Resource 'Microsoft.Storage/storageAccounts/stnosuch01' under "
+        f"resource group '{GROUP}' was not found.")
+    assert [item["properties"]["provisioningOperation"] for item in record["operations"]
+            if item["properties"]["provisioningState"] == "Failed"] == ["EvaluateDeploymentOutput"]
     assert "UnknownValue" not in str(record)
 
 
