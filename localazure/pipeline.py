@@ -77,12 +77,12 @@ class Pipeline:
             return self._run(route, arguments, request, internal=True, faults=False)
         try:
             response = self._run(route, arguments, request, internal=True, cancel=cancel)
+            if response.drop_connection:
+                raise AzureError(500, "InternalServerError", "The resource provider dropped the connection.")
         except AzureError as error:
             self._log(request, error.status, started)
             raise
         self._log(request, response.status, started)
-        if response.drop_connection:
-            raise AzureError(500, "InternalServerError", "The resource provider dropped the connection.")
         return response
 
     # -- the steps ---------------------------------------------------------------------------------

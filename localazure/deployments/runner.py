@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 
 from localazure.deployments.definition import shown_outputs
 from localazure.deployments.engine import ArmTemplateError, UnknownValue, scrub
-from localazure.deployments.evaluation import (DEPLOYMENTS, RESOURCE_GROUPS, TemplateRejected, resource_body)
+from localazure.deployments.evaluation import DEPLOYMENTS, TemplateRejected, resource_body
 from localazure.deployments.resolver import first_unknown, missing_resource
 from localazure.errors import AzureError
 from localazure.http import Request
@@ -201,8 +201,6 @@ class Run:
             kind = resource["type"].lower()
             if kind == DEPLOYMENTS:
                 status, message = self._nested(resource)
-            elif kind == RESOURCE_GROUPS:
-                status, message = self._resource_group(resource, body)
             else:
                 status, message = self._put(resource, body)
         except Canceled:
@@ -237,9 +235,11 @@ class Run:
         return response, existed
 
     def _put(self, resource: dict, body: dict) -> tuple[int, dict]:
+        """The PUT of a resource or resource group, as the route a client's PUT takes answers it."""
         path = parse_resource_path(resource["id"])
-        response, existed = self._write("PUT", path.id, resource["apiVersion"], body)
-        stored = self.app.store.get_resource(path.id) or response.body
+        resource_id = path.id if path is not None else resource["id"]
+        response, existed = self._write("PUT", resource_id, resource["apiVersion"], body)
+        stored = self.app.store.get_resource(resource_id) or response.body
         state = (stored.get("properties") or {}).get("provisioningState") if isinstance(stored, dict) else None
         if state == "Failed":
             raise AzureError(400, "ResourceDeploymentFailure", TERMINAL_FAILED)
@@ -252,10 +252,6 @@ class Run:
             if operation is None or operation["status"] in TERMINAL:
                 return operation or {"status": "Succeeded", "error": None}
             time.sleep(LRO_POLL_SECONDS)
-
-    def _resource_group(self, resource: dict, body: dict) -> tuple[int, dict]:
-        response, unused_1 = self._write("PUT", resource["id"], resource["apiVersion"], body)
-        return response.status, response.body
 
     def _nested(self, resource: dict) -> tuple[int, dict]:
         child = self.service.start_nested(self, resource)

@@ -139,3 +139,22 @@ def test_a_list_function_of_a_missing_resource_fails_the_outputs(endpoint, accou
 
 def _json(value: dict) -> str:
     return json.dumps(value).replace("'", "''")
+
+
+def test_list_service_sas_and_list_credentials_refuse_as_azure_does(endpoint, account_key):
+    group = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}"
+    sas = f"{group}/providers/Microsoft.Storage/storageAccounts/{ACCOUNT}/listServiceSas"
+    other_account = endpoint.call("POST", sas, api_version=STORAGE_API, body={
+        "canonicalizedResource": "/blob/someoneelse/data", "signedResource": "c", "signedPermission": "r",
+        "signedExpiry": "2030-01-01T00:00:00Z"})
+    assert other_account.status_code == 400 and "canonicalizedResource" in other_account.json()["error"]["message"]
+    bad_permission = endpoint.call("POST", sas, api_version=STORAGE_API, body={
+        "canonicalizedResource": f"/blob/{ACCOUNT}/data", "signedResource": "c", "signedPermission": "rz",
+        "signedExpiry": "2030-01-01T00:00:00Z"})
+    assert bad_permission.status_code == 400 and "signedPermission" in bad_permission.json()["error"]["message"]
+    registry = f"{group}/providers/Microsoft.ContainerRegistry/registries/acrlistfn02"
+    created = endpoint.call("PUT", registry, api_version="2023-07-01",
+                            body={"location": LOCATION, "sku": {"name": "Basic"}})
+    assert created.status_code in (200, 201), created.text
+    refused = endpoint.call("POST", f"{registry}/listCredentials", api_version="2023-07-01")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == "UnAuthorizedForCredentialOperations"
