@@ -115,6 +115,7 @@ class DeploymentService:
         context = context_for(self.app, scope, name, definition)
         resolver = LiveResolver(self.app, principal, deferred=True)
         result = evaluate(self.app, definition, context, resolver)
+        check_write_permissions(self.app, principal, result)  # before live state is shown to the caller
         return what_if.result_body(what_if.changes(self.app, scope, definition, result, resolver))
 
     def _checked(self, scope: Scope, name: str, definition: Definition, principal):

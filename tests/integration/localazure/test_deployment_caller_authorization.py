@@ -164,3 +164,25 @@ def test_the_deployer_with_the_role_reads_the_keys_through_a_deployment(endpoint
     record = terminal_deployment(endpoint, path)
     assert record["properties"]["provisioningState"] == "Succeeded", record
     assert record["properties"]["outputs"]["key"]["value"] == world
+
+
+def test_what_if_shows_other_groups_only_as_the_caller_may(endpoint, world):
+    """What-if compares against live state: a template that declares B's VNet (through a nested deployment into
+    B) must not show its body to a caller who may not write it; ARM's preflight refuses it."""
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": VNET_B,
+            "location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": ["10.42.0.0/16"]}}}
+    nested = _nested("inner", _template(resources=[vnet]))
+    nested["resourceGroup"] = GROUP_B
+    path = (f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP_A}/providers/"
+            "Microsoft.Resources/deployments/peek-what-if")
+    response = endpoint.call("POST", f"{path}/whatIf", token=endpoint.token(DEVELOPER), api_version=API,
+                             body={"properties": {"mode": "Incremental", "template": _template(resources=[nested])}})
+    texts = [response.text]
+    for dummy_poll in range(20 if response.status_code == 202 else 0):
+        result = endpoint.session.get(response.headers["Location"], verify=endpoint.ca, timeout=30, headers={
+            "Authorization": f"Bearer {endpoint.token()}"})
+        texts.append(result.text)
+        if result.status_code != 202:
+            break
+    assert MARKER not in "\n".join(texts)
+    assert response.status_code == 403 and response.json()["error"]["code"] == "AuthorizationFailed"
