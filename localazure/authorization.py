@@ -140,7 +140,9 @@ class Authorizer:
         assignments = self.assignments_of(principal.object_id, getattr(request, "request_id", None))
         if is_allowed(assignments, scope or "/", action):
             return
-        status, body = authorization_failed(principal.object_id, principal.client_id, action, scope or "/")
+        # For a service principal ARM names its object id twice ("The client '<oid>' with object id '<oid>'", as
+        # quoted in Azure/azure-sdk-for-net#1157 and #5026), not the application (client) id.
+        status, body = authorization_failed(principal.object_id, principal.object_id, action, scope or "/")
         raise AzureError(status, body["error"]["code"], body["error"]["message"])
 
     def check_request(self, request) -> None:

@@ -102,14 +102,15 @@ def _deploy(endpoint, deployment_path: str, template: dict, location: str | None
     return put, record, "\n".join(texts)
 
 
-def _assert_denied(put, record, texts: str, key: str) -> None:
+def _assert_denied(put, record, texts: str, key: str, developer: str) -> None:
     assert key not in texts and MARKER not in texts
     assert put.status_code == 201, "ARM evaluates reference() and list*() when it deploys, not before"
     assert record["properties"]["provisioningState"] == "Failed", record
     error = record["properties"]["error"]
     assert error["code"] == "DeploymentFailed" and error["target"] == record["id"]
     denied = [detail for detail in error["details"] if detail["code"] == "AuthorizationFailed"]
-    assert denied and all(" does not have authorization to perform action 'Microsoft." in detail["message"] and
+    assert denied and all(detail["message"].startswith(f"The client '{developer}' with object id '{developer}' does "
+                                                       "not have authorization to perform action 'Microsoft.") and
                           f"/resourceGroups/{GROUP_B}/providers/" in detail["message"] for detail in denied)
 
 
@@ -131,7 +132,7 @@ def test_a_deployment_reads_other_groups_only_as_its_caller_may(endpoint, world,
     path = (f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP_A}/providers/"
             f"Microsoft.Resources/deployments/steal-{case}")
     put, record, texts = _deploy(endpoint, path, CASES[case])
-    _assert_denied(put, record, texts, world)
+    _assert_denied(put, record, texts, world, endpoint.principal(DEVELOPER)["object_id"])
     stored = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP_A}/providers/"
                                   "Microsoft.Network/virtualNetworks/vnet-caller-a", api_version="2023-04-01")
     assert world not in stored.text and MARKER not in stored.text
@@ -143,7 +144,7 @@ def test_a_subscription_deployment_reads_other_groups_only_as_its_caller_may(end
                                   "vnet": {"type": "object", "value": REFERENCE_FULL}})
     template["$schema"] = "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#"
     put, record, texts = _deploy(endpoint, path, template, location=LOCATION)
-    _assert_denied(put, record, texts, world)
+    _assert_denied(put, record, texts, world, endpoint.principal(DEVELOPER)["object_id"])
 
 
 def test_the_same_callers_direct_list_keys_is_refused(endpoint, world):

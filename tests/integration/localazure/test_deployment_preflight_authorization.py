@@ -61,7 +61,7 @@ def _assert_refused(response, developer) -> None:
     error = response.json()["error"]
     assert error["code"] == "AuthorizationFailed"
     assert error["message"].startswith(
-        f"The client '{developer['client_id']}' with object id '{developer['object_id']}' does not have "
+        f"The client '{developer['object_id']}' with object id '{developer['object_id']}' does not have "
         "authorization to perform action 'Microsoft.Authorization/roleAssignments/write' over scope "
         f"'/subscriptions/{developer_subscription(response)}/resourceGroups/{GROUP}/providers/"
         "Microsoft.Authorization/roleAssignments/")

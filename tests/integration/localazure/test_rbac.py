@@ -133,7 +133,7 @@ def test_model_developer_is_denied_until_assigned_then_reads_only(endpoint, auth
     assert raised.value.status_code == 403 and raised.value.error.code == "AuthorizationFailed"
     # Azure names the action and scope in the casing of the request's path (the SDK writes 'resourcegroups').
     assert raised.value.error.message == (
-        f"The client '{developer['client_id']}' with object id '{developer['object_id']}' does not have "
+        f"The client '{developer['object_id']}' with object id '{developer['object_id']}' does not have "
         f"authorization to perform action 'Microsoft.Resources/subscriptions/resourcegroups/read' over scope "
         f"'/subscriptions/{endpoint.subscription_id}/resourcegroups/{GROUP}' or the scope is invalid. "
         "If access was recently granted, please refresh your credentials.")
