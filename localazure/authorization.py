@@ -1,13 +1,14 @@
 """RBAC enforcement for Resource Manager requests: ``App.authorizer``.
 
-Every ARM request is checked twice over one cached lookup: once in the pipeline, for the operation its method
-and path name (``rbac.operation_for``), and again wherever a handler calls ``app.authorize(request, action,
-scope)`` (deployments check each resource that way). A check evaluates the caller's role assignments at the
-scope and its ancestors (``rbac.is_allowed``); a denial is ARM's 403 ``AuthorizationFailed``.
+Every ARM request -- a client's, or one a deployment makes as its caller (``localazure/pipeline.py``) -- is
+checked twice over one cached lookup: once in the pipeline, for the operation its method and path name
+(``rbac.operation_for``), and again wherever a handler calls ``app.authorize(request, action, scope)``
+(deployment preflight checks each resource write of a template that way). A check evaluates the caller's role
+assignments at the scope and its ancestors (``rbac.is_allowed``); a denial is ARM's 403 ``AuthorizationFailed``.
 
 Reading the caller's assignments and their role definitions costs SQLite scans of the role tables, so they are
-cached per request id (deployments reuse their request) and dropped whenever a role definition or assignment
-changes (``invalidate_role_cache``). Identity, metadata and admin routes never get here (not ``arm`` routes).
+cached per request id (the reads of one template evaluation share one) and dropped whenever a role definition
+or assignment changes (``invalidate_role_cache``). Identity, metadata and admin routes never get here (not ``arm`` routes).
 Tenant-level reads (list subscriptions, tenant providers) and reading one's own permissions need no role, as
 in Azure.
 """
