@@ -11,6 +11,7 @@ what-if, before anything runs), where it is an unknown value: ARM evaluates thes
 """
 from __future__ import annotations
 
+import copy
 import json
 import uuid
 
@@ -29,6 +30,8 @@ class LiveResolver:
         self.existing_ids: dict[str, bool] = {}  # id -> found, for every ``existing`` resource asked about
         # One id for every read of one evaluation: the authorizer caches the caller's roles per request id.
         self.request_id = str(uuid.uuid4())
+        # One evaluation sees one state (the run writes between evaluations): each read is made once.
+        self._answers: dict[tuple, object] = {}
 
     def body(self, resource_id: str) -> dict | None:
         """The stored body as a GET presents it, read directly (what-if compares against it)."""
@@ -70,9 +73,16 @@ class LiveResolver:
     # -- through the pipeline --------------------------------------------------------------------------
     def _call(self, method: str, request_path: str, resource_id: str, api_version: str | None, body=None):
         """The answer's JSON, or None when the resource does not exist (or the refusal is deferred)."""
-        request = Request(method, request_path, {"api-version": self._api_version(resource_id, api_version)}, {},
-                          json.dumps(body).encode() if body is not None else b"", request_id=self.request_id,
-                          principal=self.principal)
+        content = json.dumps(body).encode() if body is not None else b""
+        key = (method, request_path.lower(), self._api_version(resource_id, api_version), content)
+        if key not in self._answers:
+            self._answers[key] = self._dispatch(method, request_path, key[2], content)
+        answer = self._answers[key]
+        return copy.deepcopy(answer) if isinstance(answer, (dict, list)) else answer
+
+    def _dispatch(self, method: str, request_path: str, api_version: str, content: bytes):
+        request = Request(method, request_path, {"api-version": api_version}, {}, content,
+                          request_id=self.request_id, principal=self.principal)
         try:
             response = self.app.dispatch(request, observed=False)
         except AzureError as error:
