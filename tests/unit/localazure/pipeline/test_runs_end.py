@@ -26,15 +26,15 @@ def _request(method, path, principal, body=None, api_version="2025-04-01"):
                    principal=principal)
 
 
-def _deploy(app, deployer, name: str) -> dict:
-    """Deploy TEMPLATE and wait for its run thread; returns the record and its operations."""
+def _deploy(app, deployer, name: str, template: dict = TEMPLATE) -> dict:
+    """Deploy ``template`` and wait for its run thread; returns the record and its operations."""
     subscription = f"/subscriptions/{app.store.subscriptions(deployer.tenant_id)[0]['subscription_id']}"
     group = f"{subscription}/resourceGroups/{GROUP}"
     app.dispatch(_request("PUT", group, deployer, {"location": "westeurope"}))
     path = f"{group}/providers/Microsoft.Resources/deployments/{name}"
     started = set(threading.enumerate())
     response = app.dispatch(_request("PUT", path, deployer, {"properties": {"mode": "Incremental",
-                                                                            "template": TEMPLATE}}))
+                                                                            "template": template}}))
     assert response.status == 201
     for thread in set(threading.enumerate()) - started:
         if thread.name.startswith("localazure-deployment-"):
@@ -80,3 +80,13 @@ def test_a_bug_inside_the_run_ends_it_failed(app, deployer, monkeypatch):
     assert properties["provisioningState"] == "Failed"
     assert "forced internal error" in properties["error"]["details"][0]["message"]
     assert [item["properties"]["provisioningState"] for item in done["operations"]] == ["Failed"]
+
+
+def test_a_runs_writes_are_logged_as_its_callers(app, deployer):
+    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "vnet-logged",
+            "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.9.0.0/16"]}}}
+    done = _deploy(app, deployer, "logged", {**TEMPLATE, "resources": [vnet]})
+    assert done["record"]["properties"]["provisioningState"] == "Succeeded"
+    logged = app.request_log.query(path="/virtualNetworks/vnet-logged")
+    assert [(item["method"], item["status"], item["principal"]["object_id"]) for item in logged] == [
+        ("PUT", 201, deployer.object_id)]
