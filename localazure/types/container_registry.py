@@ -7,10 +7,27 @@ import re
 from localazure.errors import AzureError
 from localazure.routes.metadata import cloud_document
 from localazure.types._base import ValidatedType, kept
+from localazure.types._name_availability import NameRules, register_route as register_name_check
 from localazure.types.storage import now_iso
 
 REGISTRIES = "Microsoft.ContainerRegistry/registries"
 _NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+
+
+def invalid_registry_name(name: str) -> str:
+    # NOT VERIFIED: the words; the rule (5-50 alphanumerics) and the code are Azure's.
+    return (f"The registry name '{name}' is invalid. Registry names may contain only alpha numeric characters and "
+            "must be between 5 and 50 characters.")
+
+
+def taken_registry_name(name: str) -> str:
+    # As the REST spec's example RegistryCheckNameNotAvailable answers.
+    return f"The registry {name} is already in use."
+
+
+# Registry names are global (a registry is {name}.azurecr.io); the API takes only the registries type.
+NAME_RULES = NameRules(REGISTRIES, "Microsoft.ContainerRegistry/checkNameAvailability/read", _NAME, "Invalid",
+                       invalid_registry_name, taken_registry_name, requires_type=True)
 
 
 def login_server(app, name: str) -> str:
@@ -20,10 +37,7 @@ def login_server(app, name: str) -> str:
 class Registry(ValidatedType):
     def check(self, body, context):
         if not _NAME.match(context.path.name):
-            # NOT VERIFIED: the words; the rule (5-50 alphanumerics) and the code are Azure's.
-            raise AzureError(400, "InvalidRegistryName",
-                             f"The registry name '{context.path.name}' is invalid. Registry names may contain only "
-                             "alpha numeric characters and must be between 5 and 50 characters.")
+            raise AzureError(400, "InvalidRegistryName", invalid_registry_name(context.path.name))
 
     def fill(self, result, context):
         sku = result.get("sku")
@@ -52,3 +66,4 @@ class Registry(ValidatedType):
 
 def register(app) -> None:
     app.registry.register(Registry(REGISTRIES, long_running_put=True, long_running_delete=True, etag=False))
+    register_name_check(app, NAME_RULES)
