@@ -1,11 +1,11 @@
 """What azure-cli's role and acr commands need from the endpoint, through the unmodified SDK clients they use:
 role assignment and definition DELETE answer with the deleted body (204 when nothing was there), a custom role
 cannot take a built-in role's name, and the registry name check answers as Microsoft.ContainerRegistry does."""
-import json
 import uuid
 
 import pytest
 from azure.core.exceptions import HttpResponseError
+from seeded_endpoint import seeded_endpoint
 
 OTHER_SUBSCRIPTION = "22222222-3333-4444-8555-666666666666"
 OTHER_OWNER = "other-owner"
@@ -19,16 +19,10 @@ REGISTRIES = "Microsoft.ContainerRegistry/registries"
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    from endpoint_process import start_endpoint, stop_endpoint_process
-    seed_file = tmp_path_factory.mktemp("seed") / "seed.json"
-    seed_file.write_text(json.dumps({
+    yield from seeded_endpoint(tmp_path_factory, {
         "subscriptions": [{"id": OTHER_SUBSCRIPTION}],
-        "principals": [{"name": OTHER_OWNER, "roles": [{"role": "Owner", "scope": f"/subscriptions/{OTHER_SUBSCRIPTION}"}]}]}))
-    running = start_endpoint(tmp_path_factory.mktemp("localazure"), "--lro-retry-after", "0", "--no-throttling",
-                             "--seed", str(seed_file))
-    yield running
-    stop_endpoint_process(running.process.pid)
-    running.process.wait(timeout=10)
+        "principals": [{"name": OTHER_OWNER, "roles": [{"role": "Owner", "scope": f"/subscriptions/{OTHER_SUBSCRIPTION}"}]}],
+    }, "--lro-retry-after", "0", "--no-throttling")
 
 
 @pytest.fixture(scope="module")
