@@ -7,7 +7,7 @@ import re
 from localazure.errors import AzureError
 from localazure.routes.metadata import cloud_document
 from localazure.types._base import ValidatedType, kept
-from localazure.types._name_availability import NameRules, register_route as register_name_check
+from localazure.types._name_availability import NameRules, globally_named, register_route as register_name_check
 from localazure.types.storage import now_iso
 
 REGISTRIES = "Microsoft.ContainerRegistry/registries"
@@ -36,8 +36,16 @@ def login_server(app, name: str) -> str:
 
 class Registry(ValidatedType):
     def check(self, body, context):
-        if not _NAME.match(context.path.name):
-            raise AzureError(400, "InvalidRegistryName", invalid_registry_name(context.path.name))
+        name = context.path.name
+        if not _NAME.match(name):
+            raise AzureError(400, "InvalidRegistryName", invalid_registry_name(name))
+        other = globally_named(context.store, REGISTRIES, name) if context.existing is None else None
+        if other is not None and other.lower() != context.resource_id.lower():
+            # Code and words as `az acr create` prints them (MicrosoftDocs/azure-dev-docs#1303); NOT VERIFIED: 409.
+            raise AzureError(409, "AlreadyInUse",
+                             f"The registry DNS name {login_server(context.app, name)} is already in use. You can "
+                             "check if the name is already claimed using following API: https://docs.microsoft.com/"
+                             "en-us/rest/api/containerregistry/registries/checknameavailability")
 
     def fill(self, result, context):
         sku = result.get("sku")

@@ -150,6 +150,13 @@ def test_registry_names_are_global_and_the_check_needs_its_read_action(endpoint,
                               token=endpoint.token(OTHER_OWNER), body={"name": "AcrCliGlobal01", "type": REGISTRIES})
     assert elsewhere.status_code == 200, elsewhere.text
     assert elsewhere.json()["nameAvailable"] is False and elsewhere.json()["reason"] == "AlreadyExists"
+    other_group = f"/subscriptions/{OTHER_SUBSCRIPTION}/resourceGroups/rg-other"
+    assert endpoint.call("PUT", other_group, token=endpoint.token(OTHER_OWNER),
+                         body={"location": LOCATION}).status_code == 201
+    taken = endpoint.call("PUT", f"{other_group}/providers/{REGISTRIES}/ACRCLIGLOBAL01", api_version="2023-07-01",
+                          token=endpoint.token(OTHER_OWNER), body={"location": LOCATION, "sku": {"name": "Basic"}})
+    assert taken.status_code == 409 and taken.json()["error"]["code"] == "AlreadyInUse"
+    assert "acrcliglobal01.azurecr.io is already in use" in taken.json()["error"]["message"]
     path = f"/subscriptions/{endpoint.subscription_id}{check}"
     wrong_type = endpoint.call("POST", path, api_version="2023-07-01", body={"name": "acrcliother01",
                                                                              "type": "Microsoft.Storage/accounts"})
