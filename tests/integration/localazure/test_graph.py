@@ -1,6 +1,7 @@
 """The Microsoft Graph imitation that azure-cli's role commands use to resolve principals: found through the cloud
 metadata, reached with an azure-identity token for the Graph resource, refusing ARM tokens (and ARM refusing
 Graph tokens), and answering in Graph's shapes."""
+import time
 import uuid
 
 import pytest
@@ -120,3 +121,23 @@ def test_graph_and_arm_refuse_each_others_tokens(endpoint, graph, graph_resource
                                 token=graph_token)
     assert arm_refused.status_code == 401
     assert arm_refused.json()["error"]["code"] == "InvalidAuthenticationTokenAudience"
+
+
+def _resigned(endpoint, token, **changes):
+    import jwt
+    from cryptography.hazmat.primitives import serialization
+    key = serialization.load_pem_private_key((endpoint.state_dir / "signing-key.pem").read_bytes(), password=None)
+    claims = {**jwt.decode(token, options={"verify_signature": False}), **changes}
+    return jwt.encode(claims, key, algorithm="RS256", headers={"kid": jwt.get_unverified_header(token)["kid"]})
+
+
+def test_graph_checks_lifetime_and_issuer(endpoint, graph, graph_resource):
+    token = endpoint.credential().get_token(graph_resource + ".default").token
+    path = f"/groups/{GROUP_ID}"
+    assert graph("GET", path, token_value=_resigned(endpoint, token)).status_code == 200
+    expired = graph("GET", path, token_value=_resigned(endpoint, token, exp=int(time.time()) - 60))
+    assert expired.status_code == 401 and "expired" in expired.json()["error"]["message"]
+    odd_expiry = graph("GET", path, token_value=_resigned(endpoint, token, exp="soon"))
+    assert odd_expiry.status_code == 401
+    foreign_issuer = graph("GET", path, token_value=_resigned(endpoint, token, iss="https://sts.example.com/x/"))
+    assert foreign_issuer.status_code == 401 and foreign_issuer.json()["error"]["code"] == "InvalidAuthenticationToken"
