@@ -17,10 +17,14 @@ from __future__ import annotations
 import json
 import re
 
-_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_QUOTED = r'"[^"\\]*(?:\\.[^"\\]*)*"|\'[^\'\\]*(?:\\.[^\'\\]*)*\''
+_STRING = re.compile(_QUOTED, re.S)
+# A member name: quoted, or a bare identifier (Json.NET reads both; azure-cli splices the template file's text in
+# behind a bare ``template:``).
+_NAME = re.compile(_QUOTED + r'|[A-Za-z_$][\w$]*', re.S)
 _SPACE = re.compile(r'(?:\s+|//[^\n]*|/\*.*?\*/)*', re.S)
 _SCALAR = re.compile(r'[^\s,:\]}/]+')
-_STRUCTURE = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|//[^\n]*|/\*.*?\*/|[\[\]{}]', re.S)
+_STRUCTURE = re.compile(_QUOTED + r'|//[^\n]*|/\*.*?\*/|[\[\]{}]', re.S)
 _SEGMENT = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -36,7 +40,7 @@ def _space(text: str, position: int) -> int:
 def _value_end(text: str, start: int) -> int:
     """Where the value starting at ``start`` ends (exclusive)."""
     opening = text[start:start + 1]
-    if opening == '"':
+    if opening in ("'", '"'):
         found = _STRING.match(text, start)
         return found.end() if found else len(text)
     if opening not in ("{", "["):
@@ -54,11 +58,13 @@ def _value_end(text: str, start: int) -> int:
     return len(text)
 
 
-def _key(quoted: str) -> str:
+def _key(written: str) -> str:
+    if written[0] not in ("'", '"'):
+        return written
     try:
-        return json.loads(quoted)
+        return json.loads('"' + written[1:-1] + '"') if written[0] == "'" else json.loads(written)
     except ValueError:  # an escape JSON does not know: compare it as written
-        return quoted[1:-1]
+        return written[1:-1]
 
 
 def _child(text: str, start: int, segment: str | int) -> int | None:
@@ -74,7 +80,7 @@ def _child(text: str, start: int, segment: str | int) -> int | None:
     wanted = segment.casefold() if isinstance(segment, str) else segment
     while position < len(text) and text[position] != closing:
         if isinstance(segment, str):
-            key = _STRING.match(text, position)
+            key = _NAME.match(text, position)
             if key is None:
                 return None
             position = _space(text, key.end())

@@ -104,3 +104,12 @@ def test_a_large_body_is_walked_within_the_products_bounds():
     line, position = locate(text, "properties.template.resources[20000].name")
     assert (line, position) == (1, text.index('"last"') + len('"last"'))
     assert locate(text, "properties.template.deep" + ".x[0]" * 1999)[0] == 1
+
+
+def test_azure_clis_body_with_a_bare_template_name_keeps_the_files_lines():
+    """azure-cli splices the template file's text behind a bare ``template:`` (JsonCTemplatePolicy)."""
+    template_file = '{\n  "resources": [\n    {\n      \'name\': "[bad(]",\n      "type": "x"\n    }\n  ]\n}'
+    body = '{"properties": {"parameters": {}, "mode": "Incremental", template:' + template_file + "}}"
+    line, column = _where(template_file, '"[bad(]"')
+    assert locate(body, "properties.template.resources[0].name") == (line, column + len('"[bad(]"'))
+    assert locate(body, "properties.mode") == (1, body.index('"Incremental"') + len('"Incremental"'))
