@@ -79,3 +79,19 @@ def test_the_sdk_one_line_body_reports_line_1(endpoint, group_path):
     violation = _violation(error)
     assert violation["lineNumber"] == 1 and violation["linePosition"] > 100, violation
     assert violation["path"].startswith("properties.template.resources[1]")
+
+
+def test_azure_clis_spliced_body_reports_the_template_files_lines(endpoint, group_path):
+    """azure-cli sends ``{"properties": {..., template:<the file's text>}}`` (JsonCTemplatePolicy)."""
+    template_file = json.dumps(_template(_vnet("net-cli"), _vnet("[variables('nowhere')]")), indent=2)
+    body = json.dumps({"properties": {"mode": "Incremental", "parameters": {}}})[:-2] + ", template:" + template_file \
+        + "}}"
+    response = endpoint.session.post(
+        f"{endpoint.arm}{group_path}/providers/Microsoft.Resources/deployments/pos-cli/validate",
+        params={"api-version": "2025-04-01"}, data=body.encode(), verify=endpoint.ca, timeout=30,
+        headers={"Authorization": f"Bearer {endpoint.token()}", "Content-Type": "application/json"})
+    assert response.status_code == 400, response.text
+    violation = _violation(response.json()["error"])
+    assert violation["path"] == "properties.template.resources[1].name"
+    assert (violation["lineNumber"], violation["linePosition"]) == _line_and_end(template_file,
+                                                                                 "\"[variables('nowhere')]\"")
