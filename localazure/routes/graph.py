@@ -62,8 +62,9 @@ def _error_response(app, request, error: GraphError):
     inner = {"date": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()), "request-id": request.request_id or
              str(uuid.uuid4()), "client-request-id": request.headers.get("client-request-id") or request.request_id}
     # Graph's challenge: the authority and Graph's application id.
-    headers = {"WWW-Authenticate": f'Bearer realm="", authorization_uri="{app.authority_host}/common/oauth2/authorize", '
-                                   'client_id="00000003-0000-0000-c000-000000000000"'} if error.status == 401 else None
+    challenge = (f'Bearer realm="", authorization_uri="{app.authority_host}/common/oauth2/authorize", '
+                 'client_id="00000003-0000-0000-c000-000000000000"')
+    headers = {"WWW-Authenticate": challenge} if error.status == 401 else None
     return json_response({"error": {"code": error.code, "message": error.message, "innerError": inner}},
                          error.status, headers)
 

@@ -21,7 +21,8 @@ REGISTRIES = "Microsoft.ContainerRegistry/registries"
 def endpoint(tmp_path_factory):
     yield from seeded_endpoint(tmp_path_factory, {
         "subscriptions": [{"id": OTHER_SUBSCRIPTION}],
-        "principals": [{"name": OTHER_OWNER, "roles": [{"role": "Owner", "scope": f"/subscriptions/{OTHER_SUBSCRIPTION}"}]}],
+        "principals": [{"name": OTHER_OWNER,
+                        "roles": [{"role": "Owner", "scope": f"/subscriptions/{OTHER_SUBSCRIPTION}"}]}],
     }, "--lro-retry-after", "0", "--no-throttling")
 
 

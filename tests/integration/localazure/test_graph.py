@@ -70,9 +70,9 @@ def test_service_principal_by_id_and_by_app_id_filter(endpoint, graph):
     by_id = graph("GET", f"/servicePrincipals/{developer['object_id']}")
     assert by_id.status_code == 200 and by_id.json()["appId"] == developer["client_id"]
     assert by_id.json()["@odata.context"].endswith("/v1.0/$metadata#servicePrincipals/$entity")
-    for text in (f"servicePrincipalNames/any(c:c eq '{developer['client_id']}')",
-                 f"appId eq '{developer['client_id'].upper()}'",
-                 f"servicePrincipalNames/any(x:x eq '{developer['client_id']}') and appId eq '{developer['client_id']}'"):
+    app_id = developer["client_id"]
+    for text in (f"servicePrincipalNames/any(c:c eq '{app_id}')", f"appId eq '{app_id.upper()}'",
+                 f"servicePrincipalNames/any(x:x eq '{app_id}') and appId eq '{app_id}'"):
         listed = graph("GET", "/servicePrincipals", params={"$filter": text})
         assert listed.status_code == 200, listed.text
         assert [item["id"] for item in listed.json()["value"]] == [developer["object_id"]], text
