@@ -12,7 +12,9 @@ Only objects of the caller's tenant are visible.
 - ``GET /v1.0/servicePrincipals/{id}``, ``GET /v1.0/groups/{id}``, ``GET /v1.0/users/{id}`` (this directory has no
   users: always 404 ``Request_ResourceNotFound``);
 - ``GET /v1.0/servicePrincipals|groups|users?$filter=`` with ``servicePrincipalNames/any(c:c eq '...')``,
-  ``appId eq '...'``, ``displayName eq '...'``, ``userPrincipalName eq '...'``, joined by ``and``.
+  ``appId eq '...'``, ``displayName eq '...'``, ``userPrincipalName eq '...'``, joined by ``and``;
+- anything else: a write to these objects is 403 ``Authorization_RequestDenied`` (the endpoint's principals hold
+  no Graph permission to write), another path 400 ``BadRequest`` for its first unknown segment.
 """
 from __future__ import annotations
 
@@ -56,6 +58,8 @@ def register(app) -> None:
                    kind="public")
     app.router.add("GET", V1 + r"/(?P<collection>servicePrincipals|groups|users|directoryObjects)/(?P<object_id>[^/]+)",
                    route(get_object), kind="public")
+    app.router.add(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"], GRAPH_PATH + r"(?P<rest>/.*)?",
+                   route(not_served), kind="public", priority=60)
 
 
 def _error_response(app, request, error: GraphError):
@@ -169,3 +173,11 @@ def get_object(app, request, tenant_id, collection, object_id):
                 body = item if collection == "directoryObjects" else _strip_type(item)
                 return json_response({"@odata.context": _context(app, f"{collection}/$entity"), **body})
     raise _not_found(object_id)
+
+
+def not_served(app, request, tenant_id, rest=None):
+    segments = [item for item in (rest or "").split("/") if item]
+    if segments[:1] == ["v1.0"] and len(segments) > 1 and segments[1] in (*_COLLECTIONS, "directoryObjects"):
+        raise GraphError(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    unknown = segments[1] if segments[:1] == ["v1.0"] and len(segments) > 1 else (segments or [""])[0]
+    raise GraphError(400, "BadRequest", f"Resource not found for the segment '{unknown}'.")

@@ -141,3 +141,14 @@ def test_graph_checks_lifetime_and_issuer(endpoint, graph, graph_resource):
     assert odd_expiry.status_code == 401
     foreign_issuer = graph("GET", path, token_value=_resigned(endpoint, token, iss="https://sts.example.com/x/"))
     assert foreign_issuer.status_code == 401 and foreign_issuer.json()["error"]["code"] == "InvalidAuthenticationToken"
+
+
+def test_what_graph_does_not_serve_answers_in_graphs_shape(endpoint, graph):
+    unknown = graph("GET", "/me")
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == "BadRequest"
+    assert unknown.json()["error"]["message"] == "Resource not found for the segment 'me'."
+    write = graph("DELETE", f"/servicePrincipals/{endpoint.principal('model-developer-test')['object_id']}")
+    assert write.status_code == 403 and write.json()["error"]["code"] == "Authorization_RequestDenied"
+    assert "innerError" in write.json()["error"]
+    anonymous = endpoint.session.get(f"{endpoint.arm}/graph/v1.0/me", verify=endpoint.ca, timeout=10)
+    assert anonymous.status_code == 401
