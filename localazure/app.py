@@ -73,7 +73,8 @@ class App:
         if not audience:
             return False
         normalized = audience.rstrip("/")
-        return normalized in {item.rstrip("/") for item in KNOWN_RESOURCES} or normalized == self.arm_endpoint
+        return normalized in {item.rstrip("/") for item in KNOWN_RESOURCES} or normalized in (
+            self.arm_endpoint, self.tokens.graph_resource)
 
     def principal_name(self, object_id: str) -> str | None:
         name = self._principal_names.get(object_id)

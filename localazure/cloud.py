@@ -38,7 +38,7 @@ def cloud_document(app, api_version: str) -> dict:
     }
     if api_version == "2022-09-01":
         document.update({
-            "microsoftGraphResourceId": "https://graph.microsoft.com/",
+            "microsoftGraphResourceId": app.tokens.graph_resource + "/",  # routes/graph.py serves it
             "appInsightsResourceId": "https://api.applicationinsights.io",
             "appInsightsTelemetryChannelResourceId": "https://dc.applicationinsights.azure.com/v2/track",
             "attestationResourceId": "https://attest.azure.net",

@@ -17,12 +17,22 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from localazure.errors import AzureError
 
 SIGNING_KEY = "signing-key.pem"
+# Microsoft Graph's imitation lives under this path of the endpoint; its resource URI (the token audience) is the
+# endpoint's URL plus this path, so that an ARM token and a Graph token never stand in for each other.
+GRAPH_PATH = "/graph"
+# Audiences the Graph imitation accepts besides its own URI: the public Graph's (and its application id).
+PUBLIC_GRAPH_AUDIENCES = ("https://graph.microsoft.com", "https://graph.microsoft.com/",
+                          "00000003-0000-0000-c000-000000000000")
 # The audiences ARM accepts besides its own URL (as ARM's InvalidAuthenticationToken message lists them).
 ARM_AUDIENCES = ("https://management.core.windows.net/", "https://management.core.windows.net",
                  "https://management.azure.com/", "https://management.azure.com")
 # Resources the token endpoint issues tokens for besides the endpoint's own ARM URL.
 KNOWN_RESOURCES = ARM_AUDIENCES + ("https://vault.azure.net", "https://storage.azure.com", "https://ml.azure.com",
                                    "https://graph.microsoft.com", "https://management.core.windows.net/")
+
+
+class GraphTokenError(Exception):
+    """A bearer token Microsoft Graph refuses (401 ``InvalidAuthenticationToken``); the message is Graph's."""
 
 
 def _b64url(data: bytes) -> str:
@@ -41,6 +51,7 @@ class TokenService:
         self.authority_host = authority_host.rstrip("/")
         self.arm_endpoint = arm_endpoint.rstrip("/")
         self.lifetime_seconds = lifetime_seconds
+        self.graph_resource = self.arm_endpoint + GRAPH_PATH
         self._private_key = self._load_or_create_key(Path(state_dir) / SIGNING_KEY)
         public_der = self._private_key.public_key().public_bytes(
             serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -158,6 +169,27 @@ class TokenService:
             if len(self._verified) > 10000:
                 self._verified.clear()
             self._verified[token] = claims
+        return claims
+
+    def verify_for_graph(self, authorization: str | None, *, now: float | None = None) -> dict:
+        """The claims of a valid Microsoft Graph bearer token, else GraphTokenError with Graph's words."""
+        scheme, dummy_separator, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise GraphTokenError("Access token is empty.")
+        try:
+            claims = self._verify_signature(token)
+        except AzureError as error:
+            raise GraphTokenError("Access token validation failure.") from error
+        now = time.time() if now is None else now
+        if not isinstance(claims.get("exp"), (int, float)) or claims["exp"] <= now:
+            raise GraphTokenError("Lifetime validation failed, the token is expired.")
+        if not isinstance(claims.get("nbf", 0), (int, float)) or claims.get("nbf", 0) > now + 300:
+            raise GraphTokenError("Lifetime validation failed, the token is not yet valid.")
+        if claims.get("aud") not in (self.graph_resource, self.graph_resource + "/") + PUBLIC_GRAPH_AUDIENCES:
+            raise GraphTokenError("Access token validation failure. Invalid audience.")
+        if not claims.get("oid") or not claims.get("tid") or claims.get("iss") != self.issuer(str(claims["tid"])):
+            raise GraphTokenError("Access token validation failure. Invalid issuer.")
         return claims
 
     def _verify_signature(self, token: str) -> dict:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from localazure import deployments
 from localazure.providers import machine_learning
-from localazure.routes import admin, entra, generic, metadata, resource_groups, subscriptions
+from localazure.routes import admin, entra, generic, graph, metadata, resource_groups, subscriptions
 from localazure import types as resource_types
 from localazure.routes import authorization as authorization_routes, permissions as permission_routes
 
 
 def register_all(app) -> None:
-    for module in (metadata, entra, admin, subscriptions, resource_groups, generic):
+    for module in (metadata, entra, graph, admin, subscriptions, resource_groups, generic):
         module.register(app)
     resource_types.register_all(app)
     authorization_routes.register(app)

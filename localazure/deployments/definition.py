@@ -43,6 +43,7 @@ class Definition:
     location: str | None = None
     tags: dict | None = None
     extra: dict = field(default_factory=dict)  # other properties echoed back (debugSetting, onErrorDeployment)
+    source: bytes = b""  # the request body as sent: where template errors lie in it (deployments/positions.py)
 
     @property
     def secure_names(self) -> set[str]:
@@ -63,7 +64,8 @@ def invalid_content(message: str) -> AzureError:
                       f"The request content was invalid and could not be deserialized: '{message}'.")
 
 
-def parse(body, scope: Scope, *, what_if: bool = False) -> Definition:
+def parse(body, scope: Scope, *, what_if: bool = False, source: bytes = b"") -> Definition:
+    """The deployment request ``body`` (parsed from ``source``, the raw request body, when there is one)."""
     if not isinstance(body, dict):
         raise invalid_content("The request content must be a JSON object")
     properties = body.get("properties")
@@ -99,7 +101,7 @@ def parse(body, scope: Scope, *, what_if: bool = False) -> Definition:
     extra = {key: properties[key] for key in ("debugSetting", "onErrorDeployment", "expressionEvaluationOptions")
              if key in properties}
     return Definition(template, values, MODES[mode.lower()], location.replace(" ", "").lower() if location else None,
-                      body.get("tags"), extra)
+                      body.get("tags"), extra, source)
 
 
 def template_hash(template: dict) -> str:

@@ -14,6 +14,7 @@ import uuid
 from localazure.deployments.definition import Definition, Scope
 from localazure.deployments.engine import (AZURE_ENVIRONMENT, ArmTemplateError, DeploymentContext, contains_unknown,
                                            evaluate_template, scrub, secret_texts, supplied_secrets)
+from localazure.deployments.positions import with_positions
 from localazure.deployments.resolver import LiveResolver
 from localazure.errors import AzureError
 from localazure.http import Request
@@ -29,8 +30,8 @@ BODY_KEYS = ("location", "tags", "sku", "kind", "identity", "properties", "zones
 class TemplateRejected(AzureError):
     """A 400 whose error object is the engine's (with ``additionalInfo``), secure values scrubbed."""
 
-    def __init__(self, error: ArmTemplateError, texts: list[str]):
-        self.arm_error = scrub(error.to_arm_error()["error"], texts)
+    def __init__(self, error: ArmTemplateError, texts: list[str], source: bytes = b""):
+        self.arm_error = with_positions(scrub(error.to_arm_error()["error"], texts), source)
         super().__init__(400, self.arm_error["code"], self.arm_error["message"])
 
     def error_object(self) -> dict:
@@ -63,7 +64,7 @@ def evaluate(app, definition: Definition, context: DeploymentContext, resolver: 
         return evaluate_template(definition.template, definition.parameter_values, context,
                                  resolver or LiveResolver(app), reveal_secure_values=True)
     except ArmTemplateError as error:
-        raise TemplateRejected(error, secrets_of(definition)) from None
+        raise TemplateRejected(error, secrets_of(definition), definition.source) from None
 
 
 def resource_body(resource: dict) -> dict:

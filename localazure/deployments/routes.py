@@ -88,7 +88,7 @@ def deployment_route(app, request, subscription_id, name, resource_group=None):
         return json_response(_found(app, scope, name))
     if request.method == "PUT":
         app.authorize(request, f"{ACTION}/write", deployment_id)
-        definition = parse(request.json(), scope)
+        definition = parse(request.json(), scope, source=request.body)
         status, body, operation_id = app.deployments.create(scope, name, definition, request.principal,
                                                             _correlation(request))
         status_url = (f"{app.arm_endpoint}{deployment_id}/operationStatuses/{operation_id}"
@@ -117,10 +117,10 @@ def action_route(app, request, subscription_id, name, action, resource_group=Non
     app.authorize(request, f"{ACTION}/{spelled[action]}/action", deployment_id)
     service = app.deployments
     if action == "validate":
-        definition = parse(request.json(), scope)
+        definition = parse(request.json(), scope, source=request.body)
         return json_response(service.validate(scope, name, definition, request.principal, _correlation(request)))
     if action == "whatif":
-        definition = parse(request.json(), scope, what_if=True)
+        definition = parse(request.json(), scope, what_if=True, source=request.body)
         result = service.what_if(scope, name, definition, request.principal)
         token = "wi" + uuid.uuid4().hex
         service.records.save_what_if(token, subscription_id, result)

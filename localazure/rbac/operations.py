@@ -8,7 +8,8 @@ Azure names each control-plane operation ``<namespace>/<type chain>/<verb>``:
   names dropped; an extension resource (``.../providers/Microsoft.Authorization/roleAssignments/x``
   under another resource) therefore maps to the extension's own type;
 * the verb is ``read`` for GET and HEAD, ``write`` for PUT and PATCH, ``delete`` for DELETE, and
-  ``<verb>/action`` for a POST to ``.../<name>/<verb>`` (``validate``, ``whatIf``, ``cancel``, ``listKeys``).
+  ``<verb>/action`` for a POST to ``.../<name>/<verb>`` (``validate``, ``whatIf``, ``cancel``, ``listKeys``),
+  except a provider's ``checkNameAvailability`` POST, which is ``<namespace>/checkNameAvailability/read``.
 
 Azure echoes the request's own casing of the type segments in its denial message (``Microsoft.Resources/
 subscriptions/resourcegroups/write`` for a client that wrote ``resourcegroups``; quoted in
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 
 _VERB_BY_METHOD = {"GET": "read", "HEAD": "read", "PUT": "write", "PATCH": "write", "DELETE": "delete"}
 _RESOURCES_NAMESPACE = "Microsoft.Resources"
+# POSTs that only read, named ``<namespace>/<verb>/read`` in the providers' operation lists
+# (Microsoft.Storage/checknameavailability/read, Microsoft.ContainerRegistry/checkNameAvailability/read).
+_READING_POSTS = frozenset({"checknameavailability"})
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,8 @@ def operation_for(method, path, query=None):
         chain = "/".join(parsed.outer_types + ["providers"])
         return Operation(f"{_RESOURCES_NAMESPACE}/{chain}/read", False, _scope(segments))
     if parsed.trailing_type is not None and method == "POST":
+        if not parsed.types and parsed.trailing_type.lower() in _READING_POSTS:
+            return Operation(f"{parsed.namespace}/{parsed.trailing_type}/read", False, _scope(segments[:-1]))
         chain = "/".join(parsed.types + [parsed.trailing_type])
         return Operation(f"{parsed.namespace}/{chain}/action", False, _scope(segments[:-1]))
     types = parsed.types + ([parsed.trailing_type] if parsed.trailing_type is not None else [])

@@ -6,7 +6,8 @@
   ``$filter=roleName eq '...'`` and ``type eq 'BuiltInRole'|'CustomRole'`` are honoured.
 - Listing role assignments at a scope: those at the scope, its ancestors and below it (``$filter=atScope()``
   keeps the scope and its ancestors; ``principalId eq '...'`` and ``assignedTo('...')`` keep one principal).
-  Single assignments are ordinary extension resources (generic route).
+  Single assignments are ordinary extension resources (generic route), except that DELETE answers with the
+  deleted assignment (200), or 204 when there was none, as RoleAssignments_Delete does.
 """
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ def register(app) -> None:
     app.router.add(["GET", "PUT", "DELETE"], _SCOPE + r"/roleDefinitions(?:/(?P<name>[^/]+))?", role_definitions,
                    priority=60)
     app.router.add("GET", _SCOPE + r"/roleAssignments", list_role_assignments, priority=60)
+    app.router.add("DELETE", _SCOPE + r"/roleAssignments/(?P<name>[^/]+)", delete_role_assignment, priority=60)
 
 
 def _check_scope(app, request, scope: str) -> str | None:
@@ -130,3 +132,14 @@ def list_role_assignments(app, request, scope):
             continue
         value.append(body)
     return json_response({"value": value})
+
+
+def delete_role_assignment(app, request, scope, name):
+    path = ResourcePath(scope, NAMESPACE, ("roleAssignments",), (name,))
+    resource_type = app.resources.resource_type(path, request.api_version)
+    app.authorize(request, resource_type.delete_action, path.id)
+    existing = app.store.get_resource(path.id)
+    status = app.resources.delete(path, request.api_version, principal=request.principal, request=request)[0]
+    if status == 204 or existing is None:
+        return Response(status=204)
+    return json_response(existing)

@@ -12,10 +12,27 @@ from localazure.errors import AzureError
 from localazure.http import json_response
 from localazure.cloud import cloud_document
 from localazure.types._base import ValidatedType, kept, properties_of
+from localazure.types._name_availability import NameRules, globally_named, register_route as register_name_check
 from localazure.types.storage import now_iso
 
 REGISTRIES = "Microsoft.ContainerRegistry/registries"
 _NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
+
+
+def invalid_registry_name(name: str) -> str:
+    # NOT VERIFIED: the words; the rule (5-50 alphanumerics) and the code are Azure's.
+    return (f"The registry name '{name}' is invalid. Registry names may contain only alpha numeric characters and "
+            "must be between 5 and 50 characters.")
+
+
+def taken_registry_name(name: str) -> str:
+    # As the REST spec's example RegistryCheckNameNotAvailable answers.
+    return f"The registry {name} is already in use."
+
+
+# Registry names are global (a registry is {name}.azurecr.io); the API takes only the registries type.
+NAME_RULES = NameRules(REGISTRIES, "Microsoft.ContainerRegistry/checkNameAvailability/read", _NAME, "Invalid",
+                       invalid_registry_name, taken_registry_name, requires_type=True)
 
 
 def login_server(app, name: str) -> str:
@@ -24,11 +41,16 @@ def login_server(app, name: str) -> str:
 
 class Registry(ValidatedType):
     def check(self, body, context):
-        if not _NAME.match(context.path.name):
-            # NOT VERIFIED: the words; the rule (5-50 alphanumerics) and the code are Azure's.
-            raise AzureError(400, "InvalidRegistryName",
-                             f"The registry name '{context.path.name}' is invalid. Registry names may contain only "
-                             "alpha numeric characters and must be between 5 and 50 characters.")
+        name = context.path.name
+        if not _NAME.match(name):
+            raise AzureError(400, "InvalidRegistryName", invalid_registry_name(name))
+        other = globally_named(context.store, REGISTRIES, name) if context.existing is None else None
+        if other is not None and other.lower() != context.resource_id.lower():
+            # Code and words as `az acr create` prints them (MicrosoftDocs/azure-dev-docs#1303); NOT VERIFIED: 409.
+            raise AzureError(409, "AlreadyInUse",
+                             f"The registry DNS name {login_server(context.app, name)} is already in use. You can "
+                             "check if the name is already claimed using following API: https://docs.microsoft.com/"
+                             "en-us/rest/api/containerregistry/registries/checknameavailability")
 
     def fill(self, result, context):
         sku = result.get("sku")
@@ -81,3 +103,4 @@ def register(app) -> None:
     registries = app.registry.register(Registry(REGISTRIES, long_running_put=True, long_running_delete=True,
                                                 etag=False))
     registries.actions["listcredentials"] = list_credentials
+    register_name_check(app, NAME_RULES)

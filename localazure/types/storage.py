@@ -28,6 +28,7 @@ from localazure.ids import parse_resource_path
 from localazure.operations import lro_headers
 from localazure.cloud import cloud_document
 from localazure.types._base import ValidatedType, kept, properties_of
+from localazure.types._name_availability import NameRules, globally_named, register_route as register_name_check
 
 ACCOUNTS = "Microsoft.Storage/storageAccounts"
 BLOB_SERVICES = "Microsoft.Storage/storageAccounts/blobServices"
@@ -69,9 +70,11 @@ def taken_account_name(name: str) -> str:
 
 def account_named(store, name: str) -> str | None:
     """The id of a storage account with this name in any subscription (names are global)."""
-    row = store.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
-                           (ACCOUNTS.lower(), len(name) + 1, "/" + name.lower())).fetchone()
-    return row["id"] if row else None
+    return globally_named(store, ACCOUNTS, name)
+
+
+NAME_RULES = NameRules(ACCOUNTS, "Microsoft.Storage/checknameavailability/read", _ACCOUNT_NAME, "AccountNameInvalid",
+                       invalid_account_name, taken_account_name)
 
 
 def account_key(app, account_id: str, key_name: str, created: str) -> str:
@@ -317,22 +320,6 @@ def list_service_sas(app, request, context):
     return json_response({"serviceSasToken": _token(fields, signature)})
 
 
-def check_name_availability(app, request, subscription_id):
-    app.resources.check_subscription(subscription_id, request.principal)
-    body = request.json()
-    name = body.get("name") if isinstance(body, dict) else None
-    if not isinstance(name, str):
-        raise AzureError(400, "InvalidRequestContent",
-                         "The request content was invalid and could not be deserialized: 'Required property 'name' "
-                         "not found in JSON.'.")
-    if not _ACCOUNT_NAME.match(name):
-        return json_response({"nameAvailable": False, "reason": "AccountNameInvalid",
-                              "message": invalid_account_name(name)})
-    if account_named(app.store, name) is not None:
-        return json_response({"nameAvailable": False, "reason": "AlreadyExists", "message": taken_account_name(name)})
-    return json_response({"nameAvailable": True})
-
-
 def create_account(app, request, resource_path):
     """PUT of an account: like the generic route, but answered as Microsoft.Storage does -- 202 with only a
     ``Location`` to poll (202 until done, then 200 with the account) -- or 200 with the body when synchronous."""
@@ -360,5 +347,4 @@ def register(app) -> None:
     app.registry.register(BlobContainer(CONTAINERS))
     app.router.add("PUT", r"(?P<resource_path>/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Storage/"
                           r"storageAccounts/[^/]+)", create_account, priority=80)
-    app.router.add("POST", r"/subscriptions/(?P<subscription_id>[^/]+)/providers/Microsoft\.Storage/"
-                           r"checkNameAvailability", check_name_availability, priority=30)
+    register_name_check(app, NAME_RULES)

@@ -64,8 +64,11 @@ def test_duplicate_role_name_in_the_tenant_is_a_conflict_with_azures_message():
         "message": "A role definition cannot be updated with a name that already exists."}}
 
 
-def test_a_built_in_role_name_does_not_count_as_a_custom_duplicate():
-    assert check_role_definition(ROLE_GUID, _role(role_name="Reader"), SUB_ID, list(BUILT_IN_ROLES.values())) == []
+@pytest.mark.parametrize("role_name", ["Reader", "READER", " acrpull "])
+def test_a_built_in_role_name_is_taken_as_any_other(role_name):
+    for existing in ([], list(BUILT_IN_ROLES.values())):
+        assert _codes(check_role_definition(ROLE_GUID, _role(role_name=role_name), SUB_ID, existing)) == [
+            (409, "RoleDefinitionWithSameNameExists")]
 
 
 @pytest.mark.parametrize("scopes", [[], None])
