@@ -1,17 +1,17 @@
 """Resource groups (Microsoft.Resources/resourceGroups) and the resource lists of a group or subscription."""
 from __future__ import annotations
 
-import re
 import time
+from urllib.parse import quote
 
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
-from localazure.ids import resource_group_id
+from localazure.ids import invalid_name_characters, resource_group_id
 from localazure.registry import normalize_location
+from localazure.resource_filter import GROUP_PROPERTIES, RESOURCE_PROPERTIES, page, parse_filter
 from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
 from localazure.routes.subscriptions import RESOURCES_API_VERSIONS, check_api_version
 
-_NAME_CHARACTER = re.compile(r"[\w\-.()]", re.UNICODE)
 ACTION = "Microsoft.Resources/subscriptions/resourceGroups"
 
 
@@ -27,11 +27,11 @@ def register(app) -> None:
 
 
 def _check_name(name: str) -> None:
-    invalid = sorted({character for character in name if not _NAME_CHARACTER.fullmatch(character)})
+    invalid = invalid_name_characters(name)
     if invalid:
         raise AzureError(400, "InvalidResourceGroup",
                          f"The provided resource group name '{name}' has these invalid characters: "
-                         f"'{''.join(invalid)}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'. "
+                         f"'{invalid}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'. "
                          "See https://aka.ms/resourcegroupnamingrestrictions for more information.")
     if len(name) > 90 or name.endswith("."):
         raise AzureError(400, "InvalidResourceGroup",
@@ -136,7 +136,9 @@ def group_route(app, request, subscription_id, name):
 
 
 def _complete_delete(app, operation) -> dict | None:
+    """Deleting a group deletes what it contains and its deployments with their operations."""
     app.resources.remove_tree(operation["resource_id"])
+    app.deployments.records.delete_scope(operation["resource_id"])
     return None
 
 
@@ -172,11 +174,18 @@ def _readable_resources(app, request, parent_id: str) -> list[dict]:
             and _may_read(app, request, f"{body['type']}/read", body["id"])]
 
 
+def _listed(app, request, items: list[dict], properties: tuple[str, ...] = RESOURCE_PROPERTIES) -> Response:
+    """A list as ARM answers it: ``$filter`` applied, then paged by ``$top``."""
+    wanted = parse_filter(request.query.get("$filter"), properties)
+    return json_response(page([item for item in items if wanted(item)], request.query,
+                              f"{app.arm_endpoint}{quote(request.path)}"))
+
+
 def list_group_resources(app, request, subscription_id, name):
     check_api_version(request, RESOURCES_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     app.resources.check_resource_group(subscription_id, name)
-    return json_response({"value": _readable_resources(app, request, resource_group_id(subscription_id, name))})
+    return _listed(app, request, _readable_resources(app, request, resource_group_id(subscription_id, name)))
 
 
 def list_subscription_resources(app, request, subscription_id):
@@ -185,7 +194,7 @@ def list_subscription_resources(app, request, subscription_id):
     value = []
     for group in app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE):
         value.extend(_readable_resources(app, request, group["id"]))
-    return json_response({"value": value})
+    return _listed(app, request, value)
 
 
 def list_groups(app, request, subscription_id):
@@ -193,5 +202,5 @@ def list_groups(app, request, subscription_id):
     app.resources.check_subscription(subscription_id, request.principal)
     app.operations.settle_all()
     groups = app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)
-    return json_response({"value": [group for group in groups
-                                    if _may_read(app, request, f"{ACTION}/read", group["id"])]})
+    return _listed(app, request, [group for group in groups if _may_read(app, request, f"{ACTION}/read", group["id"])],
+                   GROUP_PROPERTIES)
