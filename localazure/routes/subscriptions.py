@@ -3,11 +3,14 @@ from __future__ import annotations
 
 from localazure.errors import AzureError
 from localazure.http import json_response
+from localazure.schema.catalog import RESOURCES
 
 SUBSCRIPTION_API_VERSIONS = ("2016-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01")
-RESOURCES_API_VERSIONS = ("2019-10-01", "2020-06-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
-                          "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
+RESOURCES_API_VERSIONS = RESOURCES
 ALL_VERSIONS = tuple(sorted(set(SUBSCRIPTION_API_VERSIONS + RESOURCES_API_VERSIONS)))
+# Providers are also read at 2015-01-01: azure.azcollection's azure_rm_resource and azure_rm_resource_info look a
+# type's api-versions up with that literal, and Azure answers it.
+PROVIDER_API_VERSIONS = tuple(sorted(set(ALL_VERSIONS) | {"2015-01-01"}))
 
 
 def register(app) -> None:
@@ -91,20 +94,20 @@ def provider_body(app, namespace: str, subscription_id: str | None) -> dict:
 
 
 def list_providers(app, request, subscription_id):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     return json_response({"value": [provider_body(app, namespace, subscription_id)
                                     for namespace in sorted(app.registry.namespaces())]})
 
 
 def get_provider(app, request, subscription_id, namespace):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     return json_response(provider_body(app, namespace, subscription_id))
 
 
 def register_provider(app, request, subscription_id, namespace, verb):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     canonical = provider_body(app, namespace, subscription_id)["namespace"]
     app.authorize(request, f"{canonical}/{verb.lower()}/action", f"/subscriptions/{subscription_id}")
@@ -114,10 +117,10 @@ def register_provider(app, request, subscription_id, namespace, verb):
 
 
 def list_tenant_providers(app, request):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     return json_response({"value": [provider_body(app, namespace, None) for namespace in sorted(app.registry.namespaces())]})
 
 
 def get_tenant_provider(app, request, namespace):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     return json_response(provider_body(app, namespace, None))

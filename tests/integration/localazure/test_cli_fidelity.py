@@ -1,7 +1,9 @@
 """What Azure CLI 2.91 and azure.azcollection 3.12 found, through the unmodified azure-mgmt-resource clients they
 use: resource group names as ARM allows them (Unicode letters and digits, percent-encoded by the SDK), and
 invalid ones refused with ARM's error."""
+import json
 import uuid
+from pathlib import Path
 
 import pytest
 from azure.core.exceptions import HttpResponseError
@@ -131,3 +133,81 @@ def test_resource_group_list_filters_by_tag(client):
     client.resource_groups.create_or_update("rg-tagged-list", {"location": LOCATION, "tags": {"purpose": "list"}})
     found = [group.name for group in client.resource_groups.list(filter="tagName eq 'purpose' and tagValue eq 'list'")]
     assert found == ["rg-tagged-list"]
+
+
+# -- generic paths with an empty parent segment (az resource show/create/delete -g -n --resource-type)
+def test_generic_resource_path_with_an_empty_parent_segment(endpoint, client):
+    group, name = "rg-empty-parent", "vnet-empty-parent"
+    client.resource_groups.create_or_update(group, {"location": LOCATION})
+    resources = client.resources
+    where = {"resource_group_name": group, "resource_provider_namespace": "Microsoft.Network",
+             "parent_resource_path": "", "resource_type": "virtualNetworks", "resource_name": name,
+             "api_version": NETWORK_VERSION}
+    assert resources.check_existence(**where) is False
+    created = resources.begin_create_or_update(**where, parameters={
+        "location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": ["10.9.0.0/16"]}}}).result()
+    expected_id = (f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}/providers/"
+                   f"Microsoft.Network/virtualNetworks/{name}")
+    assert created.id.lower() == expected_id.lower()
+    assert resources.check_existence(**where) is True
+    assert resources.get(**where).properties["addressSpace"]["addressPrefixes"] == ["10.9.0.0/16"]
+    assert resources.get_by_id(expected_id, api_version=NETWORK_VERSION).name == name
+    raw = endpoint.call("GET", expected_id.replace("Microsoft.Network/", "Microsoft.Network//"),
+                        api_version=NETWORK_VERSION)
+    assert raw.status_code == 200 and raw.json()["id"].lower() == expected_id.lower()
+    resources.begin_delete(**where).result()
+    assert resources.check_existence(**where) is False
+    assert resources.check_existence_by_id(expected_id, api_version=NETWORK_VERSION) is False
+
+
+# -- api-versions the pinned clients send (client_api_versions.json, written by scripts/client-api-versions)
+CLIENT_VERSIONS = json.loads((Path(__file__).parent / "client_api_versions.json").read_text())
+MISSING_ROLE_ASSIGNMENT = "5b1c0a2e-95e8-4cd7-9b44-000000000000"
+
+
+def probe_path(endpoint, kind: str) -> tuple[str, int]:
+    """A request of the kind that needs no resource of its own, and the status it answers when served."""
+    subscription = f"/subscriptions/{endpoint.subscription_id}"
+    group = f"{subscription}/resourceGroups/rg-versions"
+    return {
+        "vaults": (f"{group}/providers/Microsoft.KeyVault/vaults/kv-missing-versions", 404),
+        "deletedVaults": (f"{subscription}/providers/Microsoft.KeyVault/deletedVaults", 200),
+        "registries": (f"{group}/providers/Microsoft.ContainerRegistry/registries/acrmissingversions", 404),
+        "storageAccounts": (f"{group}/providers/Microsoft.Storage/storageAccounts/stmissingversions", 404),
+        "virtualNetworks": (f"{group}/providers/Microsoft.Network/virtualNetworks/vnet-missing", 404),
+        "roleAssignments": (f"{subscription}/providers/Microsoft.Authorization/roleAssignments/"
+                            f"{MISSING_ROLE_ASSIGNMENT}", 404),
+        "roleDefinitions": (f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{READER}", 200),
+        "resourceGroups": (group, 200),
+        "resources": (f"{subscription}/resources", 200),
+        "subscriptions": (subscription, 200),
+        "providers": (f"{subscription}/providers/Microsoft.Storage", 200),
+    }[kind]
+
+
+@pytest.mark.parametrize("kind, api_version", sorted({(entry["kind"], entry["api_version"])
+                                                      for entry in CLIENT_VERSIONS}))
+def test_versions_the_pinned_clients_send_are_served(endpoint, client, kind, api_version):
+    client.resource_groups.create_or_update("rg-versions", {"location": LOCATION})
+    path, expected = probe_path(endpoint, kind)
+    response = endpoint.call("GET", path, api_version=api_version)
+    sources = [entry["source"] for entry in CLIENT_VERSIONS
+               if (entry["kind"], entry["api_version"]) == (kind, api_version)]
+    assert response.status_code == expected, f"{kind} at {api_version} ({sources}): {response.text}"
+
+
+@pytest.mark.parametrize("kind", ["vaults", "registries", "virtualNetworks", "resourceGroups", "resources"])
+def test_a_version_azure_does_not_list_is_still_refused(endpoint, client, kind):
+    client.resource_groups.create_or_update("rg-versions", {"location": LOCATION})
+    path, dummy_expected = probe_path(endpoint, kind)
+    response = endpoint.call("GET", path, api_version="2014-02-30")
+    assert response.status_code == 400, response.text
+    assert response.json()["error"]["code"] in ("InvalidApiVersionParameter", "NoRegisteredProviderFound")
+
+
+def test_provider_lists_the_versions_served(endpoint, client):
+    body = client.providers.get("Microsoft.KeyVault")
+    versions = {item.resource_type: item.api_versions for item in body.resource_types}
+    assert "2026-02-01" in versions["vaults"] and "2015-06-01" in versions["vaults"]
+    network = {item.resource_type: item.api_versions for item in client.providers.get("Microsoft.Network").resource_types}
+    assert "2025-07-01" in network["virtualNetworks"]
