@@ -19,13 +19,11 @@ the rest, as ARM pages.
 from __future__ import annotations
 
 import re
-from typing import Callable
 from urllib.parse import urlencode
 
 from localazure.errors import AzureError
 from localazure.ids import scope_parts
 
-Predicate = Callable[[dict], bool]
 RESOURCE_PROPERTIES = ("resourcetype", "name", "resourcegroup", "location", "tagname", "tagvalue")
 GROUP_PROPERTIES = ("tagname", "tagvalue")
 _TOKEN = re.compile(r"\s*(?:(?P<string>'(?:[^']|'')*')|(?P<symbol>[(),])|(?P<word>[A-Za-z][\w/]*))")
@@ -136,20 +134,33 @@ def _holds(clause: tuple[str, str, str], body: dict, tag_name: str | None) -> bo
     return (actual.lower() == value.lower()) == (operator == "eq")
 
 
-def parse_filter(text: str | None, properties: tuple[str, ...] = RESOURCE_PROPERTIES) -> Predicate:
-    """A predicate over list items (``id``, ``name``, ``type``, ``location``, ``tags``); 400 for what the list does
-    not support."""
-    if text is None or not text.strip():
-        return lambda body: True
-    alternatives = _Parser(text, properties).parse()
+class Filter:
+    """A parsed ``$filter``: call it on a list item (``id``, ``name``, ``type``, ``location``, ``tags``)."""
 
-    def matches(body: dict) -> bool:
-        for clauses in alternatives:
+    def __init__(self, alternatives: list[list[tuple[str, str, str]]]):
+        self.alternatives = alternatives
+
+    def __call__(self, body: dict) -> bool:
+        if not self.alternatives:
+            return True
+        for clauses in self.alternatives:
             tag_name = next((value for name, dummy_operator, value in clauses if name == "tagname"), None)
             if all(_holds(clause, body, tag_name) for clause in clauses):
                 return True
         return False
-    return matches
+
+    @property
+    def by_tag_value(self) -> bool:
+        """Filtered by a tag's name and value: ARM then leaves the resources' tags out of the list (the REST
+        reference of Resources - List: "the original tags for each resource will not be returned")."""
+        return any(name == "tagvalue" for clauses in self.alternatives for name, dummy_operator, dummy in clauses)
+
+
+def parse_filter(text: str | None, properties: tuple[str, ...] = RESOURCE_PROPERTIES) -> Filter:
+    """The filter ``text`` names; 400 InvalidFilterInQueryString for what the list does not support."""
+    if text is None or not text.strip():
+        return Filter([])
+    return Filter(_Parser(text, properties).parse())
 
 
 def page(items: list[dict], query: dict[str, str], link_base: str) -> dict:

@@ -177,8 +177,10 @@ def _readable_resources(app, request, parent_id: str) -> list[dict]:
 def _listed(app, request, items: list[dict], properties: tuple[str, ...] = RESOURCE_PROPERTIES) -> Response:
     """A list as ARM answers it: ``$filter`` applied, then paged by ``$top``."""
     wanted = parse_filter(request.query.get("$filter"), properties)
-    return json_response(page([item for item in items if wanted(item)], request.query,
-                              f"{app.arm_endpoint}{quote(request.path)}"))
+    selected = [item for item in items if wanted(item)]
+    if wanted.by_tag_value and properties == RESOURCE_PROPERTIES:
+        selected = [{key: value for key, value in item.items() if key != "tags"} for item in selected]
+    return json_response(page(selected, request.query, f"{app.arm_endpoint}{quote(request.path)}"))
 
 
 def list_group_resources(app, request, subscription_id, name):

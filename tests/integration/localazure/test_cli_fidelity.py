@@ -103,6 +103,14 @@ def test_resource_lists_apply_filter(client, listed, group, text, expected):
     assert found == expected
 
 
+def test_a_tag_value_filter_leaves_the_tags_out_as_arm_does(client, listed):
+    by_value = list(client.resources.list(filter="tagName eq 'team' and tagValue eq 'ml'"))
+    assert sorted(item.name for item in by_value) == ["vnet-a0", "vnet-b0"]
+    assert all(item.tags is None for item in by_value)
+    by_name = list(client.resources.list(filter="tagName eq 'team'"))
+    assert all(item.tags == {"env": "prod", "team": "ml"} for item in by_name)
+
+
 def test_resource_lists_page_by_top(endpoint, client, listed):
     pages = [[item.name for item in current]
              for current in client.resources.list(filter="substringof('vnet-a', name) or substringof('vnet-b', name)", top=3).by_page()]

@@ -44,6 +44,11 @@ def names(text):
      ["vnet-one", "kv"]),
     ("name eq 'it''s'", []),
     ("  name   EQ  'kv'  ", ["kv"]),
+    # azure-cli 2.91 spells the tag clauses in lower case (resource/custom.py _list_resources_odata_filter_builder)
+    ("tagname eq 'env' and tagvalue eq 'dev'", ["stone"]),
+    ("startswith(tagname, 'dep')", ["vnet-two"]),
+    ("resourceGroup eq 'rg-a' and name eq 'stone' and location eq 'northeurope' and "
+     "resourceType eq 'Microsoft.Storage/storageAccounts'", ["stone"]),
 ])
 def test_supported_filters_select_what_they_name(text, expected):
     assert names(text) == expected
@@ -97,3 +102,9 @@ def test_bad_paging_parameters_get_400(query, code):
     with pytest.raises(AzureError) as raised:
         page([{"name": "a"}], query, "unused")
     assert raised.value.status == 400 and raised.value.code == code
+
+
+def test_only_a_tag_value_filter_hides_tags():
+    assert parse_filter("tagName eq 'env' and tagValue eq 'dev'").by_tag_value is True
+    assert parse_filter("tagName eq 'env'").by_tag_value is False
+    assert parse_filter(None).by_tag_value is False
