@@ -108,8 +108,11 @@ _ML_VERSIONS = ("2023-04-01", "2023-08-01-preview", "2023-10-01", "2024-04-01", 
                 "2024-10-01", "2024-10-01-preview", "2025-01-01-preview")
 PUBLISHED = {
     "Microsoft.Storage/storageAccounts": _STORAGE_ACCOUNTS,
-    "Microsoft.Storage/storageAccounts/blobServices": _STORAGE,
-    "Microsoft.Storage/storageAccounts/blobServices/containers": _STORAGE,
+    # azure-mgmt-storage 21.2.1: blob services operations from v2018_07_01, blob containers from v2018_02_01.
+    "Microsoft.Storage/storageAccounts/blobServices":
+        tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-07-01"),
+    "Microsoft.Storage/storageAccounts/blobServices/containers":
+        tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"),
     "Microsoft.ContainerRegistry/registries": _CONTAINER_REGISTRY,
     "Microsoft.KeyVault/vaults": _KEY_VAULT,
     "Microsoft.OperationalInsights/workspaces": ("2020-08-01", "2020-10-01", "2021-06-01", "2022-10-01", "2023-09-01"),

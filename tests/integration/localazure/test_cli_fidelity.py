@@ -183,6 +183,8 @@ def probe_path(endpoint, kind: str) -> tuple[str, int]:
         "registries": (f"{group}/providers/Microsoft.ContainerRegistry/registries/acrmissingversions", 404),
         "storageAccounts": (f"{group}/providers/Microsoft.Storage/storageAccounts/stmissingversions", 404),
         "virtualNetworks": (f"{group}/providers/Microsoft.Network/virtualNetworks/vnet-missing", 404),
+        "containers": (f"{group}/providers/Microsoft.Storage/storageAccounts/stmissingversions/blobServices/default/"
+                       "containers/missing", 404),
         "roleAssignments": (f"{subscription}/providers/Microsoft.Authorization/roleAssignments/"
                             f"{MISSING_ROLE_ASSIGNMENT}", 404),
         "roleDefinitions": (f"{subscription}/providers/Microsoft.Authorization/roleDefinitions/{READER}", 200),
@@ -202,6 +204,20 @@ def test_versions_the_pinned_clients_send_are_served(endpoint, client, kind, api
     sources = [entry["source"] for entry in CLIENT_VERSIONS
                if (entry["kind"], entry["api_version"]) == (kind, api_version)]
     assert response.status_code == expected, f"{kind} at {api_version} ({sources}): {response.text}"
+
+
+# The oldest and newest versions azure-rest-api-specs lists (localazure/schema/catalog.py names the folders).
+@pytest.mark.parametrize("kind, api_version", [
+    ("vaults", "2015-06-01"), ("vaults", "2026-04-01"), ("deletedVaults", "2016-10-01"),
+    ("registries", "2017-03-01"), ("registries", "2026-09-01-preview"), ("virtualNetworks", "2015-06-15"),
+    ("virtualNetworks", "2026-01-01"), ("storageAccounts", "2015-06-15"), ("containers", "2018-02-01"),
+    ("resourceGroups", "2015-11-01"), ("resources", "2016-09-01"), ("resourceGroups", "2025-04-01"),
+])
+def test_versions_azure_lists_are_served(endpoint, client, kind, api_version):
+    client.resource_groups.create_or_update("rg-versions", {"location": LOCATION})
+    path, expected = probe_path(endpoint, kind)
+    response = endpoint.call("GET", path, api_version=api_version)
+    assert response.status_code == expected, f"{kind} at {api_version}: {response.text}"
 
 
 @pytest.mark.parametrize("kind", ["vaults", "registries", "virtualNetworks", "resourceGroups", "resources"])
