@@ -104,8 +104,19 @@ RESOURCES = ("2015-11-01", "2016-02-01", "2016-07-01", "2016-09-01", "2017-05-10
              "2019-03-01", "2019-05-01", "2019-05-10", "2019-07-01", "2019-08-01", "2019-10-01", "2020-06-01",
              "2020-08-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
              "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
-_ML_VERSIONS = ("2023-04-01", "2023-08-01-preview", "2023-10-01", "2024-04-01", "2024-04-01-preview",
-                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview")
+# Microsoft.MachineLearningServices/{stable,preview}/<version>: the readme.md tags to 2022-01-01-preview, later
+# folders confirmed by machineLearningServices.json (to 2024-01-01-preview) or workspaceRP.json. Workspaces and
+# computes are in every version; datastores came with mfe.json (2021-03-01-preview, then from 2022-02-01-preview).
+_ML_VERSIONS = ("2018-03-01-preview", "2018-11-19", "2019-05-01", "2019-06-01", "2019-11-01", "2020-01-01",
+                "2020-02-18-preview", "2020-03-01", "2020-04-01", "2020-04-01-preview", "2020-05-01-preview",
+                "2020-05-15-preview", "2020-06-01", "2020-08-01", "2020-09-01-preview", "2021-01-01",
+                "2021-03-01-preview", "2021-04-01", "2021-07-01", "2022-01-01-preview", "2022-02-01-preview",
+                "2022-05-01", "2022-06-01-preview", "2022-10-01", "2022-10-01-preview", "2022-12-01-preview",
+                "2023-02-01-preview", "2023-04-01", "2023-04-01-preview", "2023-06-01-preview", "2023-08-01-preview",
+                "2023-10-01", "2024-01-01-preview", "2024-04-01", "2024-04-01-preview", "2024-07-01-preview",
+                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview", "2025-04-01", "2025-04-01-preview",
+                "2025-06-01", "2025-07-01-preview", "2025-09-01", "2025-10-01-preview")
+_ML_DATASTORES = ("2021-03-01-preview",) + tuple(version for version in _ML_VERSIONS if version >= "2022-02-01")
 PUBLISHED = {
     "Microsoft.Storage/storageAccounts": _STORAGE_ACCOUNTS,
     # azure-mgmt-storage 21.2.1: blob services operations from v2018_07_01, blob containers from v2018_02_01.
@@ -124,7 +135,7 @@ PUBLISHED = {
         tuple(version for version in _NETWORK if version >= "2020-03-01"),
     "Microsoft.MachineLearningServices/workspaces": _ML_VERSIONS,
     "Microsoft.MachineLearningServices/workspaces/computes": _ML_VERSIONS,
-    "Microsoft.MachineLearningServices/workspaces/datastores": _ML_VERSIONS,
+    "Microsoft.MachineLearningServices/workspaces/datastores": _ML_DATASTORES,
     "Microsoft.Authorization/roleDefinitions": (),
     "Microsoft.Authorization/roleAssignments": (),
     "Microsoft.Resources/resourceGroups": RESOURCES,

@@ -183,6 +183,9 @@ def probe_path(endpoint, kind: str) -> tuple[str, int]:
         "registries": (f"{group}/providers/Microsoft.ContainerRegistry/registries/acrmissingversions", 404),
         "storageAccounts": (f"{group}/providers/Microsoft.Storage/storageAccounts/stmissingversions", 404),
         "virtualNetworks": (f"{group}/providers/Microsoft.Network/virtualNetworks/vnet-missing", 404),
+        "workspaces": (f"{group}/providers/Microsoft.MachineLearningServices/workspaces/mlw-missing", 404),
+        "datastores": (f"{group}/providers/Microsoft.MachineLearningServices/workspaces/mlw-missing/datastores/ds",
+                       404),
         "containers": (f"{group}/providers/Microsoft.Storage/storageAccounts/stmissingversions/blobServices/default/"
                        "containers/missing", 404),
         "roleAssignments": (f"{subscription}/providers/Microsoft.Authorization/roleAssignments/"
@@ -212,6 +215,7 @@ def test_versions_the_pinned_clients_send_are_served(endpoint, client, kind, api
     ("registries", "2017-03-01"), ("registries", "2026-09-01-preview"), ("virtualNetworks", "2015-06-15"),
     ("virtualNetworks", "2026-01-01"), ("storageAccounts", "2015-06-15"), ("containers", "2018-02-01"),
     ("resourceGroups", "2015-11-01"), ("resources", "2016-09-01"), ("resourceGroups", "2025-04-01"),
+    ("workspaces", "2018-11-19"), ("workspaces", "2025-10-01-preview"), ("datastores", "2021-03-01-preview"),
 ])
 def test_versions_azure_lists_are_served(endpoint, client, kind, api_version):
     client.resource_groups.create_or_update("rg-versions", {"location": LOCATION})
@@ -220,11 +224,13 @@ def test_versions_azure_lists_are_served(endpoint, client, kind, api_version):
     assert response.status_code == expected, f"{kind} at {api_version}: {response.text}"
 
 
-@pytest.mark.parametrize("kind", ["vaults", "registries", "virtualNetworks", "resourceGroups", "resources"])
-def test_a_version_azure_does_not_list_is_still_refused(endpoint, client, kind):
+@pytest.mark.parametrize("kind, api_version", [(kind, "2014-02-30") for kind in (
+    "vaults", "registries", "virtualNetworks", "resourceGroups", "resources", "workspaces")] + [
+    ("datastores", "2021-07-01"), ("containers", "2017-10-01")])
+def test_a_version_azure_does_not_list_is_still_refused(endpoint, client, kind, api_version):
     client.resource_groups.create_or_update("rg-versions", {"location": LOCATION})
     path, dummy_expected = probe_path(endpoint, kind)
-    response = endpoint.call("GET", path, api_version="2014-02-30")
+    response = endpoint.call("GET", path, api_version=api_version)
     assert response.status_code == 400, response.text
     assert response.json()["error"]["code"] in ("InvalidApiVersionParameter", "NoRegisteredProviderFound")
 
