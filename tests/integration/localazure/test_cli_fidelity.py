@@ -77,7 +77,8 @@ def listed(endpoint, client):
                            f"Microsoft.Network/virtualNetworks/{name}")
             client.resources.begin_create_or_update_by_id(resource_id, {
                 "location": LOCATION, "tags": tags,
-                "properties": {"addressSpace": {"addressPrefixes": [f"10.{index}.0.0/16"]}}}, api_version=NETWORK_VERSION).result()
+                "properties": {"addressSpace": {"addressPrefixes": [f"10.{index}.0.0/16"]}}},
+                api_version=NETWORK_VERSION).result()
             made[name] = resource_id
     return made
 
@@ -113,7 +114,8 @@ def test_a_tag_value_filter_leaves_the_tags_out_as_arm_does(client, listed):
 
 def test_resource_lists_page_by_top(endpoint, client, listed):
     pages = [[item.name for item in current]
-             for current in client.resources.list(filter="substringof('vnet-a', name) or substringof('vnet-b', name)", top=3).by_page()]
+             for current in client.resources.list(filter="substringof('vnet-a', name) or substringof('vnet-b', name)",
+                                                  top=3).by_page()]
     assert [len(names) for names in pages] == [3, 1], pages
     assert sorted(sum(pages, [])) == sorted(listed)
     in_group = [[item.name for item in current]
@@ -239,5 +241,6 @@ def test_provider_lists_the_versions_served(endpoint, client):
     body = client.providers.get("Microsoft.KeyVault")
     versions = {item.resource_type: item.api_versions for item in body.resource_types}
     assert "2026-02-01" in versions["vaults"] and "2015-06-01" in versions["vaults"]
-    network = {item.resource_type: item.api_versions for item in client.providers.get("Microsoft.Network").resource_types}
+    network = {item.resource_type: item.api_versions
+               for item in client.providers.get("Microsoft.Network").resource_types}
     assert "2025-07-01" in network["virtualNetworks"]
