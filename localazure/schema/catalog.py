@@ -126,7 +126,10 @@ PUBLISHED = {
         tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"),
     "Microsoft.ContainerRegistry/registries": _CONTAINER_REGISTRY,
     "Microsoft.KeyVault/vaults": _KEY_VAULT,
-    "Microsoft.OperationalInsights/workspaces": ("2020-08-01", "2020-10-01", "2021-06-01", "2022-10-01", "2023-09-01"),
+    # Microsoft.OperationalInsights/{stable,preview}/<version>: Workspaces.json, OperationalInsights.json before 2019.
+    "Microsoft.OperationalInsights/workspaces": ("2015-03-20", "2015-11-01-preview", "2019-08-01-preview",
+                                                 "2020-03-01-preview", "2020-08-01", "2020-10-01", "2021-06-01",
+                                                 "2021-12-01-preview", "2022-10-01", "2023-09-01", "2025-02-01"),
     "Microsoft.Insights/components": (),
     "Microsoft.Network/virtualNetworks": _NETWORK,
     "Microsoft.Network/virtualNetworks/subnets": _NETWORK,

@@ -188,6 +188,7 @@ def probe_path(endpoint, kind: str) -> tuple[str, int]:
         "workspaces": (f"{group}/providers/Microsoft.MachineLearningServices/workspaces/mlw-missing", 404),
         "datastores": (f"{group}/providers/Microsoft.MachineLearningServices/workspaces/mlw-missing/datastores/ds",
                        404),
+        "logAnalytics": (f"{group}/providers/Microsoft.OperationalInsights/workspaces/log-missing", 404),
         "containers": (f"{group}/providers/Microsoft.Storage/storageAccounts/stmissingversions/blobServices/default/"
                        "containers/missing", 404),
         "roleAssignments": (f"{subscription}/providers/Microsoft.Authorization/roleAssignments/"
@@ -217,7 +218,7 @@ def test_versions_the_pinned_clients_send_are_served(endpoint, client, kind, api
     ("registries", "2017-03-01"), ("registries", "2026-09-01-preview"), ("virtualNetworks", "2015-06-15"),
     ("virtualNetworks", "2026-01-01"), ("storageAccounts", "2015-06-15"), ("containers", "2018-02-01"),
     ("resourceGroups", "2015-11-01"), ("resources", "2016-09-01"), ("resourceGroups", "2025-04-01"),
-    ("workspaces", "2018-11-19"), ("workspaces", "2025-10-01-preview"), ("datastores", "2021-03-01-preview"),
+    ("logAnalytics", "2015-11-01-preview"), ("logAnalytics", "2025-02-01"), ("workspaces", "2018-11-19"), ("workspaces", "2025-10-01-preview"), ("datastores", "2021-03-01-preview"),
 ])
 def test_versions_azure_lists_are_served(endpoint, client, kind, api_version):
     client.resource_groups.create_or_update("rg-versions", {"location": LOCATION})
