@@ -245,3 +245,14 @@ def test_provider_lists_the_versions_served(endpoint, client):
     network = {item.resource_type: item.api_versions
                for item in client.providers.get("Microsoft.Network").resource_types}
     assert "2025-07-01" in network["virtualNetworks"]
+
+
+def test_keyvault_show_without_group_finds_the_vault_by_type_at_2015_11_01(endpoint, listed):
+    """az keyvault show -n X (no -g) lists the subscription's resources of one type at 2015-11-01 and picks the
+    name; here with virtual networks, the same request shape."""
+    response = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resources?$filter=resourceType eq "
+                                    "'Microsoft.Network/virtualNetworks'", api_version="2015-11-01")
+    assert response.status_code == 200, response.text
+    found = {item["name"]: item["type"] for item in response.json()["value"]}
+    assert {"vnet-a0", "vnet-a1", "vnet-b0", "vnet-b1"} <= set(found)
+    assert set(found.values()) == {"Microsoft.Network/virtualNetworks"}
