@@ -5,11 +5,14 @@ Shared by the routes and the services (resources, deployments): routes depend on
 from __future__ import annotations
 
 from localazure.errors import AzureError
+from localazure.schema.catalog import RESOURCES
 
 SUBSCRIPTION_API_VERSIONS = ("2016-06-01", "2019-11-01", "2020-01-01", "2021-01-01", "2022-12-01")
-RESOURCES_API_VERSIONS = ("2019-10-01", "2020-06-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
-                          "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
+RESOURCES_API_VERSIONS = RESOURCES
 ALL_VERSIONS = tuple(sorted(set(SUBSCRIPTION_API_VERSIONS + RESOURCES_API_VERSIONS)))
+# Providers are also read at 2015-01-01: azure.azcollection's azure_rm_resource and azure_rm_resource_info look a
+# type's api-versions up with that literal, and Azure answers it.
+PROVIDER_API_VERSIONS = tuple(sorted(set(ALL_VERSIONS) | {"2015-01-01"}))
 
 
 def check_api_version(request, supported=ALL_VERSIONS) -> None:

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from localazure.errors import AzureError
 
@@ -33,6 +34,10 @@ class Request:
     @classmethod
     def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> "Request":
         path, dummy_separator, query_string = target.partition("?")
+        # Clients percent-encode each path segment (azure-core quotes '(' and non-ASCII letters); ARM routes on
+        # the decoded names, so ids, role scopes and stored names compare decoded. An empty segment is dropped as
+        # ARM drops it: azure-mgmt-resource sends an empty parent resource path as '{namespace}//{type}/{name}'.
+        path = re.sub(r"//+", "/", unquote(path))
         # ARM treats query parameter names case-insensitively; the last value of a repeated name wins.
         query = {name.lower(): values[-1] for name, values in parse_qs(query_string, keep_blank_values=True).items()}
         return cls(method=method.upper(), path=path, query=query,

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The characters ARM allows in resource group and deployment names (^[-\w\._\(\)]+$ in azure-rest-api-specs;
+# .NET's \w, like Python's, takes Unicode letters and digits).
+_NAME_CHARACTER = re.compile(r"[-\w.()]")
 _SCOPE = re.compile(r"\A/subscriptions/(?P<subscription>[^/]+)(?:/resourceGroups/(?P<group>[^/]+))?", re.IGNORECASE)
 
 
@@ -89,3 +92,8 @@ def scope_parts(scope: str) -> tuple[str | None, str | None]:
 
 def resource_group_id(subscription_id: str, resource_group: str) -> str:
     return f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}"
+
+
+def invalid_name_characters(name: str) -> str:
+    """The characters of a resource group or deployment name that ARM refuses, each once, sorted."""
+    return "".join(sorted({character for character in name if not _NAME_CHARACTER.fullmatch(character)}))

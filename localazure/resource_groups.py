@@ -1,24 +1,22 @@
 """Resource groups as a service: their name rules and create-or-update, for the routes, deployments and the seed."""
 from __future__ import annotations
 
-import re
 import time
 
 from localazure.errors import AzureError
-from localazure.ids import resource_group_id
+from localazure.ids import invalid_name_characters, resource_group_id
 from localazure.registry import normalize_location
 from localazure.resources import RESOURCE_GROUP_TYPE
 
-_NAME_CHARACTER = re.compile(r"[\w\-.()]", re.UNICODE)
 ACTION = "Microsoft.Resources/subscriptions/resourceGroups"
 
 
 def _check_name(name: str) -> None:
-    invalid = sorted({character for character in name if not _NAME_CHARACTER.fullmatch(character)})
+    invalid = invalid_name_characters(name)
     if invalid:
         raise AzureError(400, "InvalidResourceGroup",
                          f"The provided resource group name '{name}' has these invalid characters: "
-                         f"'{''.join(invalid)}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'. "
+                         f"'{invalid}'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'. "
                          "See https://aka.ms/resourcegroupnamingrestrictions for more information.")
     if len(name) > 90 or name.endswith("."):
         raise AzureError(400, "InvalidResourceGroup",

@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import time
 
+from localazure.errors import AzureError
+from localazure.ids import invalid_name_characters
 from localazure.store import resource_key
 
 SCHEMA = """
@@ -25,6 +27,24 @@ CREATE TABLE IF NOT EXISTS deployment_whatif_results (
     created_at REAL NOT NULL);
 """
 ACTIVE = ("Accepted", "Running")
+# azure-rest-api-specs (resources, deployments): deploymentName is 1-64 characters matching ^[-\w\._\(\)]+$.
+# The codes are those of ARM's list of deployment errors (DeploymentNameLengthLimitExceeded,
+# DeploymentNameInvalidCharacters); NOT VERIFIED: ARM's exact message text.
+NAME_LIMIT = 64
+
+
+def check_name(name: str) -> None:
+    """ARM's 400 for a deployment name it would not store."""
+    if len(name) > NAME_LIMIT:
+        raise AzureError(400, "DeploymentNameLengthLimitExceeded",
+                         f"The provided deployment name '{name}' has a length of '{len(name)}' which exceeds the "
+                         f"maximum length of '{NAME_LIMIT}'. Please see https://aka.ms/arm-deploy for usage details.")
+    invalid = invalid_name_characters(name)
+    if invalid or not name:
+        raise AzureError(400, "DeploymentNameInvalidCharacters",
+                         f"The provided deployment name '{name}' has these invalid characters: '{invalid}'. "
+                         "The name can only be a letter, digit, '-', '.', '(', ')' or '_'. Please see "
+                         "https://aka.ms/arm-deploy for usage details.")
 
 
 class DeploymentRecords:
@@ -73,6 +93,13 @@ class DeploymentRecords:
         with self.store.transaction() as db:
             db.execute("DELETE FROM deployment_operations WHERE deployment_key = ?", (key,))
             db.execute("DELETE FROM deployments WHERE key = ?", (key,))
+
+    def delete_scope(self, scope_id: str) -> None:
+        """Forget every deployment at a scope (a deleted resource group's), with their operations."""
+        with self.store.transaction() as db:
+            db.execute("DELETE FROM deployment_operations WHERE deployment_key IN "
+                       "(SELECT key FROM deployments WHERE scope_key = ?)", (resource_key(scope_id),))
+            db.execute("DELETE FROM deployments WHERE scope_key = ?", (resource_key(scope_id),))
 
     def by_operation(self, operation_id: str) -> dict | None:
         row = self.store.db.execute("SELECT body FROM deployments WHERE operation_id = ?",

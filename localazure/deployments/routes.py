@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from urllib.parse import quote
 
 from localazure.deployments.definition import DEPLOYMENTS_TYPE, Scope, minified, parse, template_hash
-from localazure.deployments.records import ACTIVE
+from localazure.deployments.records import ACTIVE, check_name
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
@@ -88,10 +89,11 @@ def deployment_route(app, request, subscription_id, name, resource_group=None):
         return json_response(_found(app, scope, name))
     if request.method == "PUT":
         app.authorize(request, f"{ACTION}/write", deployment_id)
+        check_name(name)
         definition = parse(request.json(), scope, source=request.body)
         status, body, operation_id = app.deployments.create(scope, name, definition, request.principal,
                                                             _correlation(request))
-        status_url = (f"{app.arm_endpoint}{deployment_id}/operationStatuses/{operation_id}"
+        status_url = (f"{app.arm_endpoint}{quote(deployment_id)}/operationStatuses/{operation_id}"
                       f"?api-version={request.api_version}")
         return json_response(body, status, {"Azure-AsyncOperation": status_url,
                                             "Retry-After": app.retry_after_header()})
@@ -116,6 +118,8 @@ def action_route(app, request, subscription_id, name, action, resource_group=Non
     spelled = {"validate": "validate", "whatif": "whatIf", "cancel": "cancel", "exporttemplate": "exportTemplate"}
     app.authorize(request, f"{ACTION}/{spelled[action]}/action", deployment_id)
     service = app.deployments
+    if action in ("validate", "whatif"):
+        check_name(name)
     if action == "validate":
         definition = parse(request.json(), scope, source=request.body)
         return json_response(service.validate(scope, name, definition, request.principal, _correlation(request)))

@@ -11,7 +11,7 @@ from localazure.deployments.definition import (DEPLOYMENTS_TYPE, Definition, Sco
 from localazure.deployments.engine import scrub, secret_texts
 from localazure.deployments.evaluation import (check_write_permissions, context_for, deployable, evaluate, preflight,
                                                secrets_of)
-from localazure.deployments.records import ACTIVE, DeploymentRecords
+from localazure.deployments.records import ACTIVE, DeploymentRecords, check_name
 from localazure.deployments.resolver import LiveResolver
 from localazure.deployments.runner import Run, now_iso
 from localazure.errors import AzureError
@@ -69,6 +69,10 @@ class DeploymentService:
         deployment_id = resource["id"]
         path = parse_resource_path(deployment_id)
         scope_id = deployment_id[:len(deployment_id) - len(f"/providers/{DEPLOYMENTS_TYPE}/{path.name}")]
+        check_name(path.name)
+        previous = self.records.get(deployment_id)
+        if previous is not None and previous["properties"].get("provisioningState") in ACTIVE:
+            raise deployment_active(path.name, previous)  # e.g. the running parent, at the same scope
         properties = resource.get("properties") or {}
         template = properties.get("template") if isinstance(properties.get("template"), dict) else {}
         nested = parent.evaluate().nested.get(deployment_id)

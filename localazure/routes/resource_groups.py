@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import quote
 
 from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
-from localazure.ids import resource_group_id
+from localazure.ids import invalid_name_characters, resource_group_id
 from localazure.registry import normalize_location
 from localazure.resource_groups import ACTION, create_or_update, group_body
+from localazure.resource_filter import GROUP_PROPERTIES, RESOURCE_PROPERTIES, page, parse_filter
 from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
 
 
@@ -77,7 +79,9 @@ def group_route(app, request, subscription_id, name):
 
 
 def _complete_delete(app, operation) -> dict | None:
+    """Deleting a group deletes what it contains and its deployments with their operations."""
     app.resources.remove_tree(operation["resource_id"])
+    app.deployments.records.delete_scope(operation["resource_id"])
     return None
 
 
@@ -113,11 +117,20 @@ def _readable_resources(app, request, parent_id: str) -> list[dict]:
             and _may_read(app, request, f"{body['type']}/read", body["id"])]
 
 
+def _listed(app, request, items: list[dict], properties: tuple[str, ...] = RESOURCE_PROPERTIES) -> Response:
+    """A list as ARM answers it: ``$filter`` applied, then paged by ``$top``."""
+    wanted = parse_filter(request.query.get("$filter"), properties)
+    selected = [item for item in items if wanted(item)]
+    if wanted.by_tag_value and properties == RESOURCE_PROPERTIES:
+        selected = [{key: value for key, value in item.items() if key != "tags"} for item in selected]
+    return json_response(page(selected, request.query, f"{app.arm_endpoint}{quote(request.path)}"))
+
+
 def list_group_resources(app, request, subscription_id, name):
     check_api_version(request, RESOURCES_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     app.resources.check_resource_group(subscription_id, name)
-    return json_response({"value": _readable_resources(app, request, resource_group_id(subscription_id, name))})
+    return _listed(app, request, _readable_resources(app, request, resource_group_id(subscription_id, name)))
 
 
 def list_subscription_resources(app, request, subscription_id):
@@ -126,7 +139,7 @@ def list_subscription_resources(app, request, subscription_id):
     value = []
     for group in app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE):
         value.extend(_readable_resources(app, request, group["id"]))
-    return json_response({"value": value})
+    return _listed(app, request, value)
 
 
 def list_groups(app, request, subscription_id):
@@ -134,5 +147,5 @@ def list_groups(app, request, subscription_id):
     app.resources.check_subscription(subscription_id, request.principal)
     app.operations.settle_all()
     groups = app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)
-    return json_response({"value": [group for group in groups
-                                    if _may_read(app, request, f"{ACTION}/read", group["id"])]})
+    return _listed(app, request, [group for group in groups if _may_read(app, request, f"{ACTION}/read", group["id"])],
+                   GROUP_PROPERTIES)

@@ -1,9 +1,10 @@
 """Subscriptions, resource providers and locations."""
 from __future__ import annotations
 
-from localazure.api_versions import check_api_version
+from localazure.api_versions import PROVIDER_API_VERSIONS, check_api_version
 from localazure.errors import AzureError
 from localazure.http import json_response
+
 
 def register(app) -> None:
     sub = r"/subscriptions/(?P<subscription_id>[^/]+)"
@@ -79,20 +80,20 @@ def provider_body(app, namespace: str, subscription_id: str | None) -> dict:
 
 
 def list_providers(app, request, subscription_id):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     return json_response({"value": [provider_body(app, namespace, subscription_id)
                                     for namespace in sorted(app.registry.namespaces())]})
 
 
 def get_provider(app, request, subscription_id, namespace):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     return json_response(provider_body(app, namespace, subscription_id))
 
 
 def register_provider(app, request, subscription_id, namespace, verb):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     canonical = provider_body(app, namespace, subscription_id)["namespace"]
     app.authorize(request, f"{canonical}/{verb.lower()}/action", f"/subscriptions/{subscription_id}")
@@ -102,10 +103,10 @@ def register_provider(app, request, subscription_id, namespace, verb):
 
 
 def list_tenant_providers(app, request):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     return json_response({"value": [provider_body(app, namespace, None) for namespace in sorted(app.registry.namespaces())]})
 
 
 def get_tenant_provider(app, request, namespace):
-    check_api_version(request)
+    check_api_version(request, PROVIDER_API_VERSIONS)
     return json_response(provider_body(app, namespace, None))

@@ -67,29 +67,81 @@ MSREST_DEFAULTS = {
     "Microsoft.Authorization/roleAssignments": "2022-04-01",
 }
 
+# Published api-versions, read from azure-rest-api-specs (the version folders of each service's stable/ and preview/
+# trees, named in its readme.md tags and confirmed by path) and from the multi-api SDK packages that azure.azcollection
+# 3.12 pins (azure-mgmt-keyvault 10.3.1, -containerregistry 10.3.0, -storage 21.2.1, -resource 23.2.0: their v20xx_
+# subpackages). tests/integration/localazure/client_api_versions.json pins the versions real clients send.
 _STORAGE = ("2019-04-01", "2021-04-01", "2021-09-01", "2022-09-01", "2023-01-01", "2023-04-01", "2023-05-01",
             "2024-01-01", "2025-01-01", "2025-06-01", "2025-08-01")
-_NETWORK = ("2023-04-01", "2023-09-01", "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01")
-_ML_VERSIONS = ("2023-04-01", "2023-08-01-preview", "2023-10-01", "2024-04-01", "2024-04-01-preview",
-                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview")
+_STORAGE_ACCOUNTS = ("2015-06-15", "2016-01-01", "2016-12-01", "2017-06-01", "2017-10-01", "2018-02-01",
+                     "2018-03-01-preview", "2018-07-01", "2018-11-01", "2019-06-01", "2020-08-01-preview",
+                     "2021-01-01", "2021-02-01", "2021-06-01", "2021-08-01", "2022-05-01") + _STORAGE
+# Microsoft.Network/stable/<version>/virtualNetwork.json (network.json before 2017).
+_NETWORK = ("2015-06-15", "2016-03-30", "2016-06-01", "2016-09-01", "2016-12-01", "2017-03-01", "2017-06-01",
+            "2017-08-01", "2017-09-01", "2017-10-01", "2017-11-01", "2018-01-01", "2018-02-01", "2018-04-01",
+            "2018-06-01", "2018-07-01", "2018-08-01", "2018-10-01", "2018-11-01", "2018-12-01", "2019-02-01",
+            "2019-04-01", "2019-06-01", "2019-07-01", "2019-08-01", "2019-09-01", "2019-11-01", "2019-12-01",
+            "2020-03-01", "2020-04-01", "2020-05-01", "2020-06-01", "2020-07-01", "2020-08-01", "2020-11-01",
+            "2021-02-01", "2021-03-01", "2021-05-01", "2021-08-01", "2022-01-01", "2022-05-01", "2022-07-01",
+            "2022-09-01", "2022-11-01", "2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01",
+            "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01", "2025-01-01", "2025-03-01",
+            "2025-05-01", "2025-07-01", "2026-01-01")
+# Microsoft.KeyVault/KeyVault/readme.md tags, plus the 2026-04-01 and 2026-04-01-preview example folders.
+_KEY_VAULT = ("2015-06-01", "2016-10-01", "2018-02-14", "2018-02-14-preview", "2019-09-01", "2020-04-01-preview",
+              "2021-04-01-preview", "2021-06-01-preview", "2021-10-01", "2021-11-01-preview", "2022-02-01-preview",
+              "2022-07-01", "2022-11-01", "2023-02-01", "2023-07-01", "2024-04-01-preview", "2024-11-01",
+              "2024-12-01-preview", "2025-05-01", "2026-02-01", "2026-03-01-preview", "2026-04-01-preview",
+              "2026-04-01")
+# Microsoft.ContainerRegistry/Registry/readme.md tags whose containerregistry.json holds registries (not the
+# build/task-only 2018-09-01 and 2019-06-01-preview), plus the stable/2025-11-01 and preview/2026-09-01-preview folders.
+_CONTAINER_REGISTRY = ("2017-03-01", "2017-10-01", "2019-05-01", "2019-12-01-preview", "2020-11-01-preview",
+                       "2021-06-01-preview", "2021-08-01-preview", "2021-09-01", "2021-12-01-preview",
+                       "2022-02-01-preview", "2022-12-01", "2023-01-01-preview", "2023-06-01-preview", "2023-07-01",
+                       "2023-08-01-preview", "2023-11-01-preview", "2024-11-01-preview", "2025-03-01-preview",
+                       "2025-04-01", "2025-05-01-preview", "2025-11-01", "2026-09-01-preview")
+# Microsoft.Resources/stable/<version>/resources.json (resource groups and the resource lists).
+RESOURCES = ("2015-11-01", "2016-02-01", "2016-07-01", "2016-09-01", "2017-05-10", "2018-02-01", "2018-05-01",
+             "2019-03-01", "2019-05-01", "2019-05-10", "2019-07-01", "2019-08-01", "2019-10-01", "2020-06-01",
+             "2020-08-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
+             "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
+# Microsoft.MachineLearningServices/{stable,preview}/<version>: the readme.md tags to 2022-01-01-preview, later
+# folders confirmed by machineLearningServices.json (to 2024-01-01-preview) or workspaceRP.json. Workspaces and
+# computes are in every version; datastores came with mfe.json (2021-03-01-preview, then from 2022-02-01-preview).
+_ML_VERSIONS = ("2018-03-01-preview", "2018-11-19", "2019-05-01", "2019-06-01", "2019-11-01", "2020-01-01",
+                "2020-02-18-preview", "2020-03-01", "2020-04-01", "2020-04-01-preview", "2020-05-01-preview",
+                "2020-05-15-preview", "2020-06-01", "2020-08-01", "2020-09-01-preview", "2021-01-01",
+                "2021-03-01-preview", "2021-04-01", "2021-07-01", "2022-01-01-preview", "2022-02-01-preview",
+                "2022-05-01", "2022-06-01-preview", "2022-10-01", "2022-10-01-preview", "2022-12-01-preview",
+                "2023-02-01-preview", "2023-04-01", "2023-04-01-preview", "2023-06-01-preview", "2023-08-01-preview",
+                "2023-10-01", "2024-01-01-preview", "2024-04-01", "2024-04-01-preview", "2024-07-01-preview",
+                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview", "2025-04-01", "2025-04-01-preview",
+                "2025-06-01", "2025-07-01-preview", "2025-09-01", "2025-10-01-preview")
+_ML_DATASTORES = ("2021-03-01-preview",) + tuple(version for version in _ML_VERSIONS if version >= "2022-02-01")
 PUBLISHED = {
-    "Microsoft.Storage/storageAccounts": _STORAGE,
-    "Microsoft.Storage/storageAccounts/blobServices": _STORAGE,
-    "Microsoft.Storage/storageAccounts/blobServices/containers": _STORAGE,
-    "Microsoft.ContainerRegistry/registries": ("2019-05-01", "2021-09-01", "2023-07-01", "2025-04-01"),
-    "Microsoft.KeyVault/vaults": ("2019-09-01", "2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01"),
-    "Microsoft.OperationalInsights/workspaces": ("2020-08-01", "2020-10-01", "2021-06-01", "2022-10-01", "2023-09-01"),
+    "Microsoft.Storage/storageAccounts": _STORAGE_ACCOUNTS,
+    # azure-mgmt-storage 21.2.1: blob services operations from v2018_07_01, blob containers from v2018_02_01.
+    "Microsoft.Storage/storageAccounts/blobServices":
+        tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-07-01"),
+    "Microsoft.Storage/storageAccounts/blobServices/containers":
+        tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"),
+    "Microsoft.ContainerRegistry/registries": _CONTAINER_REGISTRY,
+    "Microsoft.KeyVault/vaults": _KEY_VAULT,
+    # Microsoft.OperationalInsights/{stable,preview}/<version>: Workspaces.json, OperationalInsights.json before 2019.
+    "Microsoft.OperationalInsights/workspaces": ("2015-03-20", "2015-11-01-preview", "2019-08-01-preview",
+                                                 "2020-03-01-preview", "2020-08-01", "2020-10-01", "2021-06-01",
+                                                 "2021-12-01-preview", "2022-10-01", "2023-09-01", "2025-02-01"),
     "Microsoft.Insights/components": (),
     "Microsoft.Network/virtualNetworks": _NETWORK,
     "Microsoft.Network/virtualNetworks/subnets": _NETWORK,
-    "Microsoft.Network/privateEndpoints": _NETWORK,
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": _NETWORK,
+    "Microsoft.Network/privateEndpoints": tuple(version for version in _NETWORK if version >= "2019-04-01"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups":
+        tuple(version for version in _NETWORK if version >= "2020-03-01"),
     "Microsoft.MachineLearningServices/workspaces": _ML_VERSIONS,
     "Microsoft.MachineLearningServices/workspaces/computes": _ML_VERSIONS,
-    "Microsoft.MachineLearningServices/workspaces/datastores": _ML_VERSIONS,
+    "Microsoft.MachineLearningServices/workspaces/datastores": _ML_DATASTORES,
     "Microsoft.Authorization/roleDefinitions": (),
     "Microsoft.Authorization/roleAssignments": (),
-    "Microsoft.Resources/resourceGroups": ("2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01", "2024-07-01"),
+    "Microsoft.Resources/resourceGroups": RESOURCES,
 }
 
 
