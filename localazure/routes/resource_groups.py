@@ -7,7 +7,7 @@ import time
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import resource_group_id
-from localazure.registry import normalize_location
+from localazure.registry import check_tags, normalize_location
 from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
 from localazure.routes.subscriptions import RESOURCES_API_VERSIONS, check_api_version
 
@@ -57,6 +57,7 @@ def create_or_update(app, subscription_id: str, name: str, definition: dict, *, 
     _check_name(name)
     if not isinstance(definition, dict) or not definition.get("location"):
         raise AzureError(400, "LocationRequired", "The location property is required for this definition.")
+    check_tags(definition.get("tags"))
     location = normalize_location(str(definition["location"]))
     if location not in app.locations:
         raise AzureError(400, "LocationNotAvailableForResourceGroup",
@@ -111,6 +112,7 @@ def group_route(app, request, subscription_id, name):
             raise AzureError(409, "InvalidResourceGroupLocation",
                              f"Invalid resource group location '{normalize_location(patch['location'])}'. The "
                              f"Resource group already exists in location '{existing['location']}'.")
+        check_tags(patch.get("tags"))
         merged = merge_patch(existing, {key: patch[key] for key in ("tags", "managedBy") if key in patch})
         if "tags" in patch:
             merged["tags"] = patch["tags"] or {}
