@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
+
+# PRAGMA user_version of a state file this code reads and writes. Raise it with every change to SCHEMA that an
+# older state file lacks, and migrate in ``Store._open_schema``.
+SCHEMA_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (tenant_id TEXT PRIMARY KEY, display_name TEXT NOT NULL);
@@ -45,11 +50,41 @@ def resource_key(resource_id: str) -> str:
     return resource_id.rstrip("/").lower()
 
 
+class StateFileError(Exception):
+    """The state file is of a schema version this code cannot read."""
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` (or narrow an existing one) readable by its owner only: it holds client secrets and keys.
+    SQLite gives the ``-wal`` and ``-shm`` files it creates beside it the same mode."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(0o600)
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self.db.executescript(SCHEMA)
+        _create_private(self.path)
+        try:
+            self._open_schema()
+        except sqlite3.DatabaseError as error:
+            raise StateFileError(f"{self.path} is not a localazure state file ({error}). Start with an empty "
+                                 "--state-dir.") from None
+
+    def _open_schema(self) -> None:
+        """Initialize an empty state file (or one written before the schema had a version, whose tables are
+        version 1's); refuse a file of any other version with a clear message."""
+        db = self.db
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise StateFileError(
+                f"{self.path} has schema version {version}, which this localazure (schema version {SCHEMA_VERSION}) "
+                "cannot read. Use the localazure that wrote it, or start with an empty --state-dir.")
+        db.executescript(SCHEMA)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @property
     def db(self) -> sqlite3.Connection:
