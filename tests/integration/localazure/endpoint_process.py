@@ -106,6 +106,18 @@ def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
     raise AssertionError(f"localazure not ready within {READY_TIMEOUT_SECONDS} s")
 
 
+def peak_resident_kb(pid: int) -> int | None:
+    """The process's peak resident set size so far (VmHWM in /proc/<pid>/status), in KiB; None once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return None
+
+
 def stop_endpoint_process(pid: int) -> None:
     try:
         os.kill(pid, signal.SIGTERM)
