@@ -66,9 +66,7 @@ def taken_account_name(name: str) -> str:
 
 def account_named(store, name: str) -> str | None:
     """The id of a storage account with this name in any subscription (names are global)."""
-    row = store.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
-                           (ACCOUNTS.lower(), len(name) + 1, "/" + name.lower())).fetchone()
-    return row["id"] if row else None
+    return store.resource_id_named(ACCOUNTS, name)
 
 
 def account_key(app, account_id: str, key_name: str, created: str) -> str:
