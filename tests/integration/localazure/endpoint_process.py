@@ -15,7 +15,7 @@ from pathlib import Path
 import requests
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
-READY_TIMEOUT_SECONDS = 10
+READY_TIMEOUT_SECONDS = 30  # a loaded 2-core machine (parallel test runs) takes over 10 s to start one
 
 
 class Endpoint:
