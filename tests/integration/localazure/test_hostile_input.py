@@ -139,8 +139,12 @@ def test_unknown_methods_are_a_json_405(endpoint, method):
                               "message": f"The requested resource does not support http method '{method}'."}
 
 
-@pytest.mark.parametrize("raw", [b"GARBAGE\r\n\r\n", b"GET /x HTTP/9.9\r\n\r\n", b"GET /x HTTP/1.1\r\nNo colon\r\n\r\n",
-                                 b"GET /" + b"x" * 70000 + b" HTTP/1.1\r\n\r\n"])
+@pytest.mark.parametrize("raw", [
+    b"GARBAGE\r\n\r\n", b"GET /x HTTP/9.9\r\n\r\n", b"GET /x HTTP/1.1\r\nNo colon\r\n\r\n",
+    b"GET /" + b"x" * 70000 + b" HTTP/1.1\r\n\r\n",  # request line over 64 KB
+    b"GET /x HTTP/1.1\r\nX-Long: " + b"x" * 70000 + b"\r\n\r\n",  # header line over 64 KB
+    b"GET /x HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % index for index in range(200)) + b"\r\n",  # 200 headers
+])
 def test_malformed_requests_are_a_json_4xx(endpoint, raw):
     answer = _exchange(endpoint, raw)
     assert 400 <= answer.status < 500
