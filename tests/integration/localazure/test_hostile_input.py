@@ -294,3 +294,35 @@ def test_every_file_the_endpoint_writes_in_its_state_dir_is_its_owners_only(endp
     loose = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in written
              if stat.S_IMODE(path.stat().st_mode) & 0o077}
     assert loose == {}
+
+
+def test_a_principal_without_roles_gets_a_2_mb_jsonc_template_hashed(endpoint):
+    """calculateTemplateHash needs no role; its JSONC body goes through the lenient parser (linear now)."""
+    variables = "".join(f"v{index}: /* c */ '{'x' * 40}', // variable {index}\n" for index in range(30000))
+    template = ("{$schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', "
+                "contentVersion: '1.0.0.0', variables: {" + variables + "}, resources: []}").encode()
+    assert 2 * MB <= len(template) <= 4 * MB
+    response = endpoint.session.post(
+        f"{endpoint.arm}/providers/Microsoft.Resources/calculateTemplateHash?{API}", data=template, verify=endpoint.ca,
+        timeout=120, headers={"Authorization": f"Bearer {endpoint.token('model-developer-test')}",
+                              "Content-Type": "application/json"})
+    assert response.status_code == 200, response.text[:300]
+    assert json.loads(response.json()["minifiedTemplate"])["variables"]["v29999"] == "x" * 40
+
+
+def test_a_state_file_of_a_newer_schema_stops_the_endpoint_with_a_clear_message(tmp_path):
+    import sqlite3
+    import subprocess
+    import sys
+
+    from endpoint_process import REPOSITORY_ROOT
+    from localazure.store import SCHEMA_VERSION
+    state = tmp_path / "state"
+    state.mkdir()
+    with sqlite3.connect(state / "state.sqlite3") as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    finished = subprocess.run([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state), "--port", "0"],
+                              cwd=REPOSITORY_ROOT, capture_output=True, text=True, timeout=120, check=False)
+    assert finished.returncode == 2
+    assert f"schema version {SCHEMA_VERSION + 1}" in finished.stderr
+    assert not (state / "connection.json").exists()
