@@ -3,7 +3,8 @@
 
 Times strict JSON and the JSONC fallback (comments, unquoted names, single quotes: what azure-cli sends) for a
 template-shaped body of 0.25 MB and of 2 MB, and reports, as JSON, the median and spread of each and the ratio of
-the 2 MB time to the 0.25 MB time in the same run: linear parsing gives about 8.
+the 2 MB time to the 0.25 MB time in the same run (of the fastest and of the median rounds): linear parsing gives
+about 8. The old parser (json5) took 2.7 s for 0.25 MB and 43 s for 2 MB.
 
 usage: bench/bench_request_body.py [--rounds 5]
 """
@@ -55,7 +56,9 @@ def main() -> int:
         report[kind] = {
             "0.25MB_median_s": round(statistics.median(small), 4), "0.25MB_spread_s": round(max(small) - min(small), 4),
             "2MB_median_s": round(statistics.median(large), 4), "2MB_spread_s": round(max(large) - min(large), 4),
-            "ratio_2MB_to_0.25MB": round(statistics.median(large) / statistics.median(small), 2),
+            # The fastest round is the least disturbed by other load; these are milliseconds.
+            "ratio_2MB_to_0.25MB_fastest": round(min(large) / min(small), 2),
+            "ratio_2MB_to_0.25MB_median": round(statistics.median(large) / statistics.median(small), 2),
         }
     print(json.dumps(report, indent=2))
     return 0
