@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 import math
-from itertools import repeat
 from dataclasses import dataclass, field
+from itertools import repeat
 from urllib.parse import parse_qs
 
 from localazure.errors import AzureError
@@ -57,9 +57,7 @@ class Request:
         if self._json is None:
             if not self.body.strip():
                 if required:
-                    raise AzureError(400, "InvalidRequestContent",
-                                     "The request content was invalid and could not be deserialized: "
-                                     "'The request content is empty.'.")
+                    raise invalid_content("The request content is empty.")
                 return None
             _check_media_type(self.headers.get("content-type"))
             self._json = parse_json_body(self.body)
