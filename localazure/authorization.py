@@ -14,7 +14,6 @@ in Azure.
 """
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections import OrderedDict
@@ -39,8 +38,7 @@ _FILTERED_LISTS = re.compile(r"^/subscriptions/[^/]+(/resourcegroups|(/resourceg
 
 
 def _bodies_of_type(store, resource_type: str) -> list[dict]:
-    rows = store.db.execute("SELECT body FROM resources WHERE type = ?", (resource_type,))
-    return [json.loads(row["body"]) for row in rows]
+    return store.resources_of_type(resource_type)
 
 
 def stored_role_assignments(store) -> list[dict]:

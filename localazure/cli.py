@@ -67,16 +67,25 @@ def serve(args) -> int:
     # cloud in AZUREML_CURRENT_CLOUD, and azure-ai-ml fails on import when that cloud is unknown to this process; the
     # endpoint is not an Azure ML client, so it drops the variable.
     os.environ.pop("AZUREML_CURRENT_CLOUD", None)
+    # The state dir holds client secrets, keys and the admin secret: everything the endpoint creates there is its
+    # owner's only (0700 directories, 0600 files, SQLite's -wal and -shm files included).
+    os.umask(0o077)
     from localazure import seed, tls  # noqa: PLC0415 - keep wait/stop light
     from localazure.app import App  # noqa: PLC0415
     from localazure.server import Server  # noqa: PLC0415
+    from localazure.store import StateFileError  # noqa: PLC0415
 
     settings = _settings(args)
     state_dir = Path(settings.state_dir)
     state_dir.mkdir(parents=True, exist_ok=True)
     (state_dir / seed.CONNECTION_FILE).unlink(missing_ok=True)  # readiness is its reappearance
     server = Server(settings.port, tls.server_context(state_dir))
-    app = App(settings, f"https://127.0.0.1:{server.port}")
+    try:
+        app = App(settings, f"https://127.0.0.1:{server.port}")
+    except StateFileError as error:
+        server.server_close()
+        print(f"localazure: {error}", file=sys.stderr)
+        return 2
     seed.apply_seed(app, seed.load_seed_file(settings.seed_file))
     server.app = app
     pid_path = state_dir / PID_FILE

@@ -2,11 +2,21 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
+from itertools import repeat
 from urllib.parse import parse_qs, unquote
 
 from localazure.errors import AzureError
+
+# ARM refuses request bodies over 4 MB with 413 RequestContentTooLarge.
+MAX_REQUEST_BYTES = 4 * 1024 * 1024
+# Containers nested deeper than this are refused. Json.NET's default MaxDepth is 64; ARM reads templates with more
+# (a nested deployment's inner template adds about six levels). 128 is twice Json.NET's default and leaves room
+# below Python's recursion limit for the endpoint's own recursive walks over a body.
+MAX_JSON_DEPTH = 128
+JSON_MEDIA_TYPES = ("application/json", "text/json")
 
 
 @dataclass
@@ -52,14 +62,10 @@ class Request:
         if self._json is None:
             if not self.body.strip():
                 if required:
-                    raise AzureError(400, "InvalidRequestContent",
-                                     "The request content was invalid and could not be deserialized: "
-                                     "'The request content is empty.'.")
+                    raise invalid_content("The request content is empty.")
                 return None
-            try:
-                self._json = json.loads(self.body)
-            except (ValueError, UnicodeDecodeError) as error:
-                self._json = _lenient_json(self.body, error)
+            _check_media_type(self.headers.get("content-type"))
+            self._json = parse_json_body(self.body)
         return self._json
 
 
@@ -79,19 +85,69 @@ class Response:
         return json.dumps(self.body, separators=(",", ":")).encode()
 
 
+def invalid_content(reason: str) -> AzureError:
+    return AzureError(400, "InvalidRequestContent",
+                      f"The request content was invalid and could not be deserialized: '{reason}'.")
+
+
+def _too_deep() -> AzureError:
+    return invalid_content(f"The reader's MaxDepth of {MAX_JSON_DEPTH} has been exceeded.")
+
+
+def _check_media_type(content_type: str | None) -> None:
+    """ARM reads JSON bodies only: 415 UnsupportedMediaType for any other declared media type."""
+    if not content_type:
+        return
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if media_type in JSON_MEDIA_TYPES or media_type.endswith("+json"):
+        return
+    raise AzureError(415, "UnsupportedMediaType",
+                     f"The content media type '{media_type}' is not supported. Only 'application/json' is supported.")
+
+
+def parse_json_body(body: bytes):
+    """A request body as JSON, in time linear in its size; ``InvalidRequestContent`` for anything that is not JSON
+    (or JSONC), nests deeper than ``MAX_JSON_DEPTH`` or holds NaN or an infinity."""
+    try:
+        value = json.loads(body)
+    except RecursionError:
+        raise _too_deep() from None
+    except (ValueError, UnicodeDecodeError) as error:
+        value = _lenient_json(body, error)
+    _check_depth_and_numbers(value)
+    return value
+
+
 def _lenient_json(body: bytes, strict_error: Exception):
     """Parse what Azure's Json.NET reader also accepts: comments, unquoted names, single quotes.
 
     azure-cli sends deployment bodies as JSONC, splicing the template in with an unquoted ``template`` key
-    (``JsonCTemplatePolicy`` in azure-cli's resource module). Strict JSON is tried first; this is the fallback.
+    (``JsonCTemplatePolicy`` in azure-cli's resource module). Strict JSON is tried first; this is the fallback,
+    pyjson5's parser, which runs in linear time and stops at the depth limit.
     """
-    import json5  # noqa: PLC0415 - only for the rare non-strict body
+    import pyjson5  # noqa: PLC0415 - only for the rare non-strict body
 
     try:
-        return json5.loads(body.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError):
-        raise AzureError(400, "InvalidRequestContent",
-                         f"The request content was invalid and could not be deserialized: '{strict_error}'.") from None
+        return pyjson5.decode(body.decode("utf-8-sig"), maxdepth=MAX_JSON_DEPTH)
+    except pyjson5.Json5NestingTooDeep:
+        raise _too_deep() from None
+    except (pyjson5.Json5Exception, UnicodeDecodeError):
+        raise invalid_content(str(strict_error)) from None
+
+
+def _check_depth_and_numbers(value) -> None:
+    """Refuse containers nested deeper than ``MAX_JSON_DEPTH`` and non-finite numbers, without recursion."""
+    pending = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, float):
+            if not math.isfinite(item):
+                raise invalid_content(f"The number '{item}' is not valid JSON: NaN and infinities are not allowed.")
+        elif isinstance(item, (dict, list)):
+            if depth >= MAX_JSON_DEPTH:
+                raise _too_deep()
+            children = item.values() if isinstance(item, dict) else item
+            pending.extend(zip(children, repeat(depth + 1)))
 
 
 def json_response(body, status: int = 200, headers: dict[str, str] | None = None) -> Response:

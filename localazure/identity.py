@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import threading
 import time
 import uuid
@@ -40,7 +41,10 @@ def _b64url(data: bytes) -> str:
 
 
 def _dotnet_utc(timestamp: float) -> str:
-    moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    try:
+        moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+    except (OverflowError, ValueError, OSError):  # a claim beyond the calendar
+        moment = (datetime.min if timestamp < 0 else datetime.max).replace(tzinfo=timezone.utc)
     hour = moment.hour % 12 or 12
     return f"{moment.month}/{moment.day}/{moment.year} {hour}:{moment.minute:02d}:{moment.second:02d} " \
            f"{'AM' if moment.hour < 12 else 'PM'}"
@@ -138,8 +142,9 @@ class TokenService:
         claims = self._verified.get(token)
         if claims is None:
             claims = self._verify_signature(token)
-        if claims.get("exp", 0) <= now:
-            message = (f"The access token expiry UTC time '{_dotnet_utc(claims.get('exp', 0))}' is earlier than "
+            self._check_claim_types(claims)
+        if claims["exp"] <= now:
+            message = (f"The access token expiry UTC time '{_dotnet_utc(claims['exp'])}' is earlier than "
                        f"current UTC time '{_dotnet_utc(now)}'.")
             raise self._unauthorized("ExpiredAuthenticationToken", message, "The access token is expired.")
         if claims.get("nbf", 0) > now + 300:
@@ -191,6 +196,18 @@ class TokenService:
         if not claims.get("oid") or not claims.get("tid") or claims.get("iss") != self.issuer(str(claims["tid"])):
             raise GraphTokenError("Access token validation failure. Invalid issuer.")
         return claims
+
+    def _check_claim_types(self, claims: dict) -> None:
+        """A signed token may still carry claims of the wrong type: refuse it, as ARM does, with 401."""
+        for name in ("exp", "nbf", "iat"):
+            value = claims.get(name, 0)
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise self._unauthorized("InvalidAuthenticationToken", "The access token is invalid.",
+                                         f"The access token's '{name}' claim is not a number.")
+        for name in ("oid", "tid", "iss", "appid"):
+            if name in claims and not isinstance(claims[name], str):
+                raise self._unauthorized("InvalidAuthenticationToken", "The access token is invalid.",
+                                         f"The access token's '{name}' claim is not a string.")
 
     def _verify_signature(self, token: str) -> dict:
         try:

@@ -6,16 +6,15 @@ its status or result URL moves it one step, and so does each ``long_running.step
 """
 from __future__ import annotations
 
-import json
 import threading
 import time
 import uuid
 from datetime import datetime, timezone
 from typing import Callable
 
-from localazure.store import resource_key
+from localazure.store import TERMINAL_OPERATION_STATES, resource_key
 
-TERMINAL = ("Succeeded", "Failed", "Canceled")
+TERMINAL = TERMINAL_OPERATION_STATES
 STEP_STATES = ("Accepted", "Running")
 
 # A completion handler gets (app, operation dict) and returns None for success or an error object
@@ -48,8 +47,7 @@ class Operations:
         self._progress: dict[str, Progress] = {}
         self._pending_keys: set[str] = set()
         self._lock = threading.Lock()
-        for row in app.store.db.execute("SELECT resource_key FROM operations WHERE status NOT IN (?, ?, ?)", TERMINAL):
-            self._pending_keys.add(row["resource_key"])
+        self._pending_keys.update(app.store.unfinished_operation_keys())
 
     def register_kind(self, kind: str, completion: Completion, progress: Progress | None = None) -> None:
         self._completions[kind] = completion
@@ -61,30 +59,18 @@ class Operations:
         operation_id = str(uuid.uuid4())
         payload = dict(data or {})
         payload.setdefault("steps", self.app.settings.long_running.steps if steps is None else steps)
-        with self.app.store.transaction() as db:
-            db.execute("INSERT INTO operations (operation_id, subscription_id, kind, resource_key, resource_id, status,"
-                       " polls, started_at, data) VALUES (?, ?, ?, ?, ?, 'Accepted', 0, ?, ?)",
-                       (operation_id, subscription_id, kind, resource_key(resource_id), resource_id, time.time(),
-                        json.dumps(payload)))
+        self.app.store.add_operation(operation_id, subscription_id, kind, resource_id, time.time(), payload)
         with self._lock:
             self._pending_keys.add(resource_key(resource_id))
         return self.get(operation_id)
 
     def get(self, operation_id: str) -> dict | None:
-        row = self.app.store.db.execute("SELECT * FROM operations WHERE operation_id = ?",
-                                        (operation_id.lower(),)).fetchone()
-        if row is None:
-            return None
-        operation = dict(row)
-        operation["data"] = json.loads(operation["data"])
-        operation["error"] = json.loads(operation["error"]) if operation["error"] else None
-        return operation
+        return self.app.store.operation(operation_id)
 
     def poll(self, operation_id: str) -> dict | None:
         """One client poll: counts as a step, then settles."""
-        with self.app.store.transaction() as db:
-            db.execute("UPDATE operations SET polls = polls + 1 WHERE operation_id = ? AND status NOT IN (?, ?, ?)",
-                       (operation_id.lower(), *TERMINAL))
+        with self.app.store.transaction():
+            self.app.store.count_operation_poll(operation_id)
             return self._settle(operation_id)
 
     def settle_resource(self, resource_id: str) -> None:
@@ -92,23 +78,18 @@ class Operations:
         key = resource_key(resource_id)
         if key not in self._pending_keys:
             return
-        rows = self.app.store.db.execute(
-            "SELECT operation_id FROM operations WHERE resource_key = ? AND status NOT IN (?, ?, ?)", (key, *TERMINAL))
-        for row in rows.fetchall():
+        for operation_id in self.app.store.unfinished_operation_ids(key):
             with self.app.store.transaction():
-                self._settle(row["operation_id"])
+                self._settle(operation_id)
 
     def settle_all(self) -> None:
-        rows = self.app.store.db.execute("SELECT operation_id FROM operations WHERE status NOT IN (?, ?, ?)", TERMINAL)
-        for row in rows.fetchall():
+        for operation_id in self.app.store.unfinished_operation_ids():
             with self.app.store.transaction():
-                self._settle(row["operation_id"])
+                self._settle(operation_id)
 
     def finish(self, operation_id: str, status: str, error: dict | None = None) -> None:
         """End an operation directly (for kinds that run on their own, e.g. deployments)."""
-        with self.app.store.transaction() as db:
-            db.execute("UPDATE operations SET status = ?, ended_at = ?, error = ? WHERE operation_id = ?",
-                       (status, time.time(), json.dumps(error) if error else None, operation_id.lower()))
+        self.app.store.end_operation(operation_id, status, error, time.time())
         self._forget_if_done(operation_id)
 
     def _settle(self, operation_id: str) -> dict | None:
@@ -119,11 +100,10 @@ class Operations:
         step_seconds = self.app.settings.long_running.step_seconds
         elapsed_steps = int((time.time() - operation["started_at"]) / step_seconds) if step_seconds > 0 else 0
         index = max(operation["polls"], elapsed_steps)
-        db = self.app.store.db
         if index < steps:
             state = STEP_STATES[min(index, len(STEP_STATES) - 1)]
             if state != operation["status"]:
-                db.execute("UPDATE operations SET status = ? WHERE operation_id = ?", (state, operation["operation_id"]))
+                self.app.store.set_operation_status(operation["operation_id"], state)
                 progress = self._progress.get(operation["kind"])
                 if progress:
                     progress(self.app, operation, state)
@@ -131,8 +111,7 @@ class Operations:
         completion = self._completions.get(operation["kind"])
         error = completion(self.app, operation) if completion else None
         status = "Failed" if error else "Succeeded"
-        db.execute("UPDATE operations SET status = ?, ended_at = ?, error = ? WHERE operation_id = ?",
-                   (status, time.time(), json.dumps(error) if error else None, operation["operation_id"]))
+        self.app.store.end_operation(operation["operation_id"], status, error, time.time())
         self._forget_if_done(operation_id, operation["resource_key"])
         return self.get(operation_id)
 
@@ -141,9 +120,7 @@ class Operations:
         key = key or (operation and operation["resource_key"])
         if not key:
             return
-        still_pending = self.app.store.db.execute(
-            "SELECT 1 FROM operations WHERE resource_key = ? AND status NOT IN (?, ?, ?)", (key, *TERMINAL)).fetchone()
-        if not still_pending:
+        if not self.app.store.unfinished_operation_ids(key):
             with self._lock:
                 self._pending_keys.discard(key)
 

@@ -22,6 +22,28 @@ NULL_OMITTING_NAMESPACES = ("microsoft.keyvault", "microsoft.storage", "microsof
 # Members a provider changes on every write without the resource changing: an identical PUT keeps them as stored.
 VOLATILE_MEMBERS = frozenset({"etag", "provisioningstate", "systemdata", "modifieddate", "lastmodifiedtime",
                               "updatedon", "lastmodifiedat"})
+# Azure's tag limits on a resource or resource group (Azure subscription and service limits).
+MAX_TAGS = 50
+MAX_TAG_NAME_LENGTH = 512
+MAX_TAG_VALUE_LENGTH = 256
+
+
+def check_tags(tags) -> None:
+    """AzureError 400 for tags beyond Azure's limits: 50 of them, names up to 512 characters, values up to 256."""
+    if not isinstance(tags, dict):
+        return  # the type of ``tags`` is the schema validator's
+    if len(tags) > MAX_TAGS:
+        raise AzureError(400, "InvalidTagCount",
+                         f"The number of tags '{len(tags)}' exceeds the maximum of '{MAX_TAGS}' tags allowed on a "
+                         "resource or resource group.")
+    for name, value in tags.items():
+        if len(name) > MAX_TAG_NAME_LENGTH:
+            raise AzureError(400, "InvalidTagNameLength",
+                             f"The tag name '{name}' exceeds the maximum length of '{MAX_TAG_NAME_LENGTH}' characters.")
+        if isinstance(value, str) and len(value) > MAX_TAG_VALUE_LENGTH:
+            raise AzureError(400, "InvalidTagValueLength",
+                             f"The tag value '{value}' of tag '{name}' exceeds the maximum length of "
+                             f"'{MAX_TAG_VALUE_LENGTH}' characters.")
 
 
 @dataclass

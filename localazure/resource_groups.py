@@ -5,7 +5,7 @@ import time
 
 from localazure.errors import AzureError
 from localazure.ids import invalid_name_characters, resource_group_id
-from localazure.registry import normalize_location
+from localazure.registry import check_tags, normalize_location
 from localazure.resources import RESOURCE_GROUP_TYPE
 
 ACTION = "Microsoft.Resources/subscriptions/resourceGroups"
@@ -42,6 +42,7 @@ def create_or_update(app, subscription_id: str, name: str, definition: dict, *, 
     _check_name(name)
     if not isinstance(definition, dict) or not definition.get("location"):
         raise AzureError(400, "LocationRequired", "The location property is required for this definition.")
+    check_tags(definition.get("tags"))
     location = normalize_location(str(definition["location"]))
     if location not in app.locations:
         raise AzureError(400, "LocationNotAvailableForResourceGroup",

@@ -12,8 +12,8 @@ import time
 from localazure.errors import AzureError
 from localazure.ids import ResourcePath, parse_resource_path, scope_parts
 from localazure.rbac.scopes import is_guid
-from localazure.registry import (ACTIVE_STATES, ResourceContext, ResourceType, comparable, normalize_location,
-                                 stamp_system_data)
+from localazure.registry import (ACTIVE_STATES, ResourceContext, ResourceType, check_tags, comparable,
+                                 normalize_location, stamp_system_data)
 from localazure.api_versions import RESOURCES_API_VERSIONS
 
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
@@ -150,6 +150,7 @@ class ResourceService:
             self._refuse_while_busy(path, existing)
             self._check_preconditions(request, existing)
             if not internal:
+                check_tags(body.get("tags") if isinstance(body, dict) else None)
                 resource_type.validate(body, api_version, context)
             if resource_type.requires_location and not (isinstance(body, dict) and body.get("location")):
                 raise AzureError(400, "LocationRequired", "The location property is required for this definition.")
@@ -199,6 +200,7 @@ class ResourceService:
             if not isinstance(patch, dict):
                 raise AzureError(400, "InvalidRequestContent",
                                  "The request content was invalid and could not be deserialized.")
+            check_tags(patch.get("tags"))
             merged = merge_patch(existing, patch)
             context = self.context(path, api_version, existing, principal, request)
             resource_type.validate(merged, api_version, context)

@@ -86,24 +86,20 @@ def apply_seed(app, seed: dict) -> None:
     store = app.store
     tenants = seed.get("tenants") or [{"id": LOCAL_TENANT}]
     home_tenant = tenants[0]["id"]
-    with store.transaction() as db:
+    with store.transaction():
         for tenant in tenants:
-            db.execute("INSERT OR IGNORE INTO tenants VALUES (?, ?)",
-                       (tenant["id"], tenant.get("display_name", tenant["id"])))
+            store.add_tenant(tenant["id"], tenant.get("display_name", tenant["id"]))
         for subscription in seed.get("subscriptions", []):
-            db.execute("INSERT OR IGNORE INTO subscriptions (subscription_id, tenant_id, display_name) VALUES (?, ?, ?)",
-                       (subscription["id"], subscription.get("tenant_id", home_tenant),
-                        subscription.get("display_name", subscription["id"])))
+            store.add_subscription(subscription["id"], subscription.get("tenant_id", home_tenant),
+                                   subscription.get("display_name", subscription["id"]))
         for principal in seed.get("principals", []):
             tenant_id = principal.get("tenant_id", home_tenant)
-            db.execute("INSERT OR IGNORE INTO principals VALUES (?, ?, ?, ?, ?)", (
-                principal["name"], tenant_id,
-                principal.get("client_id") or _stable_uuid("client", tenant_id, principal["name"]),
-                principal.get("client_secret") or secrets.token_urlsafe(30),
-                principal.get("object_id") or _stable_uuid("object", tenant_id, principal["name"])))
+            store.add_principal(principal["name"], tenant_id,
+                                principal.get("client_id") or _stable_uuid("client", tenant_id, principal["name"]),
+                                principal.get("client_secret") or secrets.token_urlsafe(30),
+                                principal.get("object_id") or _stable_uuid("object", tenant_id, principal["name"]))
         for group in seed.get("groups", []):
-            db.execute("INSERT OR IGNORE INTO directory_groups VALUES (?, ?, ?)", (
-                group["object_id"], group.get("tenant_id", home_tenant), group["display_name"]))
+            store.add_directory_group(group["object_id"], group.get("tenant_id", home_tenant), group["display_name"])
     by_name = {item["name"]: item for item in store.principals()}
     for principal in seed.get("principals", []):
         for role in principal.get("roles", []):

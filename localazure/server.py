@@ -1,13 +1,98 @@
-"""HTTPS on 127.0.0.1 with the standard library: a threading HTTP/1.1 server, TLS handshakes in worker threads."""
+"""HTTPS on 127.0.0.1 with the standard library: a threading HTTP/1.1 server, TLS handshakes in worker threads.
+
+Everything that can go wrong below the application (a body over ARM's size limit, a malformed Content-Length or
+chunked body, an unknown method, a malformed request line or header) is answered here with a JSON error in ARM's
+shape; the connection is then closed, since the rest of the stream can no longer be trusted.
+"""
 from __future__ import annotations
 
 import socket
 import ssl
+import sys
+import traceback
+from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from localazure.http import Request
+from localazure.errors import AzureError
+from localazure.http import MAX_REQUEST_BYTES, Request, Response, json_response
 
-_BODY_LIMIT = 64 * 1024 * 1024
+_CHUNK_LINE_LIMIT = 1024  # a chunk-size line: hex digits and extensions
+_TRAILER_LIMIT = 100  # header lines after the last chunk
+_LINGER_BYTES = 64 * 1024 * 1024  # read and dropped after a refused body, so that the client sees the answer
+_LINGER_SECONDS = 2
+_BODY_IDLE_SECONDS = 5  # a body that stops arriving for this long (Content-Length larger than the body) is a 400
+
+
+def _bad_request(message: str) -> AzureError:
+    return AzureError(400, "BadRequest", message)
+
+
+def _too_large() -> AzureError:
+    return AzureError(413, "RequestContentTooLarge",
+                      f"The request content size exceeds the maximum size of {MAX_REQUEST_BYTES // (1024 * 1024)} MB.")
+
+
+def read_body(rfile, headers, limit: int = MAX_REQUEST_BYTES) -> bytes:
+    """The request body, read from ``rfile`` by its Content-Length or chunked framing; never more than ``limit``
+    bytes of it are read. AzureError 413 beyond ``limit``, 400 for framing that is malformed or cut short."""
+    transfer_encodings = headers.get_all("Transfer-Encoding") or []
+    lengths = headers.get_all("Content-Length") or []
+    if transfer_encodings:
+        if lengths:
+            raise _bad_request("A request must not have both a Content-Length and a Transfer-Encoding header.")
+        if ",".join(transfer_encodings).strip().lower() != "chunked":
+            raise _bad_request(f"The Transfer-Encoding '{','.join(transfer_encodings)}' is not supported; "
+                               "only 'chunked' is.")
+        return _read_chunked(rfile, limit)
+    if not lengths:
+        return b""
+    values = {value.strip() for value in lengths}
+    if len(values) != 1:
+        raise _bad_request("The request has conflicting Content-Length headers.")
+    text = values.pop()
+    if not (text.isascii() and text.isdigit()):
+        raise _bad_request(f"The Content-Length header '{text}' is not a non-negative integer.")
+    length = int(text)
+    if length > limit:
+        raise _too_large()
+    body = rfile.read(length) if length else b""
+    if len(body) != length:
+        raise _bad_request(f"The request body ended after {len(body)} of the {length} bytes its Content-Length "
+                           "announced.")
+    return body
+
+
+def _read_chunked(rfile, limit: int) -> bytes:
+    chunks, total = [], 0
+    while True:
+        size_line = rfile.readline(_CHUNK_LINE_LIMIT + 1)
+        if not size_line.endswith(b"\n"):
+            raise _bad_request("The chunked request body is malformed: a chunk-size line is missing or too long.")
+        size_text = size_line.split(b";", 1)[0].strip()
+        if not size_text or any(byte not in b"0123456789abcdefABCDEF" for byte in size_text):
+            raise _bad_request(f"The chunked request body is malformed: '{size_text.decode('latin-1')}' is not a "
+                               "hexadecimal chunk size.")
+        size = int(size_text, 16)
+        if size == 0:
+            _skip_trailers(rfile)
+            return b"".join(chunks)
+        if total + size > limit:
+            raise _too_large()
+        data = rfile.read(size)
+        if len(data) != size or rfile.readline(3) not in (b"\r\n", b"\n"):
+            raise _bad_request("The chunked request body is malformed: a chunk is cut short or not followed by CRLF.")
+        chunks.append(data)
+        total += size
+
+
+def _skip_trailers(rfile) -> None:
+    for dummy_line in range(_TRAILER_LIMIT):
+        line = rfile.readline(_CHUNK_LINE_LIMIT + 1)
+        if line in (b"\r\n", b"\n"):
+            return
+        if not line.endswith(b"\n"):
+            break
+    raise _bad_request("The chunked request body is malformed: its trailer does not end.")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -20,25 +105,54 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's signature
         """The request log is in SQLite (``GET /_admin/requests``); stay quiet on stderr."""
 
-    def _read_body(self) -> bytes:
-        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
-            chunks = []
-            while True:
-                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
-                if size == 0:
-                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > _BODY_LIMIT:
-            raise ValueError("request body too large")
-        return self.rfile.read(length) if length else b""
+    def send_error(self, code, message=None, explain=None):
+        """The base class's errors (malformed request line or headers, unknown method) as ARM's JSON errors."""
+        if code == HTTPStatus.NOT_IMPLEMENTED:  # the base class's answer to a method it has no do_ handler for
+            error = AzureError(405, "MethodNotAllowed",
+                               f"The requested resource does not support http method '{self.command}'.")
+        else:
+            status = code if 400 <= code < 500 else HTTPStatus.BAD_REQUEST
+            error = AzureError(status, "BadRequest", message or HTTPStatus(status).phrase)
+        # A request line too broken to name its version leaves the base class at HTTP/0.9, which has no status line
+        # or headers: answer in HTTP/1.1.
+        self.request_version = self.protocol_version
+        self._refuse(error)
+
+    def _refuse(self, error: AzureError) -> None:
+        """Answer a request whose stream cannot be read on, then close the connection."""
+        self.close_connection = True
+        response = json_response(error.body(), error.status, error.headers)
+        response.headers["Connection"] = "close"
+        self._send(response)
+        self._linger()
+
+    def _linger(self) -> None:
+        """Read and drop what the client still sends (bounded), so that closing does not reset the connection
+        before the client has read the answer."""
+        try:
+            self.connection.settimeout(_LINGER_SECONDS)
+            remaining = _LINGER_BYTES
+            while remaining > 0:
+                data = self.connection.recv(min(remaining, 65536))
+                if not data:
+                    break
+                remaining -= len(data)
+        except (OSError, ValueError):
+            pass
 
     def _handle(self) -> None:
-        request = Request.from_target(self.command, self.path, dict(self.headers.items()), self._read_body())
-        response = self.server.app.handle(request)
+        try:
+            body = self._read_body()
+        except AzureError as error:
+            self._refuse(error)
+            return
+        try:
+            request = Request.from_target(self.command, self.path, dict(self.headers.items()), body)
+            response = self.server.app.handle(request)
+        except Exception as error:  # noqa: BLE001 - even a bug answers in Azure's shape, never a dropped connection
+            traceback.print_exc()
+            response = json_response({"error": {"code": "InternalServerError",
+                                                "message": f"Encountered internal server error: {error!r}"}}, 500)
         if response.drop_connection:
             self.close_connection = True
             try:
@@ -46,6 +160,20 @@ class Handler(BaseHTTPRequestHandler):
             except OSError:
                 pass
             return
+        self._send(response)
+
+    def _read_body(self) -> bytes:
+        self.connection.settimeout(_BODY_IDLE_SECONDS)
+        try:
+            return read_body(self.rfile, self.headers)
+        except TimeoutError:
+            raise _bad_request(f"The request body stopped arriving for {_BODY_IDLE_SECONDS} s before its end (a "
+                               "Content-Length larger than the body, or a chunked body without its last "
+                               "chunk).") from None
+        finally:
+            self.connection.settimeout(self.timeout)
+
+    def _send(self, response: Response) -> None:
         payload = response.encoded_body()
         self.send_response(response.status)
         if payload:
@@ -79,7 +207,6 @@ class Server(ThreadingHTTPServer):
 
     def handle_error(self, request, client_address) -> None:
         """Clients that hang up or reject the certificate are not the endpoint's errors."""
-        import sys  # noqa: PLC0415
         error = sys.exc_info()[1]
         if isinstance(error, (ssl.SSLError, ConnectionError, TimeoutError, OSError)):
             return

@@ -8,9 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sqlite3
 import threading
 from pathlib import Path
+
+# PRAGMA user_version of a state file this code reads and writes. Raise it with every change to SCHEMA that an
+# older state file lacks, and migrate in ``Store._open_schema``.
+SCHEMA_VERSION = 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (tenant_id TEXT PRIMARY KEY, display_name TEXT NOT NULL);
@@ -38,18 +43,55 @@ CREATE TABLE IF NOT EXISTS request_log (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, time TEXT NOT NULL, method TEXT NOT NULL, path TEXT NOT NULL,
     api_version TEXT, principal_object_id TEXT, principal_name TEXT, status INTEGER NOT NULL,
     duration_ms REAL NOT NULL, request_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ml_deleted_workspaces (
+    resource_key TEXT PRIMARY KEY, resource_id TEXT NOT NULL, subscription_key TEXT NOT NULL,
+    state TEXT NOT NULL, deleted_at REAL, purge_at REAL, body TEXT);
+CREATE TABLE IF NOT EXISTS ml_datastore_secrets (resource_key TEXT PRIMARY KEY, secrets TEXT NOT NULL);
 """
+TERMINAL_OPERATION_STATES = ("Succeeded", "Failed", "Canceled")
+REQUEST_LOG_COLUMNS = ("time", "method", "path", "api_version", "principal_object_id", "principal_name", "status",
+                       "duration_ms", "request_id")
 
 
 def resource_key(resource_id: str) -> str:
     return resource_id.rstrip("/").lower()
 
 
+class StateFileError(Exception):
+    """The state file is of a schema version this code cannot read."""
+
+
+def _create_private(path: Path) -> None:
+    """Create ``path`` (or narrow an existing one) readable by its owner only: it holds client secrets and keys.
+    SQLite gives the ``-wal`` and ``-shm`` files it creates beside it the same mode."""
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if companion.exists():
+            companion.chmod(0o600)
+
+
 class Store:
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
-        self.db.executescript(SCHEMA)
+        _create_private(self.path)
+        try:
+            self._open_schema()
+        except sqlite3.DatabaseError as error:
+            raise StateFileError(f"{self.path} is not a localazure state file ({error}). Start with an empty "
+                                 "--state-dir.") from None
+
+    def _open_schema(self) -> None:
+        """Initialize an empty state file (or one written before the schema had a version, whose tables are
+        version 1's); refuse a file of any other version with a clear message."""
+        db = self.db
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version not in (0, SCHEMA_VERSION):
+            raise StateFileError(
+                f"{self.path} has schema version {version}, which this localazure (schema version {SCHEMA_VERSION}) "
+                "cannot read. Use the localazure that wrote it, or start with an empty --state-dir.")
+        db.executescript(SCHEMA)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -115,6 +157,16 @@ class Store:
                                    (resource_key(parent_id), resource_type.lower()))
         return [json.loads(row["body"]) for row in rows]
 
+    def resource_id_named(self, resource_type: str, name: str) -> str | None:
+        """The id of a resource of this type whose own name is ``name``, in any scope (globally unique names)."""
+        row = self.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
+                              (resource_type.lower(), len(name) + 1, "/" + name.lower())).fetchone()
+        return row["id"] if row else None
+
+    def resources_of_type(self, resource_type: str) -> list[dict]:
+        rows = self.db.execute("SELECT body FROM resources WHERE type = ?", (resource_type.lower(),))
+        return [json.loads(row["body"]) for row in rows]
+
     def list_resources_under(self, scope_id: str, resource_type: str | None = None) -> list[tuple[str, str, dict]]:
         """Every resource whose id starts with ``scope_id/`` (not the scope itself): (id, type, body)."""
         prefix = resource_key(scope_id) + "/"
@@ -134,6 +186,25 @@ class Store:
             return cursor.rowcount
 
     # -- directory and subscriptions ---------------------------------------------------------------
+    def add_tenant(self, tenant_id: str, display_name: str) -> None:
+        """Add a tenant unless it exists (as all ``add_*``: the seed runs on every start)."""
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO tenants VALUES (?, ?)", (tenant_id, display_name))
+
+    def add_subscription(self, subscription_id: str, tenant_id: str, display_name: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO subscriptions (subscription_id, tenant_id, display_name) VALUES (?, ?, ?)",
+                       (subscription_id, tenant_id, display_name))
+
+    def add_principal(self, name: str, tenant_id: str, client_id: str, client_secret: str, object_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO principals VALUES (?, ?, ?, ?, ?)",
+                       (name, tenant_id, client_id, client_secret, object_id))
+
+    def add_directory_group(self, object_id: str, tenant_id: str, display_name: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR IGNORE INTO directory_groups VALUES (?, ?, ?)", (object_id, tenant_id, display_name))
+
     def principals(self) -> list[dict]:
         return [dict(row) for row in self.db.execute("SELECT * FROM principals ORDER BY name")]
 
@@ -173,3 +244,138 @@ class Store:
         with self.transaction() as db:
             db.execute("INSERT INTO provider_registrations VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET state = excluded.state",
                        (subscription_id.lower(), namespace.lower(), state))
+
+    # -- long-running operations --------------------------------------------------------------------
+    def add_operation(self, operation_id: str, subscription_id: str, kind: str, resource_id: str, started_at: float,
+                      data: dict) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO operations (operation_id, subscription_id, kind, resource_key, resource_id, status,"
+                       " polls, started_at, data) VALUES (?, ?, ?, ?, ?, 'Accepted', 0, ?, ?)",
+                       (operation_id, subscription_id, kind, resource_key(resource_id), resource_id, started_at,
+                        json.dumps(data)))
+
+    def operation(self, operation_id: str) -> dict | None:
+        """The operation with ``data`` and ``error`` decoded, or None."""
+        row = self.db.execute("SELECT * FROM operations WHERE operation_id = ?", (operation_id.lower(),)).fetchone()
+        if row is None:
+            return None
+        operation = dict(row)
+        operation["data"] = json.loads(operation["data"])
+        operation["error"] = json.loads(operation["error"]) if operation["error"] else None
+        return operation
+
+    def count_operation_poll(self, operation_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE operations SET polls = polls + 1 WHERE operation_id = ? AND status NOT IN (?, ?, ?)",
+                       (operation_id.lower(), *TERMINAL_OPERATION_STATES))
+
+    def set_operation_status(self, operation_id: str, status: str) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE operations SET status = ? WHERE operation_id = ?", (status, operation_id.lower()))
+
+    def end_operation(self, operation_id: str, status: str, error: dict | None, ended_at: float) -> None:
+        with self.transaction() as db:
+            db.execute("UPDATE operations SET status = ?, ended_at = ?, error = ? WHERE operation_id = ?",
+                       (status, ended_at, json.dumps(error) if error else None, operation_id.lower()))
+
+    def unfinished_operation_ids(self, resource_id_key: str | None = None) -> list[str]:
+        """Operations not yet in a terminal state, of every resource or of the one with this resource key."""
+        sql, parameters = "SELECT operation_id FROM operations WHERE status NOT IN (?, ?, ?)", [*TERMINAL_OPERATION_STATES]
+        if resource_id_key is not None:
+            sql += " AND resource_key = ?"
+            parameters.append(resource_id_key)
+        return [row["operation_id"] for row in self.db.execute(sql, parameters).fetchall()]
+
+    def unfinished_operation_keys(self) -> set[str]:
+        """The resource keys that have an operation not yet in a terminal state."""
+        return {row["resource_key"] for row in self.db.execute(
+            "SELECT resource_key FROM operations WHERE status NOT IN (?, ?, ?)", TERMINAL_OPERATION_STATES)}
+
+    # -- request log ---------------------------------------------------------------------------------
+    def append_request_log(self, entries: list[tuple]) -> None:
+        """Entries as tuples in the order of ``REQUEST_LOG_COLUMNS``."""
+        with self.transaction() as db:
+            db.executemany(f"INSERT INTO request_log ({', '.join(REQUEST_LOG_COLUMNS)}) VALUES "
+                           f"({', '.join('?' * len(REQUEST_LOG_COLUMNS))})", entries)
+
+    def request_log(self, *, after_seq: int | None = None, since_time: str | None = None,
+                    methods: list[str] | None = None, excluded_methods: list[str] | None = None,
+                    path_part: str | None = None, limit: int = 10000) -> list[dict]:
+        """Entries in order (rows as dicts with ``seq``), filtered; ``path_part`` matches case-insensitively."""
+        sql, parameters = "SELECT * FROM request_log WHERE 1=1", []
+        if after_seq is not None:
+            sql += " AND seq > ?"
+            parameters.append(after_seq)
+        if since_time is not None:
+            sql += " AND time >= ?"
+            parameters.append(since_time)
+        for operator, listed in (("IN", methods), ("NOT IN", excluded_methods)):
+            if listed:
+                sql += f" AND method {operator} ({','.join('?' * len(listed))})"
+                parameters.extend(listed)
+        if path_part:
+            sql += " AND instr(lower(path), lower(?)) > 0"
+            parameters.append(path_part)
+        sql += " ORDER BY seq LIMIT ?"
+        parameters.append(limit)
+        return [dict(row) for row in self.db.execute(sql, parameters)]
+
+    def clear_request_log(self) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM request_log")
+
+    # -- Machine Learning: soft-deleted workspaces and datastore secrets ------------------------------
+    def ml_deleted_workspace(self, resource_id: str, state: str | None = None) -> dict | None:
+        sql, parameters = "SELECT * FROM ml_deleted_workspaces WHERE resource_key = ?", [resource_key(resource_id)]
+        if state is not None:
+            sql += " AND state = ?"
+            parameters.append(state)
+        row = self.db.execute(sql, parameters).fetchone()
+        return dict(row) if row else None
+
+    def set_ml_deleted_workspace_state(self, resource_id: str, subscription_id: str, state: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO ml_deleted_workspaces (resource_key, resource_id, subscription_key, state)"
+                       " VALUES (?, ?, ?, ?) ON CONFLICT (resource_key) DO UPDATE SET state = excluded.state",
+                       (resource_key(resource_id), resource_id, subscription_id.lower(), state))
+
+    def put_ml_deleted_workspace(self, resource_id: str, subscription_id: str, state: str, deleted_at: float,
+                                 purge_at: float, body: dict) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO ml_deleted_workspaces (resource_key, resource_id, subscription_key, state,"
+                       " deleted_at, purge_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (resource_key) DO UPDATE"
+                       " SET state = excluded.state, deleted_at = excluded.deleted_at, purge_at = excluded.purge_at,"
+                       " body = excluded.body",
+                       (resource_key(resource_id), resource_id, subscription_id.lower(), state, deleted_at, purge_at,
+                        json.dumps(body)))
+
+    def delete_ml_deleted_workspace(self, resource_id: str, state: str | None = None) -> bool:
+        sql, parameters = "DELETE FROM ml_deleted_workspaces WHERE resource_key = ?", [resource_key(resource_id)]
+        if state is not None:
+            sql += " AND state = ?"
+            parameters.append(state)
+        with self.transaction() as db:
+            return db.execute(sql, parameters).rowcount > 0
+
+    def ml_deleted_workspaces(self, state: str, purge_after: float, subscription_id: str | None = None) -> list[dict]:
+        sql, parameters = "SELECT * FROM ml_deleted_workspaces WHERE state = ? AND purge_at > ?", [state, purge_after]
+        if subscription_id:
+            sql += " AND subscription_key = ?"
+            parameters.append(subscription_id.lower())
+        return [dict(row) for row in self.db.execute(sql + " ORDER BY deleted_at", parameters).fetchall()]
+
+    def ml_datastore_secrets(self, resource_id: str):
+        """The secrets stored for a datastore (decoded JSON), or None."""
+        row = self.db.execute("SELECT secrets FROM ml_datastore_secrets WHERE resource_key = ?",
+                              (resource_key(resource_id),)).fetchone()
+        return json.loads(row["secrets"]) if row else None
+
+    def put_ml_datastore_secrets(self, resource_id: str, secrets) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT INTO ml_datastore_secrets (resource_key, secrets) VALUES (?, ?) ON CONFLICT"
+                       " (resource_key) DO UPDATE SET secrets = excluded.secrets",
+                       (resource_key(resource_id), json.dumps(secrets)))
+
+    def delete_ml_datastore_secrets(self, resource_id: str) -> None:
+        with self.transaction() as db:
+            db.execute("DELETE FROM ml_datastore_secrets WHERE resource_key = ?", (resource_key(resource_id),))

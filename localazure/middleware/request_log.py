@@ -32,46 +32,31 @@ class RequestLog:
             with self._lock:
                 pending, self._pending = self._pending, []
             if pending:
-                with self.store.transaction() as db:
-                    db.executemany("INSERT INTO request_log (time, method, path, api_version, principal_object_id,"
-                                   " principal_name, status, duration_ms, request_id) VALUES (?,?,?,?,?,?,?,?,?)",
-                                   pending)
+                self.store.append_request_log(pending)
 
     def query(self, *, since: str | None = None, method: str | None = None, path: str | None = None,
               kind: str | None = None, limit: int = 10000) -> list[dict]:
         """Entries in order. ``since``: a sequence number (entries after it) or an ISO time (entries at or after).
         ``method``: comma-separated methods. ``kind``: "write" or "read". ``path``: substring, case-insensitive."""
         self.flush()
-        sql, parameters = "SELECT * FROM request_log WHERE 1=1", []
-        if since:
-            if since.isdigit():
-                sql += " AND seq > ?"
-                parameters.append(int(since))
-            else:
-                sql += " AND time >= ?"
-                parameters.append(since)
-        if method:
-            methods = [item.strip().upper() for item in method.split(",") if item.strip()]
-            sql += f" AND method IN ({','.join('?' * len(methods))})"
-            parameters.extend(methods)
-        if kind in ("write", "read"):
-            sql += f" AND method {'IN' if kind == 'write' else 'NOT IN'} ({','.join('?' * len(WRITE_METHODS))})"
-            parameters.extend(WRITE_METHODS)
-        if path:
-            sql += " AND instr(lower(path), lower(?)) > 0"
-            parameters.append(path)
-        sql += " ORDER BY seq LIMIT ?"
-        parameters.append(limit)
+        methods = [item.strip().upper() for item in (method or "").split(",") if item.strip()]
+        if kind == "write":
+            methods = [item for item in methods if item in WRITE_METHODS] if methods else list(WRITE_METHODS)
+            if not methods:
+                return []
+        rows = self.store.request_log(
+            after_seq=int(since) if since and since.isdigit() else None,
+            since_time=since if since and not since.isdigit() else None, methods=methods or None,
+            excluded_methods=list(WRITE_METHODS) if kind == "read" else None, path_part=path or None, limit=limit)
         return [{"seq": row["seq"], "time": row["time"], "method": row["method"], "path": row["path"],
                  "api_version": row["api_version"],
                  "principal": {"object_id": row["principal_object_id"], "name": row["principal_name"]},
                  "status": row["status"], "duration_ms": row["duration_ms"], "request_id": row["request_id"]}
-                for row in self.store.db.execute(sql, parameters)]
+                for row in rows]
 
     def clear(self) -> None:
         self.flush()
-        with self.store.transaction() as db:
-            db.execute("DELETE FROM request_log")
+        self.store.clear_request_log()
 
     def _run(self, interval: float) -> None:
         while not self._stopped.wait(interval):

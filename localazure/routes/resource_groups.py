@@ -8,7 +8,7 @@ from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import invalid_name_characters, resource_group_id
-from localazure.registry import normalize_location
+from localazure.registry import check_tags, normalize_location
 from localazure.resource_groups import ACTION, create_or_update, group_body
 from localazure.resource_filter import GROUP_PROPERTIES, RESOURCE_PROPERTIES, page, parse_filter
 from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
@@ -54,6 +54,7 @@ def group_route(app, request, subscription_id, name):
             raise AzureError(409, "InvalidResourceGroupLocation",
                              f"Invalid resource group location '{normalize_location(patch['location'])}'. The "
                              f"Resource group already exists in location '{existing['location']}'.")
+        check_tags(patch.get("tags"))
         merged = merge_patch(existing, {key: patch[key] for key in ("tags", "managedBy") if key in patch})
         if "tags" in patch:
             merged["tags"] = patch["tags"] or {}

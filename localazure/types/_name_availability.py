@@ -28,9 +28,7 @@ class NameRules:
 
 def globally_named(store, resource_type: str, name: str) -> str | None:
     """The id of a resource of this type with this name in any subscription."""
-    row = store.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
-                           (resource_type.lower(), len(name) + 1, "/" + name.lower())).fetchone()
-    return row["id"] if row else None
+    return store.resource_id_named(resource_type, name)
 
 
 def _invalid_content(detail: str) -> AzureError:

@@ -169,9 +169,7 @@ def _check_irreversible_settings(properties: dict, previous: dict) -> None:
 
 def vault_named(store, name: str) -> str | None:
     """The id of a vault with this name in any subscription (vault names are global)."""
-    row = store.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
-                           (VAULTS.lower(), len(name) + 1, "/" + name.lower())).fetchone()
-    return row["id"] if row else None
+    return store.resource_id_named(VAULTS, name)
 
 
 # -- deleted vaults ---------------------------------------------------------------------------------

@@ -2,15 +2,13 @@
 datastores with Azure ML's semantics. ``register(app)`` is called from localazure/routes_setup.py."""
 from __future__ import annotations
 
-from . import datastores, routes, soft_delete
+from . import routes
 from .computes import make_compute_type
 from .datastores import make_datastore_type
 from .workspaces import make_workspace_type
 
 
 def register(app) -> None:
-    soft_delete.create_table(app.store)
-    datastores.create_table(app.store)
     for resource_type in (make_workspace_type(), make_compute_type(), make_datastore_type()):
         app.registry.register(resource_type)
     routes.register(app)

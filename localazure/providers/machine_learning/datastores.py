@@ -11,23 +11,14 @@
 """
 from __future__ import annotations
 
-import json
-
 from localazure.http import json_response
 from localazure.types._base import ValidatedType
-from localazure.store import resource_key
 
 from . import linked
 from .errors import UserError, not_found_error
 from .versions import DATASTORE_TYPE, DEFAULT_API_VERSION
 
-SCHEMA = "CREATE TABLE IF NOT EXISTS ml_datastore_secrets (resource_key TEXT PRIMARY KEY, secrets TEXT NOT NULL)"
 SECRETS_KEY = "datastore_secrets"
-
-
-def create_table(store) -> None:
-    with store.transaction() as db:
-        db.execute(SCHEMA)
 
 
 class Datastore(ValidatedType):
@@ -64,28 +55,22 @@ class Datastore(ValidatedType):
         _save_secrets(context)
 
     def on_delete(self, body, context):
-        with context.store.transaction() as db:
-            db.execute("DELETE FROM ml_datastore_secrets WHERE resource_key = ?",
-                       (resource_key(context.resource_id),))
+        context.store.delete_ml_datastore_secrets(context.resource_id)
 
 
 def _save_secrets(context) -> None:
     if SECRETS_KEY not in context.extra:
         return
-    with context.store.transaction() as db:
-        db.execute("INSERT INTO ml_datastore_secrets (resource_key, secrets) VALUES (?, ?) ON CONFLICT (resource_key)"
-                   " DO UPDATE SET secrets = excluded.secrets",
-                   (resource_key(context.resource_id), json.dumps(context.extra[SECRETS_KEY])))
+    context.store.put_ml_datastore_secrets(context.resource_id, context.extra[SECRETS_KEY])
 
 
 def list_secrets(app, request, context):
     """``POST .../datastores/{name}/listSecrets``: the secrets given on PUT."""
-    row = context.store.db.execute("SELECT secrets FROM ml_datastore_secrets WHERE resource_key = ?",
-                                   (resource_key(context.resource_id),)).fetchone()
-    if row is None or not json.loads(row["secrets"]):
+    secrets = context.store.ml_datastore_secrets(context.resource_id)
+    if not secrets:
         raise not_found_error("Datastore's secret is not found. Please make sure the workspace's key vault exists and "
                               "the workspace have access to the secrets inside that key vault.", status=404)
-    return json_response(json.loads(row["secrets"]))
+    return json_response(secrets)
 
 
 def _check_storage(properties: dict, context) -> None:
