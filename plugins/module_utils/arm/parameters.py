@@ -207,7 +207,7 @@ class _DefaultsEvaluator(Evaluator):
 
 
 def resolve_parameters(template: dict, parameter_values: dict, context, *, resolver=None,
-                       user_functions=None, deployment_info: dict | None = None) -> dict:
+                       user_functions=None, deployment_info: dict | None = None, budget=None) -> dict:
     """Final parameter values by declared name: supplied values, else evaluated defaults.
 
     ``deployment_info`` is what ``deployment()`` returns while defaults are evaluated.
@@ -222,7 +222,7 @@ def resolve_parameters(template: dict, parameter_values: dict, context, *, resol
     declared = declared_parameters(template)
     supplied = {lowered: entry[1] for lowered, entry in provided_values(declared, parameter_values).items()}
     evaluator = _DefaultsEvaluator(context, declared, supplied, template.get("definitions"), resolver=resolver,
-                                   user_functions=user_functions)
+                                   user_functions=user_functions, budget=budget)
     if deployment_info is not None:
         evaluator.deployment_info = deployment_info
     return {name: evaluator.parameter(name) for name in declared}

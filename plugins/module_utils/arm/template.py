@@ -20,6 +20,7 @@ from .functions import collect_user_functions
 from .graph import deployment_waves
 from .hashing import murmur_hash64
 from .ids import normalize_id, scoped_resource_id, split_names
+from .limits import WorkBudget
 from .loops import copy_count, iterate
 from .outputs import check_output_type
 from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
@@ -70,18 +71,19 @@ class TemplateResult:
 
 def evaluate_template(template: dict, parameter_values: dict | None, context: DeploymentContext | None = None,
                       resolver=None, *, reveal_secure_values: bool = False,
-                      template_link: dict | None = None) -> TemplateResult:
+                      template_link: dict | None = None, budget: WorkBudget | None = None) -> TemplateResult:
     """Evaluate ``template`` with plain ``parameter_values`` in ``context``; see the module docstring.
 
     ``template_link`` (e.g. ``{"uri": "https://.../main.json"}``) says the template was deployed from a
-    link; ``deployment().properties.templateLink`` then returns it.
+    link; ``deployment().properties.templateLink`` then returns it. ``budget`` bounds the work of the whole
+    evaluation, nested deployments included (see ``limits``); by default a fresh ``WorkBudget()``.
     """
     context = context or DeploymentContext()
     resolver = resolver or OfflineResolver()
     secrets = supplied_secrets(template, parameter_values or {})
     try:
         result = _evaluate(template, parameter_values or {}, context, resolver, depth=0, secrets=secrets,
-                           template_link=template_link)
+                           template_link=template_link, budget=budget or WorkBudget())
     except ArmTemplateError as error:
         if reveal_secure_values:
             raise
@@ -102,10 +104,11 @@ def _redact_result(result: TemplateResult, texts: list[str]) -> TemplateResult:
 
 
 # --- the template as a whole -------------------------------------------------------------------------
-def _check_limits(template: dict) -> None:
+def _check_limits(template: dict, budget: WorkBudget) -> None:
     if not isinstance(template, dict):
         raise ArmTemplateError("The template must be a JSON object.")
     size = len(json.dumps(template, separators=(",", ":"), default=str).encode("utf-8"))
+    budget.charge(size)
     if size > MAX_TEMPLATE_BYTES:
         raise ArmTemplateError(f"The template size '{size}' bytes exceeds the maximum template size of "
                                f"'{MAX_TEMPLATE_BYTES}' bytes (4 MB).", "InvalidTemplate")
@@ -139,19 +142,19 @@ def _deployment_info(template: dict, context: DeploymentContext, template_link: 
     return info
 
 
-def _evaluate(template, parameter_values, context, resolver, *, depth, secrets,
+def _evaluate(template, parameter_values, context, resolver, *, depth, secrets, budget: WorkBudget,
               template_link: dict | None = None) -> TemplateResult:
     if depth > MAX_NESTING:
         raise ArmTemplateError(f"Nested deployments are limited to a depth of {MAX_NESTING}.")
-    _check_limits(template)
+    _check_limits(template, budget)
     user_functions = collect_user_functions(template.get("functions"))
     deployment_info = _deployment_info(template, context, template_link)
     parameters = resolve_parameters(template, parameter_values, context, resolver=resolver,
-                                    user_functions=user_functions, deployment_info=deployment_info)
+                                    user_functions=user_functions, deployment_info=deployment_info, budget=budget)
     secrets.extend(value for name, value in parameters.items()
                    if is_secure(template["parameters"][name]))
     evaluator = Evaluator(context, parameters=parameters, variables=template.get("variables") or {},
-                          user_functions=user_functions, resolver=resolver)
+                          user_functions=user_functions, resolver=resolver, budget=budget)
     evaluator.deployment_info = deployment_info
     evaluator.template_link = template_link
     run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets)
@@ -460,10 +463,10 @@ class _TemplateRun:
                     elif isinstance(entry, dict) and "reference" in entry:
                         values[name] = UnknownValue(f"keyVaultReference({name})")
                 return _evaluate(inner_template, values, target, self.evaluator.resolver,
-                                 depth=self.depth + 1, secrets=self.secrets)
+                                 depth=self.depth + 1, secrets=self.secrets, budget=self.evaluator.budget)
             if not isinstance(inner_template, dict):
                 raise ArmTemplateError("The nested template must be an object.")
-            _check_limits(inner_template)
+            _check_limits(inner_template, self.evaluator.budget)
             outer = _copy.copy(self.evaluator)
             outer.template_view = None
             outer.copy_indexes = dict(self.evaluator.copy_indexes)
@@ -500,7 +503,8 @@ class _TemplateRun:
         target = instance.target_context.replace(deployment_name=instance.name)
         try:
             return _evaluate(linked, values, target, self.evaluator.resolver, depth=self.depth + 1,
-                             secrets=self.secrets, template_link=self._link_info(link))
+                             secrets=self.secrets, template_link=self._link_info(link),
+                             budget=self.evaluator.budget)
         except ArmTemplateError as error:
             raise error.prefix_target(f"{path}({location})") from None
 
