@@ -26,7 +26,7 @@ from .outputs import check_output_type
 from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
 from .resolver import OfflineResolver
 from .secure import REDACTED, scrub, secret_texts, supplied_secrets
-from .values import UnknownValue, type_name
+from .values import UnknownValue, contains_unknown, type_name
 
 MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
 MAX_PARAMETERS = 256
@@ -143,7 +143,9 @@ def _deployment_info(template: dict, context: DeploymentContext, template_link: 
 
 
 def _evaluate(template, parameter_values, context, resolver, *, depth, secrets, budget: WorkBudget,
-              template_link: dict | None = None) -> TemplateResult:
+              template_link: dict | None = None, deferred: bool = False) -> TemplateResult:
+    """Evaluate one template; ``deferred`` says ARM evaluates it only when it is deployed (an inner-scope or
+    linked nested deployment), so values known only then, even in resource names, are allowed."""
     if depth > MAX_NESTING:
         raise ArmTemplateError(f"Nested deployments are limited to a depth of {MAX_NESTING}.")
     _check_limits(template, budget)
@@ -157,7 +159,7 @@ def _evaluate(template, parameter_values, context, resolver, *, depth, secrets, 
                           user_functions=user_functions, resolver=resolver, budget=budget)
     evaluator.deployment_info = deployment_info
     evaluator.template_link = template_link
-    run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets)
+    run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets, deferred=deferred)
     result = run.evaluate()
     result.parameters = parameters
     return result
@@ -197,8 +199,9 @@ class _Instance:
 class _TemplateRun:
     """Evaluates one template's resources and outputs; also answers ``reference()`` about them."""
 
-    def __init__(self, template, evaluator, id_context, *, depth, secrets):
+    def __init__(self, template, evaluator, id_context, *, depth, secrets, deferred=False):
         self.template = template
+        self.deferred = deferred
         self.evaluator = evaluator
         self.id_context = id_context
         self.depth = depth
@@ -309,6 +312,8 @@ class _TemplateRun:
         instance.condition = True if isinstance(condition, UnknownValue) else condition
         name = ev.evaluate(declaration["name"], f"{path}.name")
         resource_type = ev.evaluate(declaration["type"], f"{path}.type")
+        if self.deferred and isinstance(resource_type, str) and contains_unknown(name):
+            name = _name_known_at_deployment(instance.path, resource_type, parent)
         for label, value in (("name", name), ("type", resource_type)):
             if not isinstance(value, str):
                 raise ArmTemplateError(f"The template resource {label} must be a string known before deployment.",
@@ -462,8 +467,8 @@ class _TemplateRun:
                         values[name] = entry["value"]
                     elif isinstance(entry, dict) and "reference" in entry:
                         values[name] = UnknownValue(f"keyVaultReference({name})")
-                return _evaluate(inner_template, values, target, self.evaluator.resolver,
-                                 depth=self.depth + 1, secrets=self.secrets, budget=self.evaluator.budget)
+                return _evaluate(inner_template, values, target, self.evaluator.resolver, depth=self.depth + 1,
+                                 secrets=self.secrets, budget=self.evaluator.budget, deferred=True)
             if not isinstance(inner_template, dict):
                 raise ArmTemplateError("The nested template must be an object.")
             _check_limits(inner_template, self.evaluator.budget)
@@ -471,7 +476,8 @@ class _TemplateRun:
             outer.template_view = None
             outer.copy_indexes = dict(self.evaluator.copy_indexes)
             outer.lambda_scopes = []
-            run = _TemplateRun(inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets)
+            run = _TemplateRun(inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets,
+                               deferred=self.deferred)
             return run.evaluate()
         except ArmTemplateError as error:
             raise error.prefix_target(path) from None
@@ -504,7 +510,7 @@ class _TemplateRun:
         try:
             return _evaluate(linked, values, target, self.evaluator.resolver, depth=self.depth + 1,
                              secrets=self.secrets, template_link=self._link_info(link),
-                             budget=self.evaluator.budget)
+                             budget=self.evaluator.budget, deferred=True)
         except ArmTemplateError as error:
             raise error.prefix_target(f"{path}({location})") from None
 
@@ -682,6 +688,13 @@ def _shown_name(instance: _Instance) -> str:
     if instance.name is not None:
         return instance.name
     return str(instance.declaration.get("name"))
+
+
+def _name_known_at_deployment(path: str, resource_type: str, parent) -> str:
+    """A stand-in name for a resource whose name only the deployment knows: one segment per name the type
+    needs, unique by the declaration's path, so that the resource keeps a place (and an id) in the result."""
+    segments = 1 if parent is not None else max(1, resource_type.rstrip("/").count("/"))
+    return "/".join([f"[known at deployment: {path}]"] * segments)
 
 
 def _type_name_path(suffix: str) -> str:
