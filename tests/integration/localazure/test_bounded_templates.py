@@ -61,3 +61,23 @@ def test_an_ordinary_template_still_validates(endpoint, group_path):
     response = endpoint.call("POST", f"{group_path}/providers/Microsoft.Resources/deployments/small/validate",
                              body={"properties": {"mode": "Incremental", "template": template}})
     assert response.status_code == 200, response.text
+
+
+def test_what_if_of_a_nested_deployment_named_from_reference_is_answered(endpoint, group_path):
+    """The nested deployment's role assignment is named from reference(identity).principalId, known only when
+    it runs: evaluated with unknown values, what-if shows them as expressions instead of failing with a 500."""
+    inner = {"$schema": SCHEMA, "contentVersion": "1.0.0.0", "parameters": {"principalId": {"type": "string"}},
+             "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-05-01",
+                            "name": "[concat('st', take(uniqueString(parameters('principalId')), 10))]",
+                            "location": "westeurope", "sku": {"name": "Standard_LRS"}, "kind": "StorageV2",
+                            "tags": {"principal": "[parameters('principalId')]"}}]}
+    source = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2024-05-01", "name": "net-source",
+              "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.9.0.0/16"]}}}
+    template = {"$schema": SCHEMA, "contentVersion": "1.0.0.0", "resources": [source, {
+        "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner",
+        "dependsOn": ["net-source"],
+        "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"}, "template": inner,
+                       "parameters": {"principalId": {"value": "[reference('net-source').resourceGuid]"}}}}]}
+    response = endpoint.call("POST", f"{group_path}/providers/Microsoft.Resources/deployments/nested/whatIf",
+                             body={"properties": {"mode": "Incremental", "template": template}})
+    assert response.status_code in (200, 202), response.text

@@ -144,3 +144,16 @@ def test_arm_eval_prints_the_nested_role_assignment(tmp_path):
     assert [resource["type"] for resource in printed["resources"]] == [
         IDENTITY_TYPE, "Microsoft.Resources/deployments", "Microsoft.Authorization/roleAssignments"]
     assert printed["resources"][2]["properties"]["principalId"] is None
+
+
+def test_what_if_shows_values_known_only_at_deployment_as_json_text():
+    from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.whatif import resource_change
+
+    desired = {"type": "Microsoft.Authorization/roleAssignments", "properties": {
+        "principalId": UnknownValue("reference(/subscriptions/s/identity)"), "principalType": "ServicePrincipal"}}
+    created = resource_change("/x/roleAssignments/a", None, desired)
+    modified = resource_change("/x/roleAssignments/a", {"properties": {"principalType": "User"}}, desired)
+    for change in (created, modified):
+        text = json.dumps(change)
+        assert "[reference(/subscriptions/s/identity)]" in text
+    assert created["changeType"] == "Create" and modified["changeType"] == "Deploy"
