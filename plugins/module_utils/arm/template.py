@@ -24,7 +24,7 @@ from .limits import WorkBudget
 from .loops import copy_count, iterate
 from .outputs import check_output_type
 from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
-from .resolver import OfflineResolver
+from .resolver import OfflineResolver, Resolver
 from .secure import REDACTED, scrub, secret_texts, supplied_secrets
 from .values import UnknownValue, contains_unknown, type_name
 
@@ -70,7 +70,7 @@ class TemplateResult:
 
 
 def evaluate_template(template: dict, parameter_values: dict | None, context: DeploymentContext | None = None,
-                      resolver=None, *, reveal_secure_values: bool = False,
+                      resolver: Resolver | None = None, *, reveal_secure_values: bool = False,
                       template_link: dict | None = None, budget: WorkBudget | None = None) -> TemplateResult:
     """Evaluate ``template`` with plain ``parameter_values`` in ``context``; see the module docstring.
 
