@@ -4,9 +4,10 @@ from __future__ import annotations
 from .errors import EXPRESSIONS_HELP, ArmTemplateError
 from .expressions import CALL, LITERAL, MEMBER, is_expression, parse_expression, unescape_literal
 from .functions import FUNCTIONS, call_list_function, call_user_function
-from .limits import ITEM_SIZE, WorkBudget, value_size
+from .limits import ITEM_SIZE, value_size
 from .loops import expand_property_copies, is_property_copy, variable_copy
 from .resolver import OfflineResolver
+from .state import EvaluationScope
 from .values import UnknownValue, type_name
 
 
@@ -59,9 +60,10 @@ class Evaluator:
     """
 
     def __init__(self, context, *, parameters=None, variables=None, user_functions=None, resolver=None,
-                 template_view=None, budget: WorkBudget | None = None):
+                 template_view=None, scope: EvaluationScope | None = None):
         self.context = context
-        self.budget = budget or WorkBudget()
+        self.scope = scope or EvaluationScope()
+        self.budget = self.scope.budget
         self.resolver = resolver or OfflineResolver()
         self.parameters = {name.lower(): value for name, value in (parameters or {}).items()}
         self.parameter_names = {name.lower(): name for name in (parameters or {})}
@@ -76,9 +78,6 @@ class Evaluator:
         self._variables_in_progress: set = set()
         self.user_functions = user_functions or {}
         self.template_view = template_view
-        self.copy_indexes: dict[str, int] = {}
-        self.current_loop: str | None = None
-        self.lambda_scopes: list[dict] = []
         self.referenced: set[str] = set()
 
     # --- scope values ---------------------------------------------------------------------------
@@ -207,7 +206,7 @@ class Evaluator:
         """A fresh scope sharing context, resolver and user functions (for user-defined functions)."""
         child = Evaluator(self.context, parameters=parameters, variables=variables,
                           user_functions=self.user_functions, resolver=self.resolver,
-                          template_view=self.template_view, budget=self.budget)
+                          template_view=self.template_view, scope=self.scope.for_function())
         child.referenced = self.referenced
         return child
 

@@ -25,6 +25,7 @@ from .loops import copy_count, iterate
 from .outputs import check_output_type
 from .parameters import SECURE_TYPES, declared_parameters, is_secure, resolve_parameters
 from .resolver import OfflineResolver, Resolver
+from .state import EvaluationScope
 from .secure import REDACTED, scrub, secret_texts, supplied_secrets
 from .values import UnknownValue, contains_unknown, type_name
 
@@ -151,14 +152,13 @@ def _evaluate(template, parameter_values, context, resolver, *, depth, secrets, 
     _check_limits(template, budget)
     user_functions = collect_user_functions(template.get("functions"))
     deployment_info = _deployment_info(template, context, template_link)
+    scope = EvaluationScope(budget=budget, deployment_info=deployment_info, template_link=template_link)
     parameters = resolve_parameters(template, parameter_values, context, resolver=resolver,
-                                    user_functions=user_functions, deployment_info=deployment_info, budget=budget)
+                                    user_functions=user_functions, scope=scope)
     secrets.extend(value for name, value in parameters.items()
                    if is_secure(template["parameters"][name]))
     evaluator = Evaluator(context, parameters=parameters, variables=template.get("variables") or {},
-                          user_functions=user_functions, resolver=resolver, budget=budget)
-    evaluator.deployment_info = deployment_info
-    evaluator.template_link = template_link
+                          user_functions=user_functions, resolver=resolver, scope=scope)
     run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets, deferred=deferred)
     result = run.evaluate()
     result.parameters = parameters
@@ -401,18 +401,8 @@ class _TemplateRun:
     def _in_own_loop(self, instance: _Instance, produce):
         if instance.loop is None:
             return produce()
-        ev = self.evaluator
-        key = instance.loop.lower()
-        saved_index, saved_current = ev.copy_indexes.get(key), ev.current_loop
-        ev.copy_indexes[key], ev.current_loop = instance.index, instance.loop
-        try:
+        with self.evaluator.scope.in_loop(instance.loop, instance.index):
             return produce()
-        finally:
-            if saved_index is None:
-                ev.copy_indexes.pop(key, None)
-            else:
-                ev.copy_indexes[key] = saved_index
-            ev.current_loop = saved_current
 
     def _materialize(self, instance: _Instance) -> None:
         if instance.body is not None and "apiVersion" in instance.body or id(instance) in self._in_progress:
@@ -474,8 +464,7 @@ class _TemplateRun:
             _check_limits(inner_template, self.evaluator.budget)
             outer = _copy.copy(self.evaluator)
             outer.template_view = None
-            outer.copy_indexes = dict(self.evaluator.copy_indexes)
-            outer.lambda_scopes = []
+            outer.scope = self.evaluator.scope.for_outer_nested()
             run = _TemplateRun(inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets,
                                deferred=self.deferred)
             return run.evaluate()
@@ -517,7 +506,7 @@ class _TemplateRun:
     def _link_info(self, link: dict) -> dict:
         """``deployment().properties.templateLink`` inside a linked template: the ``uri`` it was read from
         (a ``relativePath`` resolved against this template's own link, as ARM does), or the template spec ``id``."""
-        parent_uri = (getattr(self.evaluator, "template_link", None) or {}).get("uri")
+        parent_uri = (self.evaluator.scope.template_link or {}).get("uri")
         if link.get("uri"):
             info = {"uri": link["uri"]}
         elif link.get("relativePath"):

@@ -65,5 +65,5 @@ def _date_time_to_epoch(ev, args):
 @function("utcNow", 0, 1)
 def _utc_now(ev, args):
     fmt = expect("utcNow", args[0], str) if args else "yyyyMMddTHHmmssZ"
-    now = getattr(ev, "now", None) or datetime.now(timezone.utc)
+    now = ev.scope.now or datetime.now(timezone.utc)
     return format_datetime(now, fmt)
