@@ -17,8 +17,16 @@ the path of the expression.
 """
 from __future__ import annotations
 
+import json
+
 from .errors import ArmTemplateError
 
+# The documented template limits (template-best-practices.md, "Template limits").
+MAX_TEMPLATE_BYTES = 4 * 1024 * 1024
+MAX_PARAMETERS = 256
+MAX_VARIABLES = 256
+MAX_RESOURCES = 800
+MAX_OUTPUTS = 64
 MAX_VALUE_SIZE = 4 * 1024 * 1024
 MAX_WORK = 32 * 1024 * 1024
 ITEM_SIZE = 8
@@ -86,3 +94,22 @@ def value_size(value, stop_after: int = MAX_VALUE_SIZE + 1) -> int:
         if total > stop_after:
             return total
     return total
+
+
+def check_template_limits(template: dict, budget: WorkBudget) -> None:
+    """Refuse a template over the documented size and section limits; its size counts toward the budget."""
+    if not isinstance(template, dict):
+        raise ArmTemplateError("The template must be a JSON object.")
+    size = len(json.dumps(template, separators=(",", ":"), default=str).encode("utf-8"))
+    budget.charge(size)
+    if size > MAX_TEMPLATE_BYTES:
+        raise ArmTemplateError(f"The template size '{size}' bytes exceeds the maximum template size of "
+                               f"'{MAX_TEMPLATE_BYTES}' bytes (4 MB).", "InvalidTemplate")
+    for section, limit in (("parameters", MAX_PARAMETERS), ("variables", MAX_VARIABLES),
+                           ("outputs", MAX_OUTPUTS)):
+        count = len(template.get(section) or {})
+        if count > limit:
+            raise ArmTemplateError(f"The number of template {section} '{count}' exceeds the maximum number of "
+                                   f"{section} '{limit}'.", "InvalidTemplate", section)
+    if "resources" not in template:
+        raise ArmTemplateError("The template is missing the required property 'resources'.", target="resources")
