@@ -7,7 +7,7 @@ The rest of ``localazure`` imports the engine from here.
 from __future__ import annotations
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm import api
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (  # noqa: F401 - re-exported
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
     AZURE_CLOUD_ENVIRONMENT,
     REDACTED,
     ArmTemplateError,
@@ -33,3 +33,8 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (  # 
 # The what-if differ, for callers that write ``whatif.resource_change(...)``.
 whatif = api
 AZURE_ENVIRONMENT = AZURE_CLOUD_ENVIRONMENT
+
+__all__ = ["AZURE_CLOUD_ENVIRONMENT", "AZURE_ENVIRONMENT", "REDACTED", "ArmTemplateError", "DeploymentContext",
+           "OfflineResolver", "Resolver", "TemplateResult", "UnknownValue", "WorkBudget", "check_parameter_values",
+           "contains_unknown", "effective_change_type", "evaluate_template", "is_secure", "murmur_hash64",
+           "plain_parameter_values", "resource_change", "scrub", "secret_texts", "supplied_secrets", "whatif"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from .errors import EXPRESSIONS_HELP, ArmTemplateError
 from .expressions import CALL, LITERAL, MEMBER, is_expression, parse_expression, unescape_literal
 from .functions import FUNCTIONS, call_list_function, call_user_function
-from .limits import ITEM_SIZE, value_size
+from .limits import ITEM_SIZE, STEP, value_size
 from .loops import expand_property_copies, is_property_copy, variable_copy
 from .resolver import OfflineResolver
 from .state import EvaluationScope
@@ -126,7 +126,7 @@ class Evaluator:
         if isinstance(value, str):
             if is_expression(value):
                 return self.evaluate_expression_text(value[1:-1], path)
-            self._charge_literal(len(value), path)
+            self._charge_literal(ITEM_SIZE + len(value), path)
             return unescape_literal(value) if value.startswith("[[") else value
         if isinstance(value, dict):
             self._charge_literal(ITEM_SIZE * (len(value) + 1), path)
@@ -136,6 +136,7 @@ class Evaluator:
         if isinstance(value, list):
             self._charge_literal(ITEM_SIZE * (len(value) + 1), path)
             return [self.evaluate(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        self._charge_literal(ITEM_SIZE, path)
         return value
 
     def _charge_literal(self, units: int, path: str) -> None:
@@ -146,6 +147,7 @@ class Evaluator:
 
     def evaluate_expression_text(self, text: str, path: str = ""):
         try:
+            self.budget.charge(STEP)
             result = self.eval_node(parse_expression(text))
             self.budget.charge_value(result)
             return result
@@ -169,6 +171,7 @@ class Evaluator:
 
     def call(self, node):
         lower_name, name, arg_nodes = node[1:]
+        self.budget.charge(STEP)
         spec = FUNCTIONS.get(lower_name)
         if spec is None:
             if "." in lower_name:
@@ -229,4 +232,3 @@ def _arity_message(spec, count: int) -> str:
     return (f"Unable to evaluate template language function '{spec.name}': function requires {expected} "
             f"argument(s) while {count} were provided. Please see https://aka.ms/arm-template-expressions/"
             f"#{spec.name} for usage details.")
-

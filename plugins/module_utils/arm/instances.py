@@ -110,7 +110,7 @@ class InstanceDeclarations:
 
     def _declare_one(self, declaration, path, symbolic, loop, index, parent) -> Instance:
         instance = Instance(declaration, path if index is None else f"{path}[copyIndex={index}]",
-                             symbolic, loop, index, parent)
+                            symbolic, loop, index, parent)
         try:
             return self._declare_identity(instance, path)
         except ArmTemplateError as error:

@@ -29,6 +29,9 @@ MAX_RESOURCES = 800
 MAX_OUTPUTS = 64
 MAX_VALUE_SIZE = 4 * 1024 * 1024
 MAX_WORK = 32 * 1024 * 1024
+# Each evaluation step (a literal value visited, an expression, a function call) also costs STEP, so that
+# many small steps, which produce little but each take a Python call, count by their time too.
+STEP = 64
 ITEM_SIZE = 8
 
 

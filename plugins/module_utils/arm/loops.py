@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import ArmTemplateError
+from .limits import STEP
 from .values import UnknownValue
 
 MAX_COPY_COUNT = 800
@@ -24,6 +25,7 @@ def iterate(ev, loop_name: str, count: int, produce):
     """Call ``produce(index)`` with ``copyIndex('loop_name')`` (and ``copyIndex()``) set to each index."""
     results = []
     for index in range(count):
+        ev.budget.charge(STEP)
         with ev.scope.in_loop(loop_name, index):
             results.append(produce(index))
     return results

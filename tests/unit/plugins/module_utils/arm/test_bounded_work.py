@@ -9,7 +9,7 @@ import resource
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.errors import ArmTemplateError
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.limits import MAX_VALUE_SIZE, WorkBudget
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.limits import MAX_VALUE_SIZE, STEP, WorkBudget
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template
 
 # Memory the test process may grow by while evaluating one hostile template (the engine's own bounds keep
@@ -128,3 +128,22 @@ def test_an_ordinary_template_uses_a_small_part_of_the_budget():
          "location": "[resourceGroup().location]", "copy": {"name": "accounts", "count": 800},
          "properties": {"tags": "[createObject('index', copyIndex())]"}}]}, {}, budget=budget)
     assert 0 < budget.used < budget.limit // 20
+
+
+def test_every_copy_iteration_and_function_call_counts_as_a_step():
+    """Many steps that produce little (scalar copies, accessor calls) are counted by their number, so that a
+    template cannot spend minutes of CPU inside the budget."""
+    budget = WorkBudget()
+    copies = [{"name": f"p{index}", "count": 800, "input": 1} for index in range(10)]
+    every = ", ".join(f"variables('p{index}')" for index in range(10))
+    evaluate_template({"resources": [], "variables": {"copy": copies},
+                       "outputs": {"o": {"type": "int", "value": f"[length(concat({every}))]"}}}, {}, budget=budget)
+    assert budget.used >= 8000 * STEP + 2 * STEP
+
+
+def test_copies_of_scalars_inside_resource_copies_are_refused():
+    copies = [{"name": f"p{index}", "count": 800, "input": 1} for index in range(10)]
+    error = refused({"resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
+                                    "name": "[concat('sa', copyIndex())]", "copy": {"name": "c", "count": 800},
+                                    "properties": {"copy": copies}}]})
+    assert "work limit" in error.message
