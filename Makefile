@@ -49,7 +49,16 @@ $(COLLECTION_LINK):
 	mkdir -p $(@D)
 	ln -sfn $(CURDIR) $@
 
-setup: $(VENV_STAMP) $(COLLECTION_LINK)
+# The one import path set-up: a .pth file in the venv's site-packages puts .build/collections (so that
+# ansible_collections.it4ad.dlinfra is this work tree, through the link above) and the repository root (for
+# localazure/) on sys.path of every venv python: pytest, the endpoint process, scripts and benchmarks.
+IMPORT_PATH_FILE := $(VENV)/.import-path-stamp
+$(IMPORT_PATH_FILE): $(VENV_STAMP) Makefile
+	printf '%s\n%s\n' "$(COLLECTIONS)" "$(CURDIR)" > \
+		"$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/it4ad_dlinfra_dev.pth"
+	touch $@
+
+setup: $(VENV_STAMP) $(COLLECTION_LINK) $(IMPORT_PATH_FILE)
 
 validate: setup
 	$(VENV)/bin/python scripts/dlinfra-validate

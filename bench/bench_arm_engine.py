@@ -16,20 +16,17 @@ import sys
 import time
 from pathlib import Path
 
-REPOSITORY = Path(__file__).resolve().parents[1]
-REFERENCE = REPOSITORY / "tests" / "fixtures" / "reference-arm-templates"
-sys.path.insert(0, str(REPOSITORY / ".build" / "collections"))
-
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.expressions import parse_expression  # noqa: E402
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters import plain_parameter_values  # noqa: E402
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template  # noqa: E402
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (  # noqa: E402
-    render_environment,
-)
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (  # noqa: E402
+# The venv's python finds the collection through the path `make setup` writes.
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import evaluate_template, plain_parameter_values
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.expressions import parse_expression
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import render_environment
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (
     EnvironmentUnreadable,
     load_environment_inputs,
 )
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+REFERENCE = REPOSITORY / "tests" / "fixtures" / "reference-arm-templates"
 
 
 def timed(action, repeat: int) -> tuple[float, float]:

@@ -20,8 +20,6 @@ valid: <cause>.". Validation errors carry ARM's envelope "Deployment template va
 from __future__ import annotations
 
 INVALID_TEMPLATE = "InvalidTemplate"
-INVALID_PARAMETER = "InvalidTemplate"
-TEMPLATE_LIMIT_EXCEEDED = "InvalidTemplate"
 TEMPLATE_VIOLATION = "TemplateViolation"
 EXPRESSIONS_HELP = "Please see https://aka.ms/arm-template-expressions for usage details."
 _VALIDATION_PREFIX = "Deployment template validation failed: '"

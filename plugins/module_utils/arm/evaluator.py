@@ -2,14 +2,21 @@
 from __future__ import annotations
 
 from .errors import EXPRESSIONS_HELP, ArmTemplateError
-from .expressions import CALL, LITERAL, MEMBER, is_expression, parse_expression, to_text, unescape_literal
+from .expressions import CALL, LITERAL, MEMBER, is_expression, parse_expression, unescape_literal
 from .functions import FUNCTIONS, call_list_function, call_user_function
+from .limits import ITEM_SIZE, STEP, value_size
 from .loops import expand_property_copies, is_property_copy, variable_copy
 from .resolver import OfflineResolver
+from .state import EvaluationScope
 from .values import UnknownValue, type_name
 
 
 _VARIABLE_COPY = object()
+# Functions that hand back (part of) a value that already exists, in constant time: neither their arguments
+# nor their result are charged to the work budget. Every other function is charged what it reads and builds.
+_ACCESSORS = frozenset(("parameters", "variables", "reference", "if", "coalesce", "first", "last", "tryget",
+                        "lambdavariables", "copyindex", "indexfromend", "tryindexfromend", "length", "empty",
+                        "lambda"))
 
 
 def get_member(target, key):
@@ -53,8 +60,10 @@ class Evaluator:
     """
 
     def __init__(self, context, *, parameters=None, variables=None, user_functions=None, resolver=None,
-                 template_view=None):
+                 template_view=None, scope: EvaluationScope | None = None):
         self.context = context
+        self.scope = scope or EvaluationScope()
+        self.budget = self.scope.budget
         self.resolver = resolver or OfflineResolver()
         self.parameters = {name.lower(): value for name, value in (parameters or {}).items()}
         self.parameter_names = {name.lower(): name for name in (parameters or {})}
@@ -69,9 +78,6 @@ class Evaluator:
         self._variables_in_progress: set = set()
         self.user_functions = user_functions or {}
         self.template_view = template_view
-        self.copy_indexes: dict[str, int] = {}
-        self.current_loop: str | None = None
-        self.lambda_scopes: list[dict] = []
         self.referenced: set[str] = set()
 
     # --- scope values ---------------------------------------------------------------------------
@@ -120,18 +126,31 @@ class Evaluator:
         if isinstance(value, str):
             if is_expression(value):
                 return self.evaluate_expression_text(value[1:-1], path)
+            self._charge_literal(ITEM_SIZE + len(value), path)
             return unescape_literal(value) if value.startswith("[[") else value
         if isinstance(value, dict):
+            self._charge_literal(ITEM_SIZE * (len(value) + 1), path)
             if "copy" in value and is_property_copy(value["copy"]):
                 return expand_property_copies(self, value, path)
             return {key: self.evaluate(item, f"{path}.{key}" if path else key) for key, item in value.items()}
         if isinstance(value, list):
+            self._charge_literal(ITEM_SIZE * (len(value) + 1), path)
             return [self.evaluate(item, f"{path}[{index}]") for index, item in enumerate(value)]
+        self._charge_literal(ITEM_SIZE, path)
         return value
+
+    def _charge_literal(self, units: int, path: str) -> None:
+        try:
+            self.budget.charge(units)
+        except ArmTemplateError as error:
+            raise error.with_target(path or None) from None
 
     def evaluate_expression_text(self, text: str, path: str = ""):
         try:
-            return self.eval_node(parse_expression(text))
+            self.budget.charge(STEP)
+            result = self.eval_node(parse_expression(text))
+            self.budget.charge_value(result)
+            return result
         except ArmTemplateError as error:
             error.with_target(path or None)
             error.from_expression = True
@@ -152,6 +171,7 @@ class Evaluator:
 
     def call(self, node):
         lower_name, name, arg_nodes = node[1:]
+        self.budget.charge(STEP)
         spec = FUNCTIONS.get(lower_name)
         if spec is None:
             if "." in lower_name:
@@ -166,20 +186,30 @@ class Evaluator:
         if count < spec.min_args or (spec.max_args is not None and count > spec.max_args):
             raise ArmTemplateError(_arity_message(spec, count))
         if spec.lazy:
-            return spec.impl(self, arg_nodes)
+            return self._charged(spec, lower_name, (), lambda: spec.impl(self, arg_nodes))
         args = [self.eval_node(arg) for arg in arg_nodes]
         if not spec.accepts_unknown:
             for arg in args:
                 if isinstance(arg, UnknownValue):
                     return arg
-        return spec.impl(self, args)
+        return self._charged(spec, lower_name, args, lambda: spec.impl(self, args))
+
+    def _charged(self, spec, lower_name: str, args, produce):
+        """Run ``produce`` and charge the work budget what the function read and built."""
+        if lower_name in _ACCESSORS:
+            return produce()
+        for arg in args:
+            self.budget.charge(value_size(arg, self.budget.limit - self.budget.used + 1))
+        result = produce()
+        self.budget.charge_value(result, spec.name)
+        return result
 
     # --- nested scopes ------------------------------------------------------------------------------
     def child(self, *, parameters, variables=None) -> Evaluator:
         """A fresh scope sharing context, resolver and user functions (for user-defined functions)."""
         child = Evaluator(self.context, parameters=parameters, variables=variables,
                           user_functions=self.user_functions, resolver=self.resolver,
-                          template_view=self.template_view)
+                          template_view=self.template_view, scope=self.scope.for_function())
         child.referenced = self.referenced
         return child
 
@@ -202,7 +232,3 @@ def _arity_message(spec, count: int) -> str:
     return (f"Unable to evaluate template language function '{spec.name}': function requires {expected} "
             f"argument(s) while {count} were provided. Please see https://aka.ms/arm-template-expressions/"
             f"#{spec.name} for usage details.")
-
-
-def describe(node) -> str:
-    return to_text(node)

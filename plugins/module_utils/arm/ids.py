@@ -32,7 +32,11 @@ def provider_path(resource_type: str, names, function_name: str = "resourceId") 
 
 
 def scoped_resource_id(scope_id: str, resource_type: str, names, function_name: str = "resourceId") -> str:
-    """The id of a resource of ``resource_type`` named ``names`` under ``scope_id`` ('' = tenant)."""
+    """The id of a resource of ``resource_type`` named ``names`` under ``scope_id`` ('' = tenant).
+
+    A type with a trailing slash (``'Microsoft.Storage/storageAccounts/'``) names the same type, as in ARM.
+    """
+    resource_type = resource_type.rstrip("/")
     if resource_type.lower() == "microsoft.resources/resourcegroups" and scope_id.count("/") == 2 \
             and scope_id.lower().startswith("/subscriptions/"):
         return f"{scope_id}/resourceGroups/{split_names(names)[0]}"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import ArmTemplateError
+from .limits import STEP
 from .values import UnknownValue
 
 MAX_COPY_COUNT = 800
@@ -22,21 +23,11 @@ def copy_count(ev, raw_count, path: str) -> int:
 
 def iterate(ev, loop_name: str, count: int, produce):
     """Call ``produce(index)`` with ``copyIndex('loop_name')`` (and ``copyIndex()``) set to each index."""
-    key = loop_name.lower()
-    saved_index = ev.copy_indexes.get(key)
-    saved_current = ev.current_loop
     results = []
-    try:
-        for index in range(count):
-            ev.copy_indexes[key] = index
-            ev.current_loop = loop_name
+    for index in range(count):
+        ev.budget.charge(STEP)
+        with ev.scope.in_loop(loop_name, index):
             results.append(produce(index))
-    finally:
-        if saved_index is None:
-            ev.copy_indexes.pop(key, None)
-        else:
-            ev.copy_indexes[key] = saved_index
-        ev.current_loop = saved_current
     return results
 
 

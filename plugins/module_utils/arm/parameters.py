@@ -207,10 +207,11 @@ class _DefaultsEvaluator(Evaluator):
 
 
 def resolve_parameters(template: dict, parameter_values: dict, context, *, resolver=None,
-                       user_functions=None, deployment_info: dict | None = None) -> dict:
+                       user_functions=None, scope=None) -> dict:
     """Final parameter values by declared name: supplied values, else evaluated defaults.
 
-    ``deployment_info`` is what ``deployment()`` returns while defaults are evaluated.
+    ``scope`` (an ``EvaluationScope``) holds what ``deployment()`` returns while defaults are evaluated, and
+    the work budget.
 
     Raises the first problem ``check_parameter_values`` finds.
     """
@@ -222,9 +223,7 @@ def resolve_parameters(template: dict, parameter_values: dict, context, *, resol
     declared = declared_parameters(template)
     supplied = {lowered: entry[1] for lowered, entry in provided_values(declared, parameter_values).items()}
     evaluator = _DefaultsEvaluator(context, declared, supplied, template.get("definitions"), resolver=resolver,
-                                   user_functions=user_functions)
-    if deployment_info is not None:
-        evaluator.deployment_info = deployment_info
+                                   user_functions=user_functions, scope=scope)
     return {name: evaluator.parameter(name) for name in declared}
 
 

@@ -1,28 +1,42 @@
 """How ``reference()``, ``list*()`` and ``existing`` resources reach real state.
 
-A resolver is any object with these methods (``OfflineResolver`` documents the contract). The local
-Azure endpoint supplies one that reads its own store; offline, every answer is an ``UnknownValue``.
+A resolver is any object with the methods of ``Resolver``. The local Azure endpoint supplies one that reads
+its own store; offline (``OfflineResolver``), every answer is an ``UnknownValue``.
 """
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 from .values import UnknownValue
+
+
+class Resolver(Protocol):
+    """Live state for an evaluation; every method may answer an ``UnknownValue`` for "known only later"."""
+
+    def reference(self, resource_id: str, api_version: str | None = None, full: bool = False) -> Any:
+        """The resource's ``properties`` (with ``full``, its whole body)."""
+
+    def list(self, function_name: str, resource_id: str, api_version: str | None = None, body: Any = None) -> Any:
+        """The response of POST ``{resource_id}/{function_name}``, e.g. ``listKeys``."""
+
+    def existing(self, resource_id: str, api_version: str | None = None) -> Any:
+        """The full body of an ``existing`` resource (languageVersion 2.0)."""
+
+    def linked_template(self, location: str) -> Any:
+        """The template a ``templateLink`` names (its ``uri`` or ``relativePath``)."""
 
 
 class OfflineResolver:
     """Answers "known only after deployment" for everything."""
 
     def reference(self, resource_id: str, api_version: str | None = None, full: bool = False):
-        """The resource's ``properties`` (or, with ``full``, the whole resource body)."""
         return UnknownValue(f"reference({resource_id})")
 
     def list(self, function_name: str, resource_id: str, api_version: str | None = None, body=None):
-        """The response of POST ``{resource_id}/{function_name}``, e.g. ``listKeys``."""
         return UnknownValue(f"{function_name}({resource_id})")
 
     def existing(self, resource_id: str, api_version: str | None = None):
-        """The full body of an ``existing`` resource (languageVersion 2.0)."""
         return UnknownValue(f"existing({resource_id})")
 
     def linked_template(self, location: str):
-        """The template a ``templateLink`` names (its ``uri``, or its ``relativePath``), or an UnknownValue."""
         return UnknownValue(f"linkedTemplate({location})")

@@ -44,10 +44,6 @@ class UnknownValue:
         return self
 
 
-def is_unknown(value) -> bool:
-    return isinstance(value, UnknownValue)
-
-
 def contains_unknown(value) -> bool:
     """True if ``value`` or anything nested in it is unknown."""
     if isinstance(value, UnknownValue):

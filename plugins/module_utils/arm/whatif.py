@@ -103,7 +103,7 @@ def resource_change(resource_id: str, current: dict | None, desired: dict | None
     ``unsupported_reason`` marks a resource what-if cannot predict (changeType Unsupported). The resource type
     (for read-only properties) is the bodies' ``type``, else the one the id names.
     """
-    change = {"resourceId": resource_id, "before": current, "after": desired, "delta": []}
+    change = {"resourceId": resource_id, "before": current, "after": _shown(desired), "delta": []}
     if current is None and desired is None:
         raise ValueError("a resource must exist on at least one side")
     if unsupported_reason:
@@ -125,8 +125,22 @@ def resource_change(resource_id: str, current: dict | None, desired: dict | None
         change["changeType"] = MODIFY  # also when every entry is NoEffect, as Azure reports it
     else:
         change["changeType"] = NO_CHANGE
-    change["delta"] = delta
+    change["delta"] = _shown(delta)
     return change
+
+
+def _shown(value):
+    """``value`` with each value known only at deployment written as ARM's what-if writes it, the
+    expression text in brackets (``[reference(...)]``), so that the change is plain JSON."""
+    if not contains_unknown(value):
+        return value
+    if isinstance(value, UnknownValue):
+        return f"[{value.source}]"
+    if isinstance(value, dict):
+        return {key: _shown(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_shown(item) for item in value]
+    return value
 
 
 def effective_change_type(change: dict) -> str:

@@ -13,10 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.context import DeploymentContext
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.errors import ArmTemplateError
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters import check_parameter_values
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
+    ArmTemplateError,
+    DeploymentContext,
+    check_parameter_values,
+    evaluate_template,
+)
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import PLAN_FILE
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.findings import Finding
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.naming_rules import leaf_name, rule_for

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..errors import ArmTemplateError
 from ..values import UnknownValue, type_name
-from .conversions import deep_equals, to_string
+from .conversions import deep_equals, equality_key, to_string
 from .registry import UNLIMITED, expect, fail, function
 
 
@@ -123,10 +123,12 @@ def _intersection(ev, args):
         return {key: value for key, value in first.items()
                 if all(key in other and deep_equals(other[key], value) for other in rest)}
     if all(isinstance(arg, list) for arg in args):
-        result = []
+        others = [{equality_key(item) for item in arg} for arg in args[1:]]
+        result, kept = [], set()
         for item in args[0]:
-            if all(any(deep_equals(item, other) for other in arg) for arg in args[1:]) \
-                    and not any(deep_equals(item, kept) for kept in result):
+            key = equality_key(item)
+            if key not in kept and all(key in other for other in others):
+                kept.add(key)
                 result.append(item)
         return result
     raise fail("intersection", "the arguments must be all arrays or all objects.")
@@ -143,10 +145,12 @@ def _merge_objects(base: dict, extra: dict) -> dict:
 
 
 def _union_arrays(arrays: list) -> list:
-    result = []
+    result, kept = [], set()
     for array in arrays:
         for item in array:
-            if not any(deep_equals(item, kept) for kept in result):
+            key = equality_key(item)
+            if key not in kept:
+                kept.add(key)
                 result.append(item)
     return result
 

@@ -25,12 +25,11 @@ def parse_datetime(function_name: str, text: str) -> datetime:
     return moment.astimezone(timezone.utc)
 
 
-def _add_months(moment: datetime, months: int) -> datetime:
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    days_in_month = [31, 29 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 28,
-                     31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-    return moment.replace(year=year, month=month, day=min(moment.day, days_in_month))
+# .NET's XmlConvert.ToTimeSpan, which ARM uses: a year is 365 days and a month 30, whatever the calendar
+# (template-functions-date.md, dateTimeAdd remarks: "P1Y should be interpreted as P365D, while P1M should be
+# interpreted as P30D").
+_DAYS_PER_YEAR = 365
+_DAYS_PER_MONTH = 30
 
 
 @function("dateTimeAdd", 2, 3)
@@ -43,8 +42,11 @@ def _date_time_add(ev, args):
     sign = -1 if match.group(1) else 1
     years, months, weeks, days, hours, minutes = (int(group or 0) for group in match.groups()[1:7])
     seconds = float(match.group(8) or 0)
-    moment = _add_months(moment, sign * (years * 12 + months))
-    moment += sign * timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    days += years * _DAYS_PER_YEAR + months * _DAYS_PER_MONTH
+    try:
+        moment += sign * timedelta(weeks=weeks, days=days, hours=hours, minutes=minutes, seconds=seconds)
+    except OverflowError:
+        raise fail("dateTimeAdd", f"the duration '{duration}' takes the date out of range.") from None
     fmt = expect("dateTimeAdd", args[2], str) if len(args) > 2 else DEFAULT_DATETIME_FORMAT
     return format_datetime(moment, fmt)
 
@@ -63,5 +65,5 @@ def _date_time_to_epoch(ev, args):
 @function("utcNow", 0, 1)
 def _utc_now(ev, args):
     fmt = expect("utcNow", args[0], str) if args else "yyyyMMddTHHmmssZ"
-    now = getattr(ev, "now", None) or datetime.now(timezone.utc)
+    now = ev.scope.now or datetime.now(timezone.utc)
     return format_datetime(now, fmt)

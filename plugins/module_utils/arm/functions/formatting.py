@@ -5,6 +5,7 @@ import re
 from datetime import datetime
 
 from ..errors import ArmTemplateError
+from ..limits import check_length
 from .conversions import to_string
 
 _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\d+)(?:,(-?\d+))?(?::([^}]*))?\}")
@@ -12,28 +13,40 @@ _PLACEHOLDER = re.compile(r"\{\{|\}\}|\{(\d+)(?:,(-?\d+))?(?::([^}]*))?\}")
 
 def dotnet_format(template: str, args: list) -> str:
     """``String.Format``: ``{index[,alignment][:format]}``, with ``{{`` and ``}}`` escapes."""
+    produced = [len(template)]
+
     def replace(match: re.Match) -> str:
-        token = match.group()
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        index = int(match.group(1))
-        if index >= len(args):
-            raise ArmTemplateError(
-                "Unable to evaluate template language function 'format': Index (zero based) must be greater than "
-                "or equal to zero and less than the size of the argument list.")
-        text = format_value(args[index], match.group(3))
-        alignment = int(match.group(2) or 0)
-        return text.rjust(alignment) if alignment > 0 else text.ljust(-alignment)
+        text = _placeholder(match, args)
+        produced[0] += len(text)
+        check_length("format", produced[0])
+        return text
 
     return _PLACEHOLDER.sub(replace, template)
+
+
+def _placeholder(match: re.Match, args: list) -> str:
+    token = match.group()
+    if token == "{{":
+        return "{"
+    if token == "}}":
+        return "}"
+    index = int(match.group(1))
+    if index >= len(args):
+        raise ArmTemplateError(
+            "Unable to evaluate template language function 'format': Index (zero based) must be greater than "
+            "or equal to zero and less than the size of the argument list.")
+    alignment = int(match.group(2) or 0)
+    check_length("format", abs(alignment))
+    text = format_value(args[index], match.group(3))
+    return text.rjust(alignment) if alignment > 0 else text.ljust(-alignment)
 
 
 def format_value(value, spec: str | None) -> str:
     if not spec or isinstance(value, bool) or not isinstance(value, (int, float)):
         return to_string(value)
     kind, digits = spec[0], spec[1:]
+    if digits.isdigit():
+        check_length("format", int(digits))
     if kind in "Dd" and (digits == "" or digits.isdigit()) and isinstance(value, int):
         sign = "-" if value < 0 else ""
         return sign + str(abs(value)).zfill(int(digits or 0))

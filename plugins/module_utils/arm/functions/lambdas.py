@@ -19,11 +19,11 @@ class Lambda:
 
     def __call__(self, *values):
         scope = {name.lower(): value for name, value in zip(self.names, values)}
-        self.evaluator.lambda_scopes.append(scope)
+        self.evaluator.scope.lambda_scopes.append(scope)
         try:
             return self.evaluator.eval_node(self.body)
         finally:
-            self.evaluator.lambda_scopes.pop()
+            self.evaluator.scope.lambda_scopes.pop()
 
 
 @function("lambda", 1, UNLIMITED, lazy=True)
@@ -35,7 +35,7 @@ def _lambda(ev, nodes):
 @function("lambdaVariables", 1, 1)
 def _lambda_variables(ev, args):
     name = expect("lambdaVariables", args[0], str).lower()
-    for scope in reversed(ev.lambda_scopes):
+    for scope in reversed(ev.scope.lambda_scopes):
         if name in scope:
             return scope[name]
     raise ArmTemplateError(f"The lambda variable '{args[0]}' is not defined at this location.")

@@ -20,7 +20,7 @@ def _variables(ev, args):
 
 @function("deployment", 0, 0)
 def _deployment(ev, args):
-    info = getattr(ev, "deployment_info", None)
+    info = ev.scope.deployment_info
     if info is not None:
         return info
     return {"name": ev.context.deployment_name, "properties": {"mode": "Incremental"}}
@@ -40,15 +40,16 @@ def _copy_index(ev, args):
             loop_name = arg
         else:
             offset = expect("copyIndex", arg, int)
-    key = (loop_name or ev.current_loop or "").lower()
-    if not ev.copy_indexes or (loop_name is None and ev.current_loop is None):
+    loops = ev.scope
+    key = (loop_name or loops.current_loop or "").lower()
+    if not loops.copy_indexes or (loop_name is None and loops.current_loop is None):
         raise ArmTemplateError("The template function 'copyIndex' is not expected at this location. The function "
                                "can only be used in a resource with copy specified. Please see "
                                "https://aka.ms/arm-resource-copy for usage details.")
-    if key not in ev.copy_indexes:
+    if key not in loops.copy_indexes:
         raise ArmTemplateError(f"The template function 'copyIndex' refers to the copy loop '{loop_name}' which "
                                "was not found at this location.")
-    return ev.copy_indexes[key] + offset
+    return loops.copy_indexes[key] + offset
 
 
 # --- scope ----------------------------------------------------------------------------------------

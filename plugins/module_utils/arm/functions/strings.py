@@ -8,6 +8,7 @@ import urllib.parse
 import uuid
 
 from ..hashing import deterministic_guid, unique_string
+from ..limits import check_length
 from ..values import UnknownValue
 from .conversions import deep_equals, to_string
 from .formatting import dotnet_format
@@ -76,12 +77,15 @@ def _concat(ev, args):
     if any(isinstance(arg, UnknownValue) for arg in args):
         return UnknownValue("concat")
     if args and all(isinstance(arg, list) for arg in args):
+        check_length("concat", sum(len(arg) for arg in args))
         return [item for arg in args for item in arg]
     if any(isinstance(arg, list) for arg in args):
         raise fail("concat", "the arguments must be all arrays or all strings, integers and booleans.")
     for position, arg in enumerate(args):
         expect("concat", arg, str, int, bool, type(None), position=position + 1)
-    return "".join(to_string(arg) for arg in args)
+    texts = [to_string(arg) for arg in args]
+    check_length("concat", sum(len(text) for text in texts))
+    return "".join(texts)
 
 
 @function("dataUri", 1, 1)
@@ -159,7 +163,9 @@ def _join(ev, args):
     delimiter = expect("join", args[1], str)
     for item in items:
         expect("join", item, str, int, bool)
-    return delimiter.join(to_string(item) for item in items)
+    texts = [to_string(item) for item in items]
+    check_length("join", sum(len(text) for text in texts) + len(delimiter) * max(0, len(texts) - 1))
+    return delimiter.join(texts)
 
 
 @function("padLeft", 2, 3)
@@ -170,6 +176,7 @@ def _pad_left(ev, args):
     pad = expect("padLeft", args[2], str) if len(args) > 2 else " "
     if len(pad) != 1:
         raise fail("padLeft", "the padding character must be a single character.")
+    check_length("padLeft", width)
     return to_string(value).rjust(width, pad)
 
 
@@ -178,6 +185,7 @@ def _replace(ev, args):
     text, old, new = (expect("replace", arg, str) for arg in args)
     if old == "":
         raise fail("replace", "the old value must not be empty.")
+    check_length("replace", len(text) + text.count(old) * (len(new) - len(old)))
     return text.replace(old, new)
 
 

@@ -60,7 +60,7 @@ def evaluate(vector):
     context = context_for(vector.scope)
     evaluator = Evaluator(context, parameters=vector.parameters, variables=vector.variables,
                           resolver=FakeResolver())
-    evaluator.now = FIXED_NOW
+    evaluator.scope.now = FIXED_NOW
     return evaluator.evaluate(f"[{vector.expression}]")
 
 
