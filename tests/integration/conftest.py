@@ -8,14 +8,12 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "localazure"))
-from endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
+from endpoint_process import process_endpoint  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, request):
     """A fresh endpoint for the test module; a module may set ``ENDPOINT_ARGS`` for extra serve flags."""
     extra = getattr(request.module, "ENDPOINT_ARGS", ())
-    running = start_endpoint(tmp_path_factory.mktemp("localazure"), *extra)
-    yield running
-    stop_endpoint_process(running.process.pid)
-    running.process.wait(timeout=10)
+    with process_endpoint(tmp_path_factory.mktemp("localazure"), *extra) as running:
+        yield running

@@ -1,9 +1,11 @@
 """Start and stop a local Azure endpoint (localazure/) as a real process, and talk to it.
 
 Used by tests/integration/conftest.py's ``endpoint`` fixture and imported by the test modules next to it.
+``Endpoint`` is also the base of the in-process endpoint (inprocess.py): the same helpers, another transport.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -46,6 +48,10 @@ class Endpoint:
         return self.admin("GET", "requests", **filters)["value"]
 
     # -- identity and clients ------------------------------------------------------------------------
+    def client_options(self) -> dict:
+        """Keyword arguments that connect an azure-core client (SDK or credential) to this endpoint."""
+        return {"connection_verify": self.ca}
+
     def principal(self, name: str = "deployer") -> dict:
         return self.connection["principals"][name]
 
@@ -54,7 +60,7 @@ class Endpoint:
         principal = self.principal(name)
         return ClientSecretCredential(tenant_id or principal.get("tenant_id", self.tenant_id), principal["client_id"],
                                       principal["client_secret"], authority=self.connection["authority_host"],
-                                      disable_instance_discovery=True, connection_verify=self.ca)
+                                      disable_instance_discovery=True, **self.client_options())
 
     def token(self, name: str = "deployer", scope: str | None = None) -> str:
         return self.credential(name).get_token(scope or f"{self.arm}/.default").token
@@ -63,13 +69,11 @@ class Endpoint:
         """An unmodified azure-mgmt client for ``principal``, pointed at this endpoint; fast polling by default."""
         kwargs.setdefault("polling_interval", 0.01)
         return client_class(self.credential(principal), self.subscription_id, base_url=self.arm,
-                            credential_scopes=[f"{self.arm}/.default"], connection_verify=self.ca, **kwargs)
+                            credential_scopes=[f"{self.arm}/.default"], **self.client_options(), **kwargs)
 
     def resource_client(self, name: str = "deployer", **kwargs):
         from azure.mgmt.resource.resources import ResourceManagementClient
-        return ResourceManagementClient(self.credential(name), self.subscription_id, base_url=self.arm,
-                                        credential_scopes=[f"{self.arm}/.default"], connection_verify=self.ca,
-                                        **kwargs)
+        return self.mgmt_client(ResourceManagementClient, name, **kwargs)
 
     def call(self, method: str, path: str, *, token: str | None = None, api_version: str | None = "2025-04-01",
              body=None, headers: dict | None = None) -> requests.Response:
@@ -104,6 +108,17 @@ def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
         time.sleep(0.02)
     stop_endpoint_process(process.pid)
     raise AssertionError(f"localazure not ready within {READY_TIMEOUT_SECONDS} s")
+
+
+@contextlib.contextmanager
+def process_endpoint(state_dir: Path, *extra_args: str):
+    """A started endpoint for the ``with`` block, stopped by its PID afterwards."""
+    running = start_endpoint(state_dir, *extra_args)
+    try:
+        yield running
+    finally:
+        stop_endpoint_process(running.process.pid)
+        running.process.wait(timeout=10)
 
 
 def stop_endpoint_process(pid: int) -> None:

@@ -8,6 +8,8 @@ from azure.core.exceptions import ClientAuthenticationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+ENDPOINT_PROCESS = True  # process and TLS smoke suite: real tokens from a real process over HTTPS
+
 OTHER_TENANT = "0f0f0f0f-1111-4222-8333-444444444444"
 
 

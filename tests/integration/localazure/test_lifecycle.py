@@ -7,6 +7,8 @@ from pathlib import Path
 
 from endpoint_process import REPOSITORY_ROOT, start_endpoint, stop_endpoint_process
 
+ENDPOINT_PROCESS = True  # smoke suite: restarts and `make endpoint` need real processes
+
 
 def test_metadata_parsed_by_azure_ai_ml(endpoint, monkeypatch):
     from azure.ai.ml._azure_environments import _get_clouds_by_metadata_url

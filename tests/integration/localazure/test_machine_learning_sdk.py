@@ -7,6 +7,8 @@ import pytest
 
 from localazure.providers.machine_learning.versions import COMPUTE_TYPE, DATASTORE_TYPE, WORKSPACE_TYPE
 
+ENDPOINT_PROCESS = True  # smoke suite: azure-ai-ml makes its own clients, trusts REQUESTS_CA_BUNDLE
+
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--no-throttling")
 # azure-core's pollers wait the client's polling interval (30 s by default) when a status answer has no (or a
 # zero) Retry-After; MLClient passes this public azure-core option on to its service clients.
