@@ -101,8 +101,9 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
     environment = settings.environment
     parameter_file = source.parameter_files[environment]
     values = dict(source.parameter_values[environment])
-    origins: dict[str, _ValueOrigin | None] = {name: _ValueOrigin(parameter_file, f"$.parameters.{name}.value",
-                                  f"correct the value in {parameter_file}.") for name in values}
+    origins: dict[str, _ValueOrigin | None] = {
+        name: _ValueOrigin(parameter_file, f"$.parameters.{name}.value", f"correct the value in {parameter_file}.")
+        for name in values}
     for name in source.key_vault_references.get(environment, ()):
         declared_type = str(source.declared_parameters[name].get("type", "string")).lower()
         values[name] = _KEY_VAULT_REFERENCE_PLACEHOLDERS.get(declared_type, "")
