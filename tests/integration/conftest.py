@@ -10,6 +10,16 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent / "localazure"))
 from endpoint_process import process_endpoint  # noqa: E402
 
+# Every test here runs ansible-playbook or Ansible modules as separate processes: seconds to a minute each.
+SLOW_FOLDERS = ("playbooks", "modules")
+
+
+def pytest_collection_modifyitems(items):
+    slow_folders = {Path(__file__).resolve().parent / folder for folder in SLOW_FOLDERS}
+    for item in items:
+        if slow_folders & set(item.path.resolve().parents):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, request):

@@ -4,6 +4,7 @@ tokens, started and stopped by PID (tests/integration/conftest.py)."""
 from __future__ import annotations
 
 import pytest
+
 from endpoint_process import process_endpoint
 from inprocess import InProcessEndpoint
 

@@ -86,10 +86,10 @@ class Endpoint:
 
 def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
     state_dir.mkdir(parents=True, exist_ok=True)
-    log = open(state_dir / "server.log", "ab")  # noqa: SIM115 - the process writes to it until stopped
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir),
-                                "--port", "0", *extra_args], cwd=REPOSITORY_ROOT, stdout=log, stderr=log)
+    with open(state_dir / "server.log", "ab") as log:  # the process keeps its own copy of the descriptor
+        process = subprocess.Popen([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir),
+                                    "--port", "0", *extra_args], cwd=REPOSITORY_ROOT, stdout=log, stderr=log)
     deadline = started + READY_TIMEOUT_SECONDS
     connection = state_dir / "connection.json"
     while time.monotonic() < deadline:
@@ -107,6 +107,7 @@ def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
             return endpoint
         time.sleep(0.02)
     stop_endpoint_process(process.pid)
+    process.wait(timeout=10)
     raise AssertionError(f"localazure not ready within {READY_TIMEOUT_SECONDS} s")
 
 

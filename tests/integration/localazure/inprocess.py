@@ -17,9 +17,10 @@ from urllib.parse import urlsplit
 
 import requests
 from azure.core.pipeline.transport import RequestsTransport
-from endpoint_process import Endpoint
 from requests.adapters import HTTPAdapter
 from urllib3 import HTTPResponse
+
+from endpoint_process import Endpoint
 
 # Never resolvable (RFC 6761), so a request that missed the adapter fails instead of reaching a network.
 BASE_URL = "https://inprocess.localazure.invalid:443"

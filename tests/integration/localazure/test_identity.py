@@ -23,10 +23,9 @@ def seed_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, seed_file):
-    from endpoint_process import start_endpoint, stop_endpoint_process
-    running = start_endpoint(tmp_path_factory.mktemp("localazure"), "--seed", str(seed_file))
-    yield running
-    stop_endpoint_process(running.process.pid)
+    from endpoint_process import process_endpoint
+    with process_endpoint(tmp_path_factory.mktemp("localazure"), "--seed", str(seed_file)) as running:
+        yield running
 
 
 def _assert_unauthorized(response, code):

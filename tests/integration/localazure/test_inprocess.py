@@ -5,6 +5,7 @@ import threading
 
 import pytest
 import requests
+
 from inprocess import InProcessEndpoint
 
 VNET_TEMPLATE = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",

@@ -145,6 +145,7 @@ def test_datastore_create_get_list_delete(endpoint, ml_client, workspace):
     assert secret not in str(endpoint.requests_log(since=since))
 
 
+@pytest.mark.slow
 def test_workspace_begin_create_deploys_the_sdk_template(endpoint, ml_client, workspace):
     """MLClient deploys its own ARM template (storage, Key Vault, App Insights, Log Analytics, workspace)
     through Microsoft.Resources/deployments; the workspace it makes links what the template made."""
