@@ -82,9 +82,10 @@ lint: setup
 
 # ansible-test only runs from .../ansible_collections/it4ad/dlinfra, and the link's real path is the
 # repository, so the sanity tests run on a copy: the shipped tree, i.e. the built collection unpacked
-# (galaxy.yml's build_ignore keeps development-only code out), plus tests/sanity/. setup-sanity-offline
-# also gives ansible-test its pip bootstrap script, which it would otherwise download from a host CI
-# cannot reach; every other requirement of the sanity tests comes from PyPI.
+# (galaxy.yml's build_ignore keeps development-only code out), plus tests/config.yml and
+# tests/sanity/. setup-sanity-offline also gives ansible-test its pip bootstrap script, which it
+# would otherwise download from a host CI cannot reach; every other requirement of the sanity tests
+# comes from PyPI.
 sanity: setup
 	$(VENV)/bin/python scripts/setup-sanity-offline $(SANITY_TREE)
 	cd $(SANITY_TREE) && ansible-test sanity --python $(SANITY_PYTHON) --color no

@@ -1,5 +1,5 @@
-"""scripts/setup-sanity-offline: the sanity tests see the shipped tree (the built collection) and their own
-ignore files, never development-only code."""
+"""scripts/setup-sanity-offline: the sanity tests see the shipped tree (the built collection) and
+ansible-test's settings (tests/config.yml, tests/sanity/), never development-only code."""
 import subprocess
 import sys
 from pathlib import Path
@@ -8,7 +8,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 SCRIPT = REPOSITORY_ROOT / "scripts" / "setup-sanity-offline"
 
 
-def test_the_sanity_tree_is_the_shipped_tree_plus_tests_sanity(tmp_path):
+def test_the_sanity_tree_is_the_shipped_tree_plus_ansible_test_settings(tmp_path):
     destination = tmp_path / "ansible_collections" / "it4ad" / "dlinfra"
     completed = subprocess.run([sys.executable, str(SCRIPT), str(destination)], capture_output=True, text=True,
                                check=False)
@@ -17,7 +17,7 @@ def test_the_sanity_tree_is_the_shipped_tree_plus_tests_sanity(tmp_path):
                if path.is_file() and ".git" not in path.relative_to(destination).parts}
     assert {"galaxy.yml", "MANIFEST.json"} & present == {"MANIFEST.json"}
     assert "plugins/modules/arm_deployments.py" in present and "meta/runtime.yml" in present
-    assert "tests/sanity/ignore-2.19.txt" in present
+    assert {"tests/config.yml", "tests/sanity/ignore-2.19.txt"} <= present
     development_only = ("localazure/", "bench/", "tests/unit/", "tests/integration/", ".ci/",
                         "scripts/generate-whatif-read-only", "scripts/setup-sanity-offline", "pyproject.toml")
     assert [name for name in present if name.startswith(development_only)] == []
