@@ -29,7 +29,7 @@ help:
 	@echo "make demo      setup, start the local Azure endpoint, run playbooks/mlenv.yml -i inventories/local"
 	@echo "make unit      unit tests (pytest tests/unit)"
 	@echo "make integration  end-to-end tests against the local Azure endpoint (each test module starts its own)"
-	@echo "make lint      ansible-lint (production profile), shellcheck of .ci/run"
+	@echo "make lint      ruff, ruff format --check, mypy (plugins/), antsibull-changelog lint, ansible-lint, shellcheck"
 	@echo "make sanity    ansible-test sanity, offline"
 	@echo "make build     build the collection, install it and check what it ships"
 	@echo "make test      validate, unit, integration, lint, sanity, build: what CI runs"
@@ -79,14 +79,22 @@ unit: setup
 integration: setup
 	pytest tests/integration
 
+# ruff and mypy read pyproject.toml. mypy checks plugins/ as the package Ansible imports, through the
+# collection link, so that every module is checked once under its fully qualified name.
 lint: setup
+	ruff check .
+	ruff format --check .
+	mypy -p ansible_collections.it4ad.dlinfra.plugins
+	antsibull-changelog lint
 	ansible-lint --profile production
 	shellcheck .ci/run
 
 # ansible-test only runs from .../ansible_collections/it4ad/dlinfra, and the link's real path is the
-# repository, so the sanity tests run on a copy. setup-sanity-offline also gives ansible-test its pip
-# bootstrap script, which it would otherwise download from a host CI cannot reach; every other
-# requirement of the sanity tests comes from PyPI.
+# repository, so the sanity tests run on a copy: the shipped tree, i.e. the built collection unpacked
+# (galaxy.yml's build_ignore keeps development-only code out), plus tests/config.yml and
+# tests/sanity/. setup-sanity-offline also gives ansible-test its pip bootstrap script, which it
+# would otherwise download from a host CI cannot reach; every other requirement of the sanity tests
+# comes from PyPI.
 sanity: setup
 	$(VENV)/bin/python scripts/setup-sanity-offline $(SANITY_TREE)
 	cd $(SANITY_TREE) && ansible-test sanity --python $(SANITY_PYTHON) --color no

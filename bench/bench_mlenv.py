@@ -44,7 +44,6 @@ from bench_localazure import (  # noqa: E402 - also puts .build/collections and 
     deployments_client,
     generated_work_packages,
 )
-from endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
 
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (  # noqa: E402
     deployment_parameter_values,
@@ -53,6 +52,7 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repositor
     EnvironmentUnreadable,
     load_environment_inputs,
 )
+from endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
 
 INVENTORY = "local"
 PLAYBOOK = "playbooks/mlenv.yml"

@@ -38,7 +38,6 @@ def _arm_base(url):
 
 def get_cloud_from_metadata_endpoint(arm_endpoint, name=None, session=None):
     import requests
-
     from azure.cli.core import cloud as cli_cloud
 
     base = _arm_base(arm_endpoint)

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The ``work_package_summary`` filter: one line of state per work package, from the workspace role's results."""
@@ -49,7 +48,7 @@ def work_package_summary(plan: dict, deployments: dict, datastores: dict) -> dic
     summary = {}
     for name, attached in (plan.get("datastores") or {}).items():
         keys = [entry["key"] for entry in plan.get("deployments") or [] if entry.get("group") == name]
-        outputs = {}
+        outputs: dict = {}
         for key in keys:
             outputs.update((results.get(key) or {}).get("outputs") or {})
         workspace = outputs.get("workspaceName") or attached.get("name")

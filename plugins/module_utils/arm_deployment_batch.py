@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Run many deployments concurrently, with a bounded worker pool, writing in dependency order.
@@ -35,20 +34,22 @@ def run_batch(factory, entries: list[dict], check_mode: bool, max_workers: int) 
     waiting = {entry["key"]: {key for key in entry["depends_on"] if key in keys} for entry in entries}
     by_key = {entry["key"]: entry for entry in entries}
     group_states = _resource_group_states(factory, entries, check_mode)
-    results, failed, deployed = {}, set(), set()
+    results: dict = {}
+    failed: set = set()
+    deployed: set = set()
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
         predicted = {pool.submit(predict, factory, entry["request"], check_mode, group_states.get(entry["key"]),
                                  bool(waiting[entry["key"]])): entry["key"] for entry in entries}
         predictions = {}
-        for future in list(predicted):
-            key = predicted[future]
+        for prediction in list(predicted):
+            key = predicted[prediction]
             try:
-                predictions[key] = future.result()
+                predictions[key] = prediction.result()
             except DlinfraError as error:
                 failed.add(key)
                 results[key] = _failure(error)
         pending = [entry["key"] for entry in entries if entry["key"] not in failed]
-        running = {}
+        running: dict = {}
         while pending or running:
             for key in list(pending):
                 blockers = waiting[key]
@@ -97,7 +98,8 @@ def _settle(factory, request, prediction, stale: bool, group_state: str | None) 
 def _resource_group_states(factory, entries: list[dict], check_mode: bool) -> dict:
     """Each entry's resource group state, asked once per group before the pool starts (no two creates race);
     a group created now is reported by the first deployment into it only."""
-    states, seen = {}, {}
+    states: dict = {}
+    seen: dict = {}
     for entry in entries:
         request = entry["request"]
         group = (request.target.resource_group or "").lower()
@@ -111,7 +113,7 @@ def _resource_group_states(factory, entries: list[dict], check_mode: bool) -> di
 
 
 def _failures_by_group(entries: list[dict], results: dict) -> dict:
-    failures = {}
+    failures: dict = {}
     for entry in entries:
         outcome = results.get(entry["key"]) or {}
         if outcome.get("failed"):

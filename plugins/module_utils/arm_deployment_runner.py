@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """One deployment run: read what Azure has, predict with validate and what-if, act only on a real change.
@@ -80,7 +79,7 @@ def predict(factory, request: DeploymentRequest, check_mode: bool, group_state: 
     group_state = group_state or ensure_resource_group(factory, request, check_mode)
     if group_state == GROUP_MISSING:
         return Prediction(_predicted_on_empty_group(factory, request))
-    created_group = []
+    created_group: list = []
     if group_state == GROUP_CREATED:
         created_group.append({"resource": f"resourceGroups/{target.resource_group}", "change_type": "Create",
                               "resource_id": None, "properties": []})
@@ -129,7 +128,9 @@ def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_
 
 
 def _succeeded(deployment: dict | None) -> bool:
-    return bool(deployment) and str((deployment.get("properties") or {}).get("provisioningState")) == "Succeeded"
+    if not deployment:
+        return False
+    return str((deployment.get("properties") or {}).get("provisioningState")) == "Succeeded"
 
 
 def deployment_outputs(deployment: dict | None) -> dict:

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Resource Manager calls of a deployment, at resource-group or subscription scope.
@@ -58,10 +57,10 @@ def create_resource_group(factory, name: str, location: str, tags: dict | None =
 
 
 def _body(target: DeploymentTarget, template: dict, parameters: dict, mode: str, what_if: bool = False) -> dict:
-    properties = {"template": template, "parameters": parameters, "mode": mode}
+    properties: dict = {"template": template, "parameters": parameters, "mode": mode}
     if what_if:
         properties["whatIfSettings"] = {"resultFormat": "FullResourcePayloads"}
-    body = {"properties": properties}
+    body: dict = {"properties": properties}
     if target.resource_group is None:
         body["location"] = target.location
     return body

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Turn what-if changes into ``changed``, a per-resource summary and a readable ``--diff``.
@@ -34,7 +33,9 @@ def resource_label(resource_id: str) -> str:
 
 def summarize(changes: list[dict]) -> dict:
     """``{"effective": [...], "noise": [...], "counts": {changeType: n}}`` of what-if changes."""
-    effective, noise, counts = [], [], {}
+    effective: list = []
+    noise: list = []
+    counts: dict = {}
     for change in changes:
         kind = effective_change_type(change)
         counts[kind] = counts.get(kind, 0) + 1

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which credential a module uses, chosen from its options and the environment.
@@ -152,5 +151,5 @@ def build_credential(choice: CredentialChoice, cloud, ca_bundle: str | None):
         return identity.WorkloadIdentityCredential(tenant_id=settings["tenant_id"], client_id=settings["client_id"],
                                                    token_file_path=settings["token_file_path"], **common)
     if choice.kind == "cli":
-        return identity.AzureCliCredential(tenant_id=settings.get("tenant_id"), process_timeout=30)
+        return identity.AzureCliCredential(tenant_id=settings.get("tenant_id", ""), process_timeout=30)
     return identity.ManagedIdentityCredential(client_id=settings.get("client_id"))

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The one place where modules get Azure clients.
@@ -14,7 +13,7 @@ from __future__ import annotations
 import os
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_auth import build_credential, choose_credential
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_clouds import resolve_cloud
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_clouds import CloudEndpoints, resolve_cloud
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError, error_parts
 
 # azure-core's RetryPolicy retries 408, 429, 500, 502, 503 and 504 and dropped connections, and honours
@@ -37,15 +36,16 @@ class ClientFactory:
                                "the CA certificates to trust.")
         self.environment = dict(os.environ if environment is None else environment)
         self.choice = choose_credential(options, self.environment)
-        self.subscription_id = self.choice.subscription_id
-        if not self.subscription_id:
+        subscription_id = self.choice.subscription_id
+        if not subscription_id:
             raise DlinfraError("no subscription id. Fix: set subscription_id (module_defaults of group "
                                "it4ad.dlinfra.azure) or AZURE_SUBSCRIPTION_ID.")
         self.operation_timeout = int(options.get("operation_timeout") or 1800)
         self.polling_interval = float(options.get("polling_interval") or 5)
-        self._cloud = None
+        self.subscription_id: str = subscription_id
+        self._cloud: CloudEndpoints | None = None
         self._credential = None
-        self._clients = {}
+        self._clients: dict = {}
 
     # -- identity ---------------------------------------------------------------------------------
     @property

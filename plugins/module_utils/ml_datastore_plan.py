@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The pure logic of ``ml_datastore``: argument checks, the desired datastores, the comparison and the plan.
@@ -68,7 +67,7 @@ def _check_entry(index: int, entry: dict, state: str) -> None:
 def desired_datastores(entries: list[dict], state: str) -> list[tuple[dict, dict]]:
     """``(desired facts, secrets)`` per entry, after checking every entry; the first bad one raises ``DlinfraError``."""
     seen = set()
-    result = []
+    result: list = []
     for index, entry in enumerate(entries):
         _check_entry(index, entry, state)
         if entry["name"] in seen:

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The Azure ML calls of the ML modules, and plain-dict views of what azure-ai-ml returns.
@@ -142,7 +141,7 @@ class MLService:
                           lambda: self.client.workspaces.get(name), missing_is_none=True)
 
     def require_workspace(self) -> None:
-        if self.workspace(self.workspace_name) is None:
+        if self.workspace_name is None or self.workspace(self.workspace_name) is None:
             raise self._workspace_missing()
 
     # -- datastores ---------------------------------------------------------------------------------
@@ -164,7 +163,7 @@ class MLService:
         """Create or update an Azure Blob datastore; ``secrets`` holds ``account_key`` or ``sas_token`` or nothing."""
         from azure.ai.ml.entities import AccountKeyConfiguration, AzureBlobDatastore, SasTokenConfiguration
 
-        credentials = None
+        credentials: AccountKeyConfiguration | SasTokenConfiguration | None = None
         if secrets.get("account_key"):
             credentials = AccountKeyConfiguration(account_key=secrets["account_key"])
         elif secrets.get("sas_token"):

@@ -1,5 +1,4 @@
 #!/usr/bin/python
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 
@@ -153,7 +152,7 @@ ENTRY_SPEC = dict(DEPLOYMENT_ARGUMENT_SPEC, key={"type": "str", "no_log": False}
 def _read_templates(deployments: list) -> list:
     """Each entry's template (or the error reading it); every readable entry's secure values are masked before
     any entry is checked, so that no argument error can print them."""
-    templates = []
+    templates: list[dict | DlinfraError] = []
     for options in deployments:
         try:
             templates.append(read_template(options["template"]))
@@ -165,11 +164,11 @@ def _read_templates(deployments: list) -> list:
 def _entries(module) -> list[dict]:
     deployments = module.params["deployments"]
     templates = _read_templates(deployments)
-    for options, template in zip(deployments, templates):
+    for options, template in zip(deployments, templates, strict=True):
         if not isinstance(template, DlinfraError):
             protect_secure_values(options, template, module.no_log_values)
     entries, seen = [], set()
-    for index, (options, template) in enumerate(zip(deployments, templates)):
+    for index, (options, template) in enumerate(zip(deployments, templates, strict=True)):
         try:
             if isinstance(template, DlinfraError):
                 raise template

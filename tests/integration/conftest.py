@@ -8,11 +8,17 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "localazure"))
-from endpoint_process import peak_resident_kb, start_endpoint, stop_endpoint_process  # noqa: E402
+from endpoint_process import MEMORY_LIMIT_KB, PEAKS_KB, process_endpoint  # noqa: E402
 
-# The endpoint's resident memory stays under 500 MB through the whole test suite (issue 8).
-MEMORY_LIMIT_KB = 500 * 1024
-_PEAKS_KB: dict[str, int] = {}
+# Every test here runs ansible-playbook or Ansible modules as separate processes: seconds to a minute each.
+SLOW_FOLDERS = ("playbooks", "modules")
+
+
+def pytest_collection_modifyitems(items):
+    slow_folders = {Path(__file__).resolve().parent / folder for folder in SLOW_FOLDERS}
+    for item in items:
+        if slow_folders & set(item.path.resolve().parents):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="module")
@@ -21,20 +27,13 @@ def endpoint(tmp_path_factory, request):
 
     At the end, the module fails if the endpoint's peak resident memory (VmHWM) exceeded ``MEMORY_LIMIT_KB``."""
     extra = getattr(request.module, "ENDPOINT_ARGS", ())
-    running = start_endpoint(tmp_path_factory.mktemp("localazure"), *extra)
-    yield running
-    peak = peak_resident_kb(running.process.pid)
-    stop_endpoint_process(running.process.pid)
-    running.process.wait(timeout=10)
-    assert peak is not None, "the endpoint process was gone before the end of the module"
-    _PEAKS_KB[request.module.__name__] = peak
-    if peak > MEMORY_LIMIT_KB:
-        pytest.fail(f"the endpoint's peak resident memory was {peak / 1024:.0f} MB, over "
-                    f"{MEMORY_LIMIT_KB / 1024:.0f} MB")
+    with process_endpoint(tmp_path_factory.mktemp("localazure"), *extra,
+                          label=request.module.__name__) as running:
+        yield running
 
 
 def pytest_terminal_summary(terminalreporter):
-    if _PEAKS_KB:
-        module, peak = max(_PEAKS_KB.items(), key=lambda item: item[1])
-        terminalreporter.write_line(f"localazure peak resident memory (VmHWM): {peak / 1024:.0f} MB in {module} "
-                                    f"(limit {MEMORY_LIMIT_KB / 1024:.0f} MB, {len(_PEAKS_KB)} endpoints)")
+    if PEAKS_KB:
+        label, peak = max(PEAKS_KB.items(), key=lambda item: item[1])
+        terminalreporter.write_line(f"localazure peak resident memory (VmHWM): {peak / 1024:.0f} MB in {label} "
+                                    f"(limit {MEMORY_LIMIT_KB / 1024:.0f} MB, {len(PEAKS_KB)} endpoint processes)")

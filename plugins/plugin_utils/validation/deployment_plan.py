@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """``arm-templates/deployment_plan.yml``: the order of an environment's deployments and their wiring."""
@@ -80,7 +79,7 @@ def load_deployment_plan(repository_root: Path):
             continue
         (source, key), = origin.items()
         origins[name] = ValueOrigin(source, key)
-    deployments = []
+    deployments: list = []
     for index, entry in enumerate(document.get("deployments") or []):
         deployment, entry_findings = _planned_deployment(index, entry, deployments)
         findings.extend(entry_findings)

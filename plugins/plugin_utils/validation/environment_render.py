@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Render one inventory's whole environment offline, deployment by deployment, as Azure would.
@@ -62,7 +61,7 @@ def render_environment(plan, templates: dict, settings):
     """Return ``(RenderedEnvironment, [Finding])`` for one inventory."""
     rendered = RenderedEnvironment(settings)
     findings = []
-    outputs = {}  # (template, work package or None) -> outputs
+    outputs: dict = {}  # (template, work package or None) -> outputs
     for deployment in plan.deployments:
         source = templates.get(deployment.template)
         if source is None or not source.renders_for(settings.environment):
@@ -104,8 +103,9 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
     environment = settings.environment
     parameter_file = source.parameter_files[environment]
     values = dict(source.parameter_values[environment])
-    origins = {name: _ValueOrigin(parameter_file, f"$.parameters.{name}.value",
-                                  f"correct the value in {parameter_file}.") for name in values}
+    origins: dict[str, _ValueOrigin | None] = {
+        name: _ValueOrigin(parameter_file, f"$.parameters.{name}.value", f"correct the value in {parameter_file}.")
+        for name in values}
     for name in source.key_vault_references.get(environment, ()):
         declared_type = str(source.declared_parameters[name].get("type", "string")).lower()
         values[name] = _KEY_VAULT_REFERENCE_PLACEHOLDERS.get(declared_type, "")

@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """An environment's variables, read through Ansible's own inventory machinery and checked by schema."""
@@ -8,6 +7,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ansible.errors import AnsibleError
 from ansible.inventory.manager import InventoryManager
@@ -31,7 +31,7 @@ INVENTORIES_FOLDER = "inventories"
 VARIABLE_PREFIX = "dlinfra_"
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
-INVENTORY_VARIABLES_SCHEMA = {
+INVENTORY_VARIABLES_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": [
         "dlinfra_environment", "dlinfra_subscription_id", "dlinfra_location", "dlinfra_resource_group",
@@ -98,7 +98,7 @@ class InventorySettings:
     variable_files: dict  # variable name -> relative file that sets it
 
     @property
-    def environment(self) -> str:
+    def environment(self) -> str | None:
         return self.variables.get("dlinfra_environment")
 
     @property
@@ -145,7 +145,8 @@ def variable_files_of(folder: Path, repository_root: Path):
 
 def _variable_files(folder: Path, repository_root: Path):
     """Map each top-level ``dlinfra_*`` variable to the group_vars/host_vars file that sets it."""
-    variable_files, findings = {}, []
+    variable_files: dict = {}
+    findings: list = []
     for path in sorted(folder.glob("*_vars/**/*")):
         if path.suffix not in (".yml", ".yaml", ".json") or not path.is_file():
             continue

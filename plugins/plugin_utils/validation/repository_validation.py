@@ -1,4 +1,3 @@
-# -*- coding: utf-8 -*-
 # Copyright: it4ad.dlinfra contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The whole offline validation: templates, parameter files, plan, inventories, datastores, checkov."""
@@ -86,7 +85,7 @@ def load_environment_inputs(repository_root: Path, inventory_name: str, work_pac
 
 def _global_name_findings(environments) -> list:
     """Storage accounts, registries and vaults share one namespace across all of Azure."""
-    owners = {}
+    owners: dict = {}
     findings = []
     for environment in environments:
         for deployment in environment.deployments:

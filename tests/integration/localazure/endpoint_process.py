@@ -1,9 +1,11 @@
 """Start and stop a local Azure endpoint (localazure/) as a real process, and talk to it.
 
 Used by tests/integration/conftest.py's ``endpoint`` fixture and imported by the test modules next to it.
+``Endpoint`` is also the base of the in-process endpoint (inprocess.py): the same helpers, another transport.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,6 +17,9 @@ from pathlib import Path
 import requests
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
+# The endpoint's resident memory stays under 500 MB through the whole test suite (issue 8).
+MEMORY_LIMIT_KB = 500 * 1024
+PEAKS_KB: dict[str, int] = {}  # the peak of each endpoint process, by the test module that used it
 READY_TIMEOUT_SECONDS = 30  # a loaded 2-core machine (parallel test runs) takes over 10 s to start one
 
 
@@ -46,6 +51,10 @@ class Endpoint:
         return self.admin("GET", "requests", **filters)["value"]
 
     # -- identity and clients ------------------------------------------------------------------------
+    def client_options(self) -> dict:
+        """Keyword arguments that connect an azure-core client (SDK or credential) to this endpoint."""
+        return {"connection_verify": self.ca}
+
     def principal(self, name: str = "deployer") -> dict:
         return self.connection["principals"][name]
 
@@ -54,7 +63,7 @@ class Endpoint:
         principal = self.principal(name)
         return ClientSecretCredential(tenant_id or principal.get("tenant_id", self.tenant_id), principal["client_id"],
                                       principal["client_secret"], authority=self.connection["authority_host"],
-                                      disable_instance_discovery=True, connection_verify=self.ca)
+                                      disable_instance_discovery=True, **self.client_options())
 
     def token(self, name: str = "deployer", scope: str | None = None) -> str:
         return self.credential(name).get_token(scope or f"{self.arm}/.default").token
@@ -63,13 +72,11 @@ class Endpoint:
         """An unmodified azure-mgmt client for ``principal``, pointed at this endpoint; fast polling by default."""
         kwargs.setdefault("polling_interval", 0.01)
         return client_class(self.credential(principal), self.subscription_id, base_url=self.arm,
-                            credential_scopes=[f"{self.arm}/.default"], connection_verify=self.ca, **kwargs)
+                            credential_scopes=[f"{self.arm}/.default"], **self.client_options(), **kwargs)
 
     def resource_client(self, name: str = "deployer", **kwargs):
         from azure.mgmt.resource.resources import ResourceManagementClient
-        return ResourceManagementClient(self.credential(name), self.subscription_id, base_url=self.arm,
-                                        credential_scopes=[f"{self.arm}/.default"], connection_verify=self.ca,
-                                        **kwargs)
+        return self.mgmt_client(ResourceManagementClient, name, **kwargs)
 
     def call(self, method: str, path: str, *, token: str | None = None, api_version: str | None = "2025-04-01",
              body=None, headers: dict | None = None) -> requests.Response:
@@ -82,10 +89,10 @@ class Endpoint:
 
 def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
     state_dir.mkdir(parents=True, exist_ok=True)
-    log = open(state_dir / "server.log", "ab")  # noqa: SIM115 - the process writes to it until stopped
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir),
-                                "--port", "0", *extra_args], cwd=REPOSITORY_ROOT, stdout=log, stderr=log)
+    with open(state_dir / "server.log", "ab") as log:  # the process keeps its own copy of the descriptor
+        process = subprocess.Popen([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir),
+                                    "--port", "0", *extra_args], cwd=REPOSITORY_ROOT, stdout=log, stderr=log)
     deadline = started + READY_TIMEOUT_SECONDS
     connection = state_dir / "connection.json"
     while time.monotonic() < deadline:
@@ -103,6 +110,7 @@ def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
             return endpoint
         time.sleep(0.02)
     stop_endpoint_process(process.pid)
+    process.wait(timeout=10)
     raise AssertionError(f"localazure not ready within {READY_TIMEOUT_SECONDS} s")
 
 
@@ -116,6 +124,30 @@ def peak_resident_kb(pid: int) -> int | None:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return None
+
+
+@contextlib.contextmanager
+def process_endpoint(state_dir: Path, *extra_args: str, label: str = ""):
+    """A started endpoint for the ``with`` block, stopped by its PID afterwards.
+
+    Afterwards the block fails if the process was gone before its end or its peak resident memory (VmHWM)
+    exceeded ``MEMORY_LIMIT_KB``: the endpoint's memory stays under 500 MB through the whole suite (issue 8)."""
+    running = start_endpoint(state_dir, *extra_args)
+    try:
+        yield running
+    finally:
+        peak = peak_resident_kb(running.process.pid)
+        stop_endpoint_process(running.process.pid)
+        running.process.wait(timeout=10)
+    check_peak_memory(label or state_dir.name, peak)
+
+
+def check_peak_memory(label: str, peak: int | None) -> None:
+    assert peak is not None, "the endpoint process was gone before the end of the module"
+    PEAKS_KB[label] = peak
+    if peak > MEMORY_LIMIT_KB:
+        raise AssertionError(f"the endpoint's peak resident memory was {peak / 1024:.0f} MB, over "
+                             f"{MEMORY_LIMIT_KB / 1024:.0f} MB")
 
 
 def stop_endpoint_process(pid: int) -> None:

@@ -18,9 +18,7 @@ DEPLOYMENT_FAILED = ("At least one resource deployment operation failed. Please 
 @pytest.fixture(scope="module")
 def client(endpoint):
     from azure.mgmt.resource.deployments import DeploymentsMgmtClient
-    return DeploymentsMgmtClient(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                                 credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                                 polling_interval=0.05)
+    return endpoint.mgmt_client(DeploymentsMgmtClient, polling_interval=0.05)
 
 
 @pytest.fixture(scope="module")

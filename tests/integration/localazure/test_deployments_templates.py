@@ -124,9 +124,7 @@ def test_a_principal_without_write_permission_is_refused_at_preflight(endpoint, 
     from azure.mgmt.authorization import AuthorizationManagementClient
     group = INVENTORY_VARIABLES["dlinfra_resource_group"]
     group_scope = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}"
-    authorization = AuthorizationManagementClient(endpoint.credential(), endpoint.subscription_id,
-                                                  base_url=endpoint.arm, connection_verify=endpoint.ca,
-                                                  credential_scopes=[f"{endpoint.arm}/.default"])
+    authorization = endpoint.mgmt_client(AuthorizationManagementClient)
     role_id = str(uuid.uuid4())
     role = authorization.role_definitions.create_or_update(group_scope, role_id, {
         "role_name": "Deployments without registry writes", "description": "test role", "type": "CustomRole",

@@ -12,6 +12,8 @@ import jwt
 import pytest
 
 ENDPOINT_ARGS = ("--no-throttling",)
+# Raw HTTP framing, request-size limits and the state dir's files exist only on a real process (the smoke suite).
+ENDPOINT_PROCESS = True
 GROUP = "rg-hostile"
 MB = 1024 * 1024
 API = "api-version=2025-04-01"

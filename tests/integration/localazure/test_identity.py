@@ -8,6 +8,8 @@ from azure.core.exceptions import ClientAuthenticationError
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+ENDPOINT_PROCESS = True  # process and TLS smoke suite: real tokens from a real process over HTTPS
+
 OTHER_TENANT = "0f0f0f0f-1111-4222-8333-444444444444"
 
 
@@ -21,10 +23,9 @@ def seed_file(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, seed_file):
-    from endpoint_process import start_endpoint, stop_endpoint_process
-    running = start_endpoint(tmp_path_factory.mktemp("localazure"), "--seed", str(seed_file))
-    yield running
-    stop_endpoint_process(running.process.pid)
+    from endpoint_process import process_endpoint
+    with process_endpoint(tmp_path_factory.mktemp("localazure"), "--seed", str(seed_file)) as running:
+        yield running
 
 
 def _assert_unauthorized(response, code):

@@ -5,7 +5,11 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from endpoint_process import REPOSITORY_ROOT, start_endpoint, stop_endpoint_process
+import pytest
+
+from endpoint_process import REPOSITORY_ROOT, process_endpoint
+
+ENDPOINT_PROCESS = True  # smoke suite: restarts and `make endpoint` need real processes
 
 
 def test_metadata_parsed_by_azure_ai_ml(endpoint, monkeypatch):
@@ -43,22 +47,15 @@ def test_concurrent_puts_leave_consistent_state(endpoint):
         assert group.tags["writer"] in writers
 
 
+@pytest.mark.slow
 def test_state_persists_across_restarts(tmp_path):
-    first = start_endpoint(tmp_path / "state")
-    try:
+    with process_endpoint(tmp_path / "state") as first:
         first.resource_client().resource_groups.create_or_update("rg-persist", {"location": "westeurope"})
         connection = first.connection
-    finally:
-        stop_endpoint_process(first.process.pid)
-        first.process.wait(timeout=10)
-    second = start_endpoint(tmp_path / "state")
-    try:
+    with process_endpoint(tmp_path / "state") as second:
         assert second.connection["principals"] == connection["principals"]
         assert second.resource_client().resource_groups.get("rg-persist").location == "westeurope"
         assert Path(second.ca).read_bytes() == Path(connection["ca_bundle"]).read_bytes()
-    finally:
-        stop_endpoint_process(second.process.pid)
-        second.process.wait(timeout=10)
 
 
 def _make(target, state_dir):

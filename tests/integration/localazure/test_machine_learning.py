@@ -410,9 +410,7 @@ def _deploy(endpoint, name, template_folder, **parameters):
     from pathlib import Path
 
     from azure.mgmt.resource.deployments import DeploymentsMgmtClient
-    client = DeploymentsMgmtClient(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                                   credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                                   polling_interval=0.05)
+    client = endpoint.mgmt_client(DeploymentsMgmtClient, polling_interval=0.05)
     template = json.loads((Path(__file__).resolve().parents[3] / "arm-templates" / template_folder /
                            f"{template_folder}.json").read_text())
     poller = client.deployments.begin_create_or_update(GROUP, name, {"properties": {

@@ -7,6 +7,8 @@ import pytest
 
 from localazure.providers.machine_learning.versions import COMPUTE_TYPE, DATASTORE_TYPE, WORKSPACE_TYPE
 
+ENDPOINT_PROCESS = True  # smoke suite: azure-ai-ml makes its own clients, trusts REQUESTS_CA_BUNDLE
+
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--no-throttling")
 # azure-core's pollers wait the client's polling interval (30 s by default) when a status answer has no (or a
 # zero) Retry-After; MLClient passes this public azure-core option on to its service clients.
@@ -143,6 +145,7 @@ def test_datastore_create_get_list_delete(endpoint, ml_client, workspace):
     assert secret not in str(endpoint.requests_log(since=since))
 
 
+@pytest.mark.slow
 def test_workspace_begin_create_deploys_the_sdk_template(endpoint, ml_client, workspace):
     """MLClient deploys its own ARM template (storage, Key Vault, App Insights, Log Analytics, workspace)
     through Microsoft.Resources/deployments; the workspace it makes links what the template made."""

@@ -1,6 +1,8 @@
 """Throttling and fault injection, and that azure-core's retry policy recovers from them."""
 import pytest
 
+ENDPOINT_PROCESS = True  # process and TLS smoke suite: dropped connections and latency as a socket sees them
+
 GROUPS = "/subscriptions/{}/resourcegroups"
 
 

@@ -14,6 +14,8 @@ import jwt
 import pytest
 import requests
 
+ENDPOINT_PROCESS = True  # smoke suite: a hand-written client over HTTPS, as outside users write them
+
 # azure-cli-core's get_cloud_from_metadata_endpoint / msrestazure's read the legacy single-object document; the
 # cloud list of api-version 2019-05-01 is what ARM_CLOUD_METADATA_URL readers map, and `az cloud register` reads
 # the single object of 2022-09-01.

@@ -2,6 +2,7 @@
 update, delete; body validation with Azure's codes; read-only values; linked-resource checks; soft delete."""
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
+
 from localazure.schema import RequestBodyValidator
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--no-throttling")
