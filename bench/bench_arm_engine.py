@@ -8,6 +8,7 @@ reports its ratio to a baseline timed in the same run (a deep copy of the same t
 
 usage: bench/bench_arm_engine.py [--environment dev] [--work-packages 20] [--repeat 20]
 """
+
 import argparse
 import copy
 import json
@@ -46,20 +47,32 @@ def measured(action, baseline, repeat: int) -> dict:
     """
     median, worst = timed(action, repeat)
     baseline_median = timed(baseline, repeat)[0]
-    return {"median_ms": round(median, 2), "max_ms": round(worst, 2),
-            "baseline_deepcopy_ms": round(baseline_median, 3),
-            "ratio_to_baseline": round(median / baseline_median, 1)}
+    return {
+        "median_ms": round(median, 2),
+        "max_ms": round(worst, 2),
+        "baseline_deepcopy_ms": round(baseline_median, 3),
+        "ratio_to_baseline": round(median / baseline_median, 1),
+    }
 
 
 def largest_corpus_template():
-    candidates = [path for path in REFERENCE.rglob("*.json") if "parameters" not in path.name
-                  and path.name != "workspace_param.json"]
+    candidates = [
+        path
+        for path in REFERENCE.rglob("*.json")
+        if "parameters" not in path.name and path.name != "workspace_param.json"
+    ]
     path = max(candidates, key=lambda candidate: candidate.stat().st_size)
     values = {}
     if path.name == "workspace_base.json":
         values = plain_parameter_values(json.loads((path.parent / "workspace_param.json").read_text()))
-        values.update(workspaceName="ws", resourceGroupName="rg", location="westeurope", storageAccountName="sa",
-                      keyVaultName="kv", applicationInsightsName="ai")
+        values.update(
+            workspaceName="ws",
+            resourceGroupName="rg",
+            location="westeurope",
+            storageAccountName="sa",
+            keyVaultName="kv",
+            applicationInsightsName="ai",
+        )
     return path, json.loads(path.read_text()), values
 
 
@@ -67,34 +80,60 @@ def synthetic_template(target_bytes: int) -> dict:
     """Real-world shaped resources (storage, containers with copy, role assignments) up to the size."""
     resources = []
     index = 0
-    template = {"parameters": {"prefix": {"type": "string", "defaultValue": "dl"}},
-                "variables": {"tags": {"env": "[toUpper('dev')]", "owner": "[concat(parameters('prefix'), '-team')]"}},
-                "resources": resources}
+    template = {
+        "parameters": {"prefix": {"type": "string", "defaultValue": "dl"}},
+        "variables": {"tags": {"env": "[toUpper('dev')]", "owner": "[concat(parameters('prefix'), '-team')]"}},
+        "resources": resources,
+    }
     while len(json.dumps(template)) < target_bytes:
         name = f"[concat(parameters('prefix'), 'sa{index}', take(uniqueString(resourceGroup().id, '{index}'), 6))]"
-        resources.append({"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": name,
-                          "location": "[resourceGroup().location]", "tags": "[variables('tags')]",
-                          "sku": {"name": "Standard_LRS"}, "kind": "StorageV2",
-                          "properties": {"minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False,
-                                         "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
-                                         "encryption": {"keySource": "Microsoft.Storage", "services": {
-                                             "blob": {"enabled": "[equals(parameters('prefix'), 'dl')]"}}}}})
-        resources.append({"type": "Microsoft.Authorization/roleAssignments", "apiVersion": "2022-04-01",
-                          "name": f"[guid(resourceGroup().id, 'ra{index}')]",
-                          "dependsOn": [f"[resourceId('Microsoft.Storage/storageAccounts', "
-                                        f"concat(parameters('prefix'), 'sa{index}', take(uniqueString(resourceGroup().id, '{index}'), 6)))]"],
-                          "properties": {"roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/"
-                                                             "roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')]",
-                                         "principalId": "00000000-0000-0000-0000-000000000001",
-                                         "principalType": "Group"}})
+        resources.append(
+            {
+                "type": "Microsoft.Storage/storageAccounts",
+                "apiVersion": "2023-01-01",
+                "name": name,
+                "location": "[resourceGroup().location]",
+                "tags": "[variables('tags')]",
+                "sku": {"name": "Standard_LRS"},
+                "kind": "StorageV2",
+                "properties": {
+                    "minimumTlsVersion": "TLS1_2",
+                    "allowBlobPublicAccess": False,
+                    "networkAcls": {"defaultAction": "Deny", "bypass": "AzureServices"},
+                    "encryption": {
+                        "keySource": "Microsoft.Storage",
+                        "services": {"blob": {"enabled": "[equals(parameters('prefix'), 'dl')]"}},
+                    },
+                },
+            }
+        )
+        resources.append(
+            {
+                "type": "Microsoft.Authorization/roleAssignments",
+                "apiVersion": "2022-04-01",
+                "name": f"[guid(resourceGroup().id, 'ra{index}')]",
+                "dependsOn": [
+                    f"[resourceId('Microsoft.Storage/storageAccounts', "
+                    f"concat(parameters('prefix'), 'sa{index}', take(uniqueString(resourceGroup().id, '{index}'), 6)))]"
+                ],
+                "properties": {
+                    "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/"
+                    "roleDefinitions', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe')]",
+                    "principalId": "00000000-0000-0000-0000-000000000001",
+                    "principalType": "Group",
+                },
+            }
+        )
         index += 1
     return template
 
 
 def environment_with_work_packages(environment: str, count: int):
     """The validator's plan, templates and the inventory's settings, with ``count`` generated work packages."""
-    work_packages = [{"name": f"wp{index:02d}", "developer_group_object_id": f"00000000-0000-0000-0000-{index:012d}"}
-                     for index in range(count)]
+    work_packages = [
+        {"name": f"wp{index:02d}", "developer_group_object_id": f"00000000-0000-0000-0000-{index:012d}"}
+        for index in range(count)
+    ]
     try:
         return load_environment_inputs(REPOSITORY, environment, work_packages)
     except EnvironmentUnreadable as error:
@@ -111,18 +150,22 @@ def main(argv=None) -> int:
     report = {}
     path, template, values = largest_corpus_template()
     evaluate_template(template, values)  # warm the parse cache once, as a long-lived process would
-    report["largest_corpus_template"] = {"path": str(path.relative_to(REFERENCE)), "bytes": path.stat().st_size,
-                                         **measured(lambda: evaluate_template(template, values),
-                                                    lambda: copy.deepcopy(template), args.repeat)}
+    report["largest_corpus_template"] = {
+        "path": str(path.relative_to(REFERENCE)),
+        "bytes": path.stat().st_size,
+        **measured(lambda: evaluate_template(template, values), lambda: copy.deepcopy(template), args.repeat),
+    }
 
     synthetic = synthetic_template(40 * 1024)
     parse_expression.cache_clear()
     cold = timed(lambda: evaluate_template(synthetic, {}), 1)[0]
-    report["synthetic_40kb_template"] = {"bytes": len(json.dumps(synthetic)), "resources": len(synthetic["resources"]),
-                                         "cold_ms": round(cold, 2),
-                                         **measured(lambda: evaluate_template(synthetic, {}),
-                                                    lambda: copy.deepcopy(synthetic), args.repeat),
-                                         "target_ms": 50}
+    report["synthetic_40kb_template"] = {
+        "bytes": len(json.dumps(synthetic)),
+        "resources": len(synthetic["resources"]),
+        "cold_ms": round(cold, 2),
+        **measured(lambda: evaluate_template(synthetic, {}), lambda: copy.deepcopy(synthetic), args.repeat),
+        "target_ms": 50,
+    }
 
     plan, templates, settings = environment_with_work_packages(args.environment, args.work_packages)
     counts = {}
@@ -134,10 +177,13 @@ def main(argv=None) -> int:
         counts["deployments"] = len(rendered.deployments)
 
     every_template = [source.template for source in templates.values()]
-    report["whole_environment"] = {"environment": args.environment, "work_packages": args.work_packages,
-                                   **measured(whole_environment, lambda: copy.deepcopy(every_template),
-                                              max(3, args.repeat // 4)),
-                                   "deployments": counts["deployments"], "target_ms": 1000}
+    report["whole_environment"] = {
+        "environment": args.environment,
+        "work_packages": args.work_packages,
+        **measured(whole_environment, lambda: copy.deepcopy(every_template), max(3, args.repeat // 4)),
+        "deployments": counts["deployments"],
+        "target_ms": 1000,
+    }
     print(json.dumps(report, indent=2))
     ok = report["synthetic_40kb_template"]["median_ms"] < 50 and report["whole_environment"]["median_ms"] < 1000
     return 0 if ok else 1

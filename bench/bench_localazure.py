@@ -15,6 +15,7 @@ Exits 1 if any deployment fails. Stops the endpoint by its PID.
 
 usage: bench/bench_localazure.py [--requests 1000] [--rounds 5] [--seconds 10] [--clients 4] [--work-packages 20]
 """
+
 import argparse
 import json
 import statistics
@@ -58,10 +59,13 @@ def percentile(samples: list, fraction: float) -> float:
 
 
 def summary(samples: list, elapsed: float) -> dict:
-    return {"requests": len(samples), "seconds": round(elapsed, 2),
-            "requests_per_second": round(len(samples) / elapsed, 1),
-            "median_ms": round(statistics.median(samples) * 1000, 2),
-            "p95_ms": round(percentile(samples, 0.95) * 1000, 2)}
+    return {
+        "requests": len(samples),
+        "seconds": round(elapsed, 2),
+        "requests_per_second": round(len(samples) / elapsed, 1),
+        "median_ms": round(statistics.median(samples) * 1000, 2),
+        "p95_ms": round(percentile(samples, 0.95) * 1000, 2),
+    }
 
 
 def timed_requests(send, count: int, seconds: float) -> list:
@@ -117,10 +121,16 @@ def request_benchmarks(endpoint, count: int, seconds: float, clients: int, round
     headers = {"Authorization": f"Bearer {endpoint.token()}"}
     subscription = f"{endpoint.arm}/subscriptions/{endpoint.subscription_id}"
     group_url = f"{subscription}/resourcegroups/{BENCH_GROUP}?api-version={RESOURCE_GROUP_API}"
-    account_url = (f"{subscription}/resourceGroups/{BENCH_GROUP}/providers/Microsoft.Storage/storageAccounts/"
-                   f"benchputsa?api-version={STORAGE_API}")
-    account = {"location": "westeurope", "sku": {"name": "Standard_LRS"}, "kind": "StorageV2",
-               "properties": {"minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False}}
+    account_url = (
+        f"{subscription}/resourceGroups/{BENCH_GROUP}/providers/Microsoft.Storage/storageAccounts/"
+        f"benchputsa?api-version={STORAGE_API}"
+    )
+    account = {
+        "location": "westeurope",
+        "sku": {"name": "Standard_LRS"},
+        "kind": "StorageV2",
+        "properties": {"minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False},
+    }
     created = session.put(group_url, json={"location": "westeurope"}, headers=headers, timeout=10)
     accepted = session.put(account_url, json=account, headers=headers, timeout=10)
     if created.status_code >= 300 or accepted.status_code != 202:
@@ -129,16 +139,21 @@ def request_benchmarks(endpoint, count: int, seconds: float, clients: int, round
 
     metadata_url = f"{endpoint.arm}/metadata/endpoints?api-version=2019-05-01"
     report = {"get": {}, "put": {}}
-    for label, url in (("metadata_baseline", metadata_url), ("resource_group", group_url),
-                       ("storage_account", account_url)):
+    for label, url in (
+        ("metadata_baseline", metadata_url),
+        ("resource_group", group_url),
+        ("storage_account", account_url),
+    ):
         report["get"][label] = {
             "1_client": throughput(endpoint, url, headers, count, seconds, 1, rounds),
-            f"{clients}_clients": throughput(endpoint, url, headers, count, seconds, clients, rounds)}
+            f"{clients}_clients": throughput(endpoint, url, headers, count, seconds, clients, rounds),
+        }
     baseline = report["get"]["metadata_baseline"]
     for label in ("resource_group", "storage_account"):
         for clients_label, measured in report["get"][label].items():
             measured["ratio_to_metadata_baseline"] = round(
-                measured["requests_per_second"] / baseline[clients_label]["requests_per_second"], 2)
+                measured["requests_per_second"] / baseline[clients_label]["requests_per_second"], 2
+            )
 
     tags = iter(range(count * 2))
     puts = {
@@ -174,9 +189,13 @@ def wait_for_location(session, location: str, headers: dict) -> None:
 
 # -- the full environment --------------------------------------------------------------------------------------------
 def generated_work_packages(count: int) -> list:
-    return [{"name": f"wp{index:02d}",
-             "developer_group_object_id": str(uuid.uuid5(WORK_PACKAGE_NAMESPACE, f"wp{index:02d}"))}
-            for index in range(1, count + 1)]
+    return [
+        {
+            "name": f"wp{index:02d}",
+            "developer_group_object_id": str(uuid.uuid5(WORK_PACKAGE_NAMESPACE, f"wp{index:02d}")),
+        }
+        for index in range(1, count + 1)
+    ]
 
 
 def environment(work_packages: list):
@@ -197,18 +216,26 @@ def offline_render(plan, templates, settings) -> tuple[float, int]:
 
 def deployments_client(endpoint):
     from azure.mgmt.resource.deployments import DeploymentsMgmtClient
-    return DeploymentsMgmtClient(endpoint.credential(), endpoint.subscription_id, base_url=endpoint.arm,
-                                 credential_scopes=[f"{endpoint.arm}/.default"], connection_verify=endpoint.ca,
-                                 polling_interval=0.05)
+
+    return DeploymentsMgmtClient(
+        endpoint.credential(),
+        endpoint.subscription_id,
+        base_url=endpoint.arm,
+        credential_scopes=[f"{endpoint.arm}/.default"],
+        connection_verify=endpoint.ca,
+        polling_interval=0.05,
+    )
 
 
 def deploy_environment(endpoint, plan, templates, settings, deadline: float) -> dict:
     """Every planned deployment in plan order; returns the timings and the failures."""
     from azure.core.exceptions import HttpResponseError
+
     client = deployments_client(endpoint)
     group = settings.variables["dlinfra_resource_group"]
-    endpoint.resource_client().resource_groups.create_or_update(group, {"location": settings.variables[
-        "dlinfra_location"]})
+    endpoint.resource_client().resource_groups.create_or_update(
+        group, {"location": settings.variables["dlinfra_location"]}
+    )
     outputs, timings, failures = {}, [], []
     start = time.perf_counter()
     for deployment in plan.deployments:
@@ -224,8 +251,13 @@ def deploy_environment(endpoint, plan, templates, settings, deadline: float) -> 
             if values is None:
                 failures.append({"deployment": name, "error": "an upstream deployment failed"})
                 continue
-            body = {"properties": {"mode": "Incremental", "template": source.template,
-                                   "parameters": {key: {"value": value} for key, value in values.items()}}}
+            body = {
+                "properties": {
+                    "mode": "Incremental",
+                    "template": source.template,
+                    "parameters": {key: {"value": value} for key, value in values.items()},
+                }
+            }
             began = time.perf_counter()
             try:
                 if deployment.scope == "subscription":
@@ -242,17 +274,20 @@ def deploy_environment(endpoint, plan, templates, settings, deadline: float) -> 
                 failures.append({"deployment": name, "error": f"not Succeeded after {DEPLOYMENT_TIMEOUT_SECONDS} s"})
                 continue
             outputs[(deployment.template, package_name)] = {
-                key: output["value"] for key, output in (result.properties.outputs or {}).items()}
+                key: output["value"] for key, output in (result.properties.outputs or {}).items()
+            }
     total = time.perf_counter() - start
     samples = [seconds for dummy_name, seconds in timings]
     slowest = max(timings, key=lambda timing: timing[1]) if timings else ("", 0.0)
     resources = endpoint.resource_client().resources.list_by_resource_group(group)
-    return {"deployments_succeeded": len(outputs),
-            "resources_in_group": dict(sorted(Counter(item.type for item in resources).items())),
-            "seconds": round(total, 2),
-            "median_deployment_seconds": round(statistics.median(samples), 3) if samples else None,
-            "slowest_deployment": {"name": slowest[0], "seconds": round(slowest[1], 3)},
-            "failures": failures}
+    return {
+        "deployments_succeeded": len(outputs),
+        "resources_in_group": dict(sorted(Counter(item.type for item in resources).items())),
+        "seconds": round(total, 2),
+        "median_deployment_seconds": round(statistics.median(samples), 3) if samples else None,
+        "slowest_deployment": {"name": slowest[0], "seconds": round(slowest[1], 3)},
+        "failures": failures,
+    }
 
 
 def environment_benchmark(endpoint, plan, templates, settings, seconds: float) -> dict:
@@ -261,14 +296,18 @@ def environment_benchmark(endpoint, plan, templates, settings, seconds: float) -
     since = logged[-1]["seq"] if logged else 0
     deployed = deploy_environment(endpoint, plan, templates, settings, time.monotonic() + seconds)
     served = endpoint.requests_log(since=str(since))
-    deployed.update({
-        "inventory": INVENTORY, "work_packages": len(settings.work_packages), "deployments_planned": rendered_count,
-        "offline_render_seconds": round(render_seconds, 3),
-        "ratio_to_offline_render": round(deployed["seconds"] / render_seconds, 1),
-        # The log has the HTTP requests and the deployment engine's own resource operations.
-        "requests_logged": len(served),
-        "writes_logged": len([entry for entry in served if entry["method"] in ("PUT", "PATCH", "DELETE")]),
-    })
+    deployed.update(
+        {
+            "inventory": INVENTORY,
+            "work_packages": len(settings.work_packages),
+            "deployments_planned": rendered_count,
+            "offline_render_seconds": round(render_seconds, 3),
+            "ratio_to_offline_render": round(deployed["seconds"] / render_seconds, 1),
+            # The log has the HTTP requests and the deployment engine's own resource operations.
+            "requests_logged": len(served),
+            "writes_logged": len([entry for entry in served if entry["method"] in ("PUT", "PATCH", "DELETE")]),
+        }
+    )
     return deployed
 
 
@@ -286,15 +325,28 @@ def main(argv=None) -> int:
     plan, templates, settings = environment(work_packages)
     with tempfile.TemporaryDirectory(prefix="bench-localazure-") as state_dir:
         seed = Path(state_dir) / "seed.json"
-        seed.write_text(json.dumps({"groups": [
-            {"object_id": package["developer_group_object_id"], "display_name": f"{package['name']} developers"}
-            for package in work_packages]}))
-        endpoint = start_endpoint(Path(state_dir) / "endpoint", "--no-throttling", "--lro-retry-after", "0",
-                                  "--seed", str(seed))
+        seed.write_text(
+            json.dumps(
+                {
+                    "groups": [
+                        {
+                            "object_id": package["developer_group_object_id"],
+                            "display_name": f"{package['name']} developers",
+                        }
+                        for package in work_packages
+                    ]
+                }
+            )
+        )
+        endpoint = start_endpoint(
+            Path(state_dir) / "endpoint", "--no-throttling", "--lro-retry-after", "0", "--seed", str(seed)
+        )
         try:
-            report = {"endpoint_started_seconds": round(endpoint.started_in, 2),
-                      "environment": environment_benchmark(endpoint, plan, templates, settings, args.deploy_seconds),
-                      **request_benchmarks(endpoint, args.requests, args.seconds, args.clients, args.rounds)}
+            report = {
+                "endpoint_started_seconds": round(endpoint.started_in, 2),
+                "environment": environment_benchmark(endpoint, plan, templates, settings, args.deploy_seconds),
+                **request_benchmarks(endpoint, args.requests, args.seconds, args.clients, args.rounds),
+            }
         finally:
             stop_endpoint_process(endpoint.process.pid)
             endpoint.process.wait(timeout=10)

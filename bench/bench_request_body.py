@@ -8,6 +8,7 @@ about 8. The old parser (json5) took 2.7 s for 0.25 MB and 43 s for 2 MB.
 
 usage: bench/bench_request_body.py [--rounds 5]
 """
+
 import argparse
 import json
 import statistics
@@ -54,8 +55,10 @@ def main() -> int:
         small = timed(template(MB // 4, jsonc=kind == "jsonc"), args.rounds)
         large = timed(template(2 * MB, jsonc=kind == "jsonc"), args.rounds)
         report[kind] = {
-            "0.25MB_median_s": round(statistics.median(small), 4), "0.25MB_spread_s": round(max(small) - min(small), 4),
-            "2MB_median_s": round(statistics.median(large), 4), "2MB_spread_s": round(max(large) - min(large), 4),
+            "0.25MB_median_s": round(statistics.median(small), 4),
+            "0.25MB_spread_s": round(max(small) - min(small), 4),
+            "2MB_median_s": round(statistics.median(large), 4),
+            "2MB_spread_s": round(max(large) - min(large), 4),
             # The fastest round is the least disturbed by other load; these are milliseconds.
             "ratio_2MB_to_0.25MB_fastest": round(min(large) / min(small), 2),
             "ratio_2MB_to_0.25MB_median": round(statistics.median(large) / statistics.median(small), 2),

@@ -1,5 +1,6 @@
 """The application: state and services, independent of the HTTP server. Every request, a client's or a
 deployment's, passes through the one pipeline in ``localazure/pipeline.py``."""
+
 from __future__ import annotations
 
 import secrets
@@ -21,9 +22,27 @@ from localazure.store import Store
 
 ADMIN_SECRET_FILE = "admin-secret"
 DATABASE = "state.sqlite3"
-LOCATIONS = ("westeurope", "northeurope", "germanywestcentral", "swedencentral", "francecentral", "uksouth",
-             "eastus", "eastus2", "westus2", "westus3", "centralus", "southcentralus", "canadacentral",
-             "australiaeast", "japaneast", "southeastasia", "centralindia", "switzerlandnorth", "norwayeast")
+LOCATIONS = (
+    "westeurope",
+    "northeurope",
+    "germanywestcentral",
+    "swedencentral",
+    "francecentral",
+    "uksouth",
+    "eastus",
+    "eastus2",
+    "westus2",
+    "westus3",
+    "centralus",
+    "southcentralus",
+    "canadacentral",
+    "australiaeast",
+    "japaneast",
+    "southeastasia",
+    "centralindia",
+    "switzerlandnorth",
+    "norwayeast",
+)
 
 
 class App:
@@ -34,8 +53,9 @@ class App:
         self.authority_host = self.arm_endpoint  # Entra ID imitation and ARM share the host
         self.locations = LOCATIONS
         self.store = Store(self.state_dir / DATABASE)
-        self.tokens = TokenService(self.state_dir, self.authority_host, self.arm_endpoint,
-                                   settings.token_lifetime_seconds)
+        self.tokens = TokenService(
+            self.state_dir, self.authority_host, self.arm_endpoint, settings.token_lifetime_seconds
+        )
         self.admin_secret = self._load_or_create_admin_secret()
         self.registry = Registry()
         self.router = Router()
@@ -50,6 +70,7 @@ class App:
         # RBAC: authorizer(app, request, action, scope) raises AzureError 403 (localazure/authorization.py).
         self.authorizer = Authorizer(self)
         from localazure import routes_setup  # noqa: PLC0415 - avoids an import cycle
+
         routes_setup.register_all(self)
 
     def start_background(self) -> None:
@@ -74,7 +95,9 @@ class App:
             return False
         normalized = audience.rstrip("/")
         return normalized in {item.rstrip("/") for item in KNOWN_RESOURCES} or normalized in (
-            self.arm_endpoint, self.tokens.graph_resource)
+            self.arm_endpoint,
+            self.tokens.graph_resource,
+        )
 
     def principal_name(self, object_id: str) -> str | None:
         name = self._principal_names.get(object_id)

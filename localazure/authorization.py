@@ -12,6 +12,7 @@ or assignment changes (``invalidate_role_cache``). Identity, metadata and admin 
 Tenant-level reads (list subscriptions, tenant providers) and reading one's own permissions need no role, as
 in Azure.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,8 +34,9 @@ _OPEN_TENANT_ACTIONS = ("/providers/microsoft.resources/calculatetemplatehash",)
 # Lists ARM filters to what the caller may read instead of refusing them: resource groups of a subscription and
 # the generic resources of a subscription or group (Resource Groups - List, Resources - List[ByResourceGroup]).
 # Their routes filter item by item (``Authorizer.permits``).
-_FILTERED_LISTS = re.compile(r"^/subscriptions/[^/]+(/resourcegroups|(/resourcegroups/[^/]+)?/resources)$",
-                             re.IGNORECASE)
+_FILTERED_LISTS = re.compile(
+    r"^/subscriptions/[^/]+(/resourcegroups|(/resourcegroups/[^/]+)?/resources)$", re.IGNORECASE
+)
 
 
 def _bodies_of_type(store, resource_type: str) -> list[dict]:
@@ -105,8 +107,11 @@ class Authorizer:
     def _load(self, object_id: str) -> list[Assignment]:
         store = self.app.store
         wanted = object_id.lower()
-        mine = [body for body in stored_role_assignments(store)
-                if str((body.get("properties") or {}).get("principalId", "")).lower() == wanted]
+        mine = [
+            body
+            for body in stored_role_assignments(store)
+            if str((body.get("properties") or {}).get("principalId", "")).lower() == wanted
+        ]
         if not mine:
             return []
         custom = None
@@ -150,14 +155,15 @@ class Authorizer:
             return
         path = request.path.rstrip("/") or "/"
         if not path.lower().startswith("/subscriptions/") and (
-                request.method in ("GET", "HEAD") or path.lower() in _OPEN_TENANT_ACTIONS):
+            request.method in ("GET", "HEAD") or path.lower() in _OPEN_TENANT_ACTIONS
+        ):
             return  # tenant-level reads (subscriptions, providers, role definitions) and calculateTemplateHash
         if request.method == "GET" and _FILTERED_LISTS.match(path):
             return  # filtered by the route, item by item
         operation = operation_for(request.method, path)
         if operation is None:
             return
-        subscription_id, unused_1 = scope_parts(path)
+        subscription_id, _ = scope_parts(path)
         if subscription_id:
             # ARM answers an unknown subscription (404) and a token of another tenant (401) before authorizing.
             self.app.resources.check_subscription(subscription_id, request.principal)

@@ -1,4 +1,5 @@
 """``python -m localazure serve|wait|status|stop --state-dir DIR``."""
+
 from __future__ import annotations
 
 import argparse
@@ -22,9 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser("serve", help="run the endpoint in the foreground")
     serve.add_argument("--state-dir", default=".localazure", type=Path)
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
-                       help=f"HTTPS port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free port, written to "
-                            "connection.json)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"HTTPS port on 127.0.0.1 (default {DEFAULT_PORT}; 0 picks a free port, written to connection.json)",
+    )
     serve.add_argument("--seed", type=Path, help="seed file (JSON or YAML) adding principals, subscriptions, resources")
     serve.add_argument("--config", type=Path, help="JSON settings: throttling, long_running, faults, latency, ...")
     serve.add_argument("--no-throttling", action="store_true")
@@ -51,8 +55,12 @@ def _settings(args) -> Settings:
         throttling.enabled = False
     if args.throttle_scope:
         throttling.scope = args.throttle_scope
-    for attribute, value in (("read_capacity", args.read_capacity), ("read_refill_per_second", args.read_refill),
-                             ("write_capacity", args.write_capacity), ("write_refill_per_second", args.write_refill)):
+    for attribute, value in (
+        ("read_capacity", args.read_capacity),
+        ("read_refill_per_second", args.read_refill),
+        ("write_capacity", args.write_capacity),
+        ("write_refill_per_second", args.write_refill),
+    ):
         if value is not None:
             setattr(throttling, attribute, value)
     if args.lro_retry_after is not None:

@@ -1,12 +1,23 @@
 """Errors in Azure's shape: ``{"error": {"code", "message", "target"?, "details"?}}``."""
+
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 
 class AzureError(Exception):
     """An error response. Raise it anywhere below a route handler; the app turns it into the response."""
 
-    def __init__(self, status: int, code: str, message: str, *, target: str | None = None,
-                 details: list[dict] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        target: str | None = None,
+        details: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
@@ -27,9 +38,25 @@ class AzureError(Exception):
         return {"error": self.error_object()}
 
 
-def not_found(code: str, message: str) -> AzureError:
-    return AzureError(404, code, message)
+@dataclass(frozen=True)
+class ErrorKind:
+    """One entry of the catalogue (localazure/error_catalogue.py): Azure's status and code for one kind of error.
 
+    Calling it makes the error: ``raise RESOURCE_NOT_FOUND(f"The Resource '{name}' ... was not found.")``.
+    """
 
-def bad_request(code: str, message: str, **kwargs) -> AzureError:
-    return AzureError(400, code, message, **kwargs)
+    status: int
+    code: str
+
+    def __call__(
+        self,
+        message: str,
+        *,
+        target: str | None = None,
+        details: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> AzureError:
+        return AzureError(self.status, self.code, message, target=target, details=details, headers=headers)
+
+    def matches(self, error: AzureError) -> bool:
+        return error.status == self.status and error.code == self.code

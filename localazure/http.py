@@ -1,4 +1,5 @@
 """The request and response objects that route handlers see, independent of the HTTP server."""
+
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from dataclasses import dataclass, field
 from itertools import repeat
 from urllib.parse import parse_qs, unquote
 
+from localazure.error_catalogue import INVALID_REQUEST_CONTENT, UNSUPPORTED_MEDIA_TYPE
 from localazure.errors import AzureError
 
 # ARM refuses request bodies over 4 MB with 413 RequestContentTooLarge.
@@ -22,6 +24,7 @@ JSON_MEDIA_TYPES = ("application/json", "text/json")
 @dataclass
 class Principal:
     """The caller, from a verified bearer token."""
+
     object_id: str
     tenant_id: str
     client_id: str
@@ -42,7 +45,7 @@ class Request:
     _json: object = field(default=None, repr=False)
 
     @classmethod
-    def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> "Request":
+    def from_target(cls, method: str, target: str, headers: dict[str, str], body: bytes) -> Request:
         path, dummy_separator, query_string = target.partition("?")
         # Clients percent-encode each path segment (azure-core quotes '(' and non-ASCII letters); ARM routes on
         # the decoded names, so ids, role scopes and stored names compare decoded. An empty segment is dropped as
@@ -50,8 +53,13 @@ class Request:
         path = re.sub(r"//+", "/", unquote(path))
         # ARM treats query parameter names case-insensitively; the last value of a repeated name wins.
         query = {name.lower(): values[-1] for name, values in parse_qs(query_string, keep_blank_values=True).items()}
-        return cls(method=method.upper(), path=path, query=query,
-                   headers={name.lower(): value for name, value in headers.items()}, body=body)
+        return cls(
+            method=method.upper(),
+            path=path,
+            query=query,
+            headers={name.lower(): value for name, value in headers.items()},
+            body=body,
+        )
 
     @property
     def api_version(self) -> str | None:
@@ -86,8 +94,7 @@ class Response:
 
 
 def invalid_content(reason: str) -> AzureError:
-    return AzureError(400, "InvalidRequestContent",
-                      f"The request content was invalid and could not be deserialized: '{reason}'.")
+    return INVALID_REQUEST_CONTENT(f"The request content was invalid and could not be deserialized: '{reason}'.")
 
 
 def _too_deep() -> AzureError:
@@ -101,8 +108,9 @@ def _check_media_type(content_type: str | None) -> None:
     media_type = content_type.split(";", 1)[0].strip().lower()
     if media_type in JSON_MEDIA_TYPES or media_type.endswith("+json"):
         return
-    raise AzureError(415, "UnsupportedMediaType",
-                     f"The content media type '{media_type}' is not supported. Only 'application/json' is supported.")
+    raise UNSUPPORTED_MEDIA_TYPE(
+        f"The content media type '{media_type}' is not supported. Only 'application/json' is supported."
+    )
 
 
 def parse_json_body(body: bytes):

@@ -1,5 +1,6 @@
 """Entra ID imitation: the signing key, access tokens (RS256 JWTs, v1.0 claims as Entra issues for ARM) and
 their verification as Azure Resource Manager does it."""
+
 from __future__ import annotations
 
 import base64
@@ -8,7 +9,7 @@ import math
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import jwt
@@ -22,14 +23,26 @@ SIGNING_KEY = "signing-key.pem"
 # endpoint's URL plus this path, so that an ARM token and a Graph token never stand in for each other.
 GRAPH_PATH = "/graph"
 # Audiences the Graph imitation accepts besides its own URI: the public Graph's (and its application id).
-PUBLIC_GRAPH_AUDIENCES = ("https://graph.microsoft.com", "https://graph.microsoft.com/",
-                          "00000003-0000-0000-c000-000000000000")
+PUBLIC_GRAPH_AUDIENCES = (
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.com/",
+    "00000003-0000-0000-c000-000000000000",
+)
 # The audiences ARM accepts besides its own URL (as ARM's InvalidAuthenticationToken message lists them).
-ARM_AUDIENCES = ("https://management.core.windows.net/", "https://management.core.windows.net",
-                 "https://management.azure.com/", "https://management.azure.com")
+ARM_AUDIENCES = (
+    "https://management.core.windows.net/",
+    "https://management.core.windows.net",
+    "https://management.azure.com/",
+    "https://management.azure.com",
+)
 # Resources the token endpoint issues tokens for besides the endpoint's own ARM URL.
-KNOWN_RESOURCES = ARM_AUDIENCES + ("https://vault.azure.net", "https://storage.azure.com", "https://ml.azure.com",
-                                   "https://graph.microsoft.com", "https://management.core.windows.net/")
+KNOWN_RESOURCES = ARM_AUDIENCES + (
+    "https://vault.azure.net",
+    "https://storage.azure.com",
+    "https://ml.azure.com",
+    "https://graph.microsoft.com",
+    "https://management.core.windows.net/",
+)
 
 
 class GraphTokenError(Exception):
@@ -42,12 +55,14 @@ def _b64url(data: bytes) -> str:
 
 def _dotnet_utc(timestamp: float) -> str:
     try:
-        moment = datetime.fromtimestamp(timestamp, tz=timezone.utc)
+        moment = datetime.fromtimestamp(timestamp, tz=UTC)
     except (OverflowError, ValueError, OSError):  # a claim beyond the calendar
-        moment = (datetime.min if timestamp < 0 else datetime.max).replace(tzinfo=timezone.utc)
+        moment = (datetime.min if timestamp < 0 else datetime.max).replace(tzinfo=UTC)
     hour = moment.hour % 12 or 12
-    return f"{moment.month}/{moment.day}/{moment.year} {hour}:{moment.minute:02d}:{moment.second:02d} " \
-           f"{'AM' if moment.hour < 12 else 'PM'}"
+    return (
+        f"{moment.month}/{moment.day}/{moment.year} {hour}:{moment.minute:02d}:{moment.second:02d} "
+        f"{'AM' if moment.hour < 12 else 'PM'}"
+    )
 
 
 class TokenService:
@@ -58,7 +73,8 @@ class TokenService:
         self.graph_resource = self.arm_endpoint + GRAPH_PATH
         self._private_key = self._load_or_create_key(Path(state_dir) / SIGNING_KEY)
         public_der = self._private_key.public_key().public_bytes(
-            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
         self.key_id = _b64url(hashlib.sha1(public_der).digest())  # noqa: S324 - a key id, as Entra's x5t
         self._public_key = self._private_key.public_key()
         self._verified: dict[str, dict] = {}
@@ -69,8 +85,11 @@ class TokenService:
         if path.exists():
             return serialization.load_pem_private_key(path.read_bytes(), password=None)
         key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+        path.write_bytes(
+            key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            )
+        )
         path.chmod(0o600)
         return key
 
@@ -81,11 +100,18 @@ class TokenService:
 
     def jwks(self) -> dict:
         numbers = self._public_key.public_numbers()
-        return {"keys": [{
-            "kty": "RSA", "use": "sig", "kid": self.key_id, "x5t": self.key_id,
-            "n": _b64url(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")),
-            "e": _b64url(numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")),
-        }]}
+        return {
+            "keys": [
+                {
+                    "kty": "RSA",
+                    "use": "sig",
+                    "kid": self.key_id,
+                    "x5t": self.key_id,
+                    "n": _b64url(numbers.n.to_bytes((numbers.n.bit_length() + 7) // 8, "big")),
+                    "e": _b64url(numbers.e.to_bytes((numbers.e.bit_length() + 7) // 8, "big")),
+                }
+            ]
+        }
 
     def openid_configuration(self, tenant: str, version: str = "v2.0") -> dict:
         base = f"{self.authority_host}/{tenant}"
@@ -111,45 +137,66 @@ class TokenService:
         }
 
     # -- tokens -------------------------------------------------------------------------------------
-    def issue(self, principal: dict, audience: str, *, now: float | None = None,
-              lifetime_seconds: int | None = None) -> tuple[str, int]:
+    def issue(
+        self, principal: dict, audience: str, *, now: float | None = None, lifetime_seconds: int | None = None
+    ) -> tuple[str, int]:
         now = time.time() if now is None else now
         lifetime = self.lifetime_seconds if lifetime_seconds is None else lifetime_seconds
         tenant_id = principal["tenant_id"]
         claims = {
-            "aud": audience, "iss": self.issuer(tenant_id), "iat": int(now), "nbf": int(now) - 300,
-            "exp": int(now) + lifetime, "aio": _b64url(uuid.uuid4().bytes), "appid": principal["client_id"],
-            "appidacr": "1", "idp": self.issuer(tenant_id), "idtyp": "app", "oid": principal["object_id"],
-            "rh": "0.local", "sub": principal["object_id"], "tid": tenant_id,
-            "uti": _b64url(uuid.uuid4().bytes)[:22], "ver": "1.0",
+            "aud": audience,
+            "iss": self.issuer(tenant_id),
+            "iat": int(now),
+            "nbf": int(now) - 300,
+            "exp": int(now) + lifetime,
+            "aio": _b64url(uuid.uuid4().bytes),
+            "appid": principal["client_id"],
+            "appidacr": "1",
+            "idp": self.issuer(tenant_id),
+            "idtyp": "app",
+            "oid": principal["object_id"],
+            "rh": "0.local",
+            "sub": principal["object_id"],
+            "tid": tenant_id,
+            "uti": _b64url(uuid.uuid4().bytes)[:22],
+            "ver": "1.0",
         }
-        token = jwt.encode(claims, self._private_key, algorithm="RS256",
-                           headers={"kid": self.key_id, "x5t": self.key_id, "typ": "JWT"})
+        token = jwt.encode(
+            claims, self._private_key, algorithm="RS256", headers={"kid": self.key_id, "x5t": self.key_id, "typ": "JWT"}
+        )
         return token, lifetime
 
     def verify_for_arm(self, authorization: str | None, *, now: float | None = None) -> dict:
         """The claims of a valid ARM bearer token, else AzureError 401 with ARM's code and header."""
         if not authorization:
-            raise self._unauthorized("AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.",
-                                     "The authentication failed because of missing 'Authorization' header.")
+            raise self._unauthorized(
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+                "The authentication failed because of missing 'Authorization' header.",
+            )
         scheme, dummy_separator, token = authorization.partition(" ")
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
-            raise self._unauthorized("AuthenticationFailed",
-                                     "Authentication failed. The 'Authorization' header is provided in an invalid format.",
-                                     "The authentication failed because of invalid 'Authorization' header format.")
+            raise self._unauthorized(
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is provided in an invalid format.",
+                "The authentication failed because of invalid 'Authorization' header format.",
+            )
         now = time.time() if now is None else now
         claims = self._verified.get(token)
         if claims is None:
             claims = self._verify_signature(token)
             self._check_claim_types(claims)
         if claims["exp"] <= now:
-            message = (f"The access token expiry UTC time '{_dotnet_utc(claims['exp'])}' is earlier than "
-                       f"current UTC time '{_dotnet_utc(now)}'.")
+            message = (
+                f"The access token expiry UTC time '{_dotnet_utc(claims['exp'])}' is earlier than "
+                f"current UTC time '{_dotnet_utc(now)}'."
+            )
             raise self._unauthorized("ExpiredAuthenticationToken", message, "The access token is expired.")
         if claims.get("nbf", 0) > now + 300:
-            raise self._unauthorized("InvalidAuthenticationToken", "The access token is not yet valid.",
-                                     "The access token is not yet valid.")
+            raise self._unauthorized(
+                "InvalidAuthenticationToken", "The access token is not yet valid.", "The access token is not yet valid."
+            )
         audience = claims.get("aud")
         allowed = ARM_AUDIENCES + (self.arm_endpoint, self.arm_endpoint + "/")
         if audience not in allowed:
@@ -160,16 +207,20 @@ class TokenService:
                 "InvalidAuthenticationTokenAudience",
                 f"The access token has been obtained for wrong audience or resource '{audience}'. It should exactly "
                 f"match with one of the allowed audiences {listed}.",
-                "The access token has been obtained for wrong audience or resource.")
+                "The access token has been obtained for wrong audience or resource.",
+            )
         if not claims.get("oid") or not claims.get("tid"):
             raise self._unauthorized(
                 "InvalidAuthenticationToken",
                 "The received access token is not valid: at least one of the claims 'puid' or 'altsecid' or 'oid' "
                 "should be present. If you are accessing as application please make sure service principal is "
-                "properly created in the tenant.", "The access token is invalid.")
+                "properly created in the tenant.",
+                "The access token is invalid.",
+            )
         if claims.get("iss") != self.issuer(claims["tid"]):
-            raise self._unauthorized("InvalidAuthenticationToken", "The access token is invalid.",
-                                     "The access token issuer is invalid.")
+            raise self._unauthorized(
+                "InvalidAuthenticationToken", "The access token is invalid.", "The access token issuer is invalid."
+            )
         with self._verified_lock:
             if len(self._verified) > 10000:
                 self._verified.clear()
@@ -202,40 +253,66 @@ class TokenService:
         for name in ("exp", "nbf", "iat"):
             value = claims.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                raise self._unauthorized("InvalidAuthenticationToken", "The access token is invalid.",
-                                         f"The access token's '{name}' claim is not a number.")
+                raise self._unauthorized(
+                    "InvalidAuthenticationToken",
+                    "The access token is invalid.",
+                    f"The access token's '{name}' claim is not a number.",
+                )
         for name in ("oid", "tid", "iss", "appid"):
             if name in claims and not isinstance(claims[name], str):
-                raise self._unauthorized("InvalidAuthenticationToken", "The access token is invalid.",
-                                         f"The access token's '{name}' claim is not a string.")
+                raise self._unauthorized(
+                    "InvalidAuthenticationToken",
+                    "The access token is invalid.",
+                    f"The access token's '{name}' claim is not a string.",
+                )
 
     def _verify_signature(self, token: str) -> dict:
         try:
             header = jwt.get_unverified_header(token)
             if header.get("kid") not in (None, self.key_id):
                 raise jwt.InvalidSignatureError("unknown signing key")
-            return jwt.decode(token, self._public_key, algorithms=["RS256"],
-                              options={"verify_aud": False, "verify_exp": False, "verify_nbf": False,
-                                       "verify_iat": False, "require": ["exp", "aud", "iss"]})
+            return jwt.decode(
+                token,
+                self._public_key,
+                algorithms=["RS256"],
+                options={
+                    "verify_aud": False,
+                    "verify_exp": False,
+                    "verify_nbf": False,
+                    "verify_iat": False,
+                    "require": ["exp", "aud", "iss"],
+                },
+            )
         except jwt.InvalidSignatureError as error:
-            raise self._unauthorized("InvalidAuthenticationToken", "The access token signature is invalid.",
-                                     "The access token signature is invalid.") from error
+            raise self._unauthorized(
+                "InvalidAuthenticationToken",
+                "The access token signature is invalid.",
+                "The access token signature is invalid.",
+            ) from error
         except jwt.PyJWTError as error:
-            raise self._unauthorized("InvalidAuthenticationToken", "The access token is invalid.",
-                                     "The access token is invalid.") from error
+            raise self._unauthorized(
+                "InvalidAuthenticationToken", "The access token is invalid.", "The access token is invalid."
+            ) from error
 
     def tenant_mismatch(self, claims: dict, subscription_tenant: str) -> AzureError:
-        message = (f"The access token is from the wrong issuer '{claims.get('iss')}'. It must match the tenant "
-                   f"'{self.issuer(subscription_tenant)}' associated with this subscription. Please use the authority "
-                   f"(URL) '{self.authority_host}/{subscription_tenant}' to get the token. Note, if the subscription "
-                   "is transferred to another tenant there is no impact to the services, but information about new "
-                   "tenant could take time to propagate (up to an hour). If you just transferred your subscription "
-                   "and see this error message, please try back later.")
-        return self._unauthorized("InvalidAuthenticationTokenTenant", message,
-                                  "The access token is from the wrong issuer.", tenant=subscription_tenant)
+        message = (
+            f"The access token is from the wrong issuer '{claims.get('iss')}'. It must match the tenant "
+            f"'{self.issuer(subscription_tenant)}' associated with this subscription. Please use the authority "
+            f"(URL) '{self.authority_host}/{subscription_tenant}' to get the token. Note, if the subscription "
+            "is transferred to another tenant there is no impact to the services, but information about new "
+            "tenant could take time to propagate (up to an hour). If you just transferred your subscription "
+            "and see this error message, please try back later."
+        )
+        return self._unauthorized(
+            "InvalidAuthenticationTokenTenant",
+            message,
+            "The access token is from the wrong issuer.",
+            tenant=subscription_tenant,
+        )
 
     def _unauthorized(self, code: str, message: str, description: str, tenant: str | None = None) -> AzureError:
         authorization_uri = f"{self.authority_host}/{tenant}" if tenant else f"{self.authority_host}/"
-        header = (f'Bearer authorization_uri="{authorization_uri}", error="invalid_token", '
-                  f'error_description="{description}"')
+        header = (
+            f'Bearer authorization_uri="{authorization_uri}", error="invalid_token", error_description="{description}"'
+        )
         return AzureError(401, code, message, headers={"WWW-Authenticate": header})

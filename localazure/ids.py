@@ -3,6 +3,7 @@
 The scope is ``""`` (tenant), ``/subscriptions/{s}``, ``/subscriptions/{s}/resourceGroups/{rg}`` or, for an
 extension resource, another resource's id. Ids compare case-insensitively; the original spelling is kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -47,7 +48,7 @@ class ResourcePath:
         """The resource (or collection) this one lives in: the parent resource, else the scope."""
         if len(self.types) == 1:
             return self.scope
-        return ResourcePath(self.scope, self.namespace, self.types[:-1], self.names[:len(self.types) - 1]).id
+        return ResourcePath(self.scope, self.namespace, self.types[:-1], self.names[: len(self.types) - 1]).id
 
     @property
     def subscription_id(self) -> str | None:
@@ -73,7 +74,7 @@ def parse_resource_path(path: str) -> ResourcePath | None:
     if position < 0:
         return None
     scope = path[:position]
-    segments = path[position + len("/providers/"):].split("/")
+    segments = path[position + len("/providers/") :].split("/")
     if len(segments) < 2 or any(not segment for segment in segments):
         return None
     namespace, rest = segments[0], segments[1:]

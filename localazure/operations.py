@@ -4,13 +4,14 @@ An operation moves ``Accepted`` -> ``Running`` -> terminal (``Succeeded``/``Fail
 its status or result URL moves it one step, and so does each ``long_running.step_seconds`` of wall time
 (a background sweeper finishes operations nobody polls). Completion handlers are registered per ``kind``.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
 
 from localazure.store import TERMINAL_OPERATION_STATES, resource_key
 
@@ -25,13 +26,15 @@ Progress = Callable[[object, dict, str], None]
 
 
 def iso(timestamp: float) -> str:
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.fromtimestamp(timestamp, tz=UTC).isoformat().replace("+00:00", "Z")
 
 
 def lro_headers(app, operation: dict, resource_type, subscription_id: str, location: str, api_version: str) -> dict:
     """The headers of an accepted long-running PUT or DELETE: where to poll its status and its result."""
-    base = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/providers/{resource_type.namespace}/locations/"
-            f"{location or 'global'}")
+    base = (
+        f"{app.arm_endpoint}/subscriptions/{subscription_id}/providers/{resource_type.namespace}/locations/"
+        f"{location or 'global'}"
+    )
     identifier = operation["operation_id"]
     return {
         "Azure-AsyncOperation": f"{base}/{resource_type.status_segment}/{identifier}?api-version={api_version}",
@@ -54,8 +57,9 @@ class Operations:
         if progress:
             self._progress[kind] = progress
 
-    def start(self, kind: str, subscription_id: str, resource_id: str, data: dict | None = None,
-              *, steps: int | None = None) -> dict:
+    def start(
+        self, kind: str, subscription_id: str, resource_id: str, data: dict | None = None, *, steps: int | None = None
+    ) -> dict:
         operation_id = str(uuid.uuid4())
         payload = dict(data or {})
         payload.setdefault("steps", self.app.settings.long_running.steps if steps is None else steps)
@@ -125,8 +129,12 @@ class Operations:
                 self._pending_keys.discard(key)
 
     def status_body(self, operation: dict, status_url_path: str) -> dict:
-        body = {"id": status_url_path, "name": operation["operation_id"], "status": operation["status"],
-                "startTime": iso(operation["started_at"])}
+        body = {
+            "id": status_url_path,
+            "name": operation["operation_id"],
+            "status": operation["status"],
+            "startTime": iso(operation["started_at"]),
+        }
         if operation["ended_at"]:
             body["endTime"] = iso(operation["ended_at"])
         if operation["error"]:

@@ -14,6 +14,7 @@ Steps, in order, for Resource Manager routes:
 
 Public routes (metadata, Entra ID) skip 1-3; admin routes take the admin secret instead and are not logged.
 """
+
 from __future__ import annotations
 
 import hmac
@@ -21,6 +22,7 @@ import time
 import traceback
 import uuid
 
+from localazure.error_catalogue import AUTHORIZATION_FAILED, INTERNAL_SERVER_ERROR, MISSING_API_VERSION_PARAMETER
 from localazure.errors import AzureError
 from localazure.http import Principal, Request, Response, json_response
 from localazure.ids import scope_parts
@@ -49,13 +51,17 @@ class Pipeline:
             response = json_response(error.body(), error.status, error.headers)
         except Exception as error:  # noqa: BLE001 - a bug must still answer in Azure's shape
             traceback.print_exc()
-            response = json_response({"error": {"code": "InternalServerError",
-                                                "message": f"Encountered internal server error: {error!r}"}}, 500)
+            response = json_response(
+                {"error": {"code": "InternalServerError", "message": f"Encountered internal server error: {error!r}"}},
+                500,
+            )
         headers = response.headers
         headers.setdefault("x-ms-request-id", request.request_id)
         headers.setdefault("x-ms-correlation-request-id", request.correlation_id)
-        headers.setdefault("x-ms-routing-request-id",
-                           f"WESTEUROPE:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{request.request_id}")
+        headers.setdefault(
+            "x-ms-routing-request-id",
+            f"WESTEUROPE:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}:{request.request_id}",
+        )
         if "x-ms-client-request-id" in request.headers:
             headers.setdefault("x-ms-client-request-id", request.headers["x-ms-client-request-id"])
         if route_kind != "admin":
@@ -78,7 +84,7 @@ class Pipeline:
         try:
             response = self._run(route, arguments, request, internal=True, cancel=cancel)
             if response.drop_connection:
-                raise AzureError(500, "InternalServerError", "The resource provider dropped the connection.")
+                raise INTERNAL_SERVER_ERROR("The resource provider dropped the connection.")
         except AzureError as error:
             self._log(request, error.status, started)
             raise
@@ -86,8 +92,9 @@ class Pipeline:
         return response
 
     # -- the steps ---------------------------------------------------------------------------------
-    def _run(self, route, arguments: dict, request: Request, *, internal: bool, faults: bool = True,
-             cancel=None) -> Response:
+    def _run(
+        self, route, arguments: dict, request: Request, *, internal: bool, faults: bool = True, cancel=None
+    ) -> Response:
         app = self.app
         if route.kind == "admin":
             self._check_admin_secret(request)
@@ -97,10 +104,11 @@ class Pipeline:
             if not internal:
                 request.principal = self._authenticate(request)
             if not request.api_version:
-                raise AzureError(400, "MissingApiVersionParameter",
-                                 "The api-version query parameter (?api-version=) is required for all requests.")
+                raise MISSING_API_VERSION_PARAMETER(
+                    "The api-version query parameter (?api-version=) is required for all requests."
+                )
             if not internal and request.principal is not None:
-                subscription_id, unused_1 = scope_parts(request.path)
+                subscription_id, _ = scope_parts(request.path)
                 throttle_headers = app.throttler.check(request.method, subscription_id, request.principal.object_id)
             if app.authorizer is not None:
                 app.authorizer.check_request(request)
@@ -122,14 +130,20 @@ class Pipeline:
     def _check_admin_secret(self, request: Request) -> None:
         supplied = request.headers.get(ADMIN_HEADER, "")
         if not supplied or not hmac.compare_digest(supplied.encode(), self.app.admin_secret.encode()):
-            raise AzureError(403, "AuthorizationFailed",
-                             f"The admin routes need the '{ADMIN_HEADER}' header with the secret from the state "
-                             "dir's admin-secret file.")
+            raise AUTHORIZATION_FAILED(
+                f"The admin routes need the '{ADMIN_HEADER}' header with the secret from the state "
+                "dir's admin-secret file."
+            )
 
     def _authenticate(self, request: Request) -> Principal:
         claims = self.app.tokens.verify_for_arm(request.headers.get("authorization"))
-        return Principal(object_id=claims["oid"], tenant_id=claims["tid"], client_id=claims.get("appid", ""),
-                         name=self.app.principal_name(claims["oid"]), claims=claims)
+        return Principal(
+            object_id=claims["oid"],
+            tenant_id=claims["tid"],
+            client_id=claims.get("appid", ""),
+            name=self.app.principal_name(claims["oid"]),
+            claims=claims,
+        )
 
     def _faults(self, request: Request, cancel) -> Response | None:
         faults = self.app.faults
@@ -147,8 +161,15 @@ class Pipeline:
         return None
 
     def _log(self, request: Request, status: int, started: float) -> None:
-        self.app.request_log.record(request.method, request.path, request.api_version, request.principal, status,
-                                    (time.perf_counter() - started) * 1000, request.request_id)
+        self.app.request_log.record(
+            request.method,
+            request.path,
+            request.api_version,
+            request.principal,
+            status,
+            (time.perf_counter() - started) * 1000,
+            request.request_id,
+        )
 
 
 def as_response(result) -> Response:

@@ -3,6 +3,7 @@
 A ``ResourceType`` declares its type string, api-versions, whether PUT/DELETE are long-running, and hooks that
 later phases override in subclasses (validation from SDK models, ML semantics). See README.md.
 """
+
 from __future__ import annotations
 
 import copy
@@ -10,6 +11,12 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
+from localazure.error_catalogue import (
+    INVALID_REQUEST_CONTENT,
+    INVALID_TAG_COUNT,
+    INVALID_TAG_NAME_LENGTH,
+    INVALID_TAG_VALUE_LENGTH,
+)
 from localazure.errors import AzureError
 from localazure.ids import ResourcePath
 
@@ -20,8 +27,9 @@ ALL_METHODS = ("GET", "HEAD", "PUT", "PATCH", "DELETE")
 # client's explicit null is not echoed. Other providers (Machine Learning, Authorization) do return null members.
 NULL_OMITTING_NAMESPACES = ("microsoft.keyvault", "microsoft.storage", "microsoft.network")
 # Members a provider changes on every write without the resource changing: an identical PUT keeps them as stored.
-VOLATILE_MEMBERS = frozenset({"etag", "provisioningstate", "systemdata", "modifieddate", "lastmodifiedtime",
-                              "updatedon", "lastmodifiedat"})
+VOLATILE_MEMBERS = frozenset(
+    {"etag", "provisioningstate", "systemdata", "modifieddate", "lastmodifiedtime", "updatedon", "lastmodifiedat"}
+)
 # Azure's tag limits on a resource or resource group (Azure subscription and service limits).
 MAX_TAGS = 50
 MAX_TAG_NAME_LENGTH = 512
@@ -33,22 +41,26 @@ def check_tags(tags) -> None:
     if not isinstance(tags, dict):
         return  # the type of ``tags`` is the schema validator's
     if len(tags) > MAX_TAGS:
-        raise AzureError(400, "InvalidTagCount",
-                         f"The number of tags '{len(tags)}' exceeds the maximum of '{MAX_TAGS}' tags allowed on a "
-                         "resource or resource group.")
+        raise INVALID_TAG_COUNT(
+            f"The number of tags '{len(tags)}' exceeds the maximum of '{MAX_TAGS}' tags allowed on a "
+            "resource or resource group."
+        )
     for name, value in tags.items():
         if len(name) > MAX_TAG_NAME_LENGTH:
-            raise AzureError(400, "InvalidTagNameLength",
-                             f"The tag name '{name}' exceeds the maximum length of '{MAX_TAG_NAME_LENGTH}' characters.")
+            raise INVALID_TAG_NAME_LENGTH(
+                f"The tag name '{name}' exceeds the maximum length of '{MAX_TAG_NAME_LENGTH}' characters."
+            )
         if isinstance(value, str) and len(value) > MAX_TAG_VALUE_LENGTH:
-            raise AzureError(400, "InvalidTagValueLength",
-                             f"The tag value '{value}' of tag '{name}' exceeds the maximum length of "
-                             f"'{MAX_TAG_VALUE_LENGTH}' characters.")
+            raise INVALID_TAG_VALUE_LENGTH(
+                f"The tag value '{value}' of tag '{name}' exceeds the maximum length of "
+                f"'{MAX_TAG_VALUE_LENGTH}' characters."
+            )
 
 
 @dataclass
 class ResourceContext:
     """What a hook knows about the request it serves. ``request`` is None for internal calls (seed, deployments)."""
+
     app: object
     path: ResourcePath
     api_version: str
@@ -72,12 +84,23 @@ class ResourceType:
 
     create_status = 201  # the status of a PUT that creates (Application Insights components answer 200)
 
-    def __init__(self, type: str, api_versions: list[str] | tuple[str, ...], default_api_version: str | None = None, *,
-                 long_running_put: bool = False, long_running_delete: bool = False,
-                 requires_location: bool | None = None, etag: bool = False,
-                 status_segment: str = "operationStatuses", result_segment: str = "operationResults",
-                 locations: tuple[str, ...] | None = None, update_status: int = 200,
-                 methods: tuple[str, ...] = ALL_METHODS, omits_client_nulls: bool | None = None):
+    def __init__(
+        self,
+        type: str,
+        api_versions: list[str] | tuple[str, ...],
+        default_api_version: str | None = None,
+        *,
+        long_running_put: bool = False,
+        long_running_delete: bool = False,
+        requires_location: bool | None = None,
+        etag: bool = False,
+        status_segment: str = "operationStatuses",
+        result_segment: str = "operationResults",
+        locations: tuple[str, ...] | None = None,
+        update_status: int = 200,
+        methods: tuple[str, ...] = ALL_METHODS,
+        omits_client_nulls: bool | None = None,
+    ):
         self.type = type
         self.namespace, dummy_separator, self.type_path = type.partition("/")
         self.api_versions = tuple(api_versions)
@@ -95,8 +118,9 @@ class ResourceType:
         self.update_status = update_status
         # The HTTP methods the provider's API has for one resource (405 for the others).
         self.methods = tuple(method.upper() for method in methods)
-        self.omits_client_nulls = (self.namespace.lower() in NULL_OMITTING_NAMESPACES
-                                   if omits_client_nulls is None else omits_client_nulls)
+        self.omits_client_nulls = (
+            self.namespace.lower() in NULL_OMITTING_NAMESPACES if omits_client_nulls is None else omits_client_nulls
+        )
         # POST actions on a resource: lower-cased name -> handler(app, request, context) -> Response.
         self.actions: dict = {}
 
@@ -117,7 +141,8 @@ class ResourceType:
         if action_name:
             return f"{self.type}/{action_name}/action"
         return {"GET": self.read_action, "HEAD": self.read_action, "DELETE": self.delete_action}.get(
-            method, self.write_action)
+            method, self.write_action
+        )
 
     @property
     def tracked(self) -> bool:
@@ -132,9 +157,10 @@ class ResourceType:
     def validate(self, body: dict, api_version: str, context: ResourceContext) -> None:
         """Raise AzureError (400) for a body Azure would reject. Phase B plugs SDK-model validation in here."""
         if not isinstance(body, dict):
-            raise AzureError(400, "InvalidRequestContent",
-                             "The request content was invalid and could not be deserialized: "
-                             "'the resource definition must be a JSON object'.")
+            raise INVALID_REQUEST_CONTENT(
+                "The request content was invalid and could not be deserialized: "
+                "'the resource definition must be a JSON object'."
+            )
 
     def fill_read_only(self, body: dict, context: ResourceContext) -> dict:
         """The body as ARM stores and returns it: the client's body plus read-only values."""
@@ -212,12 +238,20 @@ def stamp_system_data(stored: dict, existing: dict | None, principal, changed: b
     properties = stored.get("properties") if isinstance(stored.get("properties"), dict) else {}
     # A provider that reports its own creation time (ML workspaces' creationTime) created it at that instant.
     now = (properties.get("creationTime") if existing is None else None) or arm_timestamp()
-    caller = {"By": getattr(principal, "client_id", None) or getattr(principal, "object_id", None),
-              "ByType": "Application"} if principal is not None else {}
+    caller = (
+        {"By": getattr(principal, "client_id", None) or getattr(principal, "object_id", None), "ByType": "Application"}
+        if principal is not None
+        else {}
+    )
     created = {key: value for key, value in previous.items() if key.startswith("created")} or {
-        "createdAt": now, **{f"created{suffix}": value for suffix, value in caller.items()}}
-    stored["systemData"] = {**created, "lastModifiedAt": now,
-                            **{f"lastModified{suffix}": value for suffix, value in caller.items()}}
+        "createdAt": now,
+        **{f"created{suffix}": value for suffix, value in caller.items()},
+    }
+    stored["systemData"] = {
+        **created,
+        "lastModifiedAt": now,
+        **{f"lastModified{suffix}": value for suffix, value in caller.items()},
+    }
 
 
 class Registry:

@@ -16,11 +16,13 @@ parsed here.
 ``$top`` is a page size: a page holds at most that many items and a ``nextLink`` (with ``$skiptoken``) leads to
 the rest, as ARM pages.
 """
+
 from __future__ import annotations
 
 import re
 from urllib.parse import urlencode
 
+from localazure.error_catalogue import INVALID_FILTER_IN_QUERY_STRING, INVALID_SKIP_TOKEN, INVALID_TOP_IN_QUERY_STRING
 from localazure.errors import AzureError
 from localazure.ids import scope_parts
 
@@ -31,7 +33,7 @@ _TAGS = ("tagname", "tagvalue", "startswith")
 
 
 def invalid_filter(text: str) -> AzureError:
-    return AzureError(400, "InvalidFilterInQueryString", f"Invalid $filter '{text}' specified in the query string.")
+    return INVALID_FILTER_IN_QUERY_STRING(f"Invalid $filter '{text}' specified in the query string.")
 
 
 def _tokens(text: str) -> list[tuple[str, str]]:
@@ -85,8 +87,11 @@ class _Parser:
             clauses.append(self._clause())
         properties = [clause[0] for clause in clauses]
         tags = [name for name in properties if name in _TAGS]
-        if tags and (len(tags) != len(properties) or properties.count("tagvalue") > properties.count("tagname")
-                     or len(properties) > 2):
+        if tags and (
+            len(tags) != len(properties)
+            or properties.count("tagvalue") > properties.count("tagname")
+            or len(properties) > 2
+        ):
             raise invalid_filter(self.text)
         return clauses
 
@@ -124,9 +129,12 @@ def _holds(clause: tuple[str, str, str], body: dict, tag_name: str | None) -> bo
         return any(key.lower() == (tag_name or "").lower() and item == value for key, item in tags.items())
     if name == "startswith":
         return any(key.lower().startswith(value.lower()) for key in tags)
-    actual = {"resourcetype": body.get("type"), "name": body.get("name"),
-              "resourcegroup": scope_parts(body.get("id", ""))[1],
-              "location": body.get("location")}[name] or ""
+    actual = {
+        "resourcetype": body.get("type"),
+        "name": body.get("name"),
+        "resourcegroup": scope_parts(body.get("id", ""))[1],
+        "location": body.get("location"),
+    }[name] or ""
     if name == "location":
         actual, value = actual.replace(" ", ""), value.replace(" ", "")
     if operator == "substringof":
@@ -168,13 +176,13 @@ def page(items: list[dict], query: dict[str, str], link_base: str) -> dict:
     top_text, token = query.get("$top"), query.get("$skiptoken")
     if token is not None and not token.isdigit():
         # NOT VERIFIED: ARM's code for a skip token it did not issue.
-        raise AzureError(400, "InvalidSkipToken", f"The skip token '{token}' is invalid.")
+        raise INVALID_SKIP_TOKEN(f"The skip token '{token}' is invalid.")
     start = int(token or 0)
     if top_text is None:
         return {"value": items[start:]}
     if not top_text.isdigit() or int(top_text) < 1:
         # NOT VERIFIED: the message; the code is the one Azure's front ends give for a bad $top.
-        raise AzureError(400, "InvalidTopInQueryString", f"Invalid $top '{top_text}' specified in the query string.")
+        raise INVALID_TOP_IN_QUERY_STRING(f"Invalid $top '{top_text}' specified in the query string.")
     end = start + int(top_text)
     body: dict = {"value": items[start:end]}
     if end < len(items):

@@ -3,18 +3,43 @@
 Every write goes through ``put``/``patch``/``delete`` so that validation, read-only values, hooks,
 long-running operations and provisioning faults behave the same for every caller.
 """
+
 from __future__ import annotations
 
 import copy
 import re
 import time
 
+from localazure.api_versions import RESOURCES_API_VERSIONS
+from localazure.error_catalogue import (
+    ANOTHER_OPERATION_IN_PROGRESS,
+    INVALID_API_VERSION_PARAMETER,
+    INVALID_REQUEST_CONTENT,
+    INVALID_RESOURCE_LOCATION,
+    INVALID_RESOURCE_NAMESPACE_400,
+    INVALID_RESOURCE_TYPE,
+    INVALID_SUBSCRIPTION_ID,
+    LOCATION_REQUIRED,
+    MISSING_SUBSCRIPTION_REGISTRATION,
+    NO_REGISTERED_PROVIDER_FOUND,
+    PARENT_RESOURCE_NOT_FOUND,
+    PRECONDITION_FAILED,
+    RESOURCE_GROUP_NOT_FOUND,
+    RESOURCE_NOT_FOUND,
+    SUBSCRIPTION_NOT_FOUND,
+)
 from localazure.errors import AzureError
 from localazure.ids import ResourcePath, parse_resource_path, scope_parts
 from localazure.rbac.scopes import is_guid
-from localazure.registry import (ACTIVE_STATES, ResourceContext, ResourceType, check_tags, comparable,
-                                 normalize_location, stamp_system_data)
-from localazure.api_versions import RESOURCES_API_VERSIONS
+from localazure.registry import (
+    ACTIVE_STATES,
+    ResourceContext,
+    ResourceType,
+    check_tags,
+    comparable,
+    normalize_location,
+    stamp_system_data,
+)
 
 RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
 # ARM's api-version syntax: a date, optionally with a suffix (2024-10-01-preview, 2014-04-01-alpha).
@@ -22,15 +47,15 @@ _API_VERSION_SYNTAX = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z]+)?$")
 
 
 def resource_display(path: ResourcePath) -> str:
-    return path.id[len(path.scope) + len("/providers/"):]
+    return path.id[len(path.scope) + len("/providers/") :]
 
 
 def not_found(path: ResourcePath) -> AzureError:
-    where = (f"under resource group '{path.resource_group}'" if path.resource_group
-             else "under the given scope")
-    return AzureError(404, "ResourceNotFound",
-                      f"The Resource '{resource_display(path)}' {where} was not found. For more details please go to "
-                      "https://aka.ms/ARMResourceNotFoundFix")
+    where = f"under resource group '{path.resource_group}'" if path.resource_group else "under the given scope"
+    return RESOURCE_NOT_FOUND(
+        f"The Resource '{resource_display(path)}' {where} was not found. For more details please go to "
+        "https://aka.ms/ARMResourceNotFoundFix"
+    )
 
 
 def merge_patch(target, patch):
@@ -58,34 +83,37 @@ class ResourceService:
             # ARM rejects a malformed api-version before it looks for a provider, with the message it uses for
             # unsupported versions on its own routes (quoted e.g. in ansible-collections/azure#188 and
             # Azure/azure-cli#28038: "The api-version '...' is invalid. The supported versions are '...'.").
-            raise AzureError(400, "InvalidApiVersionParameter",
-                             f"The api-version '{api_version}' is invalid. The supported versions are "
-                             f"'{','.join(reversed(RESOURCES_API_VERSIONS))}'. Please see https://aka.ms/api-version "
-                             "for more details.")
+            raise INVALID_API_VERSION_PARAMETER(
+                f"The api-version '{api_version}' is invalid. The supported versions are "
+                f"'{','.join(reversed(RESOURCES_API_VERSIONS))}'. Please see https://aka.ms/api-version "
+                "for more details."
+            )
         resource_type = self.app.registry.get(path.full_type)
         if resource_type is None:
             if not self.app.registry.has_namespace(path.namespace):
-                raise AzureError(400, "InvalidResourceNamespace",
-                                 f"The resource namespace '{path.namespace}' is invalid.")
-            raise AzureError(400, "InvalidResourceType",
-                             f"The resource type '{'/'.join(path.types)}' could not be found in the namespace "
-                             f"'{path.namespace}' for api version '{api_version}'.")
+                raise INVALID_RESOURCE_NAMESPACE_400(f"The resource namespace '{path.namespace}' is invalid.")
+            raise INVALID_RESOURCE_TYPE(
+                f"The resource type '{'/'.join(path.types)}' could not be found in the namespace "
+                f"'{path.namespace}' for api version '{api_version}'."
+            )
         if api_version not in resource_type.api_versions:
-            raise AzureError(400, "NoRegisteredProviderFound",
-                             f"No registered resource provider found for location '{location or 'westeurope'}' and "
-                             f"API version '{api_version}' for type '{resource_type.type_path}'. The supported "
-                             f"api-versions are '{', '.join(resource_type.api_versions)}'. The supported locations "
-                             f"are '{', '.join(resource_type.locations or self.app.locations)}'.")
+            raise NO_REGISTERED_PROVIDER_FOUND(
+                f"No registered resource provider found for location '{location or 'westeurope'}' and "
+                f"API version '{api_version}' for type '{resource_type.type_path}'. The supported "
+                f"api-versions are '{', '.join(resource_type.api_versions)}'. The supported locations "
+                f"are '{', '.join(resource_type.locations or self.app.locations)}'."
+            )
         return resource_type
 
     def check_subscription(self, subscription_id: str, principal=None) -> dict:
         if not is_guid(subscription_id):
             # Azure's code and words, 400 (Azure/apiops#460, hashicorp/terraform-provider-azurerm#25954).
-            raise AzureError(400, "InvalidSubscriptionId",
-                             f"The provided subscription identifier '{subscription_id}' is malformed or invalid.")
+            raise INVALID_SUBSCRIPTION_ID(
+                f"The provided subscription identifier '{subscription_id}' is malformed or invalid."
+            )
         subscription = self.app.store.subscription(subscription_id)
         if subscription is None:
-            raise AzureError(404, "SubscriptionNotFound", f"The subscription '{subscription_id}' could not be found.")
+            raise SUBSCRIPTION_NOT_FOUND(f"The subscription '{subscription_id}' could not be found.")
         if principal is not None and principal.tenant_id.lower() != subscription["tenant_id"].lower():
             raise self.app.tokens.tenant_mismatch(principal.claims, subscription["tenant_id"])
         return subscription
@@ -93,7 +121,7 @@ class ResourceService:
     def check_resource_group(self, subscription_id: str, resource_group: str) -> dict:
         group = self.app.store.get_resource(f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}")
         if group is None:
-            raise AzureError(404, "ResourceGroupNotFound", f"Resource group '{resource_group}' could not be found.")
+            raise RESOURCE_GROUP_NOT_FOUND(f"Resource group '{resource_group}' could not be found.")
         return group
 
     def check_scope(self, path: ResourcePath, principal=None, *, parent: bool = True) -> None:
@@ -108,9 +136,10 @@ class ResourceService:
         parent_id = path.parent_id
         parent_path = parse_resource_path(parent_id)
         if parent_path is not None and not self.app.store.resource_exists(parent_id):
-            raise AzureError(404, "ParentResourceNotFound",
-                             f"Can not perform requested operation on nested resource. Parent resource "
-                             f"'{'/'.join(parent_path.names) or parent_id}' not found.")
+            raise PARENT_RESOURCE_NOT_FOUND(
+                f"Can not perform requested operation on nested resource. Parent resource "
+                f"'{'/'.join(parent_path.names) or parent_id}' not found."
+            )
 
     def context(self, path, api_version, existing, principal=None, request=None) -> ResourceContext:
         return ResourceContext(self.app, path, api_version, existing, principal, request)
@@ -131,12 +160,15 @@ class ResourceService:
         resource_type = self.resource_type(path, api_version)
         self.check_scope(path, principal)
         context = self.context(path, api_version, None, principal, request)
-        return [resource_type.present(body, context)
-                for body in self.app.store.list_resources(path.parent_id, resource_type.type)]
+        return [
+            resource_type.present(body, context)
+            for body in self.app.store.list_resources(path.parent_id, resource_type.type)
+        ]
 
     # -- writes --------------------------------------------------------------------------------------
-    def put(self, path: ResourcePath, body, api_version: str, *, principal=None, request=None,
-            internal: bool = False) -> tuple[int, dict, dict | None]:
+    def put(
+        self, path: ResourcePath, body, api_version: str, *, principal=None, request=None, internal: bool = False
+    ) -> tuple[int, dict, dict | None]:
         """Create or replace. Returns (status, body, operation or None). ``internal`` skips validation and
         long-running behaviour (seeding)."""
         location = body.get("location") if isinstance(body, dict) else None
@@ -153,14 +185,20 @@ class ResourceService:
                 check_tags(body.get("tags") if isinstance(body, dict) else None)
                 resource_type.validate(body, api_version, context)
             if resource_type.requires_location and not (isinstance(body, dict) and body.get("location")):
-                raise AzureError(400, "LocationRequired", "The location property is required for this definition.")
-            if existing and isinstance(body, dict) and body.get("location") and existing.get("location") and \
-                    normalize_location(body["location"]) != normalize_location(existing["location"]):
-                raise AzureError(400, "InvalidResourceLocation",
-                                 f"The resource '{path.name}' already exists in location '{existing['location']}' in "
-                                 f"resource group '{path.resource_group}'. A resource with the same name cannot be "
-                                 "created in location "
-                                 f"'{normalize_location(body['location'])}'. Please select a new resource name.")
+                raise LOCATION_REQUIRED("The location property is required for this definition.")
+            if (
+                existing
+                and isinstance(body, dict)
+                and body.get("location")
+                and existing.get("location")
+                and normalize_location(body["location"]) != normalize_location(existing["location"])
+            ):
+                raise INVALID_RESOURCE_LOCATION(
+                    f"The resource '{path.name}' already exists in location '{existing['location']}' in "
+                    f"resource group '{path.resource_group}'. A resource with the same name cannot be "
+                    "created in location "
+                    f"'{normalize_location(body['location'])}'. Please select a new resource name."
+                )
             if self._unchanged(resource_type, body, existing, context):
                 # An identical PUT changes nothing: the stored body (etag, stamps, provisioningState) is the answer,
                 # synchronously (storage: "a subsequent create ... with the exact same set of properties ... will
@@ -180,8 +218,11 @@ class ResourceService:
             operation = None
             if long_running:
                 operation = self.app.operations.start(
-                    "put", path.subscription_id or "", path.id,
-                    {"failure": failure, "api_version": api_version, "type": resource_type.type})
+                    "put",
+                    path.subscription_id or "",
+                    path.id,
+                    {"failure": failure, "api_version": api_version, "type": resource_type.type},
+                )
             elif not failure:
                 resource_type.on_provisioned(stored, context)
         status = resource_type.create_status if existing is None else resource_type.update_status
@@ -198,8 +239,7 @@ class ResourceService:
             self._refuse_while_busy(path, existing)
             self._check_preconditions(request, existing)
             if not isinstance(patch, dict):
-                raise AzureError(400, "InvalidRequestContent",
-                                 "The request content was invalid and could not be deserialized.")
+                raise INVALID_REQUEST_CONTENT("The request content was invalid and could not be deserialized.")
             check_tags(patch.get("tags"))
             merged = merge_patch(existing, patch)
             context = self.context(path, api_version, existing, principal, request)
@@ -213,8 +253,9 @@ class ResourceService:
             resource_type.on_update(stored, existing, context)
         return resource_type.present(stored, context)
 
-    def delete(self, path: ResourcePath, api_version: str, *, principal=None, request=None,
-               internal: bool = False) -> tuple[int, dict | None]:
+    def delete(
+        self, path: ResourcePath, api_version: str, *, principal=None, request=None, internal: bool = False
+    ) -> tuple[int, dict | None]:
         """Returns (status, operation or None): 200 deleted, 202 accepted, 204 nothing to delete."""
         resource_type = self.resource_type(path, api_version)
         self.check_scope(path, principal, parent=False)
@@ -228,8 +269,12 @@ class ResourceService:
                 if isinstance(existing.get("properties"), dict):
                     existing["properties"]["provisioningState"] = "Deleting"
                 store.put_resource(path.id, resource_type.type, path.parent_id, existing, api_version, now=time.time())
-                operation = self.app.operations.start("delete", path.subscription_id or "", path.id,
-                                                      {"api_version": api_version, "type": resource_type.type})
+                operation = self.app.operations.start(
+                    "delete",
+                    path.subscription_id or "",
+                    path.id,
+                    {"api_version": api_version, "type": resource_type.type},
+                )
                 return 202, operation
             self.remove_tree(path.id, principal)
         return 200, None
@@ -259,20 +304,24 @@ class ResourceService:
         if body is None or path is None or not isinstance(body.get("properties"), dict):
             return
         body["properties"]["provisioningState"] = state
-        app.store.put_resource(path.id, operation["data"]["type"], path.parent_id, body,
-                               operation["data"]["api_version"], now=time.time())
+        app.store.put_resource(
+            path.id, operation["data"]["type"], path.parent_id, body, operation["data"]["api_version"], now=time.time()
+        )
 
     def _complete_put(self, app, operation) -> dict | None:
         body = app.store.get_resource(operation["resource_id"])
         path = parse_resource_path(operation["resource_id"])
         if body is None or path is None:
-            return {"code": "ResourceNotFound", "message": f"The resource '{operation['resource_id']}' was deleted "
-                                                           "while it was being provisioned."}
+            return {
+                "code": "ResourceNotFound",
+                "message": f"The resource '{operation['resource_id']}' was deleted while it was being provisioned.",
+            }
         failure = operation["data"].get("failure")
         if isinstance(body.get("properties"), dict):
             body["properties"]["provisioningState"] = "Failed" if failure else "Succeeded"
-        app.store.put_resource(path.id, operation["data"]["type"], path.parent_id, body,
-                               operation["data"]["api_version"], now=time.time())
+        app.store.put_resource(
+            path.id, operation["data"]["type"], path.parent_id, body, operation["data"]["api_version"], now=time.time()
+        )
         if not failure:
             resource_type = app.registry.get(path.full_type)
             if resource_type is not None:
@@ -298,21 +347,31 @@ class ResourceService:
         return comparable(candidate) == comparable(existing)
 
     def _check_registered(self, path: ResourcePath) -> None:
-        if path.subscription_id and self.app.store.provider_state(path.subscription_id, path.namespace) == "NotRegistered":
-            raise AzureError(409, "MissingSubscriptionRegistration",
-                             f"The subscription is not registered to use namespace '{path.namespace}'. See "
-                             "https://aka.ms/rps-not-found for how to register subscriptions.",
-                             details=[{"code": "MissingSubscriptionRegistration", "target": path.namespace,
-                                       "message": f"The subscription is not registered to use namespace "
-                                                  f"'{path.namespace}'. See https://aka.ms/rps-not-found for how to "
-                                                  "register subscriptions."}])
+        if (
+            path.subscription_id
+            and self.app.store.provider_state(path.subscription_id, path.namespace) == "NotRegistered"
+        ):
+            raise MISSING_SUBSCRIPTION_REGISTRATION(
+                f"The subscription is not registered to use namespace '{path.namespace}'. See "
+                "https://aka.ms/rps-not-found for how to register subscriptions.",
+                details=[
+                    {
+                        "code": "MissingSubscriptionRegistration",
+                        "target": path.namespace,
+                        "message": f"The subscription is not registered to use namespace "
+                        f"'{path.namespace}'. See https://aka.ms/rps-not-found for how to "
+                        "register subscriptions.",
+                    }
+                ],
+            )
 
     def _refuse_while_busy(self, path: ResourcePath, existing: dict | None) -> None:
         state = (existing or {}).get("properties", {}) if isinstance((existing or {}).get("properties"), dict) else {}
         if state.get("provisioningState") == "Deleting":
-            raise AzureError(409, "AnotherOperationInProgress",
-                             f"Another operation on this or dependent resource is in progress. To retrieve status of "
-                             f"the operation use uri: {self.app.arm_endpoint}{path.id}.")
+            raise ANOTHER_OPERATION_IN_PROGRESS(
+                f"Another operation on this or dependent resource is in progress. To retrieve status of "
+                f"the operation use uri: {self.app.arm_endpoint}{path.id}."
+            )
 
     @staticmethod
     def _check_preconditions(request, existing: dict | None) -> None:
@@ -320,14 +379,11 @@ class ResourceService:
             return
         if_match = request.headers.get("if-match")
         if if_match and if_match != "*" and (existing is None or existing.get("etag") != if_match):
-            raise AzureError(412, "PreconditionFailed",
-                             "The condition specified using HTTP conditional header(s) is not met.")
+            raise PRECONDITION_FAILED("The condition specified using HTTP conditional header(s) is not met.")
         if if_match == "*" and existing is None:
-            raise AzureError(412, "PreconditionFailed",
-                             "The condition specified using HTTP conditional header(s) is not met.")
+            raise PRECONDITION_FAILED("The condition specified using HTTP conditional header(s) is not met.")
         if request.headers.get("if-none-match") == "*" and existing is not None:
-            raise AzureError(412, "PreconditionFailed",
-                             "The condition specified using HTTP conditional header(s) is not met.")
+            raise PRECONDITION_FAILED("The condition specified using HTTP conditional header(s) is not met.")
 
 
 __all__ = ["ResourceService", "RESOURCE_GROUP_TYPE", "ACTIVE_STATES", "merge_patch"]

@@ -1,11 +1,12 @@
 """Method + path-pattern routing. Patterns are regular expressions matched case-insensitively against the path."""
+
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
-from localazure.errors import AzureError
+from localazure.error_catalogue import METHOD_NOT_ALLOWED, NOT_FOUND
 
 Handler = Callable[..., object]
 
@@ -25,12 +26,25 @@ class Router:
     def __init__(self):
         self._routes: list[tuple[int, int, Route]] = []
 
-    def add(self, methods: str | list[str], pattern: str, handler: Handler, *, kind: str = "arm",
-            priority: int = 50, name: str | None = None) -> None:
+    def add(
+        self,
+        methods: str | list[str],
+        pattern: str,
+        handler: Handler,
+        *,
+        kind: str = "arm",
+        priority: int = 50,
+        name: str | None = None,
+    ) -> None:
         if isinstance(methods, str):
             methods = [methods]
-        route = Route(frozenset(m.upper() for m in methods), re.compile(pattern + r"/?\Z", re.IGNORECASE),
-                      handler, kind, name or getattr(handler, "__name__", pattern))
+        route = Route(
+            frozenset(m.upper() for m in methods),
+            re.compile(pattern + r"/?\Z", re.IGNORECASE),
+            handler,
+            kind,
+            name or getattr(handler, "__name__", pattern),
+        )
         self._routes.append((priority, len(self._routes), route))
         self._routes.sort(key=lambda item: (item[0], item[1]))
 
@@ -44,5 +58,5 @@ class Router:
             if method in route.methods:
                 return route, found.groupdict()
         if path_matched:
-            raise AzureError(405, "MethodNotAllowed", f"The requested resource does not support http method '{method}'.")
-        raise AzureError(404, "NotFound", f"The requested path '{path}' was not found.")
+            raise METHOD_NOT_ALLOWED(f"The requested resource does not support http method '{method}'.")
+        raise NOT_FOUND(f"The requested path '{path}' was not found.")

@@ -1,11 +1,13 @@
 """Which route modules and resource types the endpoint starts with. Later phases add theirs here."""
+
 from __future__ import annotations
 
 from localazure import deployments
+from localazure import types as resource_types
 from localazure.providers import machine_learning
 from localazure.routes import admin, entra, generic, graph, metadata, resource_groups, subscriptions
-from localazure import types as resource_types
-from localazure.routes import authorization as authorization_routes, permissions as permission_routes
+from localazure.routes import authorization as authorization_routes
+from localazure.routes import permissions as permission_routes
 
 
 def register_all(app) -> None:

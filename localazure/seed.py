@@ -15,6 +15,7 @@ Seed file shape::
     groups: [{object_id, display_name, tenant_id?}]     # Entra ID groups that role assignments may name
     resources: [{id, body, api_version?}]               # resource groups first, parents before children
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,8 @@ from pathlib import Path
 
 import yaml
 
-from localazure.ids import parse_resource_path, scope_parts
 from localazure import resource_groups
+from localazure.ids import parse_resource_path, scope_parts
 
 SEED_NAMESPACE = uuid.UUID("5b2f7f0e-3c59-4a43-9d0b-6c1c2f3d9a10")
 CONNECTION_FILE = "connection.json"
@@ -57,11 +58,23 @@ DEFAULT_SEED = {
     ],
     "resources": [
         {"id": _NETWORK_GROUP, "body": {"location": "westeurope", "tags": {"owner": "network-team"}}},
-        {"id": _VNET, "body": {"location": "westeurope", "properties": {
-            "addressSpace": {"addressPrefixes": ["10.20.0.0/16"]}, "enableDdosProtection": False}}},
-        {"id": f"{_VNET}/subnets/snet-ml", "body": {"properties": {
-            "addressPrefix": "10.20.1.0/24", "privateEndpointNetworkPolicies": "Disabled",
-            "privateLinkServiceNetworkPolicies": "Enabled"}}},
+        {
+            "id": _VNET,
+            "body": {
+                "location": "westeurope",
+                "properties": {"addressSpace": {"addressPrefixes": ["10.20.0.0/16"]}, "enableDdosProtection": False},
+            },
+        },
+        {
+            "id": f"{_VNET}/subnets/snet-ml",
+            "body": {
+                "properties": {
+                    "addressPrefix": "10.20.1.0/24",
+                    "privateEndpointNetworkPolicies": "Disabled",
+                    "privateLinkServiceNetworkPolicies": "Enabled",
+                }
+            },
+        },
     ],
 }
 
@@ -74,8 +87,10 @@ def load_seed_file(path: Path | None) -> dict:
     extra = extra or {}
     if extra.get("replace_default"):
         return extra
-    return {key: list(DEFAULT_SEED.get(key, [])) + list(extra.get(key, []))
-            for key in ("tenants", "subscriptions", "principals", "groups", "resources")}
+    return {
+        key: list(DEFAULT_SEED.get(key, [])) + list(extra.get(key, []))
+        for key in ("tenants", "subscriptions", "principals", "groups", "resources")
+    }
 
 
 def _stable_uuid(*parts: str) -> str:
@@ -90,14 +105,20 @@ def apply_seed(app, seed: dict) -> None:
         for tenant in tenants:
             store.add_tenant(tenant["id"], tenant.get("display_name", tenant["id"]))
         for subscription in seed.get("subscriptions", []):
-            store.add_subscription(subscription["id"], subscription.get("tenant_id", home_tenant),
-                                   subscription.get("display_name", subscription["id"]))
+            store.add_subscription(
+                subscription["id"],
+                subscription.get("tenant_id", home_tenant),
+                subscription.get("display_name", subscription["id"]),
+            )
         for principal in seed.get("principals", []):
             tenant_id = principal.get("tenant_id", home_tenant)
-            store.add_principal(principal["name"], tenant_id,
-                                principal.get("client_id") or _stable_uuid("client", tenant_id, principal["name"]),
-                                principal.get("client_secret") or secrets.token_urlsafe(30),
-                                principal.get("object_id") or _stable_uuid("object", tenant_id, principal["name"]))
+            store.add_principal(
+                principal["name"],
+                tenant_id,
+                principal.get("client_id") or _stable_uuid("client", tenant_id, principal["name"]),
+                principal.get("client_secret") or secrets.token_urlsafe(30),
+                principal.get("object_id") or _stable_uuid("object", tenant_id, principal["name"]),
+            )
         for group in seed.get("groups", []):
             store.add_directory_group(group["object_id"], group.get("tenant_id", home_tenant), group["display_name"])
     by_name = {item["name"]: item for item in store.principals()}
@@ -117,11 +138,25 @@ def record_role_assignment(app, principal: dict, role: str, scope: str) -> str:
     assignment_id = f"{scope.rstrip('/')}/providers/{ROLE_ASSIGNMENT_TYPE}/{name}"
     if not app.store.resource_exists(assignment_id):
         now = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
-        body = {"id": assignment_id, "type": ROLE_ASSIGNMENT_TYPE, "name": name, "properties": {
-            "roleDefinitionId": f"{definition_scope}/providers/Microsoft.Authorization/roleDefinitions/{role_id}",
-            "principalId": principal["object_id"], "principalType": "ServicePrincipal", "scope": scope,
-            "condition": None, "conditionVersion": None, "createdOn": now, "updatedOn": now,
-            "createdBy": None, "updatedBy": None, "delegatedManagedIdentityResourceId": None, "description": None}}
+        body = {
+            "id": assignment_id,
+            "type": ROLE_ASSIGNMENT_TYPE,
+            "name": name,
+            "properties": {
+                "roleDefinitionId": f"{definition_scope}/providers/Microsoft.Authorization/roleDefinitions/{role_id}",
+                "principalId": principal["object_id"],
+                "principalType": "ServicePrincipal",
+                "scope": scope,
+                "condition": None,
+                "conditionVersion": None,
+                "createdOn": now,
+                "updatedOn": now,
+                "createdBy": None,
+                "updatedBy": None,
+                "delegatedManagedIdentityResourceId": None,
+                "description": None,
+            },
+        }
         app.store.put_resource(assignment_id, ROLE_ASSIGNMENT_TYPE, scope, body, now=time.time())
     return assignment_id
 
@@ -140,8 +175,9 @@ def _seed_resource(app, resource: dict) -> None:
     resource_type = app.registry.get(path.full_type)
     if resource_type is None:
         raise ValueError(f"seed: resource type {path.full_type} of '{resource_id}' is not registered")
-    app.resources.put(path, resource["body"], resource.get("api_version") or resource_type.default_api_version,
-                      internal=True)
+    app.resources.put(
+        path, resource["body"], resource.get("api_version") or resource_type.default_api_version, internal=True
+    )
 
 
 def write_connection_file(app) -> Path:
@@ -158,9 +194,15 @@ def write_connection_file(app) -> Path:
         "ca_bundle": str((app.state_dir / "ca.pem").resolve()),
         "port": int(app.arm_endpoint.rsplit(":", 1)[1]),
         "admin_secret_file": str((app.state_dir / "admin-secret").resolve()),
-        "principals": {item["name"]: {"client_id": item["client_id"], "client_secret": item["client_secret"],
-                                      "object_id": item["object_id"], "tenant_id": item["tenant_id"]}
-                       for item in app.store.principals()},
+        "principals": {
+            item["name"]: {
+                "client_id": item["client_id"],
+                "client_secret": item["client_secret"],
+                "object_id": item["object_id"],
+                "tenant_id": item["tenant_id"],
+            }
+            for item in app.store.principals()
+        },
     }
     path = app.state_dir / CONNECTION_FILE
     temporary = path.with_suffix(".tmp")

@@ -4,6 +4,7 @@ Everything that can go wrong below the application (a body over ARM's size limit
 chunked body, an unknown method, a malformed request line or header) is answered here with a JSON error in ARM's
 shape; the connection is then closed, since the rest of the stream can no longer be trusted.
 """
+
 from __future__ import annotations
 
 import socket
@@ -13,6 +14,7 @@ import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from localazure.error_catalogue import BAD_REQUEST, METHOD_NOT_ALLOWED, REQUEST_CONTENT_TOO_LARGE
 from localazure.errors import AzureError
 from localazure.http import MAX_REQUEST_BYTES, Request, Response, json_response
 
@@ -24,12 +26,13 @@ _BODY_IDLE_SECONDS = 5  # a body that stops arriving for this long (Content-Leng
 
 
 def _bad_request(message: str) -> AzureError:
-    return AzureError(400, "BadRequest", message)
+    return BAD_REQUEST(message)
 
 
 def _too_large() -> AzureError:
-    return AzureError(413, "RequestContentTooLarge",
-                      f"The request content size exceeds the maximum size of {MAX_REQUEST_BYTES // (1024 * 1024)} MB.")
+    return REQUEST_CONTENT_TOO_LARGE(
+        f"The request content size exceeds the maximum size of {MAX_REQUEST_BYTES // (1024 * 1024)} MB."
+    )
 
 
 def read_body(rfile, headers, limit: int = MAX_REQUEST_BYTES) -> bytes:
@@ -41,8 +44,9 @@ def read_body(rfile, headers, limit: int = MAX_REQUEST_BYTES) -> bytes:
         if lengths:
             raise _bad_request("A request must not have both a Content-Length and a Transfer-Encoding header.")
         if ",".join(transfer_encodings).strip().lower() != "chunked":
-            raise _bad_request(f"The Transfer-Encoding '{','.join(transfer_encodings)}' is not supported; "
-                               "only 'chunked' is.")
+            raise _bad_request(
+                f"The Transfer-Encoding '{','.join(transfer_encodings)}' is not supported; only 'chunked' is."
+            )
         return _read_chunked(rfile, limit)
     if not lengths:
         return b""
@@ -57,8 +61,9 @@ def read_body(rfile, headers, limit: int = MAX_REQUEST_BYTES) -> bytes:
         raise _too_large()
     body = rfile.read(length) if length else b""
     if len(body) != length:
-        raise _bad_request(f"The request body ended after {len(body)} of the {length} bytes its Content-Length "
-                           "announced.")
+        raise _bad_request(
+            f"The request body ended after {len(body)} of the {length} bytes its Content-Length announced."
+        )
     return body
 
 
@@ -70,8 +75,10 @@ def _read_chunked(rfile, limit: int) -> bytes:
             raise _bad_request("The chunked request body is malformed: a chunk-size line is missing or too long.")
         size_text = size_line.split(b";", 1)[0].strip()
         if not size_text or any(byte not in b"0123456789abcdefABCDEF" for byte in size_text):
-            raise _bad_request(f"The chunked request body is malformed: '{size_text.decode('latin-1')}' is not a "
-                               "hexadecimal chunk size.")
+            raise _bad_request(
+                f"The chunked request body is malformed: '{size_text.decode('latin-1')}' is not a "
+                "hexadecimal chunk size."
+            )
         size = int(size_text, 16)
         if size == 0:
             _skip_trailers(rfile)
@@ -108,8 +115,7 @@ class Handler(BaseHTTPRequestHandler):
     def send_error(self, code, message=None, explain=None):
         """The base class's errors (malformed request line or headers, unknown method) as ARM's JSON errors."""
         if code == HTTPStatus.NOT_IMPLEMENTED:  # the base class's answer to a method it has no do_ handler for
-            error = AzureError(405, "MethodNotAllowed",
-                               f"The requested resource does not support http method '{self.command}'.")
+            error = METHOD_NOT_ALLOWED(f"The requested resource does not support http method '{self.command}'.")
         else:
             status = code if 400 <= code < 500 else HTTPStatus.BAD_REQUEST
             error = AzureError(status, "BadRequest", message or HTTPStatus(status).phrase)
@@ -151,8 +157,10 @@ class Handler(BaseHTTPRequestHandler):
             response = self.server.app.handle(request)
         except Exception as error:  # noqa: BLE001 - even a bug answers in Azure's shape, never a dropped connection
             traceback.print_exc()
-            response = json_response({"error": {"code": "InternalServerError",
-                                                "message": f"Encountered internal server error: {error!r}"}}, 500)
+            response = json_response(
+                {"error": {"code": "InternalServerError", "message": f"Encountered internal server error: {error!r}"}},
+                500,
+            )
         if response.drop_connection:
             self.close_connection = True
             try:
@@ -167,9 +175,11 @@ class Handler(BaseHTTPRequestHandler):
         try:
             return read_body(self.rfile, self.headers)
         except TimeoutError:
-            raise _bad_request(f"The request body stopped arriving for {_BODY_IDLE_SECONDS} s before its end (a "
-                               "Content-Length larger than the body, or a chunked body without its last "
-                               "chunk).") from None
+            raise _bad_request(
+                f"The request body stopped arriving for {_BODY_IDLE_SECONDS} s before its end (a "
+                "Content-Length larger than the body, or a chunked body without its last "
+                "chunk)."
+            ) from None
         finally:
             self.connection.settimeout(self.timeout)
 

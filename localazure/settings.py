@@ -1,4 +1,5 @@
 """Start-up settings: defaults, then a JSON config file, then command-line flags."""
+
 from __future__ import annotations
 
 import json
@@ -11,6 +12,7 @@ DEFAULT_PORT = 8443
 @dataclass
 class ThrottlingSettings:
     """Azure Resource Manager's token buckets (per principal by default, or per subscription)."""
+
     enabled: bool = True
     scope: str = "principal"  # "principal" | "subscription"
     write_capacity: float = 200
@@ -22,6 +24,7 @@ class ThrottlingSettings:
 @dataclass
 class LongRunningSettings:
     """How long-running operations progress: each poll, or each ``step_seconds``, moves one state on."""
+
     retry_after_seconds: int = 1  # whole seconds, as Azure sends them
     steps: int = 2  # Accepted -> Running -> terminal
     step_seconds: float = 1.0
@@ -63,8 +66,14 @@ def apply_config(settings: Settings, config: dict) -> Settings:
             setattr(settings, name, list(config[name]))
     if "token_lifetime_seconds" in config:
         settings.token_lifetime_seconds = int(config["token_lifetime_seconds"])
-    unknown = set(config) - {"throttling", "long_running", "faults", "latency", "provisioning_failures",
-                             "token_lifetime_seconds"}
+    unknown = set(config) - {
+        "throttling",
+        "long_running",
+        "faults",
+        "latency",
+        "provisioning_failures",
+        "token_lifetime_seconds",
+    }
     if unknown:
         raise ValueError(f"config: unknown keys {sorted(unknown)}")
     return settings

@@ -4,6 +4,7 @@ Resources live in one generic table keyed by the lower-cased resource id; ``body
 ARM returns it. Other tables hold the directory (tenants, principals), subscriptions, provider registrations,
 long-running operations and the request log.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -49,8 +50,17 @@ CREATE TABLE IF NOT EXISTS ml_deleted_workspaces (
 CREATE TABLE IF NOT EXISTS ml_datastore_secrets (resource_key TEXT PRIMARY KEY, secrets TEXT NOT NULL);
 """
 TERMINAL_OPERATION_STATES = ("Succeeded", "Failed", "Canceled")
-REQUEST_LOG_COLUMNS = ("time", "method", "path", "api_version", "principal_object_id", "principal_name", "status",
-                       "duration_ms", "request_id")
+REQUEST_LOG_COLUMNS = (
+    "time",
+    "method",
+    "path",
+    "api_version",
+    "principal_object_id",
+    "principal_name",
+    "status",
+    "duration_ms",
+    "request_id",
+)
 
 
 def resource_key(resource_id: str) -> str:
@@ -78,8 +88,9 @@ class Store:
         try:
             self._open_schema()
         except sqlite3.DatabaseError as error:
-            raise StateFileError(f"{self.path} is not a localazure state file ({error}). Start with an empty "
-                                 "--state-dir.") from None
+            raise StateFileError(
+                f"{self.path} is not a localazure state file ({error}). Start with an empty --state-dir."
+            ) from None
 
     def _open_schema(self) -> None:
         """Initialize an empty state file (or one written before the schema had a version, whose tables are
@@ -89,7 +100,8 @@ class Store:
         if version not in (0, SCHEMA_VERSION):
             raise StateFileError(
                 f"{self.path} has schema version {version}, which this localazure (schema version {SCHEMA_VERSION}) "
-                "cannot read. Use the localazure that wrote it, or start with an empty --state-dir.")
+                "cannot read. Use the localazure that wrote it, or start with an empty --state-dir."
+            )
         db.executescript(SCHEMA)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -135,32 +147,57 @@ class Store:
         return json.loads(row["body"]) if row else None
 
     def resource_exists(self, resource_id: str) -> bool:
-        return self.db.execute("SELECT 1 FROM resources WHERE key = ?",
-                               (resource_key(resource_id),)).fetchone() is not None
+        return (
+            self.db.execute("SELECT 1 FROM resources WHERE key = ?", (resource_key(resource_id),)).fetchone()
+            is not None
+        )
 
-    def put_resource(self, resource_id: str, resource_type: str, parent_id: str, body: dict,
-                     api_version: str | None = None, *, now: float) -> None:
+    def put_resource(
+        self,
+        resource_id: str,
+        resource_type: str,
+        parent_id: str,
+        body: dict,
+        api_version: str | None = None,
+        *,
+        now: float,
+    ) -> None:
         key = resource_key(resource_id)
         with self.transaction() as db:
             db.execute(
                 "INSERT INTO resources (key, id, type, parent_key, body, api_version, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET body = excluded.body,"
                 " api_version = excluded.api_version, updated_at = excluded.updated_at",
-                (key, resource_id, resource_type.lower(), resource_key(parent_id), json.dumps(body), api_version, now, now))
+                (
+                    key,
+                    resource_id,
+                    resource_type.lower(),
+                    resource_key(parent_id),
+                    json.dumps(body),
+                    api_version,
+                    now,
+                    now,
+                ),
+            )
 
     def list_resources(self, parent_id: str, resource_type: str | None = None) -> list[dict]:
         if resource_type is None:
-            rows = self.db.execute("SELECT body FROM resources WHERE parent_key = ? ORDER BY key",
-                                   (resource_key(parent_id),))
+            rows = self.db.execute(
+                "SELECT body FROM resources WHERE parent_key = ? ORDER BY key", (resource_key(parent_id),)
+            )
         else:
-            rows = self.db.execute("SELECT body FROM resources WHERE parent_key = ? AND type = ? ORDER BY key",
-                                   (resource_key(parent_id), resource_type.lower()))
+            rows = self.db.execute(
+                "SELECT body FROM resources WHERE parent_key = ? AND type = ? ORDER BY key",
+                (resource_key(parent_id), resource_type.lower()),
+            )
         return [json.loads(row["body"]) for row in rows]
 
     def resource_id_named(self, resource_type: str, name: str) -> str | None:
         """The id of a resource of this type whose own name is ``name``, in any scope (globally unique names)."""
-        row = self.db.execute("SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
-                              (resource_type.lower(), len(name) + 1, "/" + name.lower())).fetchone()
+        row = self.db.execute(
+            "SELECT id FROM resources WHERE type = ? AND substr(key, -?) = ?",
+            (resource_type.lower(), len(name) + 1, "/" + name.lower()),
+        ).fetchone()
         return row["id"] if row else None
 
     def resources_of_type(self, resource_type: str) -> list[dict]:
@@ -181,8 +218,9 @@ class Store:
     def delete_resource_tree(self, resource_id: str) -> int:
         key = resource_key(resource_id)
         with self.transaction() as db:
-            cursor = db.execute("DELETE FROM resources WHERE key = ? OR substr(key, 1, ?) = ?",
-                                (key, len(key) + 1, key + "/"))
+            cursor = db.execute(
+                "DELETE FROM resources WHERE key = ? OR substr(key, 1, ?) = ?", (key, len(key) + 1, key + "/")
+            )
             return cursor.rowcount
 
     # -- directory and subscriptions ---------------------------------------------------------------
@@ -193,13 +231,17 @@ class Store:
 
     def add_subscription(self, subscription_id: str, tenant_id: str, display_name: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO subscriptions (subscription_id, tenant_id, display_name) VALUES (?, ?, ?)",
-                       (subscription_id, tenant_id, display_name))
+            db.execute(
+                "INSERT OR IGNORE INTO subscriptions (subscription_id, tenant_id, display_name) VALUES (?, ?, ?)",
+                (subscription_id, tenant_id, display_name),
+            )
 
     def add_principal(self, name: str, tenant_id: str, client_id: str, client_secret: str, object_id: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT OR IGNORE INTO principals VALUES (?, ?, ?, ?, ?)",
-                       (name, tenant_id, client_id, client_secret, object_id))
+            db.execute(
+                "INSERT OR IGNORE INTO principals VALUES (?, ?, ?, ?, ?)",
+                (name, tenant_id, client_id, client_secret, object_id),
+            )
 
     def add_directory_group(self, object_id: str, tenant_id: str, display_name: str) -> None:
         with self.transaction() as db:
@@ -214,8 +256,9 @@ class Store:
 
     def directory_object_ids(self) -> list[str]:
         """Every object id a role assignment may name: principals that sign in, and groups."""
-        return ([item["object_id"] for item in self.principals()]
-                + [item["object_id"] for item in self.directory_groups()])
+        return [item["object_id"] for item in self.principals()] + [
+            item["object_id"] for item in self.directory_groups()
+        ]
 
     def principal_by_client_id(self, client_id: str) -> dict | None:
         row = self.db.execute("SELECT * FROM principals WHERE lower(client_id) = lower(?)", (client_id,)).fetchone()
@@ -227,32 +270,51 @@ class Store:
     def subscriptions(self, tenant_id: str | None = None) -> list[dict]:
         if tenant_id is None:
             return [dict(row) for row in self.db.execute("SELECT * FROM subscriptions ORDER BY rowid")]
-        return [dict(row) for row in self.db.execute(
-            "SELECT * FROM subscriptions WHERE lower(tenant_id) = lower(?) ORDER BY rowid", (tenant_id,))]
+        return [
+            dict(row)
+            for row in self.db.execute(
+                "SELECT * FROM subscriptions WHERE lower(tenant_id) = lower(?) ORDER BY rowid", (tenant_id,)
+            )
+        ]
 
     def subscription(self, subscription_id: str) -> dict | None:
-        row = self.db.execute("SELECT * FROM subscriptions WHERE lower(subscription_id) = lower(?)",
-                              (subscription_id,)).fetchone()
+        row = self.db.execute(
+            "SELECT * FROM subscriptions WHERE lower(subscription_id) = lower(?)", (subscription_id,)
+        ).fetchone()
         return dict(row) if row else None
 
     def provider_state(self, subscription_id: str, namespace: str) -> str | None:
-        row = self.db.execute("SELECT state FROM provider_registrations WHERE subscription_id = ? AND namespace = ?",
-                              (subscription_id.lower(), namespace.lower())).fetchone()
+        row = self.db.execute(
+            "SELECT state FROM provider_registrations WHERE subscription_id = ? AND namespace = ?",
+            (subscription_id.lower(), namespace.lower()),
+        ).fetchone()
         return row["state"] if row else None
 
     def set_provider_state(self, subscription_id: str, namespace: str, state: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT INTO provider_registrations VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET state = excluded.state",
-                       (subscription_id.lower(), namespace.lower(), state))
+            db.execute(
+                "INSERT INTO provider_registrations VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET state = excluded.state",
+                (subscription_id.lower(), namespace.lower(), state),
+            )
 
     # -- long-running operations --------------------------------------------------------------------
-    def add_operation(self, operation_id: str, subscription_id: str, kind: str, resource_id: str, started_at: float,
-                      data: dict) -> None:
+    def add_operation(
+        self, operation_id: str, subscription_id: str, kind: str, resource_id: str, started_at: float, data: dict
+    ) -> None:
         with self.transaction() as db:
-            db.execute("INSERT INTO operations (operation_id, subscription_id, kind, resource_key, resource_id, status,"
-                       " polls, started_at, data) VALUES (?, ?, ?, ?, ?, 'Accepted', 0, ?, ?)",
-                       (operation_id, subscription_id, kind, resource_key(resource_id), resource_id, started_at,
-                        json.dumps(data)))
+            db.execute(
+                "INSERT INTO operations (operation_id, subscription_id, kind, resource_key, resource_id, status,"
+                " polls, started_at, data) VALUES (?, ?, ?, ?, ?, 'Accepted', 0, ?, ?)",
+                (
+                    operation_id,
+                    subscription_id,
+                    kind,
+                    resource_key(resource_id),
+                    resource_id,
+                    started_at,
+                    json.dumps(data),
+                ),
+            )
 
     def operation(self, operation_id: str) -> dict | None:
         """The operation with ``data`` and ``error`` decoded, or None."""
@@ -266,8 +328,10 @@ class Store:
 
     def count_operation_poll(self, operation_id: str) -> None:
         with self.transaction() as db:
-            db.execute("UPDATE operations SET polls = polls + 1 WHERE operation_id = ? AND status NOT IN (?, ?, ?)",
-                       (operation_id.lower(), *TERMINAL_OPERATION_STATES))
+            db.execute(
+                "UPDATE operations SET polls = polls + 1 WHERE operation_id = ? AND status NOT IN (?, ?, ?)",
+                (operation_id.lower(), *TERMINAL_OPERATION_STATES),
+            )
 
     def set_operation_status(self, operation_id: str, status: str) -> None:
         with self.transaction() as db:
@@ -275,12 +339,17 @@ class Store:
 
     def end_operation(self, operation_id: str, status: str, error: dict | None, ended_at: float) -> None:
         with self.transaction() as db:
-            db.execute("UPDATE operations SET status = ?, ended_at = ?, error = ? WHERE operation_id = ?",
-                       (status, ended_at, json.dumps(error) if error else None, operation_id.lower()))
+            db.execute(
+                "UPDATE operations SET status = ?, ended_at = ?, error = ? WHERE operation_id = ?",
+                (status, ended_at, json.dumps(error) if error else None, operation_id.lower()),
+            )
 
     def unfinished_operation_ids(self, resource_id_key: str | None = None) -> list[str]:
         """Operations not yet in a terminal state, of every resource or of the one with this resource key."""
-        sql, parameters = "SELECT operation_id FROM operations WHERE status NOT IN (?, ?, ?)", [*TERMINAL_OPERATION_STATES]
+        sql, parameters = (
+            "SELECT operation_id FROM operations WHERE status NOT IN (?, ?, ?)",
+            [*TERMINAL_OPERATION_STATES],
+        )
         if resource_id_key is not None:
             sql += " AND resource_key = ?"
             parameters.append(resource_id_key)
@@ -288,19 +357,33 @@ class Store:
 
     def unfinished_operation_keys(self) -> set[str]:
         """The resource keys that have an operation not yet in a terminal state."""
-        return {row["resource_key"] for row in self.db.execute(
-            "SELECT resource_key FROM operations WHERE status NOT IN (?, ?, ?)", TERMINAL_OPERATION_STATES)}
+        return {
+            row["resource_key"]
+            for row in self.db.execute(
+                "SELECT resource_key FROM operations WHERE status NOT IN (?, ?, ?)", TERMINAL_OPERATION_STATES
+            )
+        }
 
     # -- request log ---------------------------------------------------------------------------------
     def append_request_log(self, entries: list[tuple]) -> None:
         """Entries as tuples in the order of ``REQUEST_LOG_COLUMNS``."""
         with self.transaction() as db:
-            db.executemany(f"INSERT INTO request_log ({', '.join(REQUEST_LOG_COLUMNS)}) VALUES "
-                           f"({', '.join('?' * len(REQUEST_LOG_COLUMNS))})", entries)
+            db.executemany(
+                f"INSERT INTO request_log ({', '.join(REQUEST_LOG_COLUMNS)}) VALUES "
+                f"({', '.join('?' * len(REQUEST_LOG_COLUMNS))})",
+                entries,
+            )
 
-    def request_log(self, *, after_seq: int | None = None, since_time: str | None = None,
-                    methods: list[str] | None = None, excluded_methods: list[str] | None = None,
-                    path_part: str | None = None, limit: int = 10000) -> list[dict]:
+    def request_log(
+        self,
+        *,
+        after_seq: int | None = None,
+        since_time: str | None = None,
+        methods: list[str] | None = None,
+        excluded_methods: list[str] | None = None,
+        path_part: str | None = None,
+        limit: int = 10000,
+    ) -> list[dict]:
         """Entries in order (rows as dicts with ``seq``), filtered; ``path_part`` matches case-insensitively."""
         sql, parameters = "SELECT * FROM request_log WHERE 1=1", []
         if after_seq is not None:
@@ -335,19 +418,31 @@ class Store:
 
     def set_ml_deleted_workspace_state(self, resource_id: str, subscription_id: str, state: str) -> None:
         with self.transaction() as db:
-            db.execute("INSERT INTO ml_deleted_workspaces (resource_key, resource_id, subscription_key, state)"
-                       " VALUES (?, ?, ?, ?) ON CONFLICT (resource_key) DO UPDATE SET state = excluded.state",
-                       (resource_key(resource_id), resource_id, subscription_id.lower(), state))
+            db.execute(
+                "INSERT INTO ml_deleted_workspaces (resource_key, resource_id, subscription_key, state)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (resource_key) DO UPDATE SET state = excluded.state",
+                (resource_key(resource_id), resource_id, subscription_id.lower(), state),
+            )
 
-    def put_ml_deleted_workspace(self, resource_id: str, subscription_id: str, state: str, deleted_at: float,
-                                 purge_at: float, body: dict) -> None:
+    def put_ml_deleted_workspace(
+        self, resource_id: str, subscription_id: str, state: str, deleted_at: float, purge_at: float, body: dict
+    ) -> None:
         with self.transaction() as db:
-            db.execute("INSERT INTO ml_deleted_workspaces (resource_key, resource_id, subscription_key, state,"
-                       " deleted_at, purge_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (resource_key) DO UPDATE"
-                       " SET state = excluded.state, deleted_at = excluded.deleted_at, purge_at = excluded.purge_at,"
-                       " body = excluded.body",
-                       (resource_key(resource_id), resource_id, subscription_id.lower(), state, deleted_at, purge_at,
-                        json.dumps(body)))
+            db.execute(
+                "INSERT INTO ml_deleted_workspaces (resource_key, resource_id, subscription_key, state,"
+                " deleted_at, purge_at, body) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (resource_key) DO UPDATE"
+                " SET state = excluded.state, deleted_at = excluded.deleted_at, purge_at = excluded.purge_at,"
+                " body = excluded.body",
+                (
+                    resource_key(resource_id),
+                    resource_id,
+                    subscription_id.lower(),
+                    state,
+                    deleted_at,
+                    purge_at,
+                    json.dumps(body),
+                ),
+            )
 
     def delete_ml_deleted_workspace(self, resource_id: str, state: str | None = None) -> bool:
         sql, parameters = "DELETE FROM ml_deleted_workspaces WHERE resource_key = ?", [resource_key(resource_id)]
@@ -366,15 +461,18 @@ class Store:
 
     def ml_datastore_secrets(self, resource_id: str):
         """The secrets stored for a datastore (decoded JSON), or None."""
-        row = self.db.execute("SELECT secrets FROM ml_datastore_secrets WHERE resource_key = ?",
-                              (resource_key(resource_id),)).fetchone()
+        row = self.db.execute(
+            "SELECT secrets FROM ml_datastore_secrets WHERE resource_key = ?", (resource_key(resource_id),)
+        ).fetchone()
         return json.loads(row["secrets"]) if row else None
 
     def put_ml_datastore_secrets(self, resource_id: str, secrets) -> None:
         with self.transaction() as db:
-            db.execute("INSERT INTO ml_datastore_secrets (resource_key, secrets) VALUES (?, ?) ON CONFLICT"
-                       " (resource_key) DO UPDATE SET secrets = excluded.secrets",
-                       (resource_key(resource_id), json.dumps(secrets)))
+            db.execute(
+                "INSERT INTO ml_datastore_secrets (resource_key, secrets) VALUES (?, ?) ON CONFLICT"
+                " (resource_key) DO UPDATE SET secrets = excluded.secrets",
+                (resource_key(resource_id), json.dumps(secrets)),
+            )
 
     def delete_ml_datastore_secrets(self, resource_id: str) -> None:
         with self.transaction() as db:

@@ -1,4 +1,5 @@
 """The endpoint's certificate authority (made once, kept in the state dir) and its server certificate."""
+
 from __future__ import annotations
 
 import ssl
@@ -30,8 +31,9 @@ def server_context(state_dir: Path) -> ssl.SSLContext:
     server_cert_path = state_dir / SERVER_CERT
     if not server_cert_path.exists():
         issued = ca.issue_cert(*SERVER_NAMES)
-        server_cert_path.write_bytes(b"".join(blob.bytes() for blob in issued.cert_chain_pems)
-                                     + issued.private_key_pem.bytes())
+        server_cert_path.write_bytes(
+            b"".join(blob.bytes() for blob in issued.cert_chain_pems) + issued.private_key_pem.bytes()
+        )
         server_cert_path.chmod(0o600)
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.minimum_version = ssl.TLSVersion.TLSv1_2

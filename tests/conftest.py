@@ -1,6 +1,7 @@
 """The test session imports the collection as ``ansible_collections.it4ad.dlinfra`` and the endpoint as
 ``localazure``; ``make setup`` puts both on the venv's path (a .pth file), so nothing is set up here but a
 clear message when that step is missing."""
+
 import importlib
 
 import pytest

@@ -15,6 +15,7 @@ The restored function reads the endpoint's legacy metadata document
 metadata URL of it (``{arm}/metadata/endpoints?api-version=...``). TLS trust comes from the environment
 (``REQUESTS_CA_BUNDLE``), as for every other request the modules make.
 """
+
 import importlib.abc
 import sys
 
@@ -51,11 +52,14 @@ def get_cloud_from_metadata_endpoint(arm_endpoint, name=None, session=None):
     except (requests.RequestException, ValueError, KeyError, TypeError, IndexError) as error:
         raise MetadataEndpointError(f"cloud metadata {url} unreadable: {error}") from error
     endpoints = cli_cloud.CloudEndpoints(
-        management=base, resource_manager=base, gallery=document.get("galleryEndpoint"),
+        management=base,
+        resource_manager=base,
+        gallery=document.get("galleryEndpoint"),
         active_directory_graph_resource_id=document.get("graphEndpoint"),
         active_directory=authentication["loginEndpoint"].rstrip("/"),
         active_directory_resource_id=audiences[0] if audiences else None,
-        portal=document.get("portalEndpoint"))
+        portal=document.get("portalEndpoint"),
+    )
     return cli_cloud.Cloud(name or base, endpoints=endpoints)
 
 

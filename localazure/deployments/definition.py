@@ -1,23 +1,38 @@
 """A deployment request body (``Deployment`` / ``DeploymentWhatIf`` in the REST spec), checked and split into
 what may be stored and what must stay in memory (secure parameter values)."""
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 
 from localazure.deployments.engine import ArmTemplateError, is_secure, murmur_hash64, plain_parameter_values
+from localazure.error_catalogue import (
+    INVALID_CONTENT_LINK,
+    INVALID_REQUEST_CONTENT,
+    INVALID_TEMPLATE,
+    LOCATION_REQUIRED,
+)
 from localazure.errors import AzureError
 from localazure.ids import resource_group_id
 
 DEPLOYMENTS_TYPE = "Microsoft.Resources/deployments"
 MODES = {"incremental": "Incremental", "complete": "Complete"}
-_TYPE_LABELS = {"string": "String", "securestring": "SecureString", "int": "Int", "bool": "Bool",
-                "object": "Object", "secureobject": "SecureObject", "array": "Array"}
+_TYPE_LABELS = {
+    "string": "String",
+    "securestring": "SecureString",
+    "int": "Int",
+    "bool": "Bool",
+    "object": "Object",
+    "secureobject": "SecureObject",
+    "array": "Array",
+}
 
 
 @dataclass(frozen=True)
 class Scope:
     """Where a deployment lives: a resource group, or a subscription when ``resource_group`` is None."""
+
     subscription_id: str
     resource_group: str | None = None
 
@@ -48,20 +63,28 @@ class Definition:
     @property
     def secure_names(self) -> set[str]:
         declared = self.template.get("parameters") or {}
-        return {name.lower() for name, declaration in declared.items()
-                if isinstance(declaration, dict) and is_secure(declaration)}
+        return {
+            name.lower()
+            for name, declaration in declared.items()
+            if isinstance(declaration, dict) and is_secure(declaration)
+        }
 
     def storable(self) -> dict:
         """The request as it may be kept: secure parameter values left out."""
         secure = self.secure_names
-        return {"template": self.template, "mode": self.mode, "location": self.location, "tags": self.tags,
-                "parameters": {name: {"value": value} for name, value in self.parameter_values.items()
-                               if name.lower() not in secure}}
+        return {
+            "template": self.template,
+            "mode": self.mode,
+            "location": self.location,
+            "tags": self.tags,
+            "parameters": {
+                name: {"value": value} for name, value in self.parameter_values.items() if name.lower() not in secure
+            },
+        }
 
 
 def invalid_content(message: str) -> AzureError:
-    return AzureError(400, "InvalidRequestContent",
-                      f"The request content was invalid and could not be deserialized: '{message}'.")
+    return INVALID_REQUEST_CONTENT(f"The request content was invalid and could not be deserialized: '{message}'.")
 
 
 def parse(body, scope: Scope, *, what_if: bool = False, source: bytes = b"") -> Definition:
@@ -74,8 +97,10 @@ def parse(body, scope: Scope, *, what_if: bool = False, source: bytes = b"") -> 
     if "templateLink" in properties or "parametersLink" in properties:
         link = properties.get("templateLink") or properties.get("parametersLink") or {}
         uri = link.get("uri") or link.get("id") or link.get("relativePath") if isinstance(link, dict) else link
-        raise AzureError(400, "InvalidContentLink", f"Unable to download deployment content from '{uri}'. The "
-                         "local endpoint has no access to remote template links: send the template inline.")
+        raise INVALID_CONTENT_LINK(
+            f"Unable to download deployment content from '{uri}'. The "
+            "local endpoint has no access to remote template links: send the template inline."
+        )
     template = properties.get("template")
     if not isinstance(template, dict):
         raise invalid_content("Required property 'template' (an object) not found in JSON. Path 'properties'")
@@ -86,22 +111,34 @@ def parse(body, scope: Scope, *, what_if: bool = False, source: bytes = b"") -> 
         raise invalid_content(f"Error converting value \"{mode}\" to type 'DeploymentMode'. Path 'properties.mode'")
     location = body.get("location")
     if scope.resource_group is None and not location:
-        raise AzureError(400, "LocationRequired", "The location property is required for this definition.")
+        raise LOCATION_REQUIRED("The location property is required for this definition.")
     parameters = properties.get("parameters") or {}
     if not isinstance(parameters, dict):
         raise invalid_content("The 'properties.parameters' value must be an object")
     try:
         values = plain_parameter_values({"parameters": parameters})
     except ArmTemplateError as error:
-        raise AzureError(400, "InvalidTemplate", error.message, target=error.target) from None
+        raise INVALID_TEMPLATE(error.message, target=error.target) from None
     for name, entry in parameters.items():
         if isinstance(entry, dict) and "reference" in entry:
-            raise AzureError(400, "InvalidTemplate", f"The Key Vault reference of the template parameter '{name}' "
-                             "cannot be resolved by the local endpoint: pass the value.")
-    extra = {key: properties[key] for key in ("debugSetting", "onErrorDeployment", "expressionEvaluationOptions")
-             if key in properties}
-    return Definition(template, values, MODES[mode.lower()], location.replace(" ", "").lower() if location else None,
-                      body.get("tags"), extra, source)
+            raise INVALID_TEMPLATE(
+                f"The Key Vault reference of the template parameter '{name}' "
+                "cannot be resolved by the local endpoint: pass the value."
+            )
+    extra = {
+        key: properties[key]
+        for key in ("debugSetting", "onErrorDeployment", "expressionEvaluationOptions")
+        if key in properties
+    }
+    return Definition(
+        template,
+        values,
+        MODES[mode.lower()],
+        location.replace(" ", "").lower() if location else None,
+        body.get("tags"),
+        extra,
+        source,
+    )
 
 
 def template_hash(template: dict) -> str:
@@ -125,8 +162,11 @@ def shown_parameters(template: dict, resolved: dict) -> dict:
         if not isinstance(declaration, dict):
             continue
         value = resolved.get(name)
-        shown[name] = {"type": type_label(declaration)} if is_secure(declaration) else \
-            {"type": type_label(declaration), "value": value}
+        shown[name] = (
+            {"type": type_label(declaration)}
+            if is_secure(declaration)
+            else {"type": type_label(declaration), "value": value}
+        )
     return shown
 
 

@@ -5,6 +5,7 @@ resource write the caller may not make answers 403 ``AuthorizationFailed``; a re
 rejects answers 400 ``InvalidTemplateDeployment`` with the provider's errors as details, as ARM's validation
 does before anything is deployed.
 """
+
 from __future__ import annotations
 
 import copy
@@ -12,10 +13,19 @@ import json
 import uuid
 
 from localazure.deployments.definition import Definition, Scope
-from localazure.deployments.engine import (AZURE_ENVIRONMENT, ArmTemplateError, DeploymentContext, contains_unknown,
-                                           evaluate_template, scrub, secret_texts, supplied_secrets)
+from localazure.deployments.engine import (
+    AZURE_ENVIRONMENT,
+    ArmTemplateError,
+    DeploymentContext,
+    contains_unknown,
+    evaluate_template,
+    scrub,
+    secret_texts,
+    supplied_secrets,
+)
 from localazure.deployments.positions import with_positions
 from localazure.deployments.resolver import LiveResolver
+from localazure.error_catalogue import INVALID_TEMPLATE_DEPLOYMENT
 from localazure.errors import AzureError
 from localazure.http import Request
 from localazure.ids import parse_resource_path
@@ -23,8 +33,18 @@ from localazure.rbac.operations import operation_for
 
 DEPLOYMENTS = "microsoft.resources/deployments"
 RESOURCE_GROUPS = "microsoft.resources/resourcegroups"
-BODY_KEYS = ("location", "tags", "sku", "kind", "identity", "properties", "zones", "plan", "managedBy",
-             "extendedLocation")
+BODY_KEYS = (
+    "location",
+    "tags",
+    "sku",
+    "kind",
+    "identity",
+    "properties",
+    "zones",
+    "plan",
+    "managedBy",
+    "extendedLocation",
+)
 
 
 class TemplateRejected(AzureError):
@@ -42,16 +62,24 @@ def context_for(app, scope: Scope, name: str, definition: Definition) -> Deploym
     subscription = app.store.subscription(scope.subscription_id)
     environment = copy.deepcopy(AZURE_ENVIRONMENT)
     environment.update(name="LocalAzure", resourceManager=app.arm_endpoint + "/")
-    environment["authentication"] = {**environment["authentication"],
-                                     "loginEndpoint": app.authority_host + "/"}
-    values = {"subscription_id": subscription["subscription_id"], "tenant_id": subscription["tenant_id"],
-              "subscription_display_name": subscription["display_name"], "deployment_name": name,
-              "environment": environment}
+    environment["authentication"] = {**environment["authentication"], "loginEndpoint": app.authority_host + "/"}
+    values = {
+        "subscription_id": subscription["subscription_id"],
+        "tenant_id": subscription["tenant_id"],
+        "subscription_display_name": subscription["display_name"],
+        "deployment_name": name,
+        "environment": environment,
+    }
     if scope.resource_group is None:
         return DeploymentContext(scope="subscription", location=definition.location or "westeurope", **values)
     group = app.store.get_resource(scope.id)
-    return DeploymentContext(scope="resourceGroup", resource_group=group["name"], location=group["location"],
-                             resource_group_tags=dict(group.get("tags") or {}), **values)
+    return DeploymentContext(
+        scope="resourceGroup",
+        resource_group=group["name"],
+        location=group["location"],
+        resource_group_tags=dict(group.get("tags") or {}),
+        **values,
+    )
 
 
 def secrets_of(definition: Definition) -> list[str]:
@@ -61,8 +89,13 @@ def secrets_of(definition: Definition) -> list[str]:
 def evaluate(app, definition: Definition, context: DeploymentContext, resolver: LiveResolver | None = None):
     """The template's TemplateResult with real (revealed) secure values; 400 InvalidTemplate on errors."""
     try:
-        return evaluate_template(definition.template, definition.parameter_values, context,
-                                 resolver or LiveResolver(app), reveal_secure_values=True)
+        return evaluate_template(
+            definition.template,
+            definition.parameter_values,
+            context,
+            resolver or LiveResolver(app),
+            reveal_secure_values=True,
+        )
     except ArmTemplateError as error:
         raise TemplateRejected(error, secrets_of(definition), definition.source) from None
 
@@ -75,8 +108,11 @@ def resource_body(resource: dict) -> dict:
 def deployable(result) -> list[dict]:
     """Every resource a deployment would write (nested deployments' contents included), not the
     deployment resources themselves."""
-    return [resource for resource in result.all_resources()
-            if resource.get("condition", True) and resource["type"].lower() != DEPLOYMENTS]
+    return [
+        resource
+        for resource in result.all_resources()
+        if resource.get("condition", True) and resource["type"].lower() != DEPLOYMENTS
+    ]
 
 
 def check_write_permissions(app, principal, result) -> None:
@@ -114,18 +150,20 @@ def preflight(app, scope: Scope, name: str, definition: Definition, result) -> l
             resource_type = app.resources.resource_type(path, resource["apiVersion"], body.get("location"))
             if not contains_unknown(body):
                 existing = app.store.get_resource(path.id)
-                resource_type.validate(body, resource["apiVersion"],
-                                       app.resources.context(path, resource["apiVersion"], existing))
+                resource_type.validate(
+                    body, resource["apiVersion"], app.resources.context(path, resource["apiVersion"], existing)
+                )
         except AzureError as error:
             if error.status == 404:
                 continue  # what a resource links to may come from this very deployment: checked when deployed
             problems.append({**error.error_object(), "target": resource["id"]})
     if problems:
         texts = secrets_of(definition)
-        raise AzureError(400, "InvalidTemplateDeployment",
-                         f"The template deployment '{name}' is not valid according to the validation procedure. "
-                         f"The tracking id is '{uuid.uuid4()}'. See inner errors for details.",
-                         details=scrub(problems, texts))
+        raise INVALID_TEMPLATE_DEPLOYMENT(
+            f"The template deployment '{name}' is not valid according to the validation procedure. "
+            f"The tracking id is '{uuid.uuid4()}'. See inner errors for details.",
+            details=scrub(problems, texts),
+        )
     return validated
 
 

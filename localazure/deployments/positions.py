@@ -12,6 +12,7 @@ expressions (strings, comments, brackets), so it takes linear time; it is run on
 A path that leaves the text (a member the template does not have, or a path segment of the engine's own
 making) stops at the deepest token it reached, as the nearest place ARM could name.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,10 +22,10 @@ _QUOTED = r'"[^"\\]*(?:\\.[^"\\]*)*"|\'[^\'\\]*(?:\\.[^\'\\]*)*\''
 _STRING = re.compile(_QUOTED, re.S)
 # A member name: quoted, or a bare identifier (Json.NET reads both; azure-cli splices the template file's text in
 # behind a bare ``template:``).
-_NAME = re.compile(_QUOTED + r'|[A-Za-z_$][\w$]*', re.S)
-_SPACE = re.compile(r'(?:\s+|//[^\n]*|/\*.*?\*/)*', re.S)
-_SCALAR = re.compile(r'[^\s,:\]}/]+')
-_STRUCTURE = re.compile(_QUOTED + r'|//[^\n]*|/\*.*?\*/|[\[\]{}]', re.S)
+_NAME = re.compile(_QUOTED + r"|[A-Za-z_$][\w$]*", re.S)
+_SPACE = re.compile(r"(?:\s+|//[^\n]*|/\*.*?\*/)*", re.S)
+_SCALAR = re.compile(r"[^\s,:\]}/]+")
+_STRUCTURE = re.compile(_QUOTED + r"|//[^\n]*|/\*.*?\*/|[\[\]{}]", re.S)
 _SEGMENT = re.compile(r"\[(\d+)\]|\.?([^.\[\]]+)")
 
 
@@ -39,7 +40,7 @@ def _space(text: str, position: int) -> int:
 
 def _value_end(text: str, start: int) -> int:
     """Where the value starting at ``start`` ends (exclusive)."""
-    opening = text[start:start + 1]
+    opening = text[start : start + 1]
     if opening in ("'", '"'):
         found = _STRING.match(text, start)
         return found.end() if found else len(text)
@@ -69,7 +70,7 @@ def _key(written: str) -> str:
 
 def _child(text: str, start: int, segment: str | int) -> int | None:
     """The start of the member or element ``segment`` of the object or array at ``start``, or None."""
-    opening = text[start:start + 1]
+    opening = text[start : start + 1]
     if isinstance(segment, int) != (opening == "["):
         return None
     if opening not in ("{", "["):
@@ -84,7 +85,7 @@ def _child(text: str, start: int, segment: str | int) -> int | None:
             if key is None:
                 return None
             position = _space(text, key.end())
-            if text[position:position + 1] != ":":
+            if text[position : position + 1] != ":":
                 return None
             position = _space(text, position + 1)
             if _key(key.group()).casefold() == wanted:
@@ -92,7 +93,7 @@ def _child(text: str, start: int, segment: str | int) -> int | None:
         elif index == wanted:
             return position
         position = _space(text, _value_end(text, position))
-        if text[position:position + 1] == ",":
+        if text[position : position + 1] == ",":
             position = _space(text, position + 1)
         index += 1
     return None
@@ -100,7 +101,7 @@ def _child(text: str, start: int, segment: str | int) -> int | None:
 
 def _line_info(text: str, start: int) -> tuple[int, int]:
     """JSON.NET's (lineNumber, linePosition) of the token starting at ``start``."""
-    end = start + 1 if text[start:start + 1] in ("{", "[") else _value_end(text, start)
+    end = start + 1 if text[start : start + 1] in ("{", "[") else _value_end(text, start)
     line_start = text.rfind("\n", 0, start) + 1
     return text.count("\n", 0, start) + 1, end - line_start
 

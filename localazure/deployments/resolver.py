@@ -9,6 +9,7 @@ Any other refusal (``AuthorizationFailed``, a list function the provider does no
 with the provider's error, as ARM fails the deployment -- unless the resolver is ``deferred`` (validation and
 what-if, before anything runs), where it is an unknown value: ARM evaluates these functions when it deploys.
 """
+
 from __future__ import annotations
 
 import copy
@@ -17,6 +18,7 @@ import uuid
 
 from localazure.api_versions import RESOURCES_API_VERSIONS
 from localazure.deployments.engine import UnknownValue
+from localazure.error_catalogue import INVALID_TEMPLATE, RESOURCE_GROUP_NOT_FOUND, RESOURCE_NOT_FOUND
 from localazure.errors import AzureError
 from localazure.http import Request
 from localazure.ids import parse_resource_path, scope_parts
@@ -81,8 +83,15 @@ class LiveResolver:
         return copy.deepcopy(answer) if isinstance(answer, (dict, list)) else answer
 
     def _dispatch(self, method: str, request_path: str, api_version: str, content: bytes):
-        request = Request(method, request_path, {"api-version": api_version}, {}, content,
-                          request_id=self.request_id, principal=self.principal)
+        request = Request(
+            method,
+            request_path,
+            {"api-version": api_version},
+            {},
+            content,
+            request_id=self.request_id,
+            principal=self.principal,
+        )
         try:
             response = self.app.dispatch(request, observed=False)
         except AzureError as error:
@@ -119,13 +128,14 @@ def missing_resource(unknown: UnknownValue) -> AzureError:
     """ARM's error for a resource a template needs but that does not exist."""
     resource_id = unknown.resource_id
     if resource_id is None:
-        return AzureError(400, "InvalidTemplate", f"The template value '{unknown.source}' could not be determined "
-                                                  "at deployment time.")
+        return INVALID_TEMPLATE(f"The template value '{unknown.source}' could not be determined at deployment time.")
     path = parse_resource_path(resource_id)
-    unused_1, group = scope_parts(resource_id)
+    _, group = scope_parts(resource_id)
     if path is None:
-        return AzureError(404, "ResourceGroupNotFound", f"Resource group '{group}' could not be found.")
+        return RESOURCE_GROUP_NOT_FOUND(f"Resource group '{group}' could not be found.")
     name = "/".join(path.names)
     where = f"under resource group '{group}'" if group else "in the subscription"
-    return AzureError(404, "ResourceNotFound", f"The Resource '{path.full_type}/{name}' {where} was not found. For "
-                                               "more details please go to https://aka.ms/ARMResourceNotFoundFix")
+    return RESOURCE_NOT_FOUND(
+        f"The Resource '{path.full_type}/{name}' {where} was not found. For "
+        "more details please go to https://aka.ms/ARMResourceNotFoundFix"
+    )

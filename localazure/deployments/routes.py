@@ -1,17 +1,25 @@
 """The HTTP surface of deployments, at resource-group and subscription scope, as azure-mgmt-resource-deployments
 calls it (``/{scope}/providers/Microsoft.Resources/deployments/...``; the resource-group operations list also
 without ``providers``), plus ``POST /providers/Microsoft.Resources/calculateTemplateHash``."""
+
 from __future__ import annotations
 
 import re
 import uuid
 from urllib.parse import quote
 
+from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
 from localazure.deployments.definition import DEPLOYMENTS_TYPE, Scope, minified, parse, template_hash
 from localazure.deployments.records import ACTIVE, check_name
-from localazure.errors import AzureError
+from localazure.error_catalogue import (
+    DEPLOYMENT_ACTIVE,
+    DEPLOYMENT_NOT_FOUND,
+    DEPLOYMENT_OPERATION_NOT_FOUND,
+    INVALID_REQUEST_CONTENT,
+    NOT_FOUND,
+    OPERATION_NOT_FOUND,
+)
 from localazure.http import Response, json_response
-from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
 
 API_VERSIONS = tuple(sorted(set(RESOURCES_API_VERSIONS) | {"2025-10-01", "2026-06-01"}))
 OPERATION_RESULT_API_VERSION = "2025-04-01"  # served by the core's /operationresults route
@@ -30,16 +38,22 @@ def register(app) -> None:
         base = prefix + _DEPLOYMENTS
         add("GET", base, list_deployments, priority=PRIORITY)
         add(["GET", "HEAD", "PUT", "DELETE"], base + _NAME, deployment_route, priority=PRIORITY)
-        add("POST", base + _NAME + r"/(?P<action>validate|whatIf|cancel|exportTemplate)", action_route,
-            priority=PRIORITY)
+        add(
+            "POST",
+            base + _NAME + r"/(?P<action>validate|whatIf|cancel|exportTemplate)",
+            action_route,
+            priority=PRIORITY,
+        )
         add("GET", base + _NAME + r"/operations(?:/(?P<operation_id>[^/]+))?", operations_route, priority=PRIORITY)
         add("GET", base + _NAME + r"/operationStatuses/(?P<operation_id>[^/]+)", status_route, priority=PRIORITY)
-    add("GET", _GROUP + r"/deployments" + _NAME + r"/operations(?:/(?P<operation_id>[^/]+))?", operations_route,
-        priority=PRIORITY)
-    add("GET", _SUBSCRIPTION + r"/operationresults/(?P<token>wi[0-9a-f]{32})", what_if_result_route,
-        priority=PRIORITY)
-    add("POST", r"/providers/Microsoft\.Resources/calculateTemplateHash", calculate_template_hash,
-        priority=PRIORITY)
+    add(
+        "GET",
+        _GROUP + r"/deployments" + _NAME + r"/operations(?:/(?P<operation_id>[^/]+))?",
+        operations_route,
+        priority=PRIORITY,
+    )
+    add("GET", _SUBSCRIPTION + r"/operationresults/(?P<token>wi[0-9a-f]{32})", what_if_result_route, priority=PRIORITY)
+    add("POST", r"/providers/Microsoft\.Resources/calculateTemplateHash", calculate_template_hash, priority=PRIORITY)
     app.operations.register_kind("deployment-delete", _complete_delete)
 
 
@@ -56,7 +70,7 @@ def _scope(app, request, subscription_id: str, resource_group: str | None = None
 def _found(app, scope: Scope, name: str) -> dict:
     body = app.deployments.records.get(scope.deployment_id(name))
     if body is None:
-        raise AzureError(404, "DeploymentNotFound", f"Deployment '{name}' could not be found.")
+        raise DEPLOYMENT_NOT_FOUND(f"Deployment '{name}' could not be found.")
     return body
 
 
@@ -69,11 +83,15 @@ def list_deployments(app, request, subscription_id, resource_group=None):
     scope = _scope(app, request, subscription_id, resource_group)
     app.authorize(request, f"{ACTION}/read", scope.id)
     value = app.deployments.records.list(scope.id)
-    wanted = re.fullmatch(r"\s*provisioningState\s+eq\s+'(?P<state>\w+)'\s*", request.query.get("$filter", ""),
-                          re.IGNORECASE)
+    wanted = re.fullmatch(
+        r"\s*provisioningState\s+eq\s+'(?P<state>\w+)'\s*", request.query.get("$filter", ""), re.IGNORECASE
+    )
     if wanted:
-        value = [body for body in value
-                 if body["properties"].get("provisioningState", "").lower() == wanted.group("state").lower()]
+        value = [
+            body
+            for body in value
+            if body["properties"].get("provisioningState", "").lower() == wanted.group("state").lower()
+        ]
     return json_response({"value": value})
 
 
@@ -91,23 +109,30 @@ def deployment_route(app, request, subscription_id, name, resource_group=None):
         app.authorize(request, f"{ACTION}/write", deployment_id)
         check_name(name)
         definition = parse(request.json(), scope, source=request.body)
-        status, body, operation_id = app.deployments.create(scope, name, definition, request.principal,
-                                                            _correlation(request))
-        status_url = (f"{app.arm_endpoint}{quote(deployment_id)}/operationStatuses/{operation_id}"
-                      f"?api-version={request.api_version}")
-        return json_response(body, status, {"Azure-AsyncOperation": status_url,
-                                            "Retry-After": app.retry_after_header()})
+        status, body, operation_id = app.deployments.create(
+            scope, name, definition, request.principal, _correlation(request)
+        )
+        status_url = (
+            f"{app.arm_endpoint}{quote(deployment_id)}/operationStatuses/{operation_id}"
+            f"?api-version={request.api_version}"
+        )
+        return json_response(
+            body, status, {"Azure-AsyncOperation": status_url, "Retry-After": app.retry_after_header()}
+        )
     app.authorize(request, f"{ACTION}/delete", deployment_id)
     body = records.get(deployment_id)
     if body is None:
         return Response(status=204)
     if body["properties"].get("provisioningState") in ACTIVE:
-        raise AzureError(409, "DeploymentActive",
-                         f"The deployment '{name}' is still active and cannot be deleted. Cancel it or wait for it "
-                         "to finish. Please see https://aka.ms/arm-deploy-resources for usage details.")
+        raise DEPLOYMENT_ACTIVE(
+            f"The deployment '{name}' is still active and cannot be deleted. Cancel it or wait for it "
+            "to finish. Please see https://aka.ms/arm-deploy-resources for usage details."
+        )
     operation = app.operations.start("deployment-delete", subscription_id, deployment_id)
-    location = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/{operation['operation_id']}"
-                f"?api-version={OPERATION_RESULT_API_VERSION}")
+    location = (
+        f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/{operation['operation_id']}"
+        f"?api-version={OPERATION_RESULT_API_VERSION}"
+    )
     return Response(status=202, headers={"Location": location, "Retry-After": app.retry_after_header()})
 
 
@@ -128,8 +153,10 @@ def action_route(app, request, subscription_id, name, action, resource_group=Non
         result = service.what_if(scope, name, definition, request.principal)
         token = "wi" + uuid.uuid4().hex
         service.records.save_what_if(token, subscription_id, result)
-        location = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/{token}"
-                    f"?api-version={request.api_version}")
+        location = (
+            f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/{token}"
+            f"?api-version={request.api_version}"
+        )
         return Response(status=202, headers={"Location": location, "Retry-After": app.retry_after_header()})
     if action == "cancel":
         _found(app, scope, name)
@@ -137,7 +164,7 @@ def action_route(app, request, subscription_id, name, action, resource_group=Non
         return Response(status=204)
     row = service.records.get_row(deployment_id)
     if row is None:
-        raise AzureError(404, "DeploymentNotFound", f"Deployment '{name}' could not be found.")
+        raise DEPLOYMENT_NOT_FOUND(f"Deployment '{name}' could not be found.")
     return json_response({"template": row["request"].get("template")})
 
 
@@ -149,12 +176,13 @@ def operations_route(app, request, subscription_id, name, operation_id=None, res
     operations = app.deployments.records.operations(deployment_id)
     if operation_id is None:
         top = request.query.get("$top")
-        return json_response({"value": operations[:int(top)] if top and top.isdigit() else operations})
+        return json_response({"value": operations[: int(top)] if top and top.isdigit() else operations})
     for operation in operations:
         if operation["operationId"].lower() == operation_id.lower():
             return json_response(operation)
-    raise AzureError(404, "DeploymentOperationNotFound",
-                     f"Deployment operation '{operation_id}' of deployment '{name}' could not be found.")
+    raise DEPLOYMENT_OPERATION_NOT_FOUND(
+        f"Deployment operation '{operation_id}' of deployment '{name}' could not be found."
+    )
 
 
 def status_route(app, request, subscription_id, name, operation_id, resource_group=None):
@@ -163,7 +191,7 @@ def status_route(app, request, subscription_id, name, operation_id, resource_gro
     app.authorize(request, f"{ACTION}/operationstatuses/read", deployment_id)
     row = app.deployments.records.get_row(deployment_id)
     if row is None or row["operation_id"].lower() != operation_id.lower():
-        raise AzureError(404, "OperationNotFound", f"The operation '{operation_id}' could not be found.")
+        raise OPERATION_NOT_FOUND(f"The operation '{operation_id}' could not be found.")
     properties = row["body"]["properties"]
     body = {"status": properties.get("provisioningState")}
     if properties.get("error"):
@@ -176,7 +204,7 @@ def what_if_result_route(app, request, subscription_id, token):
     app.resources.check_subscription(subscription_id, request.principal)
     found = app.deployments.records.poll_what_if(token, subscription_id)
     if found is None:
-        raise AzureError(404, "NotFound", f"The operation '{token}' could not be found.")
+        raise NOT_FOUND(f"The operation '{token}' could not be found.")
     polls, result = found
     if polls == 0 and app.settings.long_running.steps > 1:
         location = f"{app.arm_endpoint}{request.path}?api-version={request.api_version}"
@@ -188,8 +216,9 @@ def calculate_template_hash(app, request):
     check_api_version(request, API_VERSIONS)
     template = request.json()
     if not isinstance(template, dict):
-        raise AzureError(400, "InvalidRequestContent", "The request content was invalid and could not be "
-                                                       "deserialized: 'The template must be a JSON object.'.")
+        raise INVALID_REQUEST_CONTENT(
+            "The request content was invalid and could not be deserialized: 'The template must be a JSON object.'."
+        )
     return json_response({"minifiedTemplate": minified(template), "templateHash": template_hash(template)})
 
 

@@ -9,6 +9,7 @@ earlier waves deployed. Nested deployments run as child deployments with their o
 A run always ends in a terminal state: any failure, even while its record is written, ends it ``Failed`` with
 an error body and a failed operation.
 """
+
 from __future__ import annotations
 
 import http
@@ -18,12 +19,13 @@ import time
 import traceback
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from localazure.deployments.definition import shown_outputs
 from localazure.deployments.engine import ArmTemplateError, UnknownValue, scrub
 from localazure.deployments.evaluation import DEPLOYMENTS, TemplateRejected, resource_body
 from localazure.deployments.resolver import first_unknown, missing_resource
+from localazure.error_catalogue import RESOURCE_DEPLOYMENT_FAILURE
 from localazure.errors import AzureError
 from localazure.http import Request
 from localazure.ids import parse_resource_path
@@ -31,16 +33,20 @@ from localazure.operations import TERMINAL
 
 WORKERS = 4
 LRO_POLL_SECONDS = 0.02
-DEPLOYMENT_FAILED = ("At least one resource deployment operation failed. Please list deployment operations for "
-                     "details. Please see https://aka.ms/arm-deployment-operations for usage details.")
-TERMINAL_FAILED = ("The resource write operation failed to complete successfully, because it reached terminal "
-                   "provisioning state 'Failed'.")
+DEPLOYMENT_FAILED = (
+    "At least one resource deployment operation failed. Please list deployment operations for "
+    "details. Please see https://aka.ms/arm-deployment-operations for usage details."
+)
+TERMINAL_FAILED = (
+    "The resource write operation failed to complete successfully, because it reached terminal "
+    "provisioning state 'Failed'."
+)
 # Complete mode leaves these alone: they are extension resources of the scope, not its content.
 KEPT_IN_COMPLETE_MODE = ("microsoft.authorization/",)
 
 
 def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat().replace("+00:00", "Z")
 
 
 def duration(seconds: float) -> str:
@@ -65,8 +71,18 @@ class OutputsFailed(AzureError):
 class Run:
     """One run of one deployment. ``evaluate()`` returns a fresh TemplateResult (with live references)."""
 
-    def __init__(self, service, deployment_id: str, evaluate, *, principal, mode: str, template: dict,
-                 texts: list[str], correlation_id: str):
+    def __init__(
+        self,
+        service,
+        deployment_id: str,
+        evaluate,
+        *,
+        principal,
+        mode: str,
+        template: dict,
+        texts: list[str],
+        correlation_id: str,
+    ):
         self.service = service
         self.app = service.app
         self.deployment_id = deployment_id
@@ -107,8 +123,15 @@ class Run:
         except (AzureError, ArmTemplateError) as error:
             self._fail(None, "Action", error, 0.0)
         if self.errors:
-            return {"state": "Failed", "error": {"code": "DeploymentFailed", "target": self.deployment_id,
-                                                 "message": DEPLOYMENT_FAILED, "details": self.errors}}
+            return {
+                "state": "Failed",
+                "error": {
+                    "code": "DeploymentFailed",
+                    "target": self.deployment_id,
+                    "message": DEPLOYMENT_FAILED,
+                    "details": self.errors,
+                },
+            }
         return {"state": "Succeeded", "outputs": outputs, "resources": resources}
 
     def _end_after_internal_error(self, error: Exception) -> None:
@@ -117,8 +140,15 @@ class Run:
             self._record_operation("Action", None, "Failed", 500, {"status": "Failed", "error": error_object}, 0.0)
         except Exception:  # noqa: BLE001 - the record below matters more than the operation
             traceback.print_exc()
-        self._finish("Failed", error={"code": "DeploymentFailed", "target": self.deployment_id,
-                                      "message": DEPLOYMENT_FAILED, "details": [error_object]})
+        self._finish(
+            "Failed",
+            error={
+                "code": "DeploymentFailed",
+                "target": self.deployment_id,
+                "message": DEPLOYMENT_FAILED,
+                "details": [error_object],
+            },
+        )
 
     def _deploy(self):
         result = self.evaluate()
@@ -135,8 +165,9 @@ class Run:
             if len(due) == 1:
                 self._apply(due[0])
             else:
-                with ThreadPoolExecutor(max_workers=min(WORKERS, len(due)),
-                                        thread_name_prefix="localazure-deploy") as pool:
+                with ThreadPoolExecutor(
+                    max_workers=min(WORKERS, len(due)), thread_name_prefix="localazure-deploy"
+                ) as pool:
                     list(pool.map(self._apply, due))
         if self.errors:
             return {}, []
@@ -144,8 +175,7 @@ class Run:
         if self.mode == "Complete":
             self._delete_unlisted(result)
         result = self.evaluate()
-        resources = [{"id": resource["id"]} for resource in result.resources
-                     if resource.get("condition", True)]
+        resources = [{"id": resource["id"]} for resource in result.resources if resource.get("condition", True)]
         if result.outputs:
             self._check_outputs(result.outputs)
             self._record_operation("EvaluateDeploymentOutput", None, "Succeeded", 200, {"status": "OK"}, 0.0)
@@ -159,11 +189,19 @@ class Run:
             if unknown is None:
                 continue
             cause = missing_resource(unknown)
-            raise OutputsFailed(400, "DeploymentOutputEvaluationFailed",
-                                f"Unable to evaluate template outputs: '{name}'. Please see error details and "
-                                "deployment operations. Please see https://aka.ms/arm-common-errors for usage details.",
-                                details=[{"code": "DeploymentOutputEvaluationFailed", "target": name,
-                                          "message": f"The template output '{name}' is not valid: {cause.message}."}])
+            raise OutputsFailed(
+                400,
+                "DeploymentOutputEvaluationFailed",
+                f"Unable to evaluate template outputs: '{name}'. Please see error details and "
+                "deployment operations. Please see https://aka.ms/arm-common-errors for usage details.",
+                details=[
+                    {
+                        "code": "DeploymentOutputEvaluationFailed",
+                        "target": name,
+                        "message": f"The template output '{name}' is not valid: {cause.message}.",
+                    }
+                ],
+            )
 
     def _blocked(self, resource: dict) -> bool:
         """A resource that depends on a failed one is not deployed (and not reported)."""
@@ -204,18 +242,26 @@ class Run:
             else:
                 status, message = self._put(resource, body)
         except Canceled:
-            self._record_operation("Create", target, "Canceled", None, None, time.monotonic() - started,
-                                   operation_id=operation_id)
+            self._record_operation(
+                "Create", target, "Canceled", None, None, time.monotonic() - started, operation_id=operation_id
+            )
             return
         except (AzureError, ArmTemplateError) as error:
             self._fail(target, "Create", error, time.monotonic() - started, operation_id=operation_id)
             return
-        self._record_operation("Create", target, "Succeeded", status, message, time.monotonic() - started,
-                               operation_id=operation_id)
+        self._record_operation(
+            "Create", target, "Succeeded", status, message, time.monotonic() - started, operation_id=operation_id
+        )
 
     def request_for(self, method: str, resource_id: str, api_version: str, body=None) -> Request:
-        request = Request(method, resource_id, {"api-version": api_version}, {},
-                          json.dumps(body).encode() if body is not None else b"", principal=self.principal)
+        request = Request(
+            method,
+            resource_id,
+            {"api-version": api_version},
+            {},
+            json.dumps(body).encode() if body is not None else b"",
+            principal=self.principal,
+        )
         request.request_id = str(uuid.uuid4())
         request.correlation_id = self.correlation_id
         return request
@@ -224,14 +270,18 @@ class Run:
         """One request through the app's pipeline as the caller; waits for a long-running one to end.
         Returns the response and whether the resource existed before."""
         existed = self.app.store.resource_exists(resource_id)
-        response = self.app.dispatch(self.request_for(method, resource_id, api_version, body),
-                                     cancel=self.cancel_requested)
+        response = self.app.dispatch(
+            self.request_for(method, resource_id, api_version, body), cancel=self.cancel_requested
+        )
         operation_id = _operation_id(response)
         if operation_id is not None:
             finished = self._wait(operation_id)
             if finished["status"] == "Failed":
-                raise AzureError(400, (finished["error"] or {}).get("code", "ResourceDeploymentFailure"),
-                                 (finished["error"] or {}).get("message", TERMINAL_FAILED))
+                raise AzureError(
+                    400,
+                    (finished["error"] or {}).get("code", "ResourceDeploymentFailure"),
+                    (finished["error"] or {}).get("message", TERMINAL_FAILED),
+                )
         return response, existed
 
     def _put(self, resource: dict, body: dict) -> tuple[int, dict]:
@@ -242,7 +292,7 @@ class Run:
         stored = self.app.store.get_resource(resource_id) or response.body
         state = (stored.get("properties") or {}).get("provisioningState") if isinstance(stored, dict) else None
         if state == "Failed":
-            raise AzureError(400, "ResourceDeploymentFailure", TERMINAL_FAILED)
+            raise RESOURCE_DEPLOYMENT_FAILURE(TERMINAL_FAILED)
         status = response.status if response.status != 202 else (200 if existed else 201)
         return status, scrub(stored, self.texts)
 
@@ -261,8 +311,9 @@ class Run:
         properties = record.get("properties", {})
         if properties.get("provisioningState") != "Succeeded":
             error = properties.get("error") or {"code": "DeploymentFailed", "message": DEPLOYMENT_FAILED}
-            raise AzureError(400, error["code"], error["message"], target=error.get("target"),
-                             details=error.get("details"))
+            raise AzureError(
+                400, error["code"], error["message"], target=error.get("target"), details=error.get("details")
+            )
         return 201, record
 
     # -- complete mode ------------------------------------------------------------------------------
@@ -274,8 +325,11 @@ class Run:
         for body in self.app.store.list_resources(scope_id):
             resource_id = body["id"]
             path = parse_resource_path(resource_id)
-            if path is None or resource_id.lower() in listed or \
-                    path.full_type.lower().startswith(KEPT_IN_COMPLETE_MODE):
+            if (
+                path is None
+                or resource_id.lower() in listed
+                or path.full_type.lower().startswith(KEPT_IN_COMPLETE_MODE)
+            ):
                 continue
             resource_type = self.app.registry.get(path.full_type)
             if resource_type is None:
@@ -303,28 +357,46 @@ class Run:
     def _fail(self, target, provisioning_operation: str, error, seconds: float, *, operation_id=None) -> None:
         error_object = self._error_object(error)
         status = error.status if isinstance(error, AzureError) else 400
-        self._record_operation(provisioning_operation, target, "Failed", status,
-                               {"status": "Failed", "error": error_object}, seconds, operation_id=operation_id)
+        self._record_operation(
+            provisioning_operation,
+            target,
+            "Failed",
+            status,
+            {"status": "Failed", "error": error_object},
+            seconds,
+            operation_id=operation_id,
+        )
         with self._lock:
             if target is not None:
                 self.failed_ids.add(target["id"].lower())
             self.errors.append(error_object)
 
-    def _record_operation(self, provisioning_operation, target, state, status, message, seconds, *,
-                          operation_id=None) -> str:
+    def _record_operation(
+        self, provisioning_operation, target, state, status, message, seconds, *, operation_id=None
+    ) -> str:
         operation_id = operation_id or uuid.uuid4().hex[:16].upper()
-        properties = {"provisioningOperation": provisioning_operation, "provisioningState": state,
-                      "timestamp": now_iso(), "duration": duration(seconds), "trackingId": str(uuid.uuid4()),
-                      "serviceRequestId": str(uuid.uuid4())}
+        properties = {
+            "provisioningOperation": provisioning_operation,
+            "provisioningState": state,
+            "timestamp": now_iso(),
+            "duration": duration(seconds),
+            "trackingId": str(uuid.uuid4()),
+            "serviceRequestId": str(uuid.uuid4()),
+        }
         if status is not None:
             properties["statusCode"] = status_name(status)
         if message is not None:
             properties["statusMessage"] = scrub(message, self.texts)
         if target is not None:
             properties["targetResource"] = target
-        self.service.records.put_operation(self.deployment_id, {
-            "id": f"{self.deployment_id}/operations/{operation_id}", "operationId": operation_id,
-            "properties": properties})
+        self.service.records.put_operation(
+            self.deployment_id,
+            {
+                "id": f"{self.deployment_id}/operations/{operation_id}",
+                "operationId": operation_id,
+                "properties": properties,
+            },
+        )
         return operation_id
 
     def _set_state(self, state: str) -> None:
@@ -333,14 +405,16 @@ class Run:
             body["properties"]["provisioningState"] = state
             self.service.records.update(self.deployment_id, body)
 
-    def _finish(self, state: str, *, error: dict | None = None, outputs: dict | None = None,
-                resources: list | None = None) -> None:
+    def _finish(
+        self, state: str, *, error: dict | None = None, outputs: dict | None = None, resources: list | None = None
+    ) -> None:
         body = self.service.records.get(self.deployment_id)
         if body is None:
             return
         properties = body["properties"]
-        properties.update(provisioningState=state, timestamp=now_iso(),
-                          duration=duration(time.monotonic() - self.started))
+        properties.update(
+            provisioningState=state, timestamp=now_iso(), duration=duration(time.monotonic() - self.started)
+        )
         if error is not None:
             properties["error"] = error
         if outputs is not None:
@@ -361,7 +435,8 @@ def _unknown_existing(resource_id: str) -> UnknownValue:
 def _operation_id(response) -> str | None:
     """The long-running operation an accepted write answers with: the last segment of its status URL."""
     url = response.headers.get("Azure-AsyncOperation") or (
-        response.headers.get("Location") if response.status == 202 else None)
+        response.headers.get("Location") if response.status == 202 else None
+    )
     if not url:
         return None
     return url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]

@@ -1,24 +1,33 @@
 """Deployments as a service of the app: create (with synchronous validation), validate, what-if, cancel,
 delete, and the runs in flight."""
+
 from __future__ import annotations
 
 import threading
 import uuid
 
 from localazure.deployments import what_if
-from localazure.deployments.definition import (DEPLOYMENTS_TYPE, Definition, Scope, shown_parameters,
-                                               template_hash)
+from localazure.deployments.definition import DEPLOYMENTS_TYPE, Definition, Scope, shown_parameters, template_hash
 from localazure.deployments.engine import scrub, secret_texts
-from localazure.deployments.evaluation import (check_write_permissions, context_for, deployable, evaluate, preflight,
-                                               secrets_of)
+from localazure.deployments.evaluation import (
+    check_write_permissions,
+    context_for,
+    deployable,
+    evaluate,
+    preflight,
+    secrets_of,
+)
 from localazure.deployments.records import ACTIVE, DeploymentRecords, check_name
 from localazure.deployments.resolver import LiveResolver
 from localazure.deployments.runner import Run, now_iso
+from localazure.error_catalogue import DEPLOYMENT_ACTIVE, DEPLOYMENT_CANNOT_BE_CANCELLED, INVALID_TEMPLATE
 from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
 
-INTERRUPTED = {"code": "DeploymentInterrupted",
-               "message": "The local endpoint stopped while the deployment was running; deploy it again."}
+INTERRUPTED = {
+    "code": "DeploymentInterrupted",
+    "message": "The local endpoint stopped while the deployment was running; deploy it again.",
+}
 
 
 class DeploymentService:
@@ -51,11 +60,18 @@ class DeploymentService:
             fresh.resolver = resolver
             return fresh
 
-        run = Run(self, deployment_id, evaluate_live, principal=principal, mode=definition.mode,
-                  template=definition.template, texts=texts, correlation_id=correlation_id)
+        run = Run(
+            self,
+            deployment_id,
+            evaluate_live,
+            principal=principal,
+            mode=definition.mode,
+            template=definition.template,
+            texts=texts,
+            correlation_id=correlation_id,
+        )
         self._track(run)
-        threading.Thread(target=self._execute, args=(run,), name=f"localazure-deployment-{name}",
-                         daemon=True).start()
+        threading.Thread(target=self._execute, args=(run,), name=f"localazure-deployment-{name}", daemon=True).start()
         return (200 if previous is not None else 201), body, operation_id
 
     def _execute(self, run: Run) -> None:
@@ -68,7 +84,7 @@ class DeploymentService:
         """Run a Microsoft.Resources/deployments resource of a template as a child deployment, here and now."""
         deployment_id = resource["id"]
         path = parse_resource_path(deployment_id)
-        scope_id = deployment_id[:len(deployment_id) - len(f"/providers/{DEPLOYMENTS_TYPE}/{path.name}")]
+        scope_id = deployment_id[: len(deployment_id) - len(f"/providers/{DEPLOYMENTS_TYPE}/{path.name}")]
         check_name(path.name)
         previous = self.records.get(deployment_id)
         if previous is not None and previous["properties"].get("provisioningState") in ACTIVE:
@@ -77,20 +93,41 @@ class DeploymentService:
         template = properties.get("template") if isinstance(properties.get("template"), dict) else {}
         nested = parent.evaluate().nested.get(deployment_id)
         if nested is None:
-            raise AzureError(400, "InvalidTemplate", f"The nested deployment '{path.name}' could not be evaluated.")
+            raise INVALID_TEMPLATE(f"The nested deployment '{path.name}' could not be evaluated.")
         request = parent.request_for("PUT", deployment_id, resource.get("apiVersion") or "")
         self.app.authorize(request, f"{DEPLOYMENTS_TYPE}/write", deployment_id)
         mode = "Complete" if str(properties.get("mode", "")).lower() == "complete" else "Incremental"
-        texts = sorted(set(parent.texts) | set(secret_texts(
-            [value for name, value in nested.parameters.items()
-             if str(((template.get("parameters") or {}).get(name) or {}).get("type", "")).lower()
-             in ("securestring", "secureobject")])), key=len, reverse=True)
-        body = {"id": deployment_id, "name": path.name, "type": DEPLOYMENTS_TYPE,
-                "properties": {"templateHash": template_hash(template),
-                               "parameters": scrub(shown_parameters(template, nested.parameters), texts),
-                               "mode": mode, "provisioningState": "Accepted", "timestamp": now_iso(),
-                               "duration": "PT0S", "correlationId": parent.correlation_id,
-                               "providers": providers(nested), "dependencies": dependencies(nested)}}
+        texts = sorted(
+            set(parent.texts)
+            | set(
+                secret_texts(
+                    [
+                        value
+                        for name, value in nested.parameters.items()
+                        if str(((template.get("parameters") or {}).get(name) or {}).get("type", "")).lower()
+                        in ("securestring", "secureobject")
+                    ]
+                )
+            ),
+            key=len,
+            reverse=True,
+        )
+        body = {
+            "id": deployment_id,
+            "name": path.name,
+            "type": DEPLOYMENTS_TYPE,
+            "properties": {
+                "templateHash": template_hash(template),
+                "parameters": scrub(shown_parameters(template, nested.parameters), texts),
+                "mode": mode,
+                "provisioningState": "Accepted",
+                "timestamp": now_iso(),
+                "duration": "PT0S",
+                "correlationId": parent.correlation_id,
+                "providers": providers(nested),
+                "dependencies": dependencies(nested),
+            },
+        }
         if resource.get("location"):
             body["location"] = resource["location"]
         self.records.create(deployment_id, scope_id, body, {"template": template, "mode": mode}, str(uuid.uuid4()))
@@ -101,17 +138,33 @@ class DeploymentService:
             inner.resolver = getattr(outer, "resolver", None)
             return inner
 
-        child = Run(self, deployment_id, evaluate_nested, principal=parent.principal, mode=mode, template=template,
-                    texts=texts, correlation_id=parent.correlation_id)
+        child = Run(
+            self,
+            deployment_id,
+            evaluate_nested,
+            principal=parent.principal,
+            mode=mode,
+            template=template,
+            texts=texts,
+            correlation_id=parent.correlation_id,
+        )
         child.cancel_requested = parent.cancel_requested
         child.execute()
         return child
 
     # -- validate and what-if -------------------------------------------------------------------------
     def validate(self, scope: Scope, name: str, definition: Definition, principal, correlation_id: str) -> dict:
-        unused_1, result = self._checked(scope, name, definition, principal)
-        body = deployment_body(scope.deployment_id(name), name, scope, definition, result,
-                               secrets_of(definition), correlation_id, "Succeeded")
+        _, result = self._checked(scope, name, definition, principal)
+        body = deployment_body(
+            scope.deployment_id(name),
+            name,
+            scope,
+            definition,
+            result,
+            secrets_of(definition),
+            correlation_id,
+            "Succeeded",
+        )
         body["properties"]["validatedResources"] = [{"id": item["id"]} for item in deployable(result)]
         return body
 
@@ -137,9 +190,10 @@ class DeploymentService:
         if body is None or run is None or body["properties"].get("provisioningState") not in ACTIVE:
             state = body["properties"].get("provisioningState") if body else "NotFound"
             # No published sample of this message was found; the wording is the endpoint's own.
-            raise AzureError(409, "DeploymentCannotBeCancelled",
-                             f"The deployment '{name}' cannot be cancelled: it is in state '{state}'. Only a "
-                             "deployment that is Accepted or Running can be cancelled.")
+            raise DEPLOYMENT_CANNOT_BE_CANCELLED(
+                f"The deployment '{name}' cannot be cancelled: it is in state '{state}'. Only a "
+                "deployment that is Accepted or Running can be cancelled."
+            )
         run.cancel_requested.set()
 
     def _track(self, run: Run) -> None:
@@ -155,14 +209,23 @@ class DeploymentService:
 def deployment_active(name: str, previous: dict) -> AzureError:
     """ARM's words (quoted in Azure/bicep#14369)."""
     started = previous["properties"].get("timestamp", "")
-    return AzureError(409, "DeploymentActive",
-                      f"Unable to edit or replace deployment '{name}': previous deployment from '{started}' is "
-                      "still active (expiration time is unknown). Please see https://aka.ms/arm-deploy-resources "
-                      "for usage details.")
+    return DEPLOYMENT_ACTIVE(
+        f"Unable to edit or replace deployment '{name}': previous deployment from '{started}' is "
+        "still active (expiration time is unknown). Please see https://aka.ms/arm-deploy-resources "
+        "for usage details."
+    )
 
 
-def deployment_body(deployment_id: str, name: str, scope: Scope, definition: Definition, result, texts: list[str],
-                    correlation_id: str, state: str) -> dict:
+def deployment_body(
+    deployment_id: str,
+    name: str,
+    scope: Scope,
+    definition: Definition,
+    result,
+    texts: list[str],
+    correlation_id: str,
+    state: str,
+) -> dict:
     body = {"id": deployment_id, "name": name, "type": DEPLOYMENTS_TYPE}
     if scope.resource_group is None:
         body["location"] = definition.location
@@ -171,9 +234,15 @@ def deployment_body(deployment_id: str, name: str, scope: Scope, definition: Def
     body["properties"] = {
         "templateHash": template_hash(definition.template),
         "parameters": scrub(shown_parameters(definition.template, result.parameters), texts),
-        "mode": definition.mode, "provisioningState": state, "timestamp": now_iso(), "duration": "PT0S",
-        "correlationId": correlation_id, "providers": providers(result), "dependencies": dependencies(result),
-        **definition.extra}
+        "mode": definition.mode,
+        "provisioningState": state,
+        "timestamp": now_iso(),
+        "duration": "PT0S",
+        "correlationId": correlation_id,
+        "providers": providers(result),
+        "dependencies": dependencies(result),
+        **definition.extra,
+    }
     return body
 
 
@@ -181,13 +250,19 @@ def providers(result) -> list[dict]:
     """``properties.providers``: namespaces and resource types the template deploys, with their locations."""
     by_namespace: dict[str, dict[str, set]] = {}
     for resource in deployable(result):
-        namespace, unused_1, type_path = resource["type"].partition("/")
+        namespace, _, type_path = resource["type"].partition("/")
         locations = by_namespace.setdefault(namespace, {}).setdefault(type_path, set())
         if isinstance(resource.get("location"), str):
             locations.add(resource["location"].replace(" ", "").lower())
-    return [{"namespace": namespace, "resourceTypes": [{"resourceType": type_path, "locations": sorted(locations)}
-                                                       for type_path, locations in types.items()]}
-            for namespace, types in by_namespace.items()]
+    return [
+        {
+            "namespace": namespace,
+            "resourceTypes": [
+                {"resourceType": type_path, "locations": sorted(locations)} for type_path, locations in types.items()
+            ],
+        }
+        for namespace, types in by_namespace.items()
+    ]
 
 
 def dependencies(result) -> list[dict]:
@@ -198,5 +273,8 @@ def dependencies(result) -> list[dict]:
         resource = by_id.get(resource_id.lower(), {})
         return {"id": resource_id, "resourceType": resource.get("type"), "resourceName": resource.get("name")}
 
-    return [{**described(resource["id"]), "dependsOn": [described(item) for item in resource["dependsOn"]]}
-            for resource in result.all_resources() if resource.get("dependsOn")]
+    return [
+        {**described(resource["id"]), "dependsOn": [described(item) for item in resource["dependsOn"]]}
+        for resource in result.all_resources()
+        if resource.get("dependsOn")
+    ]

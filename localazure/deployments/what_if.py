@@ -7,6 +7,7 @@ differences are read-only properties the template sets to other values is Modify
 (``whatif.effective_change_type`` reads it as NoChange). Nothing here decides what a deployment writes: the
 runner PUTs every resource of the template, as ARM does.
 """
+
 from __future__ import annotations
 
 from localazure.deployments.definition import Definition, Scope
@@ -25,8 +26,13 @@ def changes(app, scope: Scope, definition: Definition, result, resolver: LiveRes
     for resource in deployable(result):
         resource_id = resource["id"]
         listed.add(resource_id.lower())
-        desired = {"id": resource_id, "name": resource["name"], "type": resource["type"],
-                   "apiVersion": resource["apiVersion"], **resource_body(resource)}
+        desired = {
+            "id": resource_id,
+            "name": resource["name"],
+            "type": resource["type"],
+            "apiVersion": resource["apiVersion"],
+            **resource_body(resource),
+        }
         current = _current(app, resolver, resource_id, resource["type"])
         change = whatif.resource_change(resource_id, current, desired, mode=definition.mode)
         found.append(change)

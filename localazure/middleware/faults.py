@@ -7,6 +7,7 @@ Rule shapes (JSON, at start in the config file or through ``/_admin/faults``):
 - provisioning failure: ``{"resource_id": "<id>", "code": "...", "message": "..."}``: the resource's next
   provisioning ends in ``Failed`` with that error.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -17,10 +18,14 @@ from localazure.errors import AzureError
 
 _STATUS_ERRORS = {
     429: ("TooManyRequests", "The request was throttled by fault injection of the local endpoint."),
-    500: ("InternalServerError", "Encountered internal server error. Diagnostic information: fault injected by the "
-                                 "local endpoint."),
-    503: ("ServiceUnavailable", "The server is currently unable to handle the request (fault injected by the local "
-                                "endpoint)."),
+    500: (
+        "InternalServerError",
+        "Encountered internal server error. Diagnostic information: fault injected by the local endpoint.",
+    ),
+    503: (
+        "ServiceUnavailable",
+        "The server is currently unable to handle the request (fault injected by the local endpoint).",
+    ),
 }
 DROP = "drop"
 
@@ -43,8 +48,11 @@ class Rule:
         self.milliseconds = float(definition.get("milliseconds", 0))
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.remaining is None or self.remaining > 0) and bool(self.method.fullmatch(method)) \
+        return (
+            (self.remaining is None or self.remaining > 0)
+            and bool(self.method.fullmatch(method))
             and bool(self.path.search(path))
+        )
 
     def public(self) -> dict:
         return {**self.definition, "id": self.id, "remaining": self.remaining}
@@ -79,9 +87,12 @@ class Faults:
 
     def add_provisioning_failure(self, definition: dict) -> dict:
         resource_id = definition["resource_id"]
-        error = {"code": definition.get("code", "ProvisioningFailed"),
-                 "message": definition.get("message", f"Provisioning of resource '{resource_id}' failed "
-                                                      "(fault injected by the local endpoint).")}
+        error = {
+            "code": definition.get("code", "ProvisioningFailed"),
+            "message": definition.get(
+                "message", f"Provisioning of resource '{resource_id}' failed (fault injected by the local endpoint)."
+            ),
+        }
         with self._lock:
             self._provisioning[resource_id.rstrip("/").lower()] = error
         return {"resource_id": resource_id, **error}
@@ -94,10 +105,11 @@ class Faults:
 
     def describe(self) -> dict:
         with self._lock:
-            return {"failures": [rule.public() for rule in self._failures],
-                    "latency": [rule.public() for rule in self._latency],
-                    "provisioning_failures": [{"resource_id": key, **value}
-                                              for key, value in self._provisioning.items()]}
+            return {
+                "failures": [rule.public() for rule in self._failures],
+                "latency": [rule.public() for rule in self._latency],
+                "provisioning_failures": [{"resource_id": key, **value} for key, value in self._provisioning.items()],
+            }
 
     def delay_seconds(self, method: str, path: str) -> float:
         total = 0.0

@@ -1,9 +1,10 @@
 """The request log: one entry per request (method, path, api-version, principal, status, duration), buffered in
 memory and written to SQLite in batches so that logging does not slow GETs down; reads flush first."""
+
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 WRITE_METHODS = ("PUT", "PATCH", "POST", "DELETE")
 
@@ -15,15 +16,32 @@ class RequestLog:
         self._lock = threading.Lock()
         self._flush_lock = threading.Lock()
         self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(flush_interval,), name="localazure-request-log",
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(flush_interval,), name="localazure-request-log", daemon=True
+        )
         self._thread.start()
 
-    def record(self, method: str, path: str, api_version: str | None, principal, status: int,
-               duration_ms: float, request_id: str) -> None:
-        entry = (datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z"), method, path,
-                 api_version, principal.object_id if principal else None, principal.name if principal else None,
-                 status, round(duration_ms, 3), request_id)
+    def record(
+        self,
+        method: str,
+        path: str,
+        api_version: str | None,
+        principal,
+        status: int,
+        duration_ms: float,
+        request_id: str,
+    ) -> None:
+        entry = (
+            datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            method,
+            path,
+            api_version,
+            principal.object_id if principal else None,
+            principal.name if principal else None,
+            status,
+            round(duration_ms, 3),
+            request_id,
+        )
         with self._lock:
             self._pending.append(entry)
 
@@ -34,8 +52,15 @@ class RequestLog:
             if pending:
                 self.store.append_request_log(pending)
 
-    def query(self, *, since: str | None = None, method: str | None = None, path: str | None = None,
-              kind: str | None = None, limit: int = 10000) -> list[dict]:
+    def query(
+        self,
+        *,
+        since: str | None = None,
+        method: str | None = None,
+        path: str | None = None,
+        kind: str | None = None,
+        limit: int = 10000,
+    ) -> list[dict]:
         """Entries in order. ``since``: a sequence number (entries after it) or an ISO time (entries at or after).
         ``method``: comma-separated methods. ``kind``: "write" or "read". ``path``: substring, case-insensitive."""
         self.flush()
@@ -46,13 +71,26 @@ class RequestLog:
                 return []
         rows = self.store.request_log(
             after_seq=int(since) if since and since.isdigit() else None,
-            since_time=since if since and not since.isdigit() else None, methods=methods or None,
-            excluded_methods=list(WRITE_METHODS) if kind == "read" else None, path_part=path or None, limit=limit)
-        return [{"seq": row["seq"], "time": row["time"], "method": row["method"], "path": row["path"],
-                 "api_version": row["api_version"],
-                 "principal": {"object_id": row["principal_object_id"], "name": row["principal_name"]},
-                 "status": row["status"], "duration_ms": row["duration_ms"], "request_id": row["request_id"]}
-                for row in rows]
+            since_time=since if since and not since.isdigit() else None,
+            methods=methods or None,
+            excluded_methods=list(WRITE_METHODS) if kind == "read" else None,
+            path_part=path or None,
+            limit=limit,
+        )
+        return [
+            {
+                "seq": row["seq"],
+                "time": row["time"],
+                "method": row["method"],
+                "path": row["path"],
+                "api_version": row["api_version"],
+                "principal": {"object_id": row["principal_object_id"], "name": row["principal_name"]},
+                "status": row["status"],
+                "duration_ms": row["duration_ms"],
+                "request_id": row["request_id"],
+            }
+            for row in rows
+        ]
 
     def clear(self) -> None:
         self.flush()

@@ -1,12 +1,13 @@
 """Azure Resource Manager's token-bucket throttling: one read and one write bucket per principal (or per
 subscription), refilled continuously; an empty bucket gives 429 ``SubscriptionRequestsThrottled``."""
+
 from __future__ import annotations
 
 import math
 import threading
 import time
 
-from localazure.errors import AzureError
+from localazure.error_catalogue import SUBSCRIPTION_REQUESTS_THROTTLED
 from localazure.settings import ThrottlingSettings
 
 READ_METHODS = ("GET", "HEAD")
@@ -51,8 +52,9 @@ class Throttler:
         header = f"x-ms-ratelimit-remaining-{level}-{kind}"
         if not settings.enabled:
             return {}
-        key_owner = subscription_id.lower() if (settings.scope == "subscription" and subscription_id) \
-            else principal_object_id
+        key_owner = (
+            subscription_id.lower() if (settings.scope == "subscription" and subscription_id) else principal_object_id
+        )
         capacity = settings.read_capacity if kind == "reads" else settings.write_capacity
         refill = settings.read_refill_per_second if kind == "reads" else settings.write_refill_per_second
         now = time.monotonic()
@@ -66,8 +68,9 @@ class Throttler:
             return headers
         retry_after = max(1, math.ceil(wait))
         scope_text = f"subscription '{subscription_id}'" if subscription_id else "tenant"
-        raise AzureError(429, "SubscriptionRequestsThrottled",
-                         f"Number of '{kind[:-1]}' requests for {scope_text} actor '{principal_object_id}' exceeded. "
-                         f"Please try again after '{retry_after}' seconds after additional tokens are available. "
-                         "Refer to https://aka.ms/arm-throttling",
-                         headers={**headers, "Retry-After": str(retry_after)})
+        raise SUBSCRIPTION_REQUESTS_THROTTLED(
+            f"Number of '{kind[:-1]}' requests for {scope_text} actor '{principal_object_id}' exceeded. "
+            f"Please try again after '{retry_after}' seconds after additional tokens are available. "
+            "Refer to https://aka.ms/arm-throttling",
+            headers={**headers, "Retry-After": str(retry_after)},
+        )

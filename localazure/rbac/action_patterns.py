@@ -13,6 +13,7 @@ unable to create or delete compute, and its only NotActions for that are
 ``workspaces/write`` and ``workspaces/delete`` only make sense because ``workspaces/*/write`` would
 otherwise grant them.
 """
+
 import functools
 import re
 

@@ -8,6 +8,7 @@ page and the commit each role was read from, so a test or a reader can check it 
 ``BUILT_IN_ROLES`` maps the role's GUID to its ARM body, shaped as
 ``GET /providers/Microsoft.Authorization/roleDefinitions/{id}`` returns it.
 """
+
 import copy
 from types import MappingProxyType
 
@@ -36,112 +37,148 @@ _AI_ML = _source("ai-machine-learning.md", "51eb3126a9f90d5a2cefbe44ba16ce272fd5
 _CONTAINERS = _source("containers.md", "c0b7e64c2cecbd04ee83a0a8e3a9ee8149190595")
 _STORAGE = _source("storage.md", "9f00316210565693b99eaf70023cd7fe6bb75a71")
 
-ROLE_SOURCES = MappingProxyType({
-    OWNER: _PRIVILEGED,
-    CONTRIBUTOR: _PRIVILEGED,
-    USER_ACCESS_ADMINISTRATOR: _PRIVILEGED,
-    READER: _GENERAL,
-    AZUREML_DATA_SCIENTIST: _AI_ML,
-    AZUREML_COMPUTE_OPERATOR: _AI_ML,
-    ACR_PULL: _CONTAINERS,
-    ACR_PUSH: _CONTAINERS,
-    STORAGE_BLOB_DATA_CONTRIBUTOR: _STORAGE,
-    STORAGE_BLOB_DATA_READER: _STORAGE,
-})
+ROLE_SOURCES = MappingProxyType(
+    {
+        OWNER: _PRIVILEGED,
+        CONTRIBUTOR: _PRIVILEGED,
+        USER_ACCESS_ADMINISTRATOR: _PRIVILEGED,
+        READER: _GENERAL,
+        AZUREML_DATA_SCIENTIST: _AI_ML,
+        AZUREML_COMPUTE_OPERATOR: _AI_ML,
+        ACR_PULL: _CONTAINERS,
+        ACR_PUSH: _CONTAINERS,
+        STORAGE_BLOB_DATA_CONTRIBUTOR: _STORAGE,
+        STORAGE_BLOB_DATA_READER: _STORAGE,
+    }
+)
 
 # (id, roleName, description, actions, notActions, dataActions, notDataActions)
 _ROLES = (
-    (OWNER, "Owner",
-     "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
-     ["*"], [], [], []),
-    (CONTRIBUTOR, "Contributor",
-     "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC,"
-     " manage assignments in Azure Blueprints, or share image galleries.",
-     ["*"],
-     [
-         "Microsoft.Authorization/*/Delete",
-         "Microsoft.Authorization/*/Write",
-         "Microsoft.Authorization/elevateAccess/Action",
-         "Microsoft.Blueprint/blueprintAssignments/write",
-         "Microsoft.Blueprint/blueprintAssignments/delete",
-         "Microsoft.Compute/galleries/share/action",
-         "Microsoft.Purview/consents/write",
-         "Microsoft.Purview/consents/delete",
-         "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
-         "Microsoft.Subscription/cancel/action",
-         "Microsoft.Subscription/enable/action",
-     ],
-     [], []),
-    (READER, "Reader",
-     "View all resources, but does not allow you to make any changes.",
-     ["*/read"], [], [], []),
-    (USER_ACCESS_ADMINISTRATOR, "User Access Administrator",
-     "Lets you manage user access to Azure resources.",
-     ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"], [], [], []),
-    (AZUREML_DATA_SCIENTIST, "AzureML Data Scientist",
-     "Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting"
-     " compute resources and modifying the workspace itself.",
-     [
-         "Microsoft.MachineLearningServices/workspaces/*/read",
-         "Microsoft.MachineLearningServices/workspaces/*/action",
-         "Microsoft.MachineLearningServices/workspaces/*/delete",
-         "Microsoft.MachineLearningServices/workspaces/*/write",
-     ],
-     [
-         "Microsoft.MachineLearningServices/workspaces/delete",
-         "Microsoft.MachineLearningServices/workspaces/write",
-         "Microsoft.MachineLearningServices/workspaces/computes/*/write",
-         "Microsoft.MachineLearningServices/workspaces/computes/*/delete",
-         "Microsoft.MachineLearningServices/workspaces/computes/listKeys/action",
-         "Microsoft.MachineLearningServices/workspaces/listKeys/action",
-         "Microsoft.MachineLearningServices/workspaces/hubs/write",
-         "Microsoft.MachineLearningServices/workspaces/hubs/delete",
-         "Microsoft.MachineLearningServices/workspaces/featurestores/write",
-         "Microsoft.MachineLearningServices/workspaces/featurestores/delete",
-     ],
-     [], []),
-    (AZUREML_COMPUTE_OPERATOR, "AzureML Compute Operator",
-     "Can access and perform CRUD operations on Machine Learning Services managed compute resources"
-     " (including Notebook VMs).",
-     [
-         "Microsoft.MachineLearningServices/workspaces/computes/*",
-         "Microsoft.MachineLearningServices/workspaces/notebooks/vm/*",
-     ],
-     [], [], []),
-    (ACR_PULL, "AcrPull", "acr pull",
-     ["Microsoft.ContainerRegistry/registries/pull/read"], [], [], []),
-    (ACR_PUSH, "AcrPush", "acr push",
-     [
-         "Microsoft.ContainerRegistry/registries/pull/read",
-         "Microsoft.ContainerRegistry/registries/push/write",
-     ],
-     [], [], []),
-    (STORAGE_BLOB_DATA_CONTRIBUTOR, "Storage Blob Data Contributor",
-     "Allows for read, write and delete access to Azure Storage blob containers and data",
-     [
-         "Microsoft.Storage/storageAccounts/blobServices/containers/delete",
-         "Microsoft.Storage/storageAccounts/blobServices/containers/read",
-         "Microsoft.Storage/storageAccounts/blobServices/containers/write",
-         "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
-     ],
-     [],
-     [
-         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
-         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
-         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
-         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action",
-         "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
-     ],
-     []),
-    (STORAGE_BLOB_DATA_READER, "Storage Blob Data Reader",
-     "Allows for read access to Azure Storage blob containers and data",
-     [
-         "Microsoft.Storage/storageAccounts/blobServices/containers/read",
-         "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
-     ],
-     [],
-     ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
-     []),
+    (
+        OWNER,
+        "Owner",
+        "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
+        ["*"],
+        [],
+        [],
+        [],
+    ),
+    (
+        CONTRIBUTOR,
+        "Contributor",
+        "Grants full access to manage all resources, but does not allow you to assign roles in Azure RBAC,"
+        " manage assignments in Azure Blueprints, or share image galleries.",
+        ["*"],
+        [
+            "Microsoft.Authorization/*/Delete",
+            "Microsoft.Authorization/*/Write",
+            "Microsoft.Authorization/elevateAccess/Action",
+            "Microsoft.Blueprint/blueprintAssignments/write",
+            "Microsoft.Blueprint/blueprintAssignments/delete",
+            "Microsoft.Compute/galleries/share/action",
+            "Microsoft.Purview/consents/write",
+            "Microsoft.Purview/consents/delete",
+            "Microsoft.Resources/deploymentStacks/manageDenySetting/action",
+            "Microsoft.Subscription/cancel/action",
+            "Microsoft.Subscription/enable/action",
+        ],
+        [],
+        [],
+    ),
+    (READER, "Reader", "View all resources, but does not allow you to make any changes.", ["*/read"], [], [], []),
+    (
+        USER_ACCESS_ADMINISTRATOR,
+        "User Access Administrator",
+        "Lets you manage user access to Azure resources.",
+        ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+        [],
+        [],
+        [],
+    ),
+    (
+        AZUREML_DATA_SCIENTIST,
+        "AzureML Data Scientist",
+        "Can perform all actions within an Azure Machine Learning workspace, except for creating or deleting"
+        " compute resources and modifying the workspace itself.",
+        [
+            "Microsoft.MachineLearningServices/workspaces/*/read",
+            "Microsoft.MachineLearningServices/workspaces/*/action",
+            "Microsoft.MachineLearningServices/workspaces/*/delete",
+            "Microsoft.MachineLearningServices/workspaces/*/write",
+        ],
+        [
+            "Microsoft.MachineLearningServices/workspaces/delete",
+            "Microsoft.MachineLearningServices/workspaces/write",
+            "Microsoft.MachineLearningServices/workspaces/computes/*/write",
+            "Microsoft.MachineLearningServices/workspaces/computes/*/delete",
+            "Microsoft.MachineLearningServices/workspaces/computes/listKeys/action",
+            "Microsoft.MachineLearningServices/workspaces/listKeys/action",
+            "Microsoft.MachineLearningServices/workspaces/hubs/write",
+            "Microsoft.MachineLearningServices/workspaces/hubs/delete",
+            "Microsoft.MachineLearningServices/workspaces/featurestores/write",
+            "Microsoft.MachineLearningServices/workspaces/featurestores/delete",
+        ],
+        [],
+        [],
+    ),
+    (
+        AZUREML_COMPUTE_OPERATOR,
+        "AzureML Compute Operator",
+        "Can access and perform CRUD operations on Machine Learning Services managed compute resources"
+        " (including Notebook VMs).",
+        [
+            "Microsoft.MachineLearningServices/workspaces/computes/*",
+            "Microsoft.MachineLearningServices/workspaces/notebooks/vm/*",
+        ],
+        [],
+        [],
+        [],
+    ),
+    (ACR_PULL, "AcrPull", "acr pull", ["Microsoft.ContainerRegistry/registries/pull/read"], [], [], []),
+    (
+        ACR_PUSH,
+        "AcrPush",
+        "acr push",
+        [
+            "Microsoft.ContainerRegistry/registries/pull/read",
+            "Microsoft.ContainerRegistry/registries/push/write",
+        ],
+        [],
+        [],
+        [],
+    ),
+    (
+        STORAGE_BLOB_DATA_CONTRIBUTOR,
+        "Storage Blob Data Contributor",
+        "Allows for read, write and delete access to Azure Storage blob containers and data",
+        [
+            "Microsoft.Storage/storageAccounts/blobServices/containers/delete",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/write",
+            "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+        ],
+        [],
+        [
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/delete",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/move/action",
+            "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/add/action",
+        ],
+        [],
+    ),
+    (
+        STORAGE_BLOB_DATA_READER,
+        "Storage Blob Data Reader",
+        "Allows for read access to Azure Storage blob containers and data",
+        [
+            "Microsoft.Storage/storageAccounts/blobServices/containers/read",
+            "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+        ],
+        [],
+        ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
+        [],
+    ),
 )
 
 ROLE_DEFINITIONS_TYPE = "Microsoft.Authorization/roleDefinitions"
@@ -163,12 +200,14 @@ def _arm_body(role_guid, role_name, description, actions, not_actions, data_acti
             "type": "BuiltInRole",
             "description": description,
             "assignableScopes": ["/"],
-            "permissions": [{
-                "actions": list(actions),
-                "notActions": list(not_actions),
-                "dataActions": list(data_actions),
-                "notDataActions": list(not_data_actions),
-            }],
+            "permissions": [
+                {
+                    "actions": list(actions),
+                    "notActions": list(not_actions),
+                    "dataActions": list(data_actions),
+                    "notDataActions": list(not_data_actions),
+                }
+            ],
         },
     }
 

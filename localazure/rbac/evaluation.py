@@ -6,6 +6,7 @@ scope or an ancestor, of the role's Actions minus its NotActions. NotActions are
 only narrow the role they are written in, so another role may still grant the same action. DataActions
 and NotDataActions work the same way and are evaluated separately from Actions.
 """
+
 from dataclasses import dataclass
 
 from localazure.rbac.action_patterns import matches_any

@@ -15,6 +15,7 @@ Azure echoes the request's own casing of the type segments in its denial message
 subscriptions/resourcegroups/write`` for a client that wrote ``resourcegroups``; quoted in
 microsoft/vscode-azurestorage#944), so the types keep the casing of the path. Matching is case-insensitive.
 """
+
 from dataclasses import dataclass
 
 _VERB_BY_METHOD = {"GET": "read", "HEAD": "read", "PUT": "write", "PATCH": "write", "DELETE": "delete"}

@@ -6,6 +6,7 @@ place that quotes them verbatim. Where no verbatim source was found, the comment
 ``NOT VERIFIED`` and the wording is this endpoint's; keep those few in sync with Azure when a real
 response turns up.
 """
+
 from collections.abc import Mapping
 from typing import NamedTuple
 
@@ -43,15 +44,18 @@ def _is_custom(definition):
 
 # --- role definitions ------------------------------------------------------------------------------
 
+
 def _check_name(name):
     if not is_guid(name):
         # NOT VERIFIED: code and wording chosen here; Azure requires a GUID name (role-definitions.md).
-        return [Problem(400, "InvalidRoleDefinitionId",
-                        f"The role definition ID '{name}' is not valid. It must be a GUID.")]
+        return [
+            Problem(400, "InvalidRoleDefinitionId", f"The role definition ID '{name}' is not valid. It must be a GUID.")
+        ]
     if name.lower() in BUILT_IN_ROLES:
         # NOT VERIFIED: built-in roles cannot be changed (custom-roles.md); code and wording chosen here.
-        return [Problem(403, "BuiltInRoleUpdateNotPermitted",
-                        f"The built-in role definition '{name}' cannot be modified.")]
+        return [
+            Problem(403, "BuiltInRoleUpdateNotPermitted", f"The built-in role definition '{name}' cannot be modified.")
+        ]
     return []
 
 
@@ -63,9 +67,13 @@ def _check_role_name_and_type(properties):
     role_type = properties.get("type")
     if role_type is not None and str(role_type).lower() != "customrole":
         # NOT VERIFIED: only custom roles can be written; ARM templates write 'customRole'. Wording chosen here.
-        problems.append(Problem(400, "InvalidRoleDefinitionType",
-                                f"The role definition type '{role_type}' is not valid. "
-                                "Only 'CustomRole' can be written."))
+        problems.append(
+            Problem(
+                400,
+                "InvalidRoleDefinitionType",
+                f"The role definition type '{role_type}' is not valid. Only 'CustomRole' can be written.",
+            )
+        )
     return problems
 
 
@@ -86,8 +94,7 @@ def _check_assignable_scopes(properties, subscription_id, client_id, principal_o
     scopes = properties.get("assignableScopes")
     if not isinstance(scopes, list) or not scopes:
         # NOT VERIFIED: assignableScopes is required (role-definitions.md "AssignableScopes"); wording chosen here.
-        return [Problem(400, "InvalidAssignableScopes",
-                        "The role definition must have at least one assignable scope.")]
+        return [Problem(400, "InvalidAssignableScopes", "The role definition must have at least one assignable scope.")]
     problems = []
     outside = []
     for scope in scopes:
@@ -96,8 +103,11 @@ def _check_assignable_scopes(properties, subscription_id, client_id, principal_o
             problems.append(Problem(400, "InvalidAssignableScopes", f"The assignable scope '{scope}' is not valid."))
         elif normalize_scope(scope) == ROOT_SCOPE:
             # NOT VERIFIED: custom roles cannot use the root scope '/' (role-definitions.md); wording chosen here.
-            problems.append(Problem(400, "InvalidAssignableScopes",
-                                    "The root scope '/' cannot be an assignable scope of a custom role."))
+            problems.append(
+                Problem(
+                    400, "InvalidAssignableScopes", "The root scope '/' cannot be an assignable scope of a custom role."
+                )
+            )
         elif not scope_covers(f"/subscriptions/{subscription_id}", scope):
             outside.append(scope)
     if outside:
@@ -149,13 +159,17 @@ def _check_unique_role_name(name, properties, existing_definitions):
             # ({"code": "RoleDefinitionWithSameNameExists", "message": "A role definition cannot be updated
             # with a name that already exists."}, a 409 Conflict). NOT VERIFIED: that a built-in role's name
             # gets the same answer; Azure refuses it (custom-roles.md: names must be unique in the directory).
-            return [Problem(409, "RoleDefinitionWithSameNameExists",
-                            "A role definition cannot be updated with a name that already exists.")]
+            return [
+                Problem(
+                    409,
+                    "RoleDefinitionWithSameNameExists",
+                    "A role definition cannot be updated with a name that already exists.",
+                )
+            ]
     return []
 
 
-def check_role_definition(name, body, subscription_id, existing_definitions, *,
-                          client_id="", principal_object_id=""):
+def check_role_definition(name, body, subscription_id, existing_definitions, *, client_id="", principal_object_id=""):
     """Problems with ``PUT .../providers/Microsoft.Authorization/roleDefinitions/{name}`` in a subscription.
 
     ``existing_definitions`` holds the tenant's custom role definitions (ARM bodies, as a list or a mapping);
@@ -175,6 +189,7 @@ def check_role_definition(name, body, subscription_id, existing_definitions, *,
 
 # --- role assignments ------------------------------------------------------------------------------
 
+
 def role_guid_of(role_definition_id):
     """The GUID at the end of a role definition id, or None when the id has not that shape."""
     if not isinstance(role_definition_id, str):
@@ -186,7 +201,7 @@ def role_guid_of(role_definition_id):
     prefix = normalize_scope(role_definition_id[:marker]) if marker else ROOT_SCOPE
     if prefix != ROOT_SCOPE and not (prefix.startswith("/subscriptions/") and prefix.count("/") == 2):
         return None
-    guid = role_definition_id[marker + len(_ROLE_DEFINITION_PREFIX):]
+    guid = role_definition_id[marker + len(_ROLE_DEFINITION_PREFIX) :]
     return guid.lower() if is_guid(guid) else None
 
 
@@ -204,20 +219,32 @@ def _check_assignment_shape(name, properties, scope):
         # Verbatim from an ARM deployment error (BadRequest) quoted in public deployment logs:
         # "The request to create role assignment '<name>' is not valid. Role assignment scope '<scope>' must
         # match the scope specified on the URI '<uri scope>'."
-        problems.append(Problem(400, "InvalidCreateRoleAssignmentRequest",
-                                f"The request to create role assignment '{name}' is not valid. Role assignment scope "
-                                f"'{body_scope}' must match the scope specified on the URI '{scope}'."))
+        problems.append(
+            Problem(
+                400,
+                "InvalidCreateRoleAssignmentRequest",
+                f"The request to create role assignment '{name}' is not valid. Role assignment scope "
+                f"'{body_scope}' must match the scope specified on the URI '{scope}'.",
+            )
+        )
     for required in ("roleDefinitionId", "principalId"):
         if not properties.get(required):
             # NOT VERIFIED: both are required by the API definition; wording chosen here.
-            problems.append(Problem(400, "MissingRequiredProperty",
-                                    f"The role assignment property '{required}' is required."))
+            problems.append(
+                Problem(400, "MissingRequiredProperty", f"The role assignment property '{required}' is required.")
+            )
     principal_type = properties.get("principalType")
     if principal_type is not None and str(principal_type).lower() not in {kind.lower() for kind in _PRINCIPAL_TYPES}:
         # NOT VERIFIED: the enum is the API definition's (2022-04-01); code and wording chosen here.
-        problems.append(Problem(400, "InvalidPrincipalType",
-                                f"The principal type '{principal_type}' is not valid. Valid values are: "
-                                + ", ".join(_PRINCIPAL_TYPES) + "."))
+        problems.append(
+            Problem(
+                400,
+                "InvalidPrincipalType",
+                f"The principal type '{principal_type}' is not valid. Valid values are: "
+                + ", ".join(_PRINCIPAL_TYPES)
+                + ".",
+            )
+        )
     return problems
 
 
@@ -231,8 +258,9 @@ def _check_role_exists(properties, scope, role_definitions):
     definition = _definitions_by_guid(role_definitions).get(guid)
     # Message verbatim: "The specified role definition with ID '<id>' does not exist." (quoted in the
     # Azure/terraform-azurerm-caf-enterprise-scale troubleshooting wiki).
-    missing = Problem(400, "RoleDefinitionDoesNotExist",
-                      f"The specified role definition with ID '{guid}' does not exist.")
+    missing = Problem(
+        400, "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{guid}' does not exist."
+    )
     if definition is None:
         return [missing]
     assignable = _properties(definition).get("assignableScopes") or [ROOT_SCOPE]
@@ -246,12 +274,15 @@ def _check_role_exists(properties, scope, role_definitions):
 def _principal_not_found(principal_id, tenant_id):
     # Verbatim from MicrosoftDocs/azure-docs articles/role-based-access-control/troubleshooting.md,
     # "Symptom - Assigning a role to a new principal sometimes fails" (double space kept).
-    return Problem(400, "PrincipalNotFound",
-                   f"Principal {principal_id} does not exist in the directory {tenant_id}. Check that you have the "
-                   "correct principal ID. If you are creating this principal and then immediately assigning a role, "
-                   "this error might be related to a replication delay. In this case, set the role assignment "
-                   "principalType property to a value, such as ServicePrincipal, User, or Group.  "
-                   "See https://aka.ms/docs-principaltype")
+    return Problem(
+        400,
+        "PrincipalNotFound",
+        f"Principal {principal_id} does not exist in the directory {tenant_id}. Check that you have the "
+        "correct principal ID. If you are creating this principal and then immediately assigning a role, "
+        "this error might be related to a replication delay. In this case, set the role assignment "
+        "principalType property to a value, such as ServicePrincipal, User, or Group.  "
+        "See https://aka.ms/docs-principaltype",
+    )
 
 
 def _same(left, right):
@@ -274,8 +305,13 @@ def _check_against_existing(name, properties, scope, existing_assignments):
                 # reusing its name for another role gets the same answer (jasonmasten.com, 2021-04-13, "Tenant ID,
                 # application ID, principal ID, and scope are not allowed to be updated"; OfficeDev/microsoft-teams-
                 # apps-company-communicator#701).
-                return [Problem(400, "RoleAssignmentUpdateNotPermitted",
-                                "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")]
+                return [
+                    Problem(
+                        400,
+                        "RoleAssignmentUpdateNotPermitted",
+                        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+                    )
+                ]
             continue
         if same_principal and same_scope and role_guid_of(other_properties.get("roleDefinitionId")) == wanted_role:
             # Verbatim: Azure-Samples/azure-search-openai-demo#1091
@@ -284,8 +320,9 @@ def _check_against_existing(name, properties, scope, existing_assignments):
     return []
 
 
-def check_role_assignment(name, body, scope, existing_assignments, role_definitions, *,
-                          known_principal_ids=None, tenant_id=""):
+def check_role_assignment(
+    name, body, scope, existing_assignments, role_definitions, *, known_principal_ids=None, tenant_id=""
+):
     """Problems with ``PUT {scope}/providers/Microsoft.Authorization/roleAssignments/{name}``.
 
     ``existing_assignments`` holds the tenant's role assignments as ARM bodies (names are unique across

@@ -1,4 +1,5 @@
 """Azure scopes as RBAC compares them: case-insensitive paths, ancestors on segment boundaries."""
+
 import re
 
 ROOT_SCOPE = "/"

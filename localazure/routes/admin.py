@@ -1,10 +1,11 @@
 """Admin routes under ``/_admin/``: only with the header ``x-localazure-admin: <secret>`` (the secret is the
 file ``admin-secret`` in the state dir). They change middleware settings at run time and read the request log."""
+
 from __future__ import annotations
 
 from dataclasses import asdict
 
-from localazure.errors import AzureError
+from localazure.error_catalogue import INVALID_REQUEST_CONTENT
 from localazure.http import json_response
 from localazure.settings import LongRunningSettings, ThrottlingSettings
 
@@ -25,7 +26,7 @@ def register(app) -> None:
 def _object(request) -> dict:
     body = request.json()
     if not isinstance(body, dict):
-        raise AzureError(400, "InvalidRequestContent", "The admin request body must be a JSON object.")
+        raise INVALID_REQUEST_CONTENT("The admin request body must be a JSON object.")
     return body
 
 
@@ -33,7 +34,7 @@ def _replace(current, changes: dict, cls):
     values = asdict(current) if current is not None else {}
     unknown = set(changes) - set(values)
     if unknown:
-        raise AzureError(400, "InvalidRequestContent", f"Unknown settings: {sorted(unknown)}.")
+        raise INVALID_REQUEST_CONTENT(f"Unknown settings: {sorted(unknown)}.")
     values.update(changes)
     return cls(**values)
 
@@ -61,7 +62,7 @@ def add_failure(app, request):
     try:
         return json_response(app.faults.add_failure(_object(request)), 201)
     except (ValueError, KeyError) as error:
-        raise AzureError(400, "InvalidRequestContent", str(error)) from error
+        raise INVALID_REQUEST_CONTENT(str(error)) from error
 
 
 def clear_faults(app, request):
@@ -73,21 +74,33 @@ def add_latency(app, request):
     try:
         return json_response(app.faults.add_latency(_object(request)), 201)
     except (ValueError, KeyError) as error:
-        raise AzureError(400, "InvalidRequestContent", str(error)) from error
+        raise INVALID_REQUEST_CONTENT(str(error)) from error
 
 
 def add_provisioning_failure(app, request):
     body = _object(request)
     if not body.get("resource_id"):
-        raise AzureError(400, "InvalidRequestContent", "'resource_id' is required.")
+        raise INVALID_REQUEST_CONTENT("'resource_id' is required.")
     return json_response(app.faults.add_provisioning_failure(body), 201)
 
 
 def get_requests(app, request):
-    entries = app.request_log.query(since=request.query.get("since"), method=request.query.get("method"),
-                                    path=request.query.get("path"), kind=request.query.get("kind"))
-    return json_response({"value": entries, "last_seq": entries[-1]["seq"] if entries else
-                          int(request.query["since"]) if request.query.get("since", "").isdigit() else 0})
+    entries = app.request_log.query(
+        since=request.query.get("since"),
+        method=request.query.get("method"),
+        path=request.query.get("path"),
+        kind=request.query.get("kind"),
+    )
+    return json_response(
+        {
+            "value": entries,
+            "last_seq": entries[-1]["seq"]
+            if entries
+            else int(request.query["since"])
+            if request.query.get("since", "").isdigit()
+            else 0,
+        }
+    )
 
 
 def clear_requests(app, request):

@@ -9,16 +9,18 @@
   Single assignments are ordinary extension resources (generic route), except that DELETE answers with the
   deleted assignment (200), or 204 when there was none, as RoleAssignments_Delete does.
 """
+
 from __future__ import annotations
 
 import re
 
+from localazure.authorization import assignment_scope, stored_role_assignments, stored_role_definitions
+from localazure.error_catalogue import METHOD_NOT_ALLOWED, ROLE_DEFINITION_DOES_NOT_EXIST
 from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import ResourcePath, scope_parts
 from localazure.rbac.builtin_roles import BUILT_IN_ROLES, built_in_role_as_seen_from
 from localazure.rbac.scopes import scope_covers
-from localazure.authorization import assignment_scope, stored_role_assignments, stored_role_definitions
 
 NAMESPACE = "Microsoft.Authorization"
 _SCOPE = r"(?P<scope>(?:/[^/]+)*?)/providers/Microsoft\.Authorization"
@@ -26,8 +28,9 @@ _QUOTED = re.compile(r"'([^']*)'")
 
 
 def register(app) -> None:
-    app.router.add(["GET", "PUT", "DELETE"], _SCOPE + r"/roleDefinitions(?:/(?P<name>[^/]+))?", role_definitions,
-                   priority=60)
+    app.router.add(
+        ["GET", "PUT", "DELETE"], _SCOPE + r"/roleDefinitions(?:/(?P<name>[^/]+))?", role_definitions, priority=60
+    )
     app.router.add("GET", _SCOPE + r"/roleAssignments", list_role_assignments, priority=60)
     app.router.add("DELETE", _SCOPE + r"/roleAssignments/(?P<name>[^/]+)", delete_role_assignment, priority=60)
 
@@ -47,16 +50,24 @@ def _filter_values(request) -> str:
 
 # -- role definitions ---------------------------------------------------------------------------------
 def _definition_path(subscription_id: str | None, name: str) -> ResourcePath:
-    return ResourcePath(f"/subscriptions/{subscription_id}" if subscription_id else "", NAMESPACE,
-                        ("roleDefinitions",), (name,))
+    return ResourcePath(
+        f"/subscriptions/{subscription_id}" if subscription_id else "", NAMESPACE, ("roleDefinitions",), (name,)
+    )
 
 
 def _visible_definitions(app, scope: str, subscription_id: str | None) -> list[dict]:
-    built_in = [built_in_role_as_seen_from(guid, subscription_id) if subscription_id else dict(body)
-                for guid, body in BUILT_IN_ROLES.items()]
-    custom = [body for body in stored_role_definitions(app.store)
-              if any(scope_covers(assignable, scope or "/") or scope_covers(scope or "/", assignable)
-                     for assignable in body["properties"].get("assignableScopes") or [])]
+    built_in = [
+        built_in_role_as_seen_from(guid, subscription_id) if subscription_id else dict(body)
+        for guid, body in BUILT_IN_ROLES.items()
+    ]
+    custom = [
+        body
+        for body in stored_role_definitions(app.store)
+        if any(
+            scope_covers(assignable, scope or "/") or scope_covers(scope or "/", assignable)
+            for assignable in body["properties"].get("assignableScopes") or []
+        )
+    ]
     return built_in + custom
 
 
@@ -73,8 +84,7 @@ def _matches_filter(body: dict, text: str) -> bool:
 
 
 def _definition_not_found(name: str) -> AzureError:
-    return AzureError(404, "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{name}' does not "
-                                                         "exist.")
+    return ROLE_DEFINITION_DOES_NOT_EXIST(f"The specified role definition with ID '{name}' does not exist.")
 
 
 def role_definitions(app, request, scope, name=None):
@@ -83,25 +93,32 @@ def role_definitions(app, request, scope, name=None):
     app.resources.resource_type(_definition_path(subscription_id, name or "-"), api_version)
     if name is None:
         if request.method != "GET":
-            raise AzureError(405, "MethodNotAllowed",
-                             f"The requested resource does not support http method '{request.method}'.")
+            raise METHOD_NOT_ALLOWED(f"The requested resource does not support http method '{request.method}'.")
         text = _filter_values(request)
-        return json_response({"value": [body for body in _visible_definitions(app, scope, subscription_id)
-                                        if _matches_filter(body, text)]})
+        return json_response(
+            {
+                "value": [
+                    body for body in _visible_definitions(app, scope, subscription_id) if _matches_filter(body, text)
+                ]
+            }
+        )
     path = _definition_path(subscription_id, name)
     if request.method == "GET":
         if name.lower() in BUILT_IN_ROLES:
-            return json_response(built_in_role_as_seen_from(name, subscription_id) if subscription_id
-                                 else dict(BUILT_IN_ROLES[name.lower()]))
-        body = next((item for item in stored_role_definitions(app.store) if item["name"].lower() == name.lower()),
-                    None)
+            return json_response(
+                built_in_role_as_seen_from(name, subscription_id)
+                if subscription_id
+                else dict(BUILT_IN_ROLES[name.lower()])
+            )
+        body = next((item for item in stored_role_definitions(app.store) if item["name"].lower() == name.lower()), None)
         if body is None:
             raise _definition_not_found(name)
         return json_response(body)
     if request.method == "PUT":
         app.authorize(request, "Microsoft.Authorization/roleDefinitions/write", path.id)
-        status, body, unused_1 = app.resources.put(path, request.json(), api_version, principal=request.principal,
-                                                   request=request)
+        status, body, _ = app.resources.put(
+            path, request.json(), api_version, principal=request.principal, request=request
+        )
         return json_response(body, status)
     app.authorize(request, "Microsoft.Authorization/roleDefinitions/delete", path.id)
     existing = app.store.get_resource(path.id)

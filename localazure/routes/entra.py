@@ -1,10 +1,11 @@
 """Entra ID routes: OpenID discovery, JWKS and the client-credentials token endpoint (v2.0 and v1)."""
+
 from __future__ import annotations
 
 import hmac
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import parse_qs
 
 from localazure.http import Response, json_response
@@ -30,20 +31,35 @@ def _known_tenant(app, tenant: str) -> str | None:
 
 
 def _oauth_error(request, status: int, error: str, aadsts: int, description: str) -> Response:
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     trace_id = str(uuid.uuid4())
-    text = (f"AADSTS{aadsts}: {description} Trace ID: {trace_id} Correlation ID: {request.correlation_id} "
-            f"Timestamp: {now:%Y-%m-%d %H:%M:%SZ}")
-    return json_response({"error": error, "error_description": text, "error_codes": [aadsts],
-                          "timestamp": f"{now:%Y-%m-%d %H:%M:%SZ}", "trace_id": trace_id,
-                          "correlation_id": request.correlation_id,
-                          "error_uri": f"https://login.microsoftonline.com/error?code={aadsts}"}, status)
+    text = (
+        f"AADSTS{aadsts}: {description} Trace ID: {trace_id} Correlation ID: {request.correlation_id} "
+        f"Timestamp: {now:%Y-%m-%d %H:%M:%SZ}"
+    )
+    return json_response(
+        {
+            "error": error,
+            "error_description": text,
+            "error_codes": [aadsts],
+            "timestamp": f"{now:%Y-%m-%d %H:%M:%SZ}",
+            "trace_id": trace_id,
+            "correlation_id": request.correlation_id,
+            "error_uri": f"https://login.microsoftonline.com/error?code={aadsts}",
+        },
+        status,
+    )
 
 
 def _tenant_not_found(request, tenant: str) -> Response:
-    return _oauth_error(request, 400, "invalid_request", 90002,
-                        f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are "
-                        "signing into the correct cloud.")
+    return _oauth_error(
+        request,
+        400,
+        "invalid_request",
+        90002,
+        f"Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are "
+        "signing into the correct cloud.",
+    )
 
 
 def openid_v2(app, request, tenant):
@@ -82,36 +98,60 @@ def _issue(app, request, tenant: str, audience_of) -> Response:
     if not tenant_id:
         return _tenant_not_found(request, tenant)
     if form.get("grant_type") != "client_credentials":
-        return _oauth_error(request, 400, "unsupported_grant_type", 70003,
-                            "The app requested an unsupported grant type "
-                            f"'{form.get('grant_type', '')}'. The local endpoint supports client_credentials.")
+        return _oauth_error(
+            request,
+            400,
+            "unsupported_grant_type",
+            70003,
+            "The app requested an unsupported grant type "
+            f"'{form.get('grant_type', '')}'. The local endpoint supports client_credentials.",
+        )
     client_id = form.get("client_id", "")
     principal = app.store.principal_by_client_id(client_id) if client_id else None
     if principal is None or principal["tenant_id"].lower() != tenant_id.lower():
-        return _oauth_error(request, 400, "unauthorized_client", 700016,
-                            f"Application with identifier '{client_id}' was not found in the directory "
-                            f"'{tenant_id}'. This can happen if the application has not been installed by the "
-                            "administrator of the tenant or consented to by any user in the tenant. You may have "
-                            "sent your authentication request to the wrong tenant.")
+        return _oauth_error(
+            request,
+            400,
+            "unauthorized_client",
+            700016,
+            f"Application with identifier '{client_id}' was not found in the directory "
+            f"'{tenant_id}'. This can happen if the application has not been installed by the "
+            "administrator of the tenant or consented to by any user in the tenant. You may have "
+            "sent your authentication request to the wrong tenant.",
+        )
     secret = form.get("client_secret")
     if secret is None:
-        return _oauth_error(request, 401, "invalid_client", 7000218,
-                            "The request body must contain the following parameter: 'client_assertion' or "
-                            "'client_secret'.")
+        return _oauth_error(
+            request,
+            401,
+            "invalid_client",
+            7000218,
+            "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+        )
     if not hmac.compare_digest(secret.encode(), principal["client_secret"].encode()):
-        return _oauth_error(request, 401, "invalid_client", 7000215,
-                            "Invalid client secret provided. Ensure the secret being sent in the request is the "
-                            f"client secret value, not the client secret ID, for a secret added to app "
-                            f"'{principal['client_id']}'.")
+        return _oauth_error(
+            request,
+            401,
+            "invalid_client",
+            7000215,
+            "Invalid client secret provided. Ensure the secret being sent in the request is the "
+            f"client secret value, not the client secret ID, for a secret added to app "
+            f"'{principal['client_id']}'.",
+        )
     audience, problem = audience_of(form)
     if problem:
         return problem
     if not app.is_known_resource(audience):
-        return _oauth_error(request, 400, "invalid_resource", 500011,
-                            f"The resource principal named {audience} was not found in the tenant named "
-                            f"{tenant_id}. This can happen if the application has not been installed by the "
-                            "administrator of the tenant or consented to by any user in the tenant. You might have "
-                            "sent your authentication request to the wrong tenant.")
+        return _oauth_error(
+            request,
+            400,
+            "invalid_resource",
+            500011,
+            f"The resource principal named {audience} was not found in the tenant named "
+            f"{tenant_id}. This can happen if the application has not been installed by the "
+            "administrator of the tenant or consented to by any user in the tenant. You might have "
+            "sent your authentication request to the wrong tenant.",
+        )
     token, lifetime = app.tokens.issue(principal, audience)
     now = int(time.time())
     body = {"token_type": "Bearer", "expires_in": lifetime, "ext_expires_in": lifetime, "access_token": token}
@@ -124,11 +164,17 @@ def token_v2(app, request, tenant):
     def audience_of(form):
         audience = _audience_from_scope(form.get("scope", ""))
         if audience is None:
-            return None, _oauth_error(request, 400, "invalid_scope", 1002012,
-                                      f"The provided value for scope {form.get('scope', '')} is not valid. Client "
-                                      "credential flows must have a scope value with /.default suffixed to the "
-                                      "resource identifier (application ID URI).")
+            return None, _oauth_error(
+                request,
+                400,
+                "invalid_scope",
+                1002012,
+                f"The provided value for scope {form.get('scope', '')} is not valid. Client "
+                "credential flows must have a scope value with /.default suffixed to the "
+                "resource identifier (application ID URI).",
+            )
         return audience, None
+
     return _issue(app, request, tenant, audience_of)
 
 
@@ -139,6 +185,11 @@ def _v1_audience(form):
 def token_v1(app, request, tenant):
     form = _form(request)
     if not form.get("resource"):
-        return _oauth_error(request, 400, "invalid_request", 900144,
-                            "The request body must contain the following parameter: 'resource'.")
+        return _oauth_error(
+            request,
+            400,
+            "invalid_request",
+            900144,
+            "The request body must contain the following parameter: 'resource'.",
+        )
     return _issue(app, request, tenant, _v1_audience)

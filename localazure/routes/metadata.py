@@ -5,10 +5,11 @@
 (azure-cli's ``az cloud register --endpoint-resource-manager`` maps that object); the legacy versions 1.0 and
 2015-01-01 return the single object that msrestazure's ``get_cloud_from_metadata_endpoint`` reads.
 """
+
 from __future__ import annotations
 
 from localazure.cloud import cloud_document
-from localazure.errors import AzureError
+from localazure.error_catalogue import INVALID_API_VERSION_PARAMETER, MISSING_API_VERSION_PARAMETER
 from localazure.http import json_response
 
 ARRAY_VERSIONS = ("2019-05-01",)
@@ -28,14 +29,23 @@ def endpoints(app, request):
         return json_response(cloud_document(app, api_version))
     if api_version in LEGACY_VERSIONS:
         arm = app.arm_endpoint + "/"
-        return json_response({
-            "galleryEndpoint": arm, "graphEndpoint": "https://graph.windows.net/", "portalEndpoint": arm,
-            "authentication": {"loginEndpoint": app.authority_host + "/", "audiences": [arm, "https://management.azure.com/"]},
-        })
+        return json_response(
+            {
+                "galleryEndpoint": arm,
+                "graphEndpoint": "https://graph.windows.net/",
+                "portalEndpoint": arm,
+                "authentication": {
+                    "loginEndpoint": app.authority_host + "/",
+                    "audiences": [arm, "https://management.azure.com/"],
+                },
+            }
+        )
     if api_version is None:
-        raise AzureError(400, "MissingApiVersionParameter",
-                         "The api-version query parameter (?api-version=) is required for all requests.")
+        raise MISSING_API_VERSION_PARAMETER(
+            "The api-version query parameter (?api-version=) is required for all requests."
+        )
     supported = ", ".join(LEGACY_VERSIONS + ARRAY_VERSIONS + OBJECT_VERSIONS)
-    raise AzureError(400, "InvalidApiVersionParameter",
-                     f"The api-version '{api_version}' is invalid. The supported versions are '{supported}'. "
-                     "Please see https://aka.ms/api-version for more details.")
+    raise INVALID_API_VERSION_PARAMETER(
+        f"The api-version '{api_version}' is invalid. The supported versions are '{supported}'. "
+        "Please see https://aka.ms/api-version for more details."
+    )

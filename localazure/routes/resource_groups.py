@@ -1,16 +1,22 @@
 """Resource groups (Microsoft.Resources/resourceGroups) and the resource lists of a group or subscription."""
+
 from __future__ import annotations
 
 import time
 from urllib.parse import quote
 
 from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
-from localazure.errors import AzureError
+from localazure.error_catalogue import (
+    INVALID_REQUEST_CONTENT,
+    INVALID_RESOURCE_GROUP_LOCATION,
+    NOT_FOUND,
+    RESOURCE_GROUP_NOT_FOUND,
+)
 from localazure.http import Response, json_response
-from localazure.ids import invalid_name_characters, resource_group_id
+from localazure.ids import resource_group_id
 from localazure.registry import check_tags, normalize_location
-from localazure.resource_groups import ACTION, create_or_update, group_body
 from localazure.resource_filter import GROUP_PROPERTIES, RESOURCE_PROPERTIES, page, parse_filter
+from localazure.resource_groups import ACTION, create_or_update, group_body
 from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
 
 
@@ -41,7 +47,7 @@ def group_route(app, request, subscription_id, name):
         app.authorize(request, f"{ACTION}/read", scope)
         return Response(status=204 if existing else 404)
     if existing is None:
-        raise AzureError(404, "ResourceGroupNotFound", f"Resource group '{name}' could not be found.")
+        raise RESOURCE_GROUP_NOT_FOUND(f"Resource group '{name}' could not be found.")
     if request.method == "GET":
         app.authorize(request, f"{ACTION}/read", scope)
         return json_response(existing)
@@ -49,19 +55,22 @@ def group_route(app, request, subscription_id, name):
         app.authorize(request, f"{ACTION}/write", scope)
         patch = request.json()
         if not isinstance(patch, dict):
-            raise AzureError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized.")
+            raise INVALID_REQUEST_CONTENT("The request content was invalid and could not be deserialized.")
         if patch.get("location") and normalize_location(patch["location"]) != existing["location"]:
-            raise AzureError(409, "InvalidResourceGroupLocation",
-                             f"Invalid resource group location '{normalize_location(patch['location'])}'. The "
-                             f"Resource group already exists in location '{existing['location']}'.")
+            raise INVALID_RESOURCE_GROUP_LOCATION(
+                f"Invalid resource group location '{normalize_location(patch['location'])}'. The "
+                f"Resource group already exists in location '{existing['location']}'."
+            )
         check_tags(patch.get("tags"))
         merged = merge_patch(existing, {key: patch[key] for key in ("tags", "managedBy") if key in patch})
         if "tags" in patch:
             merged["tags"] = patch["tags"] or {}
-        body = group_body(existing["id"], existing["name"], existing["location"], merged.get("tags"),
-                          merged.get("managedBy"))
-        app.store.put_resource(existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", body,
-                               now=time.time())
+        body = group_body(
+            existing["id"], existing["name"], existing["location"], merged.get("tags"), merged.get("managedBy")
+        )
+        app.store.put_resource(
+            existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", body, now=time.time()
+        )
         return json_response(body)
     # DELETE: long-running; the group and everything in it go when the operation completes.
     app.authorize(request, f"{ACTION}/delete", scope)
@@ -69,14 +78,17 @@ def group_route(app, request, subscription_id, name):
         existing = app.store.get_resource(group_id)
         if existing["properties"].get("provisioningState") != "Deleting":
             existing["properties"]["provisioningState"] = "Deleting"
-            app.store.put_resource(existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}",
-                                   existing, now=time.time())
-        operation = app.operations.start("rg-delete", subscription_id, existing["id"],
-                                         {"api_version": request.api_version})
-    location = (f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/"
-                f"{operation['operation_id']}?api-version={request.api_version}")
-    return Response(status=202, headers={"Location": location,
-                                         "Retry-After": app.retry_after_header()})
+            app.store.put_resource(
+                existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", existing, now=time.time()
+            )
+        operation = app.operations.start(
+            "rg-delete", subscription_id, existing["id"], {"api_version": request.api_version}
+        )
+    location = (
+        f"{app.arm_endpoint}/subscriptions/{subscription_id}/operationresults/"
+        f"{operation['operation_id']}?api-version={request.api_version}"
+    )
+    return Response(status=202, headers={"Location": location, "Retry-After": app.retry_after_header()})
 
 
 def _complete_delete(app, operation) -> dict | None:
@@ -91,7 +103,7 @@ def operation_result(app, request, subscription_id, operation_id):
     app.resources.check_subscription(subscription_id, request.principal)
     operation = app.operations.poll(operation_id)
     if operation is None or operation["subscription_id"].lower() != subscription_id.lower():
-        raise AzureError(404, "NotFound", f"The operation '{operation_id}' could not be found.")
+        raise NOT_FOUND(f"The operation '{operation_id}' could not be found.")
     if operation["status"] not in ("Succeeded", "Failed", "Canceled"):
         location = f"{app.arm_endpoint}{request.path}?api-version={request.api_version}"
         return Response(status=202, headers={"Location": location, "Retry-After": app.retry_after_header()})
@@ -101,8 +113,11 @@ def operation_result(app, request, subscription_id, operation_id):
 
 
 def _generic_resource(body: dict) -> dict:
-    return {key: body[key] for key in ("id", "name", "type", "sku", "kind", "location", "tags", "identity",
-                                       "managedBy", "plan") if key in body}
+    return {
+        key: body[key]
+        for key in ("id", "name", "type", "sku", "kind", "location", "tags", "identity", "managedBy", "plan")
+        if key in body
+    }
 
 
 # The lists below answer 200 with the items the caller may read, as ARM filters them (a principal with a role on
@@ -113,9 +128,12 @@ def _may_read(app, request, action: str, scope: str) -> bool:
 
 def _readable_resources(app, request, parent_id: str) -> list[dict]:
     # Role assignments on the group are extension resources, which Resources - List does not return.
-    return [_generic_resource(body) for body in app.store.list_resources(parent_id)
-            if not body["type"].lower().startswith("microsoft.authorization/")
-            and _may_read(app, request, f"{body['type']}/read", body["id"])]
+    return [
+        _generic_resource(body)
+        for body in app.store.list_resources(parent_id)
+        if not body["type"].lower().startswith("microsoft.authorization/")
+        and _may_read(app, request, f"{body['type']}/read", body["id"])
+    ]
 
 
 def _listed(app, request, items: list[dict], properties: tuple[str, ...] = RESOURCE_PROPERTIES) -> Response:
@@ -148,5 +166,9 @@ def list_groups(app, request, subscription_id):
     app.resources.check_subscription(subscription_id, request.principal)
     app.operations.settle_all()
     groups = app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)
-    return _listed(app, request, [group for group in groups if _may_read(app, request, f"{ACTION}/read", group["id"])],
-                   GROUP_PROPERTIES)
+    return _listed(
+        app,
+        request,
+        [group for group in groups if _may_read(app, request, f"{ACTION}/read", group["id"])],
+        GROUP_PROPERTIES,
+    )

@@ -14,9 +14,9 @@ models is judged by the installed version nearest in date (see catalog.py), so m
 between the two versions are judged by the installed model, apart from the listed legacy members.
 TypeSpec models carry no value constraints (pattern, lengths), so those are checked only for msrest types.
 """
+
 from .catalog import SUPPORTED_TYPES
 from .problems import BodyProblem
 from .validator import RequestBodyValidator, UnsupportedApiVersion, UnsupportedResourceType
 
-__all__ = ["RequestBodyValidator", "BodyProblem", "SUPPORTED_TYPES", "UnsupportedApiVersion",
-           "UnsupportedResourceType"]
+__all__ = ["RequestBodyValidator", "BodyProblem", "SUPPORTED_TYPES", "UnsupportedApiVersion", "UnsupportedResourceType"]

@@ -1,4 +1,5 @@
 """Python annotations and msrest type names that map to JSON scalars."""
+
 import datetime
 import decimal
 import typing

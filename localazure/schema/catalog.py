@@ -9,6 +9,7 @@ for one of those is validated against the installed version nearest in date -- m
 between the two versions are then judged by the newer model, except for the removals listed in
 ``LEGACY_MEMBERS``.
 """
+
 import importlib.util
 import re
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ _OPERATION_VERSION = re.compile(r'"api-version",\s*"(\d{4}-\d{2}-\d{2}(?:-previe
 @dataclass(frozen=True)
 class ModelRef:
     """The PUT body model of a type: SDK style, the package holding ``models``, and the class name."""
-    style: str           # "typespec" (one api-version) or "msrest" (one subpackage per api-version)
+
+    style: str  # "typespec" (one api-version) or "msrest" (one subpackage per api-version)
     package: str
     class_name: str
     dialect: str = "arm"  # the error wording family, see problems.py
@@ -31,30 +33,38 @@ _ML = "azure.ai.ml._restclient.arm_ml_service"
 _STORAGE_SDK = "azure.mgmt.storage"
 _NETWORK_SDK = "azure.mgmt.network"
 MODELS = {
-    "Microsoft.Storage/storageAccounts":
-        ModelRef("typespec", _STORAGE_SDK, "StorageAccountCreateParameters", "storage"),
-    "Microsoft.Storage/storageAccounts/blobServices":
-        ModelRef("typespec", _STORAGE_SDK, "BlobServiceProperties", "storage"),
-    "Microsoft.Storage/storageAccounts/blobServices/containers":
-        ModelRef("typespec", _STORAGE_SDK, "BlobContainer", "storage"),
+    "Microsoft.Storage/storageAccounts": ModelRef(
+        "typespec", _STORAGE_SDK, "StorageAccountCreateParameters", "storage"
+    ),
+    "Microsoft.Storage/storageAccounts/blobServices": ModelRef(
+        "typespec", _STORAGE_SDK, "BlobServiceProperties", "storage"
+    ),
+    "Microsoft.Storage/storageAccounts/blobServices/containers": ModelRef(
+        "typespec", _STORAGE_SDK, "BlobContainer", "storage"
+    ),
     "Microsoft.ContainerRegistry/registries": ModelRef("typespec", "azure.mgmt.containerregistry", "Registry"),
     "Microsoft.KeyVault/vaults": ModelRef("typespec", "azure.mgmt.keyvault", "VaultCreateOrUpdateParameters"),
     "Microsoft.OperationalInsights/workspaces": ModelRef("typespec", "azure.mgmt.loganalytics", "Workspace"),
-    "Microsoft.Insights/components":
-        ModelRef("msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"),
+    "Microsoft.Insights/components": ModelRef(
+        "msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"
+    ),
     "Microsoft.Network/virtualNetworks": ModelRef("typespec", _NETWORK_SDK, "VirtualNetwork"),
     "Microsoft.Network/virtualNetworks/subnets": ModelRef("typespec", _NETWORK_SDK, "Subnet"),
     "Microsoft.Network/privateEndpoints": ModelRef("typespec", _NETWORK_SDK, "PrivateEndpoint"),
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups":
-        ModelRef("typespec", _NETWORK_SDK, "PrivateDnsZoneGroup"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ModelRef(
+        "typespec", _NETWORK_SDK, "PrivateDnsZoneGroup"
+    ),
     "Microsoft.MachineLearningServices/workspaces": ModelRef("typespec", _ML, "Workspace", "machinelearning"),
-    "Microsoft.MachineLearningServices/workspaces/computes":
-        ModelRef("typespec", _ML, "ComputeResource", "machinelearning"),
-    "Microsoft.MachineLearningServices/workspaces/datastores":
-        ModelRef("typespec", _ML, "Datastore", "machinelearning"),
+    "Microsoft.MachineLearningServices/workspaces/computes": ModelRef(
+        "typespec", _ML, "ComputeResource", "machinelearning"
+    ),
+    "Microsoft.MachineLearningServices/workspaces/datastores": ModelRef(
+        "typespec", _ML, "Datastore", "machinelearning"
+    ),
     "Microsoft.Authorization/roleDefinitions": ModelRef("msrest", "azure.mgmt.authorization", "RoleDefinition"),
-    "Microsoft.Authorization/roleAssignments":
-        ModelRef("msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"),
+    "Microsoft.Authorization/roleAssignments": ModelRef(
+        "msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"
+    ),
     "Microsoft.Resources/resourceGroups": ModelRef("typespec", "azure.mgmt.resource.resources", "ResourceGroup"),
 }
 
@@ -71,71 +81,263 @@ MSREST_DEFAULTS = {
 # trees, named in its readme.md tags and confirmed by path) and from the multi-api SDK packages that azure.azcollection
 # 3.12 pins (azure-mgmt-keyvault 10.3.1, -containerregistry 10.3.0, -storage 21.2.1, -resource 23.2.0: their v20xx_
 # subpackages). tests/integration/localazure/client_api_versions.json pins the versions real clients send.
-_STORAGE = ("2019-04-01", "2021-04-01", "2021-09-01", "2022-09-01", "2023-01-01", "2023-04-01", "2023-05-01",
-            "2024-01-01", "2025-01-01", "2025-06-01", "2025-08-01")
-_STORAGE_ACCOUNTS = ("2015-06-15", "2016-01-01", "2016-12-01", "2017-06-01", "2017-10-01", "2018-02-01",
-                     "2018-03-01-preview", "2018-07-01", "2018-11-01", "2019-06-01", "2020-08-01-preview",
-                     "2021-01-01", "2021-02-01", "2021-06-01", "2021-08-01", "2022-05-01") + _STORAGE
+_STORAGE = (
+    "2019-04-01",
+    "2021-04-01",
+    "2021-09-01",
+    "2022-09-01",
+    "2023-01-01",
+    "2023-04-01",
+    "2023-05-01",
+    "2024-01-01",
+    "2025-01-01",
+    "2025-06-01",
+    "2025-08-01",
+)
+_STORAGE_ACCOUNTS = (
+    "2015-06-15",
+    "2016-01-01",
+    "2016-12-01",
+    "2017-06-01",
+    "2017-10-01",
+    "2018-02-01",
+    "2018-03-01-preview",
+    "2018-07-01",
+    "2018-11-01",
+    "2019-06-01",
+    "2020-08-01-preview",
+    "2021-01-01",
+    "2021-02-01",
+    "2021-06-01",
+    "2021-08-01",
+    "2022-05-01",
+) + _STORAGE
 # Microsoft.Network/stable/<version>/virtualNetwork.json (network.json before 2017).
-_NETWORK = ("2015-06-15", "2016-03-30", "2016-06-01", "2016-09-01", "2016-12-01", "2017-03-01", "2017-06-01",
-            "2017-08-01", "2017-09-01", "2017-10-01", "2017-11-01", "2018-01-01", "2018-02-01", "2018-04-01",
-            "2018-06-01", "2018-07-01", "2018-08-01", "2018-10-01", "2018-11-01", "2018-12-01", "2019-02-01",
-            "2019-04-01", "2019-06-01", "2019-07-01", "2019-08-01", "2019-09-01", "2019-11-01", "2019-12-01",
-            "2020-03-01", "2020-04-01", "2020-05-01", "2020-06-01", "2020-07-01", "2020-08-01", "2020-11-01",
-            "2021-02-01", "2021-03-01", "2021-05-01", "2021-08-01", "2022-01-01", "2022-05-01", "2022-07-01",
-            "2022-09-01", "2022-11-01", "2023-02-01", "2023-04-01", "2023-05-01", "2023-06-01", "2023-09-01",
-            "2023-11-01", "2024-01-01", "2024-03-01", "2024-05-01", "2024-07-01", "2025-01-01", "2025-03-01",
-            "2025-05-01", "2025-07-01", "2026-01-01")
+_NETWORK = (
+    "2015-06-15",
+    "2016-03-30",
+    "2016-06-01",
+    "2016-09-01",
+    "2016-12-01",
+    "2017-03-01",
+    "2017-06-01",
+    "2017-08-01",
+    "2017-09-01",
+    "2017-10-01",
+    "2017-11-01",
+    "2018-01-01",
+    "2018-02-01",
+    "2018-04-01",
+    "2018-06-01",
+    "2018-07-01",
+    "2018-08-01",
+    "2018-10-01",
+    "2018-11-01",
+    "2018-12-01",
+    "2019-02-01",
+    "2019-04-01",
+    "2019-06-01",
+    "2019-07-01",
+    "2019-08-01",
+    "2019-09-01",
+    "2019-11-01",
+    "2019-12-01",
+    "2020-03-01",
+    "2020-04-01",
+    "2020-05-01",
+    "2020-06-01",
+    "2020-07-01",
+    "2020-08-01",
+    "2020-11-01",
+    "2021-02-01",
+    "2021-03-01",
+    "2021-05-01",
+    "2021-08-01",
+    "2022-01-01",
+    "2022-05-01",
+    "2022-07-01",
+    "2022-09-01",
+    "2022-11-01",
+    "2023-02-01",
+    "2023-04-01",
+    "2023-05-01",
+    "2023-06-01",
+    "2023-09-01",
+    "2023-11-01",
+    "2024-01-01",
+    "2024-03-01",
+    "2024-05-01",
+    "2024-07-01",
+    "2025-01-01",
+    "2025-03-01",
+    "2025-05-01",
+    "2025-07-01",
+    "2026-01-01",
+)
 # Microsoft.KeyVault/KeyVault/readme.md tags, plus the 2026-04-01 and 2026-04-01-preview example folders.
-_KEY_VAULT = ("2015-06-01", "2016-10-01", "2018-02-14", "2018-02-14-preview", "2019-09-01", "2020-04-01-preview",
-              "2021-04-01-preview", "2021-06-01-preview", "2021-10-01", "2021-11-01-preview", "2022-02-01-preview",
-              "2022-07-01", "2022-11-01", "2023-02-01", "2023-07-01", "2024-04-01-preview", "2024-11-01",
-              "2024-12-01-preview", "2025-05-01", "2026-02-01", "2026-03-01-preview", "2026-04-01-preview",
-              "2026-04-01")
+_KEY_VAULT = (
+    "2015-06-01",
+    "2016-10-01",
+    "2018-02-14",
+    "2018-02-14-preview",
+    "2019-09-01",
+    "2020-04-01-preview",
+    "2021-04-01-preview",
+    "2021-06-01-preview",
+    "2021-10-01",
+    "2021-11-01-preview",
+    "2022-02-01-preview",
+    "2022-07-01",
+    "2022-11-01",
+    "2023-02-01",
+    "2023-07-01",
+    "2024-04-01-preview",
+    "2024-11-01",
+    "2024-12-01-preview",
+    "2025-05-01",
+    "2026-02-01",
+    "2026-03-01-preview",
+    "2026-04-01-preview",
+    "2026-04-01",
+)
 # Microsoft.ContainerRegistry/Registry/readme.md tags whose containerregistry.json holds registries (not the
 # build/task-only 2018-09-01 and 2019-06-01-preview), plus the stable/2025-11-01 and preview/2026-09-01-preview folders.
-_CONTAINER_REGISTRY = ("2017-03-01", "2017-10-01", "2019-05-01", "2019-12-01-preview", "2020-11-01-preview",
-                       "2021-06-01-preview", "2021-08-01-preview", "2021-09-01", "2021-12-01-preview",
-                       "2022-02-01-preview", "2022-12-01", "2023-01-01-preview", "2023-06-01-preview", "2023-07-01",
-                       "2023-08-01-preview", "2023-11-01-preview", "2024-11-01-preview", "2025-03-01-preview",
-                       "2025-04-01", "2025-05-01-preview", "2025-11-01", "2026-09-01-preview")
+_CONTAINER_REGISTRY = (
+    "2017-03-01",
+    "2017-10-01",
+    "2019-05-01",
+    "2019-12-01-preview",
+    "2020-11-01-preview",
+    "2021-06-01-preview",
+    "2021-08-01-preview",
+    "2021-09-01",
+    "2021-12-01-preview",
+    "2022-02-01-preview",
+    "2022-12-01",
+    "2023-01-01-preview",
+    "2023-06-01-preview",
+    "2023-07-01",
+    "2023-08-01-preview",
+    "2023-11-01-preview",
+    "2024-11-01-preview",
+    "2025-03-01-preview",
+    "2025-04-01",
+    "2025-05-01-preview",
+    "2025-11-01",
+    "2026-09-01-preview",
+)
 # Microsoft.Resources/stable/<version>/resources.json (resource groups and the resource lists).
-RESOURCES = ("2015-11-01", "2016-02-01", "2016-07-01", "2016-09-01", "2017-05-10", "2018-02-01", "2018-05-01",
-             "2019-03-01", "2019-05-01", "2019-05-10", "2019-07-01", "2019-08-01", "2019-10-01", "2020-06-01",
-             "2020-08-01", "2020-10-01", "2021-01-01", "2021-04-01", "2022-09-01", "2023-07-01", "2024-03-01",
-             "2024-07-01", "2024-11-01", "2025-01-01", "2025-03-01", "2025-04-01")
+RESOURCES = (
+    "2015-11-01",
+    "2016-02-01",
+    "2016-07-01",
+    "2016-09-01",
+    "2017-05-10",
+    "2018-02-01",
+    "2018-05-01",
+    "2019-03-01",
+    "2019-05-01",
+    "2019-05-10",
+    "2019-07-01",
+    "2019-08-01",
+    "2019-10-01",
+    "2020-06-01",
+    "2020-08-01",
+    "2020-10-01",
+    "2021-01-01",
+    "2021-04-01",
+    "2022-09-01",
+    "2023-07-01",
+    "2024-03-01",
+    "2024-07-01",
+    "2024-11-01",
+    "2025-01-01",
+    "2025-03-01",
+    "2025-04-01",
+)
 # Microsoft.MachineLearningServices/{stable,preview}/<version>: the readme.md tags to 2022-01-01-preview, later
 # folders confirmed by machineLearningServices.json (to 2024-01-01-preview) or workspaceRP.json. Workspaces and
 # computes are in every version; datastores came with mfe.json (2021-03-01-preview, then from 2022-02-01-preview).
-_ML_VERSIONS = ("2018-03-01-preview", "2018-11-19", "2019-05-01", "2019-06-01", "2019-11-01", "2020-01-01",
-                "2020-02-18-preview", "2020-03-01", "2020-04-01", "2020-04-01-preview", "2020-05-01-preview",
-                "2020-05-15-preview", "2020-06-01", "2020-08-01", "2020-09-01-preview", "2021-01-01",
-                "2021-03-01-preview", "2021-04-01", "2021-07-01", "2022-01-01-preview", "2022-02-01-preview",
-                "2022-05-01", "2022-06-01-preview", "2022-10-01", "2022-10-01-preview", "2022-12-01-preview",
-                "2023-02-01-preview", "2023-04-01", "2023-04-01-preview", "2023-06-01-preview", "2023-08-01-preview",
-                "2023-10-01", "2024-01-01-preview", "2024-04-01", "2024-04-01-preview", "2024-07-01-preview",
-                "2024-10-01", "2024-10-01-preview", "2025-01-01-preview", "2025-04-01", "2025-04-01-preview",
-                "2025-06-01", "2025-07-01-preview", "2025-09-01", "2025-10-01-preview")
+_ML_VERSIONS = (
+    "2018-03-01-preview",
+    "2018-11-19",
+    "2019-05-01",
+    "2019-06-01",
+    "2019-11-01",
+    "2020-01-01",
+    "2020-02-18-preview",
+    "2020-03-01",
+    "2020-04-01",
+    "2020-04-01-preview",
+    "2020-05-01-preview",
+    "2020-05-15-preview",
+    "2020-06-01",
+    "2020-08-01",
+    "2020-09-01-preview",
+    "2021-01-01",
+    "2021-03-01-preview",
+    "2021-04-01",
+    "2021-07-01",
+    "2022-01-01-preview",
+    "2022-02-01-preview",
+    "2022-05-01",
+    "2022-06-01-preview",
+    "2022-10-01",
+    "2022-10-01-preview",
+    "2022-12-01-preview",
+    "2023-02-01-preview",
+    "2023-04-01",
+    "2023-04-01-preview",
+    "2023-06-01-preview",
+    "2023-08-01-preview",
+    "2023-10-01",
+    "2024-01-01-preview",
+    "2024-04-01",
+    "2024-04-01-preview",
+    "2024-07-01-preview",
+    "2024-10-01",
+    "2024-10-01-preview",
+    "2025-01-01-preview",
+    "2025-04-01",
+    "2025-04-01-preview",
+    "2025-06-01",
+    "2025-07-01-preview",
+    "2025-09-01",
+    "2025-10-01-preview",
+)
 _ML_DATASTORES = ("2021-03-01-preview",) + tuple(version for version in _ML_VERSIONS if version >= "2022-02-01")
 PUBLISHED = {
     "Microsoft.Storage/storageAccounts": _STORAGE_ACCOUNTS,
     # azure-mgmt-storage 21.2.1: blob services operations from v2018_07_01, blob containers from v2018_02_01.
-    "Microsoft.Storage/storageAccounts/blobServices":
-        tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-07-01"),
-    "Microsoft.Storage/storageAccounts/blobServices/containers":
-        tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"),
+    "Microsoft.Storage/storageAccounts/blobServices": tuple(
+        version for version in _STORAGE_ACCOUNTS if version >= "2018-07-01"
+    ),
+    "Microsoft.Storage/storageAccounts/blobServices/containers": tuple(
+        version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"
+    ),
     "Microsoft.ContainerRegistry/registries": _CONTAINER_REGISTRY,
     "Microsoft.KeyVault/vaults": _KEY_VAULT,
     # Microsoft.OperationalInsights/{stable,preview}/<version>: Workspaces.json, OperationalInsights.json before 2019.
-    "Microsoft.OperationalInsights/workspaces": ("2015-03-20", "2015-11-01-preview", "2019-08-01-preview",
-                                                 "2020-03-01-preview", "2020-08-01", "2020-10-01", "2021-06-01",
-                                                 "2021-12-01-preview", "2022-10-01", "2023-09-01", "2025-02-01"),
+    "Microsoft.OperationalInsights/workspaces": (
+        "2015-03-20",
+        "2015-11-01-preview",
+        "2019-08-01-preview",
+        "2020-03-01-preview",
+        "2020-08-01",
+        "2020-10-01",
+        "2021-06-01",
+        "2021-12-01-preview",
+        "2022-10-01",
+        "2023-09-01",
+        "2025-02-01",
+    ),
     "Microsoft.Insights/components": (),
     "Microsoft.Network/virtualNetworks": _NETWORK,
     "Microsoft.Network/virtualNetworks/subnets": _NETWORK,
     "Microsoft.Network/privateEndpoints": tuple(version for version in _NETWORK if version >= "2019-04-01"),
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups":
-        tuple(version for version in _NETWORK if version >= "2020-03-01"),
+    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": tuple(
+        version for version in _NETWORK if version >= "2020-03-01"
+    ),
     "Microsoft.MachineLearningServices/workspaces": _ML_VERSIONS,
     "Microsoft.MachineLearningServices/workspaces/computes": _ML_VERSIONS,
     "Microsoft.MachineLearningServices/workspaces/datastores": _ML_DATASTORES,
@@ -154,10 +356,11 @@ IGNORES_UNKNOWN_MEMBERS = frozenset({"Microsoft.OperationalInsights/workspaces"}
 @dataclass(frozen=True)
 class LegacyMember:
     """A member that older api-versions accept but the installed (newer) model no longer declares."""
-    parent: tuple     # member path of the object holding it
+
+    parent: tuple  # member path of the object holding it
     name: str
-    kind: str         # scalar kind (shapes.SCALAR_KINDS)
-    before: str       # accepted for api-versions older than this one
+    kind: str  # scalar kind (shapes.SCALAR_KINDS)
+    before: str  # accepted for api-versions older than this one
 
 
 # azure-ai-ml 1.35 sends these on workspaces at 2024-10-01-preview; its own comment

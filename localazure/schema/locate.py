@@ -4,6 +4,7 @@ The validator gets the parsed body, not the text the client sent, so positions a
 re-serialized the way Python's json module (and so azure-core) writes it: one line, ``", "`` and ``": "``
 separators. For a member the position is just after its ``"name":``; for a value, just after the value.
 """
+
 import json
 
 

@@ -6,6 +6,7 @@ model class name ...). ``_validation`` marks members ``required`` / ``readonly``
 (pattern, max_length, min_length, maximum, minimum, max_items, min_items, unique). msrest types enums as
 ``str``; the enum class comes from the ``__init__`` annotation (``Union[str, "_models.PrincipalType"]``).
 """
+
 import enum
 import re
 import sys
@@ -31,11 +32,17 @@ class MsrestShapes(CachedShapes):
         for attribute, mapping in cls._attribute_map.items():
             rules = validation.get(attribute, {})
             member_shape = self._shape_of_type_name(mapping["type"], enum_hints.get(attribute))
-            constraints = Constraints(**{name: rules[name] for name in _CONSTRAINT_NAMES if name in rules},
-                                      unique=bool(rules.get("unique")))
+            constraints = Constraints(
+                **{name: rules[name] for name in _CONSTRAINT_NAMES if name in rules}, unique=bool(rules.get("unique"))
+            )
             path = [part.replace("\\.", ".") for part in _UNESCAPED_DOT.split(mapping["key"])]
-            leaf = Field(path[-1], member_shape, required=bool(rules.get("required")) and not rules.get("readonly"),
-                         read_only=bool(rules.get("readonly")), constraints=constraints)
+            leaf = Field(
+                path[-1],
+                member_shape,
+                required=bool(rules.get("required")) and not rules.get("readonly"),
+                read_only=bool(rules.get("readonly")),
+                constraints=constraints,
+            )
             _place(shape, path, leaf)
         for attribute, values in (getattr(cls, "_subtype_map", None) or {}).items():
             shape.discriminator = cls._attribute_map[attribute]["key"]

@@ -20,6 +20,7 @@ Resource providers answer a bad PUT body in their own words. What is modelled he
 All are HTTP 400. Fidelity caveat: real resource providers differ in whether they reject unknown members
 at all (some ignore them silently); this endpoint rejects them everywhere, as its issue requires.
 """
+
 import json
 from dataclasses import dataclass
 
@@ -50,8 +51,12 @@ def _problem(finding: Finding, body, dialect: str) -> BodyProblem:
     if finding.kind == "missing_required" and finding.path == ("location",):
         return BodyProblem(400, "LocationRequired", "The location property is required for this definition.", target)
     if dialect == "storage" and finding.kind in ("invalid_enum", "constraint"):
-        return BodyProblem(400, "InvalidValuesForRequestParameters",
-                           f"Values for request parameters are invalid: {finding.path[-1]}.", target)
+        return BodyProblem(
+            400,
+            "InvalidValuesForRequestParameters",
+            f"Values for request parameters are invalid: {finding.path[-1]}.",
+            target,
+        )
     if finding.kind == "constraint":
         code = "UserError" if dialect == "machinelearning" else "InvalidParameter"
         return BodyProblem(400, code, _constraint_words(finding, target), target)
@@ -62,17 +67,23 @@ def _problem(finding: Finding, body, dialect: str) -> BodyProblem:
 def _newtonsoft_words(finding: Finding, body, target: str) -> str:
     if finding.kind == "unknown_member":
         position = position_of(body, finding.path)
-        return (f"Could not find member '{finding.path[-1]}' on object of type '{finding.type_name}'. "
-                f"Path '{target}', line 1, position {position}.")
+        return (
+            f"Could not find member '{finding.path[-1]}' on object of type '{finding.type_name}'. "
+            f"Path '{target}', line 1, position {position}."
+        )
     if finding.kind == "missing_required":
         parent = finding.path[:-1]
         position = position_of(body, parent, at_value_end=True)
-        return (f"Required property '{finding.path[-1]}' not found in JSON. "
-                f"Path '{path_text(parent)}', line 1, position {position}.")
+        return (
+            f"Required property '{finding.path[-1]}' not found in JSON. "
+            f"Path '{path_text(parent)}', line 1, position {position}."
+        )
     position = position_of(body, finding.path, at_value_end=True)
     shown = finding.value if isinstance(finding.value, str) else json.dumps(finding.value)
-    return (f"Error converting value \"{shown}\" to type '{finding.type_name}'. "
-            f"Path '{target}', line 1, position {position}.")
+    return (
+        f"Error converting value \"{shown}\" to type '{finding.type_name}'. "
+        f"Path '{target}', line 1, position {position}."
+    )
 
 
 def _constraint_words(finding: Finding, target: str) -> str:

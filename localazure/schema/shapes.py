@@ -3,23 +3,26 @@
 A shape is built once per model class (see typespec_models and msrest_models) and then only read, so the
 validator does no reflection per request.
 """
+
 from dataclasses import dataclass, field
 from typing import Optional
 
-SCALAR_KINDS = frozenset({"string", "integer", "number", "boolean", "datetime", "date", "time", "duration",
-                          "bytes", "any"})
+SCALAR_KINDS = frozenset(
+    {"string", "integer", "number", "boolean", "datetime", "date", "time", "duration", "bytes", "any"}
+)
 
 
 @dataclass(frozen=True)
 class Constraints:
     """Value constraints from msrest ``_validation`` (TypeSpec models do not carry them)."""
-    pattern: Optional[str] = None
-    max_length: Optional[int] = None
-    min_length: Optional[int] = None
-    maximum: Optional[float] = None
-    minimum: Optional[float] = None
-    max_items: Optional[int] = None
-    min_items: Optional[int] = None
+
+    pattern: str | None = None
+    max_length: int | None = None
+    min_length: int | None = None
+    maximum: float | None = None
+    minimum: float | None = None
+    max_items: int | None = None
+    min_items: int | None = None
     unique: bool = False
 
     def __bool__(self) -> bool:
@@ -80,17 +83,18 @@ class ObjectShape:
 
     ``discriminator`` names the member that selects a subtype; ``subtypes`` maps its values to shapes.
     """
+
     type_name: str
     fields: dict = field(default_factory=dict)
-    discriminator: Optional[str] = None
+    discriminator: str | None = None
     subtypes: dict = field(default_factory=dict)
-    _folded: Optional[dict] = None
+    _folded: dict | None = None
 
     def add(self, member: Field) -> None:
         self.fields[member.name] = member
         self._folded = None
 
-    def member(self, name: str) -> Optional[Field]:
+    def member(self, name: str) -> Field | None:
         """The field for a member name; JSON member names match case-insensitively, as in .NET deserializers."""
         found = self.fields.get(name)
         if found is not None:

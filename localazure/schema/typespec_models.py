@@ -5,6 +5,7 @@ and types it with a class annotation. A member is read-only when its visibility 
 nor ``update``; it is required when its annotation is not ``Optional``. Subtypes register in the base
 class's ``__mapping__`` under their discriminator value.
 """
+
 import enum
 import sys
 import typing
@@ -30,8 +31,14 @@ class TypeSpecShapes(CachedShapes):
             visibility = rest_field._visibility
             read_only = visibility is not None and not (_WRITABLE & set(visibility))
             required = not _is_optional(annotation) and not read_only
-            shape.add(Field(rest_field._rest_name, self.shape_of(_strip_optional(annotation)),
-                            required=required, read_only=read_only))
+            shape.add(
+                Field(
+                    rest_field._rest_name,
+                    self.shape_of(_strip_optional(annotation)),
+                    required=required,
+                    read_only=read_only,
+                )
+            )
             if rest_field._is_discriminator and "__mapping__" in cls.__dict__:
                 shape.discriminator = rest_field._rest_name
         if shape.discriminator:
@@ -47,9 +54,9 @@ class TypeSpecShapes(CachedShapes):
         arguments = typing.get_args(annotation)
         if origin is typing.Literal:
             return EnumShape(_enum_name(arguments), tuple(_plain(value) for value in arguments))
-        if origin in (list, typing.List, tuple, set):
+        if origin in (list, list, tuple, set):
             return ListShape(self.shape_of(arguments[0] if arguments else typing.Any))
-        if origin in (dict, typing.Dict):
+        if origin in (dict, dict):
             return MapShape(self.shape_of(arguments[1] if len(arguments) == 2 else typing.Any))
         if origin is typing.Union:
             return self._union(arguments)
@@ -118,7 +125,7 @@ def _strip_optional(annotation):
     if not _is_optional(annotation):
         return annotation
     options = tuple(argument for argument in typing.get_args(annotation) if argument is not type(None))
-    return options[0] if len(options) == 1 else typing.Union[options]
+    return options[0] if len(options) == 1 else typing.Union[options]  # noqa: UP007 - built from a runtime tuple
 
 
 def _plain(value):

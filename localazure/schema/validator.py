@@ -3,6 +3,7 @@
 Building a validator is cheap. An SDK models module is imported the first time a type/api-version needs
 it, its shapes are walked once and kept, and later validations only walk the body.
 """
+
 import datetime
 import importlib
 import threading
@@ -22,8 +23,8 @@ class UnsupportedApiVersion(ValueError):
         self.error = {
             "code": "NoRegisteredProviderFound",
             "message": f"No registered resource provider found for location 'westeurope' and API version "
-                       f"'{api_version}' for type '{resource_type.split('/', 1)[1]}'. The supported "
-                       f"api-versions are '{', '.join(supported)}'.",
+            f"'{api_version}' for type '{resource_type.split('/', 1)[1]}'. The supported "
+            f"api-versions are '{', '.join(supported)}'.",
         }
         super().__init__(self.error["message"])
 
@@ -59,8 +60,9 @@ class RequestBodyValidator:
             return exact[api_version.lower()]
         if api_version.lower() not in {version.lower() for version in catalog.PUBLISHED[known]}:
             raise UnsupportedApiVersion(known, api_version, self.api_versions(known))
-        return min(installed, key=lambda version: (_distance(version, api_version),
-                                                   _date(version) < _date(api_version)))
+        return min(
+            installed, key=lambda version: (_distance(version, api_version), _date(version) < _date(api_version))
+        )
 
     # -- bodies -----------------------------------------------------------------------------------
     def validate(self, resource_type: str, api_version: str, body) -> list:
@@ -126,13 +128,15 @@ class RequestBodyValidator:
 
 
 def _with_legacy_members(root: ObjectShape, known: str, api_version: str) -> ObjectShape:
-    legacy = [member for member in catalog.LEGACY_MEMBERS.get(known, ())
-              if _date(api_version) < _date(member.before)]
+    legacy = [member for member in catalog.LEGACY_MEMBERS.get(known, ()) if _date(api_version) < _date(member.before)]
     if not legacy:
         return root
     for parent in {member.parent for member in legacy}:
-        extra = {member.name: Field(member.name, ScalarShape(member.kind, member.kind.title()))
-                 for member in legacy if member.parent == parent}
+        extra = {
+            member.name: Field(member.name, ScalarShape(member.kind, member.kind.title()))
+            for member in legacy
+            if member.parent == parent
+        }
         root = _replace_at(root, parent, extra)
     return root
 

@@ -5,6 +5,7 @@ codes and words. Read-only members are skipped without a finding: on PUT Azure i
 Member names match case-insensitively and enum values compare case-insensitively, as Azure's .NET
 deserializers do.
 """
+
 import datetime
 import json
 import re
@@ -15,23 +16,25 @@ from .shapes import EnumShape, ListShape, MapShape, ObjectShape, ScalarShape, Un
 
 _ISO_DURATION = re.compile(
     r"^-?P(?=\d|T\d)(\d+(\.\d+)?Y)?(\d+(\.\d+)?M)?(\d+(\.\d+)?W)?(\d+(\.\d+)?D)?"
-    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$")
+    r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
+)
 _TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
 # The top-level members of Resource Manager's resource envelope (the ARM template resource format). ARM accepts
 # them on every type and hands the provider only what it models: azure-ai-ml's own workspace template sends
 # "kind" on a Log Analytics workspace, whose model has no such member, and Azure deploys it.
-ARM_ENVELOPE_MEMBERS = frozenset(("kind", "sku", "plan", "identity", "zones", "tags", "location",
-                                  "extendedlocation", "managedby", "etag"))
+ARM_ENVELOPE_MEMBERS = frozenset(
+    ("kind", "sku", "plan", "identity", "zones", "tags", "location", "extendedlocation", "managedby", "etag")
+)
 
 
 @dataclass(frozen=True)
 class Finding:
-    kind: str            # unknown_member, wrong_type, invalid_enum, missing_required, constraint
-    path: tuple          # member names and list indexes from the body's root
+    kind: str  # unknown_member, wrong_type, invalid_enum, missing_required, constraint
+    path: tuple  # member names and list indexes from the body's root
     type_name: str = ""  # the .NET-like type the value should have had (or the object lacking a member)
     value: Any = None
     allowed: tuple = ()
-    rule: str = ""       # for constraint findings: pattern, max_length, ...
+    rule: str = ""  # for constraint findings: pattern, max_length, ...
     limit: Any = None
 
 
@@ -92,8 +95,9 @@ class _Walk:
                 return None
             subtype = shape.subtype(value[key])
             if subtype is None:
-                self.findings.append(Finding("invalid_enum", path + (key,), shape.type_name, value[key],
-                                             tuple(shape.subtypes)))
+                self.findings.append(
+                    Finding("invalid_enum", path + (key,), shape.type_name, value[key], tuple(shape.subtypes))
+                )
                 return None
             if subtype is shape:
                 break
@@ -168,7 +172,8 @@ def _scalar_fits(shape: ScalarShape, value) -> bool:
         return True
     if kind == "boolean":
         return (isinstance(value, (bool, int)) and not isinstance(value, float)) or (
-            isinstance(value, str) and value.strip().lower() in ("true", "false"))
+            isinstance(value, str) and value.strip().lower() in ("true", "false")
+        )
     if isinstance(value, bool):
         return False
     if kind == "integer":
@@ -265,8 +270,9 @@ def writable_at(shape, steps: tuple) -> bool:
         return any(writable_at(option, steps) for option in shape.options)
     if isinstance(shape, ObjectShape):
         members = (concrete.member(head) for concrete in (shape, *shape.subtypes.values()))
-        return any(member is not None and not member.read_only and writable_at(member.shape, rest)
-                   for member in members)
+        return any(
+            member is not None and not member.read_only and writable_at(member.shape, rest) for member in members
+        )
     return isinstance(shape, ScalarShape) and shape.kind == "any"
 
 

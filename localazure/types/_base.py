@@ -6,11 +6,13 @@ plus the published versions), answers the first body problem with its status and
 calls two hooks subclasses override: ``check`` (semantic checks after the body is well-formed) and ``fill``
 (read-only values Azure adds, kept stable across updates via ``context.existing``).
 """
+
 from __future__ import annotations
 
 import re
 import uuid
 
+from localazure.error_catalogue import LINKED_INVALID_PROPERTY_ID
 from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
 from localazure.registry import ResourceContext, ResourceType
@@ -25,8 +27,12 @@ class ValidatedType(ResourceType):
     """A resource type whose PUT (and merged PATCH) bodies are checked against the Azure SDK's model."""
 
     def __init__(self, type: str, **options):
-        super().__init__(type, VALIDATOR.api_versions(type), options.pop("default_api_version", None)
-                         or VALIDATOR.default_api_version(type), **options)
+        super().__init__(
+            type,
+            VALIDATOR.api_versions(type),
+            options.pop("default_api_version", None) or VALIDATOR.default_api_version(type),
+            **options,
+        )
 
     # -- validation --------------------------------------------------------------------------------
     def validate(self, body: dict, api_version: str, context: ResourceContext) -> None:
@@ -69,18 +75,24 @@ def new_guid() -> str:
     return str(uuid.uuid4())
 
 
-def linked_resource(app, resource_id, property_path: str, *, expected_type: str | None = None,
-                    missing_status: int = 404) -> dict:
+def linked_resource(
+    app, resource_id, property_path: str, *, expected_type: str | None = None, missing_status: int = 404
+) -> dict:
     """The stored body a property points at. A malformed id is ARM's 400 ``LinkedInvalidPropertyId``; a missing
     resource is ``ResourceNotFound`` (ARM's words) with ``missing_status``."""
     path = parse_resource_path(resource_id) if isinstance(resource_id, str) else None
-    if path is None or path.is_collection or not path.subscription_id or \
-            (expected_type and path.full_type.lower() != expected_type.lower()):
+    if (
+        path is None
+        or path.is_collection
+        or not path.subscription_id
+        or (expected_type and path.full_type.lower() != expected_type.lower())
+    ):
         # ARM's message for a property that should hold a resource id (seen in deployment errors).
-        raise AzureError(400, "LinkedInvalidPropertyId",
-                         f"Property id '{resource_id}' at path '{property_path}' is invalid. Expect fully qualified "
-                         "resource Id that start with '/subscriptions/{subscriptionId}' or "
-                         "'/providers/{resourceProviderNamespace}/'.")
+        raise LINKED_INVALID_PROPERTY_ID(
+            f"Property id '{resource_id}' at path '{property_path}' is invalid. Expect fully qualified "
+            "resource Id that start with '/subscriptions/{subscriptionId}' or "
+            "'/providers/{resourceProviderNamespace}/'."
+        )
     app.operations.settle_resource(path.id)
     body = app.store.get_resource(path.id)
     if body is None:
@@ -110,7 +122,7 @@ def _path_present(body, target: str) -> bool:
     """True when the dotted/indexed member path (``properties.subnets[0].name``) exists in ``body``."""
     current = body
     for part in (target or "").split("."):
-        name, unused_1, rest = part.partition("[")
+        name, _, rest = part.partition("[")
         if name:
             if not isinstance(current, dict):
                 return False

@@ -4,11 +4,11 @@ A workspace gets a stable ``customerId`` (its workspace id). A component gets ``
 and a ``ConnectionString`` shaped as Azure's (regional ingestion and live-diagnostics hosts); a workspace-based
 component's ``WorkspaceResourceId`` must name an existing Log Analytics workspace.
 """
+
 from __future__ import annotations
 
-from localazure.errors import AzureError
-from localazure.types._base import (ValidatedType, kept, linked_resource, new_guid, properties_of,
-                                    synchronous_put_route)
+from localazure.error_catalogue import BAD_REQUEST
+from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of, synchronous_put_route
 from localazure.types.storage import now_iso
 
 WORKSPACES = "Microsoft.OperationalInsights/workspaces"
@@ -19,13 +19,15 @@ class LogAnalyticsWorkspace(ValidatedType):
     def fill(self, result, context):
         properties = result["properties"]
         created = kept(context, "createdDate", now_iso)
-        properties.update({"customerId": kept(context, "customerId", new_guid), "createdDate": created,
-                           "modifiedDate": now_iso()})
+        properties.update(
+            {"customerId": kept(context, "customerId", new_guid), "createdDate": created, "modifiedDate": now_iso()}
+        )
         properties.setdefault("sku", {"name": "PerGB2018"})
         properties["sku"].setdefault("lastSkuUpdate", created)
         properties.setdefault("retentionInDays", 30)
-        properties.setdefault("features", {"legacy": 0, "searchVersion": 1,
-                                           "enableLogAccessUsingOnlyResourcePermissions": True})
+        properties.setdefault(
+            "features", {"legacy": 0, "searchVersion": 1, "enableLogAccessUsingOnlyResourcePermissions": True}
+        )
         properties.setdefault("workspaceCapping", {"dailyQuotaGb": -1.0, "dataIngestionStatus": "RespectQuota"})
         properties.setdefault("publicNetworkAccessForIngestion", "Enabled")
         properties.setdefault("publicNetworkAccessForQuery", "Enabled")
@@ -43,8 +45,7 @@ class ApplicationInsightsComponent(ValidatedType):
             linked_resource(context.app, workspace_id, "properties.WorkspaceResourceId", expected_type=WORKSPACES)
         elif str(_property(properties_of(body), "IngestionMode") or "").lower() == "loganalytics":
             # NOT VERIFIED: code and words; a LogAnalytics-ingesting component needs its workspace.
-            raise AzureError(400, "BadRequest",
-                             "WorkspaceResourceId is required when IngestionMode is LogAnalytics.")
+            raise BAD_REQUEST("WorkspaceResourceId is required when IngestionMode is LogAnalytics.")
 
     def fill(self, result, context):
         properties = result["properties"]
@@ -52,17 +53,21 @@ class ApplicationInsightsComponent(ValidatedType):
         instrumentation_key = kept(context, "InstrumentationKey", new_guid)
         app_id = kept(context, "AppId", new_guid)
         workspace_based = bool(_property(properties, "WorkspaceResourceId"))
-        properties.update({
-            "ApplicationId": context.path.name, "AppId": app_id, "Name": context.path.name,
-            "InstrumentationKey": instrumentation_key,
-            "ConnectionString": f"InstrumentationKey={instrumentation_key};"
-                                f"IngestionEndpoint=https://{location}-0.in.applicationinsights.azure.com/;"
-                                f"LiveEndpoint=https://{location}.livediagnostics.monitor.azure.com/;"
-                                f"ApplicationId={app_id}",
-            "CreationDate": kept(context, "CreationDate", now_iso),
-            "TenantId": context.path.subscription_id,
-            "IngestionMode": "LogAnalytics" if workspace_based else "ApplicationInsights",
-        })
+        properties.update(
+            {
+                "ApplicationId": context.path.name,
+                "AppId": app_id,
+                "Name": context.path.name,
+                "InstrumentationKey": instrumentation_key,
+                "ConnectionString": f"InstrumentationKey={instrumentation_key};"
+                f"IngestionEndpoint=https://{location}-0.in.applicationinsights.azure.com/;"
+                f"LiveEndpoint=https://{location}.livediagnostics.monitor.azure.com/;"
+                f"ApplicationId={app_id}",
+                "CreationDate": kept(context, "CreationDate", now_iso),
+                "TenantId": context.path.subscription_id,
+                "IngestionMode": "LogAnalytics" if workspace_based else "ApplicationInsights",
+            }
+        )
         properties.setdefault("Flow_Type", "Bluefield")
         properties.setdefault("Request_Source", "rest")
         properties.setdefault("RetentionInDays", 90)

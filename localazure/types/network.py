@@ -9,14 +9,24 @@ long-running in Azure, with ``Azure-AsyncOperation`` under ``locations/{location
   valid for their type; Azure gives it a network interface, a private IP from the subnet and DNS configs.
 - A private DNS zone group records an A record per DNS config of its endpoint.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import time
 
+from localazure.cloud import cloud_document
+from localazure.error_catalogue import (
+    IN_USE_SUBNET_CANNOT_BE_DELETED,
+    INVALID_ADDRESS_PREFIX_FORMAT,
+    INVALID_RESOURCE_REFERENCE,
+    NETCFG_SUBNET_RANGE_OUTSIDE_VNET,
+    NETCFG_SUBNET_RANGES_OVERLAP,
+    PRIVATE_ENDPOINT_BAD_REQUEST,
+    SUBNET_IS_FULL,
+)
 from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
-from localazure.cloud import cloud_document
 from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of
 
 VIRTUAL_NETWORKS = "Microsoft.Network/virtualNetworks"
@@ -28,15 +38,31 @@ DEFAULT_API_VERSION = "2024-05-01"
 # blog "Azure Virtual Network now supports updates without subnet property", 2024; confirmed for 2023-11-01 in
 # Azure/bicep-types-az#1687). Older versions delete them.
 KEEPS_OMITTED_SUBNETS_FROM = "2023-11-01"
-_NETWORK_OPTIONS = {"long_running_put": True, "long_running_delete": True, "etag": True,
-                    "status_segment": "operations", "result_segment": "operationResults",
-                    "default_api_version": DEFAULT_API_VERSION}
+_NETWORK_OPTIONS = {
+    "long_running_put": True,
+    "long_running_delete": True,
+    "etag": True,
+    "status_segment": "operations",
+    "result_segment": "operationResults",
+    "default_api_version": DEFAULT_API_VERSION,
+}
 
 # Private link sub-resources (groupIds) per target type, from Azure's "What is a private endpoint?" table.
 GROUP_IDS = {
-    "microsoft.storage/storageaccounts": ("blob", "blob_secondary", "table", "table_secondary", "queue",
-                                          "queue_secondary", "file", "file_secondary", "web", "web_secondary",
-                                          "dfs", "dfs_secondary"),
+    "microsoft.storage/storageaccounts": (
+        "blob",
+        "blob_secondary",
+        "table",
+        "table_secondary",
+        "queue",
+        "queue_secondary",
+        "file",
+        "file_secondary",
+        "web",
+        "web_secondary",
+        "dfs",
+        "dfs_secondary",
+    ),
     "microsoft.keyvault/vaults": ("vault",),
     "microsoft.containerregistry/registries": ("registry",),
     "microsoft.machinelearningservices/workspaces": ("amlworkspace",),
@@ -85,10 +111,20 @@ class VirtualNetwork(ValidatedType):
                 stored = properties_of(context.store.get_resource(subnet_id))
                 if stored and {**stored, **properties_of(subnet)} == stored:
                     continue  # unchanged: keeps its etag
-                context.store.put_resource(subnet_id, SUBNETS, context.resource_id, {
-                    "id": subnet_id, "name": subnet["name"], "type": SUBNETS, "etag": f'W/"{new_guid()}"',
-                    "properties": {**properties_of(subnet), "provisioningState": "Succeeded"}},
-                    context.api_version, now=time.time())
+                context.store.put_resource(
+                    subnet_id,
+                    SUBNETS,
+                    context.resource_id,
+                    {
+                        "id": subnet_id,
+                        "name": subnet["name"],
+                        "type": SUBNETS,
+                        "etag": f'W/"{new_guid()}"',
+                        "properties": {**properties_of(subnet), "provisioningState": "Succeeded"},
+                    },
+                    context.api_version,
+                    now=time.time(),
+                )
 
     @staticmethod
     def _subnets_to_delete(body, context) -> list[str]:
@@ -99,10 +135,16 @@ class VirtualNetwork(ValidatedType):
         properties = properties_of(body)
         if properties.get("subnets") is None and context.api_version >= KEEPS_OMITTED_SUBNETS_FROM:
             return []
-        kept_names = {str(subnet.get("name", "")).lower() for subnet in properties.get("subnets") or []
-                      if isinstance(subnet, dict)}
-        return [subnet["id"] for subnet in context.store.list_resources(context.resource_id, SUBNETS)
-                if subnet["name"].lower() not in kept_names]
+        kept_names = {
+            str(subnet.get("name", "")).lower()
+            for subnet in properties.get("subnets") or []
+            if isinstance(subnet, dict)
+        }
+        return [
+            subnet["id"]
+            for subnet in context.store.list_resources(context.resource_id, SUBNETS)
+            if subnet["name"].lower() not in kept_names
+        ]
 
     def present(self, body, context):
         subnets = context.store.list_resources(context.resource_id, SUBNETS)
@@ -114,9 +156,11 @@ class Subnet(ValidatedType):
         network = context.store.get_resource(context.path.parent_id) or {}
         networks = _subnet_networks(properties_of(body), context.resource_id)
         _check_inside(networks, _address_spaces(properties_of(network)), context.path.name, context.path.names[0])
-        siblings = [(sibling["name"], _subnet_networks(properties_of(sibling), sibling["id"]))
-                    for sibling in context.store.list_resources(context.path.parent_id, SUBNETS)
-                    if sibling["id"].lower() != context.resource_id.lower()]
+        siblings = [
+            (sibling["name"], _subnet_networks(properties_of(sibling), sibling["id"]))
+            for sibling in context.store.list_resources(context.path.parent_id, SUBNETS)
+            if sibling["id"].lower() != context.resource_id.lower()
+        ]
         _check_no_overlap(networks, siblings, context.path.name, context.path.names[0])
 
     def fill(self, result, context):
@@ -129,8 +173,10 @@ def _is_patch(context) -> bool:
 
 
 def _address_spaces(network_properties: dict) -> list:
-    return [ipaddress.ip_network(prefix, strict=False)
-            for prefix in (network_properties.get("addressSpace") or {}).get("addressPrefixes") or []]
+    return [
+        ipaddress.ip_network(prefix, strict=False)
+        for prefix in (network_properties.get("addressSpace") or {}).get("addressPrefixes") or []
+    ]
 
 
 def _subnet_networks(subnet_properties: dict, subnet_id: str) -> list:
@@ -139,49 +185,54 @@ def _subnet_networks(subnet_properties: dict, subnet_id: str) -> list:
         try:
             networks.append(ipaddress.ip_network(prefix, strict=False))
         except ValueError:
-            raise AzureError(400, "InvalidAddressPrefixFormat",
-                             f"Address prefix {prefix} of resource {subnet_id} is not formatted "
-                             "correctly. It should follow CIDR notation, for example 10.0.0.0/24.") from None
+            raise INVALID_ADDRESS_PREFIX_FORMAT(
+                f"Address prefix {prefix} of resource {subnet_id} is not formatted "
+                "correctly. It should follow CIDR notation, for example 10.0.0.0/24."
+            ) from None
     return networks
 
 
 def _check_inside(networks: list, spaces: list, subnet_name: str, network_name: str) -> None:
     for subnet in networks:
         if spaces and not any(subnet.version == space.version and subnet.subnet_of(space) for space in spaces):
-            raise AzureError(400, "NetcfgSubnetRangeOutsideVnet",
-                             f"Subnet '{subnet_name}' is not valid because its IP address range is outside "
-                             f"the IP address range of virtual network '{network_name}'.")
+            raise NETCFG_SUBNET_RANGE_OUTSIDE_VNET(
+                f"Subnet '{subnet_name}' is not valid because its IP address range is outside "
+                f"the IP address range of virtual network '{network_name}'."
+            )
 
 
 def _check_no_overlap(networks: list, others: list, subnet_name: str, network_name: str) -> None:
     for subnet in networks:
-        for unused_1, other_networks in others:
+        for _, other_networks in others:
             if any(subnet.version == other.version and subnet.overlaps(other) for other in other_networks):
                 # Microsoft.Network's code and words, quoted in MicrosoftDocs/azure-docs#123869.
-                raise AzureError(400, "NetcfgSubnetRangesOverlap",
-                                 f"Subnet '{subnet_name}' is not valid because its IP address range overlaps with "
-                                 f"that of an existing subnet in virtual network '{network_name}'.")
+                raise NETCFG_SUBNET_RANGES_OVERLAP(
+                    f"Subnet '{subnet_name}' is not valid because its IP address range overlaps with "
+                    f"that of an existing subnet in virtual network '{network_name}'."
+                )
 
 
 def _check_not_in_use(store, subnet_id: str) -> None:
     subnet_name = subnet_id.rsplit("/", 1)[-1]
     subscription = f"/subscriptions/{parse_resource_path(subnet_id).subscription_id}"
-    for unused_1, unused_2, endpoint in store.list_resources_under(subscription, PRIVATE_ENDPOINTS):
+    for _, _, endpoint in store.list_resources_under(subscription, PRIVATE_ENDPOINTS):
         if str((properties_of(endpoint).get("subnet") or {}).get("id", "")).lower() != subnet_id.lower():
             continue
         interfaces = properties_of(endpoint).get("networkInterfaces") or [{}]
         user = f"{interfaces[0].get('id', endpoint['id'])}/ipConfigurations/privateEndpointIpConfig"
         # Microsoft.Network's code and words, quoted in Azure/bicep#13267 and Azure/ResourceModules#1111.
-        raise AzureError(400, "InUseSubnetCannotBeDeleted",
-                         f"Subnet {subnet_name} is in use by {user} and cannot be deleted. In order to delete the "
-                         "subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.")
+        raise IN_USE_SUBNET_CANNOT_BE_DELETED(
+            f"Subnet {subnet_name} is in use by {user} and cannot be deleted. In order to delete the "
+            "subnet, delete all the resources within the subnet. See aka.ms/deletesubnet."
+        )
 
 
 def _reference_not_found(reference: str, referrer: str) -> AzureError:
     # Microsoft.Network's words for a reference to a missing resource.
-    return AzureError(400, "InvalidResourceReference",
-                      f"Resource {reference} referenced by resource {referrer} was not found. Please make sure that "
-                      "the referenced resource exists, and that both resources are in the same region.")
+    return INVALID_RESOURCE_REFERENCE(
+        f"Resource {reference} referenced by resource {referrer} was not found. Please make sure that "
+        "the referenced resource exists, and that both resources are in the same region."
+    )
 
 
 def _connections(properties: dict):
@@ -214,8 +265,11 @@ class PrivateEndpoint(ValidatedType):
         if not context.store.resource_exists(subnet_path.id):
             raise _reference_not_found(subnet_id, context.resource_id)
         network = context.store.get_resource(subnet_path.parent_id) or {}
-        if network.get("location") and body.get("location") and \
-                network["location"] != str(body["location"]).replace(" ", "").lower():
+        if (
+            network.get("location")
+            and body.get("location")
+            and network["location"] != str(body["location"]).replace(" ", "").lower()
+        ):
             raise _reference_not_found(subnet_id, context.resource_id)
         for key, index, connection in _connections(properties):
             connection_properties = properties_of(connection)
@@ -230,29 +284,44 @@ class PrivateEndpoint(ValidatedType):
             for group_id in connection_properties.get("groupIds") or []:
                 if allowed is not None and str(group_id).lower() not in allowed:
                     # NOT VERIFIED: code and words; the valid groupIds per type are Azure's.
-                    raise AzureError(400, "PrivateEndpointBadRequest",
-                                     f"Call to {target_path.namespace}/{'/'.join(target_path.types)} failed. Error "
-                                     f"message: Private Endpoint group id '{group_id}' is not valid. Valid group ids "
-                                     f"are: {', '.join(allowed)}.")
+                    raise PRIVATE_ENDPOINT_BAD_REQUEST(
+                        f"Call to {target_path.namespace}/{'/'.join(target_path.types)} failed. Error "
+                        f"message: Private Endpoint group id '{group_id}' is not valid. Valid group ids "
+                        f"are: {', '.join(allowed)}."
+                    )
 
     def fill(self, result, context):
         properties = result["properties"]
         subnet_id = properties["subnet"]["id"]
         group = context.path.resource_group_id
-        properties["networkInterfaces"] = kept(context, "networkInterfaces", lambda: [{
-            "id": f"{group}/providers/Microsoft.Network/networkInterfaces/{context.path.name}.nic.{new_guid()}"}])
+        properties["networkInterfaces"] = kept(
+            context,
+            "networkInterfaces",
+            lambda: [
+                {"id": f"{group}/providers/Microsoft.Network/networkInterfaces/{context.path.name}.nic.{new_guid()}"}
+            ],
+        )
         address = kept(context, "customDnsConfigs", lambda: None)
         address = address[0]["ipAddresses"][0] if address else self._next_address(context, subnet_id)
         dns_configs = []
         for key, _index, connection in _connections(properties):
-            connection.update({"id": f"{context.resource_id}/{key}/{connection.get('name', '')}",
-                               "type": f"{PRIVATE_ENDPOINTS}/{key}", "etag": f'W/"{new_guid()}"'})
+            connection.update(
+                {
+                    "id": f"{context.resource_id}/{key}/{connection.get('name', '')}",
+                    "type": f"{PRIVATE_ENDPOINTS}/{key}",
+                    "etag": f'W/"{new_guid()}"',
+                }
+            )
             connection_properties = connection.setdefault("properties", {})
             connection_properties["provisioningState"] = "Succeeded"
-            connection_properties.setdefault("privateLinkServiceConnectionState", {
-                "status": "Approved" if key == "privateLinkServiceConnections" else "Pending",
-                "description": "Auto-Approved" if key == "privateLinkServiceConnections" else "",
-                "actionsRequired": "None"})
+            connection_properties.setdefault(
+                "privateLinkServiceConnectionState",
+                {
+                    "status": "Approved" if key == "privateLinkServiceConnections" else "Pending",
+                    "description": "Auto-Approved" if key == "privateLinkServiceConnections" else "",
+                    "actionsRequired": "None",
+                },
+            )
             for group_id in connection_properties.get("groupIds") or []:
                 fqdn = _fqdn(context.app, connection_properties["privateLinkServiceId"], group_id)
                 if fqdn:
@@ -279,7 +348,7 @@ class PrivateEndpoint(ValidatedType):
         for offset, host in enumerate(network.hosts()):
             if offset >= 3 and str(host) not in used:
                 return str(host)
-        raise AzureError(400, "SubnetIsFull", f"Subnet {subnet_id} does not have enough capacity for 1 IP addresses.")
+        raise SUBNET_IS_FULL(f"Subnet {subnet_id} does not have enough capacity for 1 IP addresses.")
 
 
 class PrivateDnsZoneGroup(ValidatedType):
@@ -288,9 +357,12 @@ class PrivateDnsZoneGroup(ValidatedType):
             zone_id = properties_of(config).get("privateDnsZoneId")
             zone_path = parse_resource_path(zone_id) if isinstance(zone_id, str) else None
             if zone_path is None or zone_path.full_type.lower() != "microsoft.network/privatednszones":
-                linked_resource(context.app, zone_id,
-                                f"properties.privateDnsZoneConfigs[{index}].properties.privateDnsZoneId",
-                                expected_type="Microsoft.Network/privateDnsZones")
+                linked_resource(
+                    context.app,
+                    zone_id,
+                    f"properties.privateDnsZoneConfigs[{index}].properties.privateDnsZoneId",
+                    expected_type="Microsoft.Network/privateDnsZones",
+                )
             if context.app.registry.get(zone_path.full_type) and not context.store.resource_exists(zone_path.id):
                 raise _reference_not_found(zone_id, context.resource_id)
 
@@ -300,11 +372,18 @@ class PrivateDnsZoneGroup(ValidatedType):
         for config in properties_of(result).get("privateDnsZoneConfigs") or []:
             zone_name = parse_resource_path(properties_of(config)["privateDnsZoneId"]).name
             config_properties = config.setdefault("properties", {})
-            config_properties["recordSets"] = [{
-                "recordType": "A", "recordSetName": dns["fqdn"].split(".", 1)[0],
-                "fqdn": f"{dns['fqdn'].split('.', 1)[0]}.{zone_name}", "ttl": 10,
-                "ipAddresses": dns["ipAddresses"], "provisioningState": "Succeeded"}
-                for dns in dns_configs if dns.get("fqdn")]
+            config_properties["recordSets"] = [
+                {
+                    "recordType": "A",
+                    "recordSetName": dns["fqdn"].split(".", 1)[0],
+                    "fqdn": f"{dns['fqdn'].split('.', 1)[0]}.{zone_name}",
+                    "ttl": 10,
+                    "ipAddresses": dns["ipAddresses"],
+                    "provisioningState": "Succeeded",
+                }
+                for dns in dns_configs
+                if dns.get("fqdn")
+            ]
 
 
 def register(app) -> None:

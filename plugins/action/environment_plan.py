@@ -37,15 +37,20 @@ class ActionModule(ActionBase):
         arguments = validation.validated_parameters
         root = Path(arguments["project_root"]).resolve()
         if not (root / "arm-templates").is_dir():
-            raise AnsibleActionFail(f"project_root {root} has no arm-templates/ folder. Fix: point it at the "
-                                    "folder that holds arm-templates/ and inventories/.")
+            raise AnsibleActionFail(
+                f"project_root {root} has no arm-templates/ folder. Fix: point it at the "
+                "folder that holds arm-templates/ and inventories/."
+            )
         try:
             settings = inventory_settings_from(arguments["variables"], root, arguments.get("inventory_dir"))
             plan = plan_environment(root, settings, arguments.get("work_package") or None)
         except PlanRefused as refused:
-            result.update(failed=True, findings=[finding.as_dict() for finding in refused.findings],
-                          msg=f"the desired state is invalid; nothing was sent to Azure ({len(refused.findings)} "
-                              f"problem(s)):\n{refused}")
+            result.update(
+                failed=True,
+                findings=[finding.as_dict() for finding in refused.findings],
+                msg=f"the desired state is invalid; nothing was sent to Azure ({len(refused.findings)} "
+                f"problem(s)):\n{refused}",
+            )
             return result
         result.update(changed=False, **plan)
         return result

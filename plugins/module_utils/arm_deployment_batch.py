@@ -38,8 +38,17 @@ def run_batch(factory, entries: list[dict], check_mode: bool, max_workers: int) 
     failed: set = set()
     deployed: set = set()
     with ThreadPoolExecutor(max_workers=max_workers) as pool:
-        predicted = {pool.submit(predict, factory, entry["request"], check_mode, group_states.get(entry["key"]),
-                                 bool(waiting[entry["key"]])): entry["key"] for entry in entries}
+        predicted = {
+            pool.submit(
+                predict,
+                factory,
+                entry["request"],
+                check_mode,
+                group_states.get(entry["key"]),
+                bool(waiting[entry["key"]]),
+            ): entry["key"]
+            for entry in entries
+        }
         predictions = {}
         for prediction in list(predicted):
             key = predicted[prediction]
@@ -56,22 +65,32 @@ def run_batch(factory, entries: list[dict], check_mode: bool, max_workers: int) 
                 if blockers & failed:
                     pending.remove(key)
                     failed.add(key)
-                    results[key] = {"failed": True, "skipped": True, "changed": False,
-                                    "msg": f"not deployed: {', '.join(sorted(blockers & failed))} failed"}
+                    results[key] = {
+                        "failed": True,
+                        "skipped": True,
+                        "changed": False,
+                        "msg": f"not deployed: {', '.join(sorted(blockers & failed))} failed",
+                    }
                 elif not blockers - (set(results) - failed):
                     pending.remove(key)
                     stale = bool(blockers & deployed) or predictions[key].deferred is not None
                     if check_mode or not (stale or predictions[key].needs_deploy):
                         results[key] = predictions[key].result
                         continue
-                    running[pool.submit(_settle, factory, by_key[key]["request"], predictions[key], stale,
-                                        group_states.get(key))] = key
+                    running[
+                        pool.submit(
+                            _settle, factory, by_key[key]["request"], predictions[key], stale, group_states.get(key)
+                        )
+                    ] = key
             if not running:
                 if pending and not any(waiting[key] - (set(results) - failed) == set() for key in pending):
                     for key in pending:  # a dependency cycle: nothing can ever start
                         failed.add(key)
-                        results[key] = {"failed": True, "changed": False,
-                                        "msg": f"not deployed: its depends_on forms a cycle ({', '.join(pending)})"}
+                        results[key] = {
+                            "failed": True,
+                            "changed": False,
+                            "msg": f"not deployed: its depends_on forms a cycle ({', '.join(pending)})",
+                        }
                     pending = []
                 continue
             done, dummy = wait(running, return_when=FIRST_COMPLETED)
@@ -130,5 +149,9 @@ def combined_diff(entries: list[dict], results: dict) -> dict:
             continue
         before.append(f"# {entry['key']}\n{diff.get('before', '')}")
         after.append(f"# {entry['key']}\n{diff.get('after', '')}")
-    return {"before_header": "Azure now", "after_header": "after deployment, by ARM what-if",
-            "before": "".join(before), "after": "".join(after)}
+    return {
+        "before_header": "Azure now",
+        "after_header": "after deployment, by ARM what-if",
+        "before": "".join(before),
+        "after": "".join(after),
+    }

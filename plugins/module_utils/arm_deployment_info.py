@@ -11,12 +11,17 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import 
 
 def describe_deployment(deployment: dict) -> dict:
     properties = deployment.get("properties") or {}
-    return {"name": deployment.get("name"), "id": deployment.get("id"),
-            "provisioning_state": properties.get("provisioningState"), "timestamp": properties.get("timestamp"),
-            "duration": properties.get("duration"), "mode": properties.get("mode"),
-            "outputs": deployment_outputs(deployment),
-            "output_resources": [item.get("id") for item in properties.get("outputResources") or []],
-            "error": properties.get("error")}
+    return {
+        "name": deployment.get("name"),
+        "id": deployment.get("id"),
+        "provisioning_state": properties.get("provisioningState"),
+        "timestamp": properties.get("timestamp"),
+        "duration": properties.get("duration"),
+        "mode": properties.get("mode"),
+        "outputs": deployment_outputs(deployment),
+        "output_resources": [item.get("id") for item in properties.get("outputResources") or []],
+        "error": properties.get("error"),
+    }
 
 
 def read_deployments(factory, resource_group: str | None, name: str | None) -> list[dict]:

@@ -38,8 +38,9 @@ def protect_secure_values(options: dict, template: dict, no_log_values: set) -> 
     no_log_values.update(secure_strings(secure_values_of(template, options.get("parameters"))))
 
 
-def deployment_request(options: dict, no_log_values: set | None = None,
-                       template: dict | None = None) -> DeploymentRequest:
+def deployment_request(
+    options: dict, no_log_values: set | None = None, template: dict | None = None
+) -> DeploymentRequest:
     """Check one deployment's options offline and build its request; secure values join ``no_log_values``.
     ``template`` is the template when the caller has read it already."""
     template = read_template(options["template"]) if template is None else template
@@ -47,18 +48,23 @@ def deployment_request(options: dict, no_log_values: set | None = None,
         protect_secure_values(options, template, no_log_values)
     name = options.get("name") or os.path.splitext(os.path.basename(options["template"]))[0]
     if not _DEPLOYMENT_NAME.match(name):
-        raise DlinfraError(f"deployment name '{name}' is not valid: 1-64 letters, digits, '-', '_', '.', '(' or ')'. "
-                           "Fix: set name to a valid, stable deployment name.")
+        raise DlinfraError(
+            f"deployment name '{name}' is not valid: 1-64 letters, digits, '-', '_', '.', '(' or ')'. "
+            "Fix: set name to a valid, stable deployment name."
+        )
     scope = options.get("scope") or "resource_group"
     if scope == "resource_group" and not options.get("resource_group"):
         raise DlinfraError(f"deployment '{name}' has scope resource_group but no resource_group. Fix: set it.")
     if scope == "subscription" and not options.get("location"):
         raise DlinfraError(f"deployment '{name}' has scope subscription but no location. Fix: set location.")
-    source = load_template_input(options["template"], options.get("parameters_file"), options.get("parameters"),
-                                 template)
+    source = load_template_input(
+        options["template"], options.get("parameters_file"), options.get("parameters"), template
+    )
     if no_log_values is not None:
         no_log_values.update(secure_strings(source.secure_values))
-    target = DeploymentTarget(name, options.get("resource_group") if scope == "resource_group" else None,
-                              options.get("location"))
-    return DeploymentRequest(target, source, (options.get("mode") or "incremental").capitalize(),
-                             options.get("resource_group_tags"))
+    target = DeploymentTarget(
+        name, options.get("resource_group") if scope == "resource_group" else None, options.get("location")
+    )
+    return DeploymentRequest(
+        target, source, (options.get("mode") or "incremental").capitalize(), options.get("resource_group_tags")
+    )

@@ -51,8 +51,10 @@ def ensure_resource_group(factory, request: DeploymentRequest, check_mode: bool)
     if target.resource_group is None or service.get_resource_group(factory, target.resource_group) is not None:
         return GROUP_EXISTS
     if not target.location:
-        raise DlinfraError(f"resource group '{target.resource_group}' does not exist. Fix: create it, or give "
-                           "location so that the module creates it.")
+        raise DlinfraError(
+            f"resource group '{target.resource_group}' does not exist. Fix: create it, or give "
+            "location so that the module creates it."
+        )
     if check_mode:
         return GROUP_MISSING
     service.create_resource_group(factory, target.resource_group, target.location, request.resource_group_tags)
@@ -72,8 +74,13 @@ class Prediction:
     deferred: DlinfraError | None = None
 
 
-def predict(factory, request: DeploymentRequest, check_mode: bool, group_state: str | None = None,
-            defer_missing_references: bool = False) -> Prediction:
+def predict(
+    factory,
+    request: DeploymentRequest,
+    check_mode: bool,
+    group_state: str | None = None,
+    defer_missing_references: bool = False,
+) -> Prediction:
     """Validate and what-if; ``group_state`` is ``ensure_resource_group``'s answer when the caller already asked."""
     target, source = request.target, request.source
     group_state = group_state or ensure_resource_group(factory, request, check_mode)
@@ -81,29 +88,47 @@ def predict(factory, request: DeploymentRequest, check_mode: bool, group_state: 
         return Prediction(_predicted_on_empty_group(factory, request))
     created_group: list = []
     if group_state == GROUP_CREATED:
-        created_group.append({"resource": f"resourceGroups/{target.resource_group}", "change_type": "Create",
-                              "resource_id": None, "properties": []})
+        created_group.append(
+            {
+                "resource": f"resourceGroups/{target.resource_group}",
+                "change_type": "Create",
+                "resource_id": None,
+                "properties": [],
+            }
+        )
     try:
         service.validate(factory, target, source.template, source.parameters, request.mode)
         summary = summarize(service.what_if(factory, target, source.template, source.parameters, request.mode))
     except DlinfraError as error:
         if _missing_reference(error) and check_mode:
-            return Prediction(_predicted_offline(
-                factory, request, f"Azure cannot validate it yet ({error.code}: a resource it references does not "
-                "exist; an earlier deployment of this run creates it), so the collection's template engine "
-                "predicted the resources"))
+            return Prediction(
+                _predicted_offline(
+                    factory,
+                    request,
+                    f"Azure cannot validate it yet ({error.code}: a resource it references does not "
+                    "exist; an earlier deployment of this run creates it), so the collection's template engine "
+                    "predicted the resources",
+                )
+            )
         if _missing_reference(error) and defer_missing_references:
             return Prediction({}, needs_deploy=True, deferred=error)
         raise
     effective = created_group + summary["effective"]
-    result = {"deployment_name": target.name, "resource_group": target.resource_group,
-              "changes": effective, "change_summary": change_marks(effective), "noise": summary["noise"],
-              "what_if_counts": summary["counts"], "diff": render_diff(request.label, effective)}
+    result = {
+        "deployment_name": target.name,
+        "resource_group": target.resource_group,
+        "changes": effective,
+        "change_summary": change_marks(effective),
+        "noise": summary["noise"],
+        "what_if_counts": summary["counts"],
+        "diff": render_diff(request.label, effective),
+    }
     if not summary["effective"]:
         deployment = service.get_deployment(factory, target)
         if _succeeded(deployment):
-            return Prediction(dict(result, changed=bool(created_group), outputs=deployment_outputs(deployment),
-                                   deployed=False))
+            return Prediction(
+                dict(result, changed=bool(created_group), outputs=deployment_outputs(deployment), deployed=False)
+            )
         result["reason"] = "the deployment record is missing or failed, so it is deployed again"
     if check_mode:
         return Prediction(dict(result, changed=True, outputs=_offline_outputs(factory, request), deployed=False))
@@ -118,8 +143,13 @@ def apply(factory, request: DeploymentRequest, prediction: Prediction) -> dict:
         raise prediction.deferred
     target, source = request.target, request.source
     deployment = service.deploy(factory, target, source.template, source.parameters, request.mode)
-    return dict(prediction.result, changed=True, outputs=deployment_outputs(deployment), deployed=True,
-                provisioning_state=(deployment.get("properties") or {}).get("provisioningState"))
+    return dict(
+        prediction.result,
+        changed=True,
+        outputs=deployment_outputs(deployment),
+        deployed=True,
+        provisioning_state=(deployment.get("properties") or {}).get("provisioningState"),
+    )
 
 
 def run_deployment(factory, request: DeploymentRequest, check_mode: bool, group_state: str | None = None) -> dict:
@@ -145,9 +175,13 @@ def deployment_outputs(deployment: dict | None) -> dict:
 
 def _context(factory, request: DeploymentRequest) -> DeploymentContext:
     target = request.target
-    return DeploymentContext(subscription_id=factory.subscription_id, resource_group=target.resource_group or "",
-                             location=target.location or "westeurope", deployment_name=target.name,
-                             scope="resourceGroup" if target.resource_group else "subscription")
+    return DeploymentContext(
+        subscription_id=factory.subscription_id,
+        resource_group=target.resource_group or "",
+        location=target.location or "westeurope",
+        deployment_name=target.name,
+        scope="resourceGroup" if target.resource_group else "subscription",
+    )
 
 
 def _evaluate_offline(factory, request: DeploymentRequest):
@@ -156,8 +190,10 @@ def _evaluate_offline(factory, request: DeploymentRequest):
     try:
         return evaluate_template(source.template, values, _context(factory, request))
     except ArmTemplateError as error:
-        raise DlinfraError(f"{source.template_file} cannot be evaluated: {error.code}: {error.message}. Fix: "
-                           "correct the template or its parameters.") from None
+        raise DlinfraError(
+            f"{source.template_file} cannot be evaluated: {error.code}: {error.message}. Fix: "
+            "correct the template or its parameters."
+        ) from None
 
 
 def _offline_outputs(factory, request: DeploymentRequest, rendered=None) -> dict:
@@ -165,13 +201,20 @@ def _offline_outputs(factory, request: DeploymentRequest, rendered=None) -> dict
     template already); values that need Azure are marked as such, secure ones left out."""
     declared = request.source.template.get("outputs") or {}
     rendered = rendered or _evaluate_offline(factory, request)
-    return {name: KNOWN_AFTER_DEPLOYMENT if contains_unknown(value) else value
-            for name, value in rendered.outputs.items()
-            if str((declared.get(name) or {}).get("type", "")).lower() not in SECURE_OUTPUT_TYPES}
+    return {
+        name: KNOWN_AFTER_DEPLOYMENT if contains_unknown(value) else value
+        for name, value in rendered.outputs.items()
+        if str((declared.get(name) or {}).get("type", "")).lower() not in SECURE_OUTPUT_TYPES
+    }
 
 
-_MISSING_REFERENCE_CODES = ("invalidresourcereference", "parentresourcenotfound", "resourcenotfound",
-                            "resourcegroupnotfound", "notfound")
+_MISSING_REFERENCE_CODES = (
+    "invalidresourcereference",
+    "parentresourcenotfound",
+    "resourcenotfound",
+    "resourcegroupnotfound",
+    "notfound",
+)
 
 
 def _missing_reference(error: DlinfraError) -> bool:
@@ -182,10 +225,20 @@ def _missing_reference(error: DlinfraError) -> bool:
 def _predicted_on_empty_group(factory, request: DeploymentRequest) -> dict:
     """Check mode against a resource group that does not exist: the group and every resource are Creates."""
     target = request.target
-    return _predicted_offline(factory, request, f"resource group '{target.resource_group}' does not exist yet, so "
-                              "what-if cannot run; the collection's template engine predicted the resources",
-                              [{"resource": f"resourceGroups/{target.resource_group}", "resource_id": None,
-                                "change_type": "Create", "properties": []}])
+    return _predicted_offline(
+        factory,
+        request,
+        f"resource group '{target.resource_group}' does not exist yet, so "
+        "what-if cannot run; the collection's template engine predicted the resources",
+        [
+            {
+                "resource": f"resourceGroups/{target.resource_group}",
+                "resource_id": None,
+                "change_type": "Create",
+                "properties": [],
+            }
+        ],
+    )
 
 
 def _predicted_offline(factory, request: DeploymentRequest, reason: str, effective: list | None = None) -> dict:
@@ -197,9 +250,24 @@ def _predicted_offline(factory, request: DeploymentRequest, reason: str, effecti
         if resource.get("condition", True) is False:
             continue
         label = resource_label(resource["id"]) if resource.get("id") else f"{resource['type']}/{resource['name']}"
-        effective.append({"resource": label, "resource_id": resource.get("id"),
-                          "change_type": "Create", "properties": created_properties(resource)})
-    return {"changed": True, "deployment_name": target.name, "resource_group": target.resource_group,
-            "changes": effective, "change_summary": change_marks(effective), "noise": [],
-            "what_if_counts": {"Create": len(effective)}, "diff": render_diff(request.label, effective),
-            "outputs": _offline_outputs(factory, request, rendered), "deployed": False, "reason": reason}
+        effective.append(
+            {
+                "resource": label,
+                "resource_id": resource.get("id"),
+                "change_type": "Create",
+                "properties": created_properties(resource),
+            }
+        )
+    return {
+        "changed": True,
+        "deployment_name": target.name,
+        "resource_group": target.resource_group,
+        "changes": effective,
+        "change_summary": change_marks(effective),
+        "noise": [],
+        "what_if_counts": {"Create": len(effective)},
+        "diff": render_diff(request.label, effective),
+        "outputs": _offline_outputs(factory, request, rendered),
+        "deployed": False,
+        "reason": reason,
+    }

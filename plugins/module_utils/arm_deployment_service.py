@@ -21,8 +21,8 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import 
 @dataclass(frozen=True)
 class DeploymentTarget:
     name: str
-    resource_group: str | None        # None: subscription scope
-    location: str | None = None       # subscription-scope deployments and new resource groups
+    resource_group: str | None  # None: subscription scope
+    location: str | None = None  # subscription-scope deployments and new resource groups
 
     @property
     def described(self) -> str:
@@ -93,8 +93,7 @@ def what_if(factory, target: DeploymentTarget, template: dict, parameters: dict,
         result = _plain(factory.wait(poller, f"what-if of {target.described}")) or {}
     error = result.get("error")
     if error:
-        raise failure(f"what-if of {target.described}", error.get("code"), error.get("message"),
-                      error.get("details"))
+        raise failure(f"what-if of {target.described}", error.get("code"), error.get("message"), error.get("details"))
     return (result.get("properties") or {}).get("changes") or result.get("changes") or []
 
 
@@ -122,10 +121,17 @@ def deploy(factory, target: DeploymentTarget, template: dict, parameters: dict, 
         failed = failed_operations(factory, target)
         if not failed:
             raise
-        lines = [f"  - {entry['resource'] or '(deployment)'}: HTTP {entry['status_code']} {entry['code']}: "
-                 f"{entry['message']}" for entry in failed]
-        raise DlinfraError(f"{error.message}\nFailed operations:\n" + "\n".join(lines), code=error.code,
-                           status=error.status, details=failed) from None
+        lines = [
+            f"  - {entry['resource'] or '(deployment)'}: HTTP {entry['status_code']} {entry['code']}: "
+            f"{entry['message']}"
+            for entry in failed
+        ]
+        raise DlinfraError(
+            f"{error.message}\nFailed operations:\n" + "\n".join(lines),
+            code=error.code,
+            status=error.status,
+            details=failed,
+        ) from None
 
 
 def failed_operations(factory, target: DeploymentTarget) -> list[dict]:
@@ -148,7 +154,13 @@ def failed_operations(factory, target: DeploymentTarget) -> list[dict]:
         error = status_message.get("error") if isinstance(status_message, dict) else None
         error = error or (status_message if isinstance(status_message, dict) else {"message": str(status_message)})
         resource = properties.get("targetResource") or {}
-        failed.append({"resource": resource.get("id") or resource.get("resourceName"),
-                       "status_code": properties.get("statusCode"), "code": error.get("code"),
-                       "message": error.get("message"), "details": error.get("details") or []})
+        failed.append(
+            {
+                "resource": resource.get("id") or resource.get("resourceName"),
+                "status_code": properties.get("statusCode"),
+                "code": error.get("code"),
+                "message": error.get("message"),
+                "details": error.get("details") or [],
+            }
+        )
     return failed

@@ -17,15 +17,22 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters impor
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 
 SECURE_TYPES = ("securestring", "secureobject")
-_PLACEHOLDERS = {"string": "", "securestring": "", "int": 0, "bool": False, "object": {}, "secureobject": {},
-                 "array": []}
+_PLACEHOLDERS = {
+    "string": "",
+    "securestring": "",
+    "int": 0,
+    "bool": False,
+    "object": {},
+    "secureobject": {},
+    "array": [],
+}
 
 
 @dataclass
 class TemplateInput:
     template_file: str
     template: dict
-    parameters: dict                    # ARM body form: {name: {"value": ...} or {"reference": ...}}
+    parameters: dict  # ARM body form: {name: {"value": ...} or {"reference": ...}}
     secure_values: list = field(default_factory=list, repr=False)
 
     @property
@@ -50,13 +57,16 @@ def read_template(template_file: str) -> dict:
     """The ARM template in ``template_file``, or a ``DlinfraError`` naming the file and the fix."""
     template = _read_json(template_file, "template", "give the path of an ARM template (.json).")
     if not isinstance(template, dict) or "resources" not in template or "$schema" not in template:
-        raise DlinfraError(f"template {template_file} is not an ARM template: it needs \"$schema\" and "
-                           "\"resources\". Fix: point template at an ARM deployment template.")
+        raise DlinfraError(
+            f'template {template_file} is not an ARM template: it needs "$schema" and '
+            '"resources". Fix: point template at an ARM deployment template.'
+        )
     return template
 
 
-def load_template_input(template_file: str, parameters_file: str | None, values: dict | None,
-                        template: dict | None = None) -> TemplateInput:
+def load_template_input(
+    template_file: str, parameters_file: str | None, values: dict | None, template: dict | None = None
+) -> TemplateInput:
     """The template (``template`` when the caller has read it already), and its parameters: the file's, then
     ``values`` (Ansible's) on top."""
     template = read_template(template_file) if template is None else template
@@ -64,17 +74,22 @@ def load_template_input(template_file: str, parameters_file: str | None, values:
     declared_by_lower = {name.lower(): name for name in declared}
     parameters = {}
     if parameters_file:
-        document = _read_json(parameters_file, "parameter file",
-                              "create it (deploymentParameters format), or leave parameters_file out.")
+        document = _read_json(
+            parameters_file, "parameter file", "create it (deploymentParameters format), or leave parameters_file out."
+        )
         file_parameters = document.get("parameters") if isinstance(document, dict) else None
         if not isinstance(file_parameters, dict):
-            raise DlinfraError(f"parameter file {parameters_file} has no \"parameters\" object. Fix: write it in "
-                               "the deploymentParameters format ({\"$schema\": ..., \"parameters\": {\"name\": "
-                               "{\"value\": ...}}}).")
+            raise DlinfraError(
+                f'parameter file {parameters_file} has no "parameters" object. Fix: write it in '
+                'the deploymentParameters format ({"$schema": ..., "parameters": {"name": '
+                '{"value": ...}}}).'
+            )
         for name, entry in file_parameters.items():
             if not isinstance(entry, dict) or not ({"value", "reference"} & set(entry)):
-                raise DlinfraError(f"parameter file {parameters_file} $.parameters.{name} has neither \"value\" "
-                                   "nor \"reference\". Fix: write {\"value\": ...} or a Key Vault reference.")
+                raise DlinfraError(
+                    f'parameter file {parameters_file} $.parameters.{name} has neither "value" '
+                    'nor "reference". Fix: write {"value": ...} or a Key Vault reference.'
+                )
             parameters[_declared_name(name, declared_by_lower, parameters_file, template_file)] = entry
     for name, value in (values or {}).items():
         parameters[_declared_name(name, declared_by_lower, "the parameters option", template_file)] = {"value": value}
@@ -87,8 +102,10 @@ def _declared_name(name: str, declared_by_lower: dict, origin: str, template_fil
     declared = declared_by_lower.get(str(name).lower())
     if declared is None:
         known = ", ".join(sorted(declared_by_lower.values())) or "none"
-        raise DlinfraError(f"{origin} sets parameter '{name}', which {template_file} does not declare (declared: "
-                           f"{known}). Fix: remove it or correct its name.")
+        raise DlinfraError(
+            f"{origin} sets parameter '{name}', which {template_file} does not declare (declared: "
+            f"{known}). Fix: remove it or correct its name."
+        )
     return declared
 
 
@@ -99,8 +116,12 @@ def _check_offline(source: TemplateInput, parameters_file: str | None) -> None:
         if "reference" in entry:
             # Azure resolves the value from Key Vault: only its declared type can be checked offline.
             values[name] = _PLACEHOLDERS.get(source.parameter_type(name), "")
-            template = dict(template, parameters=dict(template.get("parameters") or {},
-                                                      **{name: {"type": source.declared[name].get("type", "string")}}))
+            template = dict(
+                template,
+                parameters=dict(
+                    template.get("parameters") or {}, **{name: {"type": source.declared[name].get("type", "string")}}
+                ),
+            )
             continue
         values[name] = entry["value"]
         if source.parameter_type(name) in SECURE_TYPES and entry["value"] not in (None, "", {}):
@@ -109,15 +130,21 @@ def _check_offline(source: TemplateInput, parameters_file: str | None) -> None:
     if errors:
         lines = [f"  - {error.target or 'parameters'}: {error.message}" for error in errors]
         origin = f"{parameters_file} or the parameters option" if parameters_file else "the parameters option"
-        raise DlinfraError(f"the parameters of {source.template_file} would be rejected by Azure:\n"
-                           + "\n".join(lines) + f"\nFix: correct the values in {origin}.")
+        raise DlinfraError(
+            f"the parameters of {source.template_file} would be rejected by Azure:\n"
+            + "\n".join(lines)
+            + f"\nFix: correct the values in {origin}."
+        )
 
 
 def secure_values_of(template: dict, values: dict | None) -> list:
     """The values of ``values`` that ``template`` declares secure (for no_log, before anything else can fail)."""
     declared = template.get("parameters") or {}
-    secure = {name.lower() for name, declaration in declared.items()
-              if isinstance(declaration, dict) and str(declaration.get("type", "")).lower() in SECURE_TYPES}
+    secure = {
+        name.lower()
+        for name, declaration in declared.items()
+        if isinstance(declaration, dict) and str(declaration.get("type", "")).lower() in SECURE_TYPES
+    }
     return [value for name, value in (values or {}).items() if str(name).lower() in secure]
 
 

@@ -25,7 +25,7 @@ def resource_label(resource_id: str) -> str:
     lowered = resource_id.lower()
     marker = lowered.rfind("/providers/")
     if marker >= 0:
-        return resource_id[marker + len("/providers/"):]
+        return resource_id[marker + len("/providers/") :]
     if "/resourcegroups/" in lowered:
         return "resourceGroups/" + resource_id.rstrip("/").rsplit("/", 1)[-1]
     return resource_id
@@ -42,8 +42,12 @@ def summarize(changes: list[dict]) -> dict:
         properties = property_changes(change.get("delta") or [])
         if kind == "Create":
             properties = created_properties(change.get("after"))
-        entry = {"resource": resource_label(change.get("resourceId", "")), "resource_id": change.get("resourceId"),
-                 "change_type": kind, "properties": properties}
+        entry = {
+            "resource": resource_label(change.get("resourceId", "")),
+            "resource_id": change.get("resourceId"),
+            "change_type": kind,
+            "properties": properties,
+        }
         if kind in EFFECTIVE_CHANGE_TYPES:
             effective.append(entry)
         elif change.get("changeType") != kind:
@@ -122,13 +126,16 @@ def render_diff(deployment_label: str, effective: list[dict]) -> dict:
                 before_lines.append(f"  {change['path']}: {_value(change['before'])}")
             if change["change"] != "Delete":
                 after_lines.append(f"  {change['path']}: {_value(change['after'])}")
-    return {"before_header": f"{deployment_label} (Azure now)",
-            "after_header": f"{deployment_label} (after deployment, by ARM what-if)",
-            "before": "\n".join(before_lines) + ("\n" if before_lines else ""),
-            "after": "\n".join(after_lines) + ("\n" if after_lines else "")}
+    return {
+        "before_header": f"{deployment_label} (Azure now)",
+        "after_header": f"{deployment_label} (after deployment, by ARM what-if)",
+        "before": "\n".join(before_lines) + ("\n" if before_lines else ""),
+        "after": "\n".join(after_lines) + ("\n" if after_lines else ""),
+    }
 
 
 def change_marks(effective: list[dict]) -> list[str]:
     """One line per effective change, as ``az deployment what-if`` marks them (for the module's ``changes``)."""
-    return [f"{_MARKS.get(entry['change_type'], '?')} {entry['resource']} ({entry['change_type']})"
-            for entry in effective]
+    return [
+        f"{_MARKS.get(entry['change_type'], '?')} {entry['resource']} ({entry['change_type']})" for entry in effective
+    ]

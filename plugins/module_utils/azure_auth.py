@@ -24,9 +24,9 @@ CREDENTIAL_FILE = "~/.azure/credentials"
 
 @dataclass
 class CredentialChoice:
-    source: str          # the auth_source that was used
-    description: str     # e.g. "client secret of AZURE_CLIENT_ID from the environment"; never a secret
-    kind: str            # client_secret, workload_identity, cli, msi
+    source: str  # the auth_source that was used
+    description: str  # e.g. "client secret of AZURE_CLIENT_ID from the environment"; never a secret
+    kind: str  # client_secret, workload_identity, cli, msi
     settings: dict = field(default_factory=dict, repr=False)
     subscription_id: str | None = None
 
@@ -38,9 +38,12 @@ def _first(environment: dict, *names: str) -> str | None:
 def _from_parameters(options: dict) -> CredentialChoice | None:
     if not (options.get("client_id") and options.get("secret") and options.get("tenant")):
         return None
-    return CredentialChoice("auto", f"client secret of client_id '{options['client_id']}' from the module options",
-                            "client_secret", {"tenant_id": options["tenant"], "client_id": options["client_id"],
-                                              "client_secret": options["secret"]})
+    return CredentialChoice(
+        "auto",
+        f"client secret of client_id '{options['client_id']}' from the module options",
+        "client_secret",
+        {"tenant_id": options["tenant"], "client_id": options["client_id"], "client_secret": options["secret"]},
+    )
 
 
 def _from_environment(environment: dict) -> CredentialChoice | None:
@@ -50,8 +53,12 @@ def _from_environment(environment: dict) -> CredentialChoice | None:
     if not (client_id and secret and tenant):
         return None
     names = "AZURE_SECRET" if environment.get("AZURE_SECRET") else "AZURE_CLIENT_SECRET"
-    return CredentialChoice("env", f"client secret ({names}) of AZURE_CLIENT_ID '{client_id}' from the environment",
-                            "client_secret", {"tenant_id": tenant, "client_id": client_id, "client_secret": secret})
+    return CredentialChoice(
+        "env",
+        f"client secret ({names}) of AZURE_CLIENT_ID '{client_id}' from the environment",
+        "client_secret",
+        {"tenant_id": tenant, "client_id": client_id, "client_secret": secret},
+    )
 
 
 def _from_workload_identity(environment: dict) -> CredentialChoice | None:
@@ -60,9 +67,12 @@ def _from_workload_identity(environment: dict) -> CredentialChoice | None:
     tenant = _first(environment, "AZURE_TENANT_ID", "AZURE_TENANT")
     if not (token_file and client_id and tenant):
         return None
-    return CredentialChoice("workload_identity", f"workload identity federation of AZURE_CLIENT_ID '{client_id}' "
-                            f"with the token in AZURE_FEDERATED_TOKEN_FILE", "workload_identity",
-                            {"tenant_id": tenant, "client_id": client_id, "token_file_path": token_file})
+    return CredentialChoice(
+        "workload_identity",
+        f"workload identity federation of AZURE_CLIENT_ID '{client_id}' with the token in AZURE_FEDERATED_TOKEN_FILE",
+        "workload_identity",
+        {"tenant_id": tenant, "client_id": client_id, "token_file_path": token_file},
+    )
 
 
 def _from_credential_file(options: dict, environment: dict, path: str) -> CredentialChoice | None:
@@ -74,22 +84,31 @@ def _from_credential_file(options: dict, environment: dict, path: str) -> Creden
     try:
         parser.read(file_name)
     except configparser.Error as error:
-        raise DlinfraError(f"{path} cannot be read: {error}. Fix: write it as INI sections of subscription_id, "
-                           "client_id, secret and tenant.") from None
+        raise DlinfraError(
+            f"{path} cannot be read: {error}. Fix: write it as INI sections of subscription_id, "
+            "client_id, secret and tenant."
+        ) from None
     if not parser.has_section(profile):
         return None
     section = parser[profile]
     missing = [key for key in ("client_id", "secret", "tenant") if not section.get(key)]
     if missing:
-        raise DlinfraError(f"profile [{profile}] of {path} lacks {', '.join(missing)}. Fix: add them to the "
-                           "profile, or choose another auth_source.")
-    return CredentialChoice("credential_file", f"client secret of profile [{profile}] in {path}", "client_secret",
-                            {"tenant_id": section["tenant"], "client_id": section["client_id"],
-                             "client_secret": section["secret"]}, section.get("subscription_id"))
+        raise DlinfraError(
+            f"profile [{profile}] of {path} lacks {', '.join(missing)}. Fix: add them to the "
+            "profile, or choose another auth_source."
+        )
+    return CredentialChoice(
+        "credential_file",
+        f"client secret of profile [{profile}] in {path}",
+        "client_secret",
+        {"tenant_id": section["tenant"], "client_id": section["client_id"], "client_secret": section["secret"]},
+        section.get("subscription_id"),
+    )
 
 
-def choose_credential(options: dict, environment: dict | None = None,
-                      credential_file: str = CREDENTIAL_FILE) -> CredentialChoice:
+def choose_credential(
+    options: dict, environment: dict | None = None, credential_file: str = CREDENTIAL_FILE
+) -> CredentialChoice:
     """The credential for ``options`` (the module's auth options) and ``environment`` (os.environ)."""
     environment = dict(os.environ if environment is None else environment)
     source = options.get("auth_source") or "auto"
@@ -97,40 +116,52 @@ def choose_credential(options: dict, environment: dict | None = None,
         raise DlinfraError(f"auth_source '{source}' is not one of {', '.join(AUTH_SOURCES)}.")
     choice = None
     if source == "auto":
-        choice = (_from_parameters(options) or _from_environment(environment)
-                  or _from_workload_identity(environment)
-                  or _from_credential_file(options, environment, credential_file)
-                  or (CredentialChoice("cli", "the Azure CLI's signed-in account", "cli")
-                      if shutil.which("az") else None)
-                  or CredentialChoice("msi", "the managed identity of this machine", "msi",
-                                      {"client_id": options.get("client_id")}))
+        choice = (
+            _from_parameters(options)
+            or _from_environment(environment)
+            or _from_workload_identity(environment)
+            or _from_credential_file(options, environment, credential_file)
+            or (CredentialChoice("cli", "the Azure CLI's signed-in account", "cli") if shutil.which("az") else None)
+            or CredentialChoice(
+                "msi", "the managed identity of this machine", "msi", {"client_id": options.get("client_id")}
+            )
+        )
     elif source == "env":
         choice = _from_parameters(options) or _from_environment(environment)
         if choice is None:
-            raise DlinfraError("auth_source=env found no credential. Fix: set AZURE_CLIENT_ID, AZURE_SECRET (or "
-                               "AZURE_CLIENT_SECRET) and AZURE_TENANT (or AZURE_TENANT_ID), or the client_id, "
-                               "secret and tenant options.")
+            raise DlinfraError(
+                "auth_source=env found no credential. Fix: set AZURE_CLIENT_ID, AZURE_SECRET (or "
+                "AZURE_CLIENT_SECRET) and AZURE_TENANT (or AZURE_TENANT_ID), or the client_id, "
+                "secret and tenant options."
+            )
         choice.source = "env"
     elif source == "workload_identity":
         choice = _from_workload_identity(environment)
         if choice is None:
-            raise DlinfraError("auth_source=workload_identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and "
-                               "AZURE_TENANT_ID. Fix: use the Azure DevOps service connection with workload identity "
-                               "federation, which sets them.")
+            raise DlinfraError(
+                "auth_source=workload_identity needs AZURE_FEDERATED_TOKEN_FILE, AZURE_CLIENT_ID and "
+                "AZURE_TENANT_ID. Fix: use the Azure DevOps service connection with workload identity "
+                "federation, which sets them."
+            )
     elif source == "credential_file":
         choice = _from_credential_file(options, environment, credential_file)
         if choice is None:
             profile = options.get("profile") or environment.get("AZURE_PROFILE") or "default"
-            raise DlinfraError(f"auth_source=credential_file found no profile [{profile}] in {credential_file}. "
-                               "Fix: create it, or set profile / AZURE_PROFILE to an existing profile.")
+            raise DlinfraError(
+                f"auth_source=credential_file found no profile [{profile}] in {credential_file}. "
+                "Fix: create it, or set profile / AZURE_PROFILE to an existing profile."
+            )
     elif source == "cli":
-        choice = CredentialChoice("cli", "the Azure CLI's signed-in account", "cli",
-                                  {"tenant_id": options.get("tenant")})
+        choice = CredentialChoice(
+            "cli", "the Azure CLI's signed-in account", "cli", {"tenant_id": options.get("tenant")}
+        )
     else:
-        choice = CredentialChoice("msi", "the managed identity of this machine", "msi",
-                                  {"client_id": options.get("client_id")})
-    choice.subscription_id = (options.get("subscription_id") or environment.get("AZURE_SUBSCRIPTION_ID")
-                              or choice.subscription_id)
+        choice = CredentialChoice(
+            "msi", "the managed identity of this machine", "msi", {"client_id": options.get("client_id")}
+        )
+    choice.subscription_id = (
+        options.get("subscription_id") or environment.get("AZURE_SUBSCRIPTION_ID") or choice.subscription_id
+    )
     return choice
 
 
@@ -145,11 +176,16 @@ def build_credential(choice: CredentialChoice, cloud, ca_bundle: str | None):
         common["connection_verify"] = ca_bundle
     settings = {key: value for key, value in choice.settings.items() if value}
     if choice.kind == "client_secret":
-        return identity.ClientSecretCredential(settings["tenant_id"], settings["client_id"],
-                                               settings["client_secret"], **common)
+        return identity.ClientSecretCredential(
+            settings["tenant_id"], settings["client_id"], settings["client_secret"], **common
+        )
     if choice.kind == "workload_identity":
-        return identity.WorkloadIdentityCredential(tenant_id=settings["tenant_id"], client_id=settings["client_id"],
-                                                   token_file_path=settings["token_file_path"], **common)
+        return identity.WorkloadIdentityCredential(
+            tenant_id=settings["tenant_id"],
+            client_id=settings["client_id"],
+            token_file_path=settings["token_file_path"],
+            **common,
+        )
     if choice.kind == "cli":
         return identity.AzureCliCredential(tenant_id=settings.get("tenant_id", ""), process_timeout=30)
     return identity.ManagedIdentityCredential(client_id=settings.get("client_id"))

@@ -17,12 +17,17 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import 
 _KNOWN_CLOUDS = {
     "public": ("AzureCloud", "https://management.azure.com", "https://login.microsoftonline.com"),
     "china": ("AzureChinaCloud", "https://management.chinacloudapi.cn", "https://login.chinacloudapi.cn"),
-    "usgovernment": ("AzureUSGovernment", "https://management.usgovcloudapi.net",
-                     "https://login.microsoftonline.us"),
+    "usgovernment": ("AzureUSGovernment", "https://management.usgovcloudapi.net", "https://login.microsoftonline.us"),
 }
 # azure.azcollection's and the Azure CLI's names for the same clouds.
-_ALIASES = {"azurecloud": "public", "azurechinacloud": "china", "azureusgovernment": "usgovernment",
-            "azure_public_cloud": "public", "azure_china_cloud": "china", "azure_us_gov_cloud": "usgovernment"}
+_ALIASES = {
+    "azurecloud": "public",
+    "azurechinacloud": "china",
+    "azureusgovernment": "usgovernment",
+    "azure_public_cloud": "public",
+    "azure_china_cloud": "china",
+    "azure_us_gov_cloud": "usgovernment",
+}
 KNOWN_AUTHORITY_HOSTS = frozenset(authority for _name, _arm, authority in _KNOWN_CLOUDS.values())
 METADATA_TIMEOUT_SECONDS = 30
 METADATA_RETRIES = 4
@@ -31,8 +36,8 @@ METADATA_RETRIES = 4
 @dataclass(frozen=True)
 class CloudEndpoints:
     name: str
-    arm_endpoint: str       # https://management.azure.com, no trailing slash
-    authority_host: str     # https://login.microsoftonline.com
+    arm_endpoint: str  # https://management.azure.com, no trailing slash
+    authority_host: str  # https://login.microsoftonline.com
     storage_suffix: str = "core.windows.net"
 
     @property
@@ -45,8 +50,13 @@ class CloudEndpoints:
         return self.authority_host.rstrip("/") not in KNOWN_AUTHORITY_HOSTS
 
 
-def resolve_cloud(cloud: str | None, arm_endpoint: str | None = None, authority_host: str | None = None,
-                  ca_bundle: str | None = None, fetch=None) -> CloudEndpoints:
+def resolve_cloud(
+    cloud: str | None,
+    arm_endpoint: str | None = None,
+    authority_host: str | None = None,
+    ca_bundle: str | None = None,
+    fetch=None,
+) -> CloudEndpoints:
     """The endpoints for the module options. ``fetch(url, ca_bundle)`` reads a metadata URL (for tests)."""
     cloud = (cloud or "public").strip()
     if cloud.lower().startswith(("https://", "http://")):
@@ -56,19 +66,25 @@ def resolve_cloud(cloud: str | None, arm_endpoint: str | None = None, authority_
         if key not in _KNOWN_CLOUDS:
             raise DlinfraError(
                 f"cloud '{cloud}' is not known. Fix: set cloud to public, china, usgovernment, or the URL of the "
-                "cloud's metadata document (https://<resource manager>/metadata/endpoints?api-version=2022-09-01).")
+                "cloud's metadata document (https://<resource manager>/metadata/endpoints?api-version=2022-09-01)."
+            )
         name, arm, authority = _KNOWN_CLOUDS[key]
         endpoints = CloudEndpoints(name, arm, authority)
-    return CloudEndpoints(endpoints.name, _url(arm_endpoint or endpoints.arm_endpoint, "arm_endpoint"),
-                          _url(authority_host or endpoints.authority_host, "authority_host"),
-                          endpoints.storage_suffix)
+    return CloudEndpoints(
+        endpoints.name,
+        _url(arm_endpoint or endpoints.arm_endpoint, "arm_endpoint"),
+        _url(authority_host or endpoints.authority_host, "authority_host"),
+        endpoints.storage_suffix,
+    )
 
 
 def _url(value: str, option: str) -> str:
     parsed = urlparse(value)
     if parsed.scheme != "https" or not parsed.netloc:
-        raise DlinfraError(f"{option} '{value}' is not an https URL. Fix: give the full https://host[:port] URL "
-                           "(Azure refuses bearer tokens over plain http).")
+        raise DlinfraError(
+            f"{option} '{value}' is not an https URL. Fix: give the full https://host[:port] URL "
+            "(Azure refuses bearer tokens over plain http)."
+        )
     return value.rstrip("/")
 
 
@@ -76,21 +92,32 @@ def _from_metadata(url: str, ca_bundle: str | None, fetch) -> CloudEndpoints:
     try:
         document = fetch(url, ca_bundle)
     except Exception as error:  # noqa: BLE001 - any transport problem is reported with the URL
-        raise DlinfraError(f"read the cloud metadata document {url} failed: {error}. Fix: check the URL, the "
-                           "network and ca_bundle.") from None
+        raise DlinfraError(
+            f"read the cloud metadata document {url} failed: {error}. Fix: check the URL, the network and ca_bundle."
+        ) from None
     entries = document if isinstance(document, list) else [document]
     host = urlparse(url).netloc.lower()
-    chosen = next((entry for entry in entries if isinstance(entry, dict)
-                   and urlparse(str(entry.get("resourceManager", ""))).netloc.lower() == host), None)
+    chosen = next(
+        (
+            entry
+            for entry in entries
+            if isinstance(entry, dict) and urlparse(str(entry.get("resourceManager", ""))).netloc.lower() == host
+        ),
+        None,
+    )
     chosen = chosen or next((entry for entry in entries if isinstance(entry, dict)), None)
-    if not chosen or not chosen.get("resourceManager") or not (chosen.get("authentication") or {}).get(
-            "loginEndpoint"):
-        raise DlinfraError(f"the cloud metadata document {url} has no resourceManager or "
-                           "authentication.loginEndpoint. Fix: point cloud at a Resource Manager metadata URL.")
+    if not chosen or not chosen.get("resourceManager") or not (chosen.get("authentication") or {}).get("loginEndpoint"):
+        raise DlinfraError(
+            f"the cloud metadata document {url} has no resourceManager or "
+            "authentication.loginEndpoint. Fix: point cloud at a Resource Manager metadata URL."
+        )
     suffixes = chosen.get("suffixes") or {}
-    return CloudEndpoints(str(chosen.get("name") or host), chosen["resourceManager"],
-                          chosen["authentication"]["loginEndpoint"],
-                          str(suffixes.get("storage") or "core.windows.net"))
+    return CloudEndpoints(
+        str(chosen.get("name") or host),
+        chosen["resourceManager"],
+        chosen["authentication"]["loginEndpoint"],
+        str(suffixes.get("storage") or "core.windows.net"),
+    )
 
 
 def _fetch_json(url: str, ca_bundle: str | None):
@@ -99,8 +126,12 @@ def _fetch_json(url: str, ca_bundle: str | None):
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
-    retries = Retry(total=METADATA_RETRIES, backoff_factor=0.5, status_forcelist=(408, 429, 500, 502, 503, 504),
-                    respect_retry_after_header=True)
+    retries = Retry(
+        total=METADATA_RETRIES,
+        backoff_factor=0.5,
+        status_forcelist=(408, 429, 500, 502, 503, 504),
+        respect_retry_after_header=True,
+    )
     with requests.Session() as session:
         session.mount("https://", HTTPAdapter(max_retries=retries))
         response = session.get(url, timeout=METADATA_TIMEOUT_SECONDS, verify=ca_bundle or True)

@@ -32,9 +32,12 @@ AZURE_COMMON_ARGUMENT_SPEC = {
 }
 
 # (import name, pip name, minimum version) of what the ARM modules need; ML modules add azure-ai-ml.
-ARM_REQUIREMENTS = (("azure.identity", "azure-identity", "1.16"), ("azure.core", "azure-core", "1.30"),
-                    ("azure.mgmt.resource.resources", "azure-mgmt-resource", "24"),
-                    ("azure.mgmt.resource.deployments", "azure-mgmt-resource-deployments", "1.0"))
+ARM_REQUIREMENTS = (
+    ("azure.identity", "azure-identity", "1.16"),
+    ("azure.core", "azure-core", "1.30"),
+    ("azure.mgmt.resource.resources", "azure-mgmt-resource", "24"),
+    ("azure.mgmt.resource.deployments", "azure-mgmt-resource-deployments", "1.0"),
+)
 ML_REQUIREMENTS = (("azure.identity", "azure-identity", "1.16"), ("azure.ai.ml", "azure-ai-ml", "1.25"))
 
 
@@ -66,11 +69,15 @@ def missing_requirement(requirements) -> tuple[str, str | None, str | None] | No
     return None
 
 
-def run_module(argument_spec: dict, run, *, requirements=ARM_REQUIREMENTS, supports_check_mode: bool = True,
-               **module_kwargs):
+def run_module(
+    argument_spec: dict, run, *, requirements=ARM_REQUIREMENTS, supports_check_mode: bool = True, **module_kwargs
+):
     """Build the module, check dependencies and arguments, run ``run(module, factory)`` and exit."""
-    module = AnsibleModule(argument_spec={**AZURE_COMMON_ARGUMENT_SPEC, **argument_spec},
-                           supports_check_mode=supports_check_mode, **module_kwargs)
+    module = AnsibleModule(
+        argument_spec={**AZURE_COMMON_ARGUMENT_SPEC, **argument_spec},
+        supports_check_mode=supports_check_mode,
+        **module_kwargs,
+    )
     missing = missing_requirement(requirements)
     if missing:
         name, found, import_traceback = missing

@@ -32,14 +32,18 @@ class ClientFactory:
         self.options = options
         self.ca_bundle = options.get("ca_bundle") or None
         if self.ca_bundle and not os.path.isfile(self.ca_bundle):
-            raise DlinfraError(f"ca_bundle '{self.ca_bundle}' is not a file. Fix: give the path of a PEM file with "
-                               "the CA certificates to trust.")
+            raise DlinfraError(
+                f"ca_bundle '{self.ca_bundle}' is not a file. Fix: give the path of a PEM file with "
+                "the CA certificates to trust."
+            )
         self.environment = dict(os.environ if environment is None else environment)
         self.choice = choose_credential(options, self.environment)
         subscription_id = self.choice.subscription_id
         if not subscription_id:
-            raise DlinfraError("no subscription id. Fix: set subscription_id (module_defaults of group "
-                               "it4ad.dlinfra.azure) or AZURE_SUBSCRIPTION_ID.")
+            raise DlinfraError(
+                "no subscription id. Fix: set subscription_id (module_defaults of group "
+                "it4ad.dlinfra.azure) or AZURE_SUBSCRIPTION_ID."
+            )
         self.operation_timeout = int(options.get("operation_timeout") or 1800)
         self.polling_interval = float(options.get("polling_interval") or 5)
         self.subscription_id: str = subscription_id
@@ -52,8 +56,9 @@ class ClientFactory:
     def cloud(self):
         if self._cloud is None:
             cloud = self.options.get("cloud") or self.environment.get("AZURE_CLOUD_ENVIRONMENT") or "public"
-            self._cloud = resolve_cloud(cloud, self.options.get("arm_endpoint"),
-                                        self.options.get("authority_host"), self.ca_bundle)
+            self._cloud = resolve_cloud(
+                cloud, self.options.get("arm_endpoint"), self.options.get("authority_host"), self.ca_bundle
+            )
         return self._cloud
 
     @property
@@ -67,8 +72,10 @@ class ClientFactory:
                 raise DlinfraError(
                     f"authenticate with {self.choice.description} (auth_source={self.choice.source}) at "
                     f"{self.cloud.authority_host} failed: {message}. Fix: check that credential (client id, secret "
-                    "or token file, tenant) and the cloud/authority_host it belongs to.", code=code,
-                    status=status) from None
+                    "or token file, tenant) and the cloud/authority_host it belongs to.",
+                    code=code,
+                    status=status,
+                ) from None
             self._credential = credential
         return self._credential
 
@@ -93,8 +100,9 @@ class ClientFactory:
         if "deployments" not in self._clients:
             from azure.mgmt.resource.deployments import DeploymentsMgmtClient
 
-            self._clients["deployments"] = DeploymentsMgmtClient(self.credential, self.subscription_id,
-                                                                 **self._common())
+            self._clients["deployments"] = DeploymentsMgmtClient(
+                self.credential, self.subscription_id, **self._common()
+            )
         return self._clients["deployments"]
 
     def resources(self):
@@ -102,8 +110,9 @@ class ClientFactory:
         if "resources" not in self._clients:
             from azure.mgmt.resource.resources import ResourceManagementClient
 
-            self._clients["resources"] = ResourceManagementClient(self.credential, self.subscription_id,
-                                                                  **self._common())
+            self._clients["resources"] = ResourceManagementClient(
+                self.credential, self.subscription_id, **self._common()
+            )
         return self._clients["resources"]
 
     def ml_client(self, resource_group: str, workspace_name: str | None = None):
@@ -118,19 +127,35 @@ class ClientFactory:
             arm = self.cloud.arm_endpoint + "/"
             cloud_arguments = {}
             if self.cloud.name != "AzureCloud" or self.cloud.arm_endpoint != "https://management.azure.com":
-                cloud_arguments = {"cloud": self.cloud.name, "cloud_metadata": {
-                    "azure_portal": arm, "resource_manager": arm, "active_directory": self.cloud.authority_host,
-                    "aml_resource_id": arm, "storage_endpoint": self.cloud.storage_suffix,
-                    "registry_discovery_endpoint": arm}}
-            self._clients[key] = MLClient(self.credential, self.subscription_id, resource_group, workspace_name,
-                                          retry_total=RETRY_TOTAL, connection_timeout=CONNECTION_TIMEOUT_SECONDS,
-                                          read_timeout=READ_TIMEOUT_SECONDS, **cloud_arguments)
+                cloud_arguments = {
+                    "cloud": self.cloud.name,
+                    "cloud_metadata": {
+                        "azure_portal": arm,
+                        "resource_manager": arm,
+                        "active_directory": self.cloud.authority_host,
+                        "aml_resource_id": arm,
+                        "storage_endpoint": self.cloud.storage_suffix,
+                        "registry_discovery_endpoint": arm,
+                    },
+                }
+            self._clients[key] = MLClient(
+                self.credential,
+                self.subscription_id,
+                resource_group,
+                workspace_name,
+                retry_total=RETRY_TOTAL,
+                connection_timeout=CONNECTION_TIMEOUT_SECONDS,
+                read_timeout=READ_TIMEOUT_SECONDS,
+                **cloud_arguments,
+            )
         return self._clients[key]
 
     def wait(self, poller, operation: str):
         """The result of a long-running operation, or a ``DlinfraError`` once ``operation_timeout`` has passed."""
         result = poller.result(timeout=self.operation_timeout)
         if not poller.done():
-            raise DlinfraError(f"{operation} did not finish within {self.operation_timeout} s. Fix: raise "
-                               "operation_timeout, then run again; Azure goes on with the operation meanwhile.")
+            raise DlinfraError(
+                f"{operation} did not finish within {self.operation_timeout} s. Fix: raise "
+                "operation_timeout, then run again; Azure goes on with the operation meanwhile."
+            )
         return result

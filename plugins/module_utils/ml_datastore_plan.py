@@ -35,33 +35,48 @@ def _check_entry(index: int, entry: dict, state: str) -> None:
     where = f"datastores[{index}]"
     name = entry.get("name") or ""
     if not _DATASTORE_NAME.match(name):
-        raise DlinfraError(f"{where}.name '{name}' is not a valid datastore name. Fix: use 1-255 letters, digits and "
-                           "underscores (for example shared_datasets).")
+        raise DlinfraError(
+            f"{where}.name '{name}' is not a valid datastore name. Fix: use 1-255 letters, digits and "
+            "underscores (for example shared_datasets)."
+        )
     if state == "absent":
         return
     for field in ("account_name", "container_name"):
         if not entry.get(field):
-            raise DlinfraError(f"{where}.{field} is missing for datastore '{name}'. Fix: give it; state=present "
-                               "needs account_name and container_name.")
+            raise DlinfraError(
+                f"{where}.{field} is missing for datastore '{name}'. Fix: give it; state=present "
+                "needs account_name and container_name."
+            )
     if not _ACCOUNT_NAME.match(entry["account_name"]):
-        raise DlinfraError(f"{where}.account_name '{entry['account_name']}' is not a storage account name. Fix: use "
-                           "3-24 lowercase letters and digits.")
+        raise DlinfraError(
+            f"{where}.account_name '{entry['account_name']}' is not a storage account name. Fix: use "
+            "3-24 lowercase letters and digits."
+        )
     if not _CONTAINER_NAME.match(entry["container_name"]):
-        raise DlinfraError(f"{where}.container_name '{entry['container_name']}' is not a blob container name. Fix: use "
-                           "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or "
-                           "digit.")
+        raise DlinfraError(
+            f"{where}.container_name '{entry['container_name']}' is not a blob container name. Fix: use "
+            "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or "
+            "digit."
+        )
     tags = entry.get("tags") or {}
     if tags.get(OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE) != OWNERSHIP_TAG_VALUE:
-        raise DlinfraError(f"{where}.tags.{OWNERSHIP_TAG_KEY} is '{tags[OWNERSHIP_TAG_KEY]}'. Fix: leave that tag out; "
-                           f"the module sets {OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE} on every datastore it manages.")
+        raise DlinfraError(
+            f"{where}.tags.{OWNERSHIP_TAG_KEY} is '{tags[OWNERSHIP_TAG_KEY]}'. Fix: leave that tag out; "
+            f"the module sets {OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE} on every datastore it manages."
+        )
     credentials = entry.get("credentials")
     if credentials is not None:
         given = [option for option in SECRET_OPTIONS if credentials.get(option)]
         if len(given) != 1:
-            raise DlinfraError(f"{where}.credentials of datastore '{name}' "
-                               + ("gives both account_key and sas_token. Fix: give only one of them."
-                                  if given else "gives neither account_key nor sas_token. Fix: give one of them, or "
-                                  "leave credentials out for an identity-based datastore."))
+            raise DlinfraError(
+                f"{where}.credentials of datastore '{name}' "
+                + (
+                    "gives both account_key and sas_token. Fix: give only one of them."
+                    if given
+                    else "gives neither account_key nor sas_token. Fix: give one of them, or "
+                    "leave credentials out for an identity-based datastore."
+                )
+            )
 
 
 def desired_datastores(entries: list[dict], state: str) -> list[tuple[dict, dict]]:
@@ -71,25 +86,34 @@ def desired_datastores(entries: list[dict], state: str) -> list[tuple[dict, dict
     for index, entry in enumerate(entries):
         _check_entry(index, entry, state)
         if entry["name"] in seen:
-            raise DlinfraError(f"datastores[{index}].name '{entry['name']}' is listed twice. Fix: list each datastore "
-                               "once.")
+            raise DlinfraError(
+                f"datastores[{index}].name '{entry['name']}' is listed twice. Fix: list each datastore once."
+            )
         seen.add(entry["name"])
         if state == "absent":
             result.append(({"name": entry["name"]}, {}))
             continue
-        secrets = {option: value for option, value in (entry.get("credentials") or {}).items()
-                   if option in SECRET_OPTIONS and value}
+        secrets = {
+            option: value
+            for option, value in (entry.get("credentials") or {}).items()
+            if option in SECRET_OPTIONS and value
+        }
         tags = {str(key): str(value) for key, value in (entry.get("tags") or {}).items()}
         tags[OWNERSHIP_TAG_KEY] = OWNERSHIP_TAG_VALUE
-        result.append(({
-            "name": entry["name"],
-            "type": BLOB_TYPE,
-            "account_name": entry["account_name"],
-            "container_name": entry["container_name"],
-            "description": entry.get("description") or None,
-            "tags": tags,
-            "credentials_type": next(iter(secrets), "identity"),
-        }, secrets))
+        result.append(
+            (
+                {
+                    "name": entry["name"],
+                    "type": BLOB_TYPE,
+                    "account_name": entry["account_name"],
+                    "container_name": entry["container_name"],
+                    "description": entry.get("description") or None,
+                    "tags": tags,
+                    "credentials_type": next(iter(secrets), "identity"),
+                },
+                secrets,
+            )
+        )
     return result
 
 
@@ -109,7 +133,8 @@ def _unmanaged_conflict(name: str, action: str) -> DlinfraError:
     return DlinfraError(
         f"datastore '{name}' exists without the tag {OWNERSHIP_TAG_KEY}: {OWNERSHIP_TAG_VALUE}, so the module does "
         f"not {action} it (it may be a system datastore or one a developer added). Fix: choose another name, or add "
-        "that tag to the datastore to hand it over to the module.")
+        "that tag to the datastore to hand it over to the module."
+    )
 
 
 def plan(current: dict[str, dict], desired: list[dict], state: str, exclusive: bool) -> dict:

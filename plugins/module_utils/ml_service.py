@@ -107,7 +107,9 @@ class MLService:
         return DlinfraError(
             f"workspace '{self.workspace_name}' does not exist in resource group '{self.resource_group}'. Fix: "
             "check workspace_name and resource_group, or create the workspace first (the mlworkspace template).",
-            code="WorkspaceNotFound", status=404)
+            code="WorkspaceNotFound",
+            status=404,
+        )
 
     def _read(self, operation: str, call, missing_is_none: bool = False):
         """``call()``, with a 404 as ``None`` (``missing_is_none``) or as a missing workspace."""
@@ -137,8 +139,11 @@ class MLService:
             return list(self.client.workspaces.list(scope="resource_group"))
 
     def workspace(self, name: str):
-        return self._read(f"read ML workspace '{name}' in resource group '{self.resource_group}'",
-                          lambda: self.client.workspaces.get(name), missing_is_none=True)
+        return self._read(
+            f"read ML workspace '{name}' in resource group '{self.resource_group}'",
+            lambda: self.client.workspaces.get(name),
+            missing_is_none=True,
+        )
 
     def require_workspace(self) -> None:
         if self.workspace_name is None or self.workspace(self.workspace_name) is None:
@@ -157,6 +162,7 @@ class MLService:
                 return self.client.datastores.get_default().name
             except StopIteration:  # the list behind get_default() is empty: no default datastore
                 return None
+
         return self._read(f"read the default datastore {self._in_workspace()}", read)
 
     def attach_blob_datastore(self, desired: dict, secrets: dict) -> None:
@@ -168,17 +174,24 @@ class MLService:
             credentials = AccountKeyConfiguration(account_key=secrets["account_key"])
         elif secrets.get("sas_token"):
             credentials = SasTokenConfiguration(sas_token=secrets["sas_token"])
-        datastore = AzureBlobDatastore(name=desired["name"], account_name=desired["account_name"],
-                                       container_name=desired["container_name"], description=desired["description"],
-                                       tags=dict(desired["tags"]), credentials=credentials)
+        datastore = AzureBlobDatastore(
+            name=desired["name"],
+            account_name=desired["account_name"],
+            container_name=desired["container_name"],
+            description=desired["description"],
+            tags=dict(desired["tags"]),
+            credentials=credentials,
+        )
         with azure_operation(f"attach datastore '{desired['name']}' {self._in_workspace()}"):
             self.client.datastores.create_or_update(datastore)
 
     def detach_datastore(self, name: str) -> None:
         """Remove the datastore from the workspace (the storage and its data stay); a missing one is no error."""
+
         def delete():
             self.client.datastores.delete(name)
             return True
+
         self._read(f"detach datastore '{name}' {self._in_workspace()}", delete, missing_is_none=True)
 
     # -- computes -----------------------------------------------------------------------------------

@@ -74,9 +74,14 @@ def _run(module, make_factory):
 
 
 def main():
-    run_module({"name": {"type": "str"},
-                "scope": {"type": "str", "choices": ["resource_group", "subscription"], "default": "resource_group"},
-                "resource_group": {"type": "str"}}, _run)
+    run_module(
+        {
+            "name": {"type": "str"},
+            "scope": {"type": "str", "choices": ["resource_group", "subscription"], "default": "resource_group"},
+            "resource_group": {"type": "str"},
+        },
+        _run,
+    )
 
 
 if __name__ == "__main__":

@@ -145,8 +145,12 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files i
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import run_module
 
-ENTRY_SPEC = dict(DEPLOYMENT_ARGUMENT_SPEC, key={"type": "str", "no_log": False}, group={"type": "str", "default": "default"},
-                  depends_on={"type": "list", "elements": "str", "default": []})
+ENTRY_SPEC = dict(
+    DEPLOYMENT_ARGUMENT_SPEC,
+    key={"type": "str", "no_log": False},
+    group={"type": "str", "default": "default"},
+    depends_on={"type": "list", "elements": "str", "default": []},
+)
 
 
 def _read_templates(deployments: list) -> list:
@@ -177,11 +181,11 @@ def _entries(module) -> list[dict]:
             raise DlinfraError(f"deployments[{index}]: {error.message}") from None
         key = options.get("key") or request.target.name
         if key in seen:
-            raise DlinfraError(f"deployments[{index}]: key '{key}' is used twice. Fix: give each deployment its "
-                               "own key or name.")
+            raise DlinfraError(
+                f"deployments[{index}]: key '{key}' is used twice. Fix: give each deployment its own key or name."
+            )
         seen.add(key)
-        entries.append({"key": key, "group": options["group"], "depends_on": options["depends_on"],
-                        "request": request})
+        entries.append({"key": key, "group": options["group"], "depends_on": options["depends_on"], "request": request})
     return entries
 
 
@@ -191,20 +195,30 @@ def _run(module, make_factory):
 
     outcome = run_batch(make_factory(), entries, module.check_mode, max(1, module.params["max_workers"]))
     results = outcome["results"]
-    summary = [f"{entry['key']}: {line}" for entry in entries
-               for line in (results[entry["key"]].get("change_summary") or [])]
-    result = {"changed": any(item.get("changed") for item in results.values()), "deployments": results,
-              "failures": outcome["failures"], "change_summary": summary, "diff": combined_diff(entries, results)}
+    summary = [
+        f"{entry['key']}: {line}" for entry in entries for line in (results[entry["key"]].get("change_summary") or [])
+    ]
+    result = {
+        "changed": any(item.get("changed") for item in results.values()),
+        "deployments": results,
+        "failures": outcome["failures"],
+        "change_summary": summary,
+        "diff": combined_diff(entries, results),
+    }
     if outcome["failures"]:
         lines = [f"{group}:\n  " + "\n  ".join(messages) for group, messages in outcome["failures"].items()]
-        module.fail_json(msg=f"{sum(map(len, outcome['failures'].values()))} deployment(s) failed, per group:\n"
-                         + "\n".join(lines), **result)
+        module.fail_json(
+            msg=f"{sum(map(len, outcome['failures'].values()))} deployment(s) failed, per group:\n" + "\n".join(lines),
+            **result,
+        )
     return result
 
 
 def main():
-    spec = {"deployments": {"type": "list", "elements": "dict", "required": True, "options": ENTRY_SPEC},
-            "max_workers": {"type": "int", "default": 4}}
+    spec = {
+        "deployments": {"type": "list", "elements": "dict", "required": True, "options": ENTRY_SPEC},
+        "max_workers": {"type": "int", "default": 4},
+    }
     run_module(spec, _run)
 
 

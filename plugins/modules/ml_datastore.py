@@ -316,16 +316,27 @@ def _reconcile(service, entries: list, state: str, exclusive: bool, check_mode: 
     if changed and not check_mode:
         _apply(service, steps, desired)
         after = _read(service)
-    result = {"changed": changed, "datastores": [after[name] for name in sorted(after)],
-              "created": steps["create"], "updated": list(steps["update"]), "removed": steps["remove"],
-              "differences": steps["update"]}
+    result = {
+        "changed": changed,
+        "datastores": [after[name] for name in sorted(after)],
+        "created": steps["create"],
+        "updated": list(steps["update"]),
+        "removed": steps["remove"],
+        "differences": steps["update"],
+    }
     if not workspace_exists:
-        result["reason"] = (f"workspace '{service.workspace_name}' does not exist yet; every listed datastore is "
-                            "predicted to be attached once it does")
+        result["reason"] = (
+            f"workspace '{service.workspace_name}' does not exist yet; every listed datastore is "
+            "predicted to be attached once it does"
+        )
     if changed or want_diff:
         header = f"datastores of workspace '{service.workspace_name}'"
-        result["diff"] = {"before_header": f"{header} (before)", "after_header": f"{header} (after)",
-                          "before": before, "after": after}
+        result["diff"] = {
+            "before_header": f"{header} (before)",
+            "after_header": f"{header} (after)",
+            "before": before,
+            "after": after,
+        }
     return result
 
 
@@ -348,8 +359,7 @@ def _run(module, make_factory):
             results[name] = _reconcile(service, entries, state, params["exclusive"], module.check_mode, module._diff)
         except DlinfraError as error:
             failures[name] = error.message
-    result = {"changed": any(item["changed"] for item in results.values()), "workspaces": results,
-              "failures": failures}
+    result = {"changed": any(item["changed"] for item in results.values()), "workspaces": results, "failures": failures}
     diffs = [item["diff"] for item in results.values() if item.get("diff")]
     if diffs:
         result["diff"] = diffs
@@ -372,15 +382,25 @@ def main():
     spec = {
         "resource_group": {"type": "str", "required": True},
         "workspace_name": {"type": "str"},
-        "workspaces": {"type": "list", "elements": "dict", "options": {
-            "name": {"type": "str", "required": True},
-            "datastores": {"type": "list", "elements": "dict", "default": [], "options": datastore_spec}}},
+        "workspaces": {
+            "type": "list",
+            "elements": "dict",
+            "options": {
+                "name": {"type": "str", "required": True},
+                "datastores": {"type": "list", "elements": "dict", "default": [], "options": datastore_spec},
+            },
+        },
         "datastores": {"type": "list", "elements": "dict", "default": [], "options": datastore_spec},
         "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
         "exclusive": {"type": "bool", "default": False},
     }
-    run_module(spec, _run, requirements=ML_REQUIREMENTS, required_one_of=[("workspace_name", "workspaces")],
-               mutually_exclusive=[("workspace_name", "workspaces")])
+    run_module(
+        spec,
+        _run,
+        requirements=ML_REQUIREMENTS,
+        required_one_of=[("workspace_name", "workspaces")],
+        mutually_exclusive=[("workspace_name", "workspaces")],
+    )
 
 
 if __name__ == "__main__":

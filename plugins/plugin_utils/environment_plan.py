@@ -55,8 +55,9 @@ def inventory_settings_from(variables: dict, repository_root: Path, inventory_di
     if findings:
         raise PlanRefused(findings)
     # A JSON round trip turns Ansible's tagged values into plain ones, as the template engine expects.
-    ours = json.loads(json.dumps({name: value for name, value in variables.items()
-                                  if name.startswith(VARIABLE_PREFIX)}))
+    ours = json.loads(
+        json.dumps({name: value for name, value in variables.items() if name.startswith(VARIABLE_PREFIX)})
+    )
     return InventorySettings(folder.name, relative_name(folder, repository_root), ours, files)
 
 
@@ -77,13 +78,20 @@ def plan_environment(repository_root: Path, settings: InventorySettings, work_pa
     findings.extend(render_problems + datastore_config.environment_findings(config, rendered))
     names = [package["name"] for package in settings.work_packages]
     if work_package is not None and work_package not in names:
-        findings.append(Finding(settings.file_of("dlinfra_work_packages"), "$.dlinfra_work_packages",
-                                f"work package '{work_package}' is not in this inventory (it has: "
-                                f"{', '.join(names)}).", "pass -e work_package=<one of them>.", settings.name))
+        findings.append(
+            Finding(
+                settings.file_of("dlinfra_work_packages"),
+                "$.dlinfra_work_packages",
+                f"work package '{work_package}' is not in this inventory (it has: {', '.join(names)}).",
+                "pass -e work_package=<one of them>.",
+                settings.name,
+            )
+        )
     if findings:
         raise PlanRefused(findings)
-    outputs = {(deployment.template, deployment.work_package): deployment.outputs
-               for deployment in rendered.deployments}
+    outputs = {
+        (deployment.template, deployment.work_package): deployment.outputs for deployment in rendered.deployments
+    }
     deployments = []
     for planned in plan.deployments:
         source = templates[planned.template]
@@ -92,11 +100,15 @@ def plan_environment(repository_root: Path, settings: InventorySettings, work_pa
             package_name = package["name"] if package else None
             if work_package is not None and package_name not in (None, work_package):
                 continue
-            deployments.append(_deployment_entry(repository_root, plan, planned, source, settings, outputs,
-                                                 package, index))
+            deployments.append(
+                _deployment_entry(repository_root, plan, planned, source, settings, outputs, package, index)
+            )
     planned_packages = [name for name in names if work_package in (None, name)]
-    return {"deployments": deployments, "groups": [SHARED_GROUP] + planned_packages,
-            "datastores": _datastores(config, outputs, settings, work_package)}
+    return {
+        "deployments": deployments,
+        "groups": [SHARED_GROUP] + planned_packages,
+        "datastores": _datastores(config, outputs, settings, work_package),
+    }
 
 
 def _deployment_entry(repository_root, plan, planned, source, settings, outputs, package, index) -> dict:
@@ -107,24 +119,39 @@ def _deployment_entry(repository_root, plan, planned, source, settings, outputs,
     parameters = {name: value for name, value in (values or {}).items() if name in ansible_decided}
     unknown = sorted(name for name, value in parameters.items() if contains_unknown(value))
     if values is None or unknown:
-        raise PlanRefused([Finding(
-            "arm-templates/deployment_plan.yml", planned.json_path,
-            f"the parameters {', '.join(unknown) or '(wired)'} of '{planned.template}' come from outputs that are "
-            "known only after deployment, so the plan cannot be computed before deploying.",
-            "wire only outputs that the template engine can compute offline (ids and names).", settings.name)])
+        raise PlanRefused(
+            [
+                Finding(
+                    "arm-templates/deployment_plan.yml",
+                    planned.json_path,
+                    f"the parameters {', '.join(unknown) or '(wired)'} of '{planned.template}' come from outputs that are "
+                    "known only after deployment, so the plan cannot be computed before deploying.",
+                    "wire only outputs that the template engine can compute offline (ids and names).",
+                    settings.name,
+                )
+            ]
+        )
     upstream = sorted({reference.template for reference in planned.parameters_from_outputs.values()})
     key = deployment_name(planned.template, package_name)
-    depends_on = [deployment_name(template, package_name if _per_package(plan, template) else None)
-                  for template in upstream]
+    depends_on = [
+        deployment_name(template, package_name if _per_package(plan, template) else None) for template in upstream
+    ]
     scope = "subscription" if planned.scope == "subscription" else "resource_group"
     return {
-        "key": key, "template_name": planned.template, "group": package_name or SHARED_GROUP, "scope": scope,
+        "key": key,
+        "template_name": planned.template,
+        "group": package_name or SHARED_GROUP,
+        "scope": scope,
         # exactly the options of it4ad.dlinfra.arm_deployments' deployments[] entries
         "arguments": {
-            "key": key, "name": key, "group": package_name or SHARED_GROUP, "depends_on": depends_on,
+            "key": key,
+            "name": key,
+            "group": package_name or SHARED_GROUP,
+            "depends_on": depends_on,
             "template": str(repository_root / source.template_file),
             "parameters_file": str(repository_root / source.parameter_files[settings.environment]),
-            "parameters": parameters, "scope": scope,
+            "parameters": parameters,
+            "scope": scope,
             "resource_group": None if scope == "subscription" else settings.variables["dlinfra_resource_group"],
             "location": settings.variables["dlinfra_location"],
         },
@@ -146,9 +173,14 @@ def _datastores(config: dict, outputs: dict, settings: InventorySettings, work_p
         entries = []
         for datastore in datastore_config.datastores_for(config, name):
             template, output = STORAGE_OUTPUT[datastore["storageAccount"]]
-            entries.append({"name": datastore["name"], "account_name": outputs[(template, None)][output],
-                            "container_name": datastore["container"],
-                            "description": datastore.get("description"),
-                            "tags": {"readOnly": str(bool(datastore.get("readOnly", False))).lower()}})
+            entries.append(
+                {
+                    "name": datastore["name"],
+                    "account_name": outputs[(template, None)][output],
+                    "container_name": datastore["container"],
+                    "description": datastore.get("description"),
+                    "tags": {"readOnly": str(bool(datastore.get("readOnly", False))).lower()},
+                }
+            )
         attached[name] = {"name": workspace, "datastores": entries}
     return attached

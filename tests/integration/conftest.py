@@ -1,5 +1,6 @@
 """Integration-test fixtures: a local Azure endpoint (localazure/) per test module, on a free port in a temporary
 state dir, started as a real process and stopped by its PID at the end."""
+
 from __future__ import annotations
 
 import sys
@@ -27,13 +28,14 @@ def endpoint(tmp_path_factory, request):
 
     At the end, the module fails if the endpoint's peak resident memory (VmHWM) exceeded ``MEMORY_LIMIT_KB``."""
     extra = getattr(request.module, "ENDPOINT_ARGS", ())
-    with process_endpoint(tmp_path_factory.mktemp("localazure"), *extra,
-                          label=request.module.__name__) as running:
+    with process_endpoint(tmp_path_factory.mktemp("localazure"), *extra, label=request.module.__name__) as running:
         yield running
 
 
 def pytest_terminal_summary(terminalreporter):
     if PEAKS_KB:
         label, peak = max(PEAKS_KB.items(), key=lambda item: item[1])
-        terminalreporter.write_line(f"localazure peak resident memory (VmHWM): {peak / 1024:.0f} MB in {label} "
-                                    f"(limit {MEMORY_LIMIT_KB / 1024:.0f} MB, {len(PEAKS_KB)} endpoint processes)")
+        terminalreporter.write_line(
+            f"localazure peak resident memory (VmHWM): {peak / 1024:.0f} MB in {label} "
+            f"(limit {MEMORY_LIMIT_KB / 1024:.0f} MB, {len(PEAKS_KB)} endpoint processes)"
+        )

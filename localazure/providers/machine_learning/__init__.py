@@ -1,5 +1,6 @@
 """The Azure Machine Learning resource provider (Microsoft.MachineLearningServices): workspaces, computes and
 datastores with Azure ML's semantics. ``register(app)`` is called from localazure/routes_setup.py."""
+
 from __future__ import annotations
 
 from . import routes

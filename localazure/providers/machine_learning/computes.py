@@ -6,6 +6,7 @@
   Updating) until provisioning ends in Succeeded, or Failed when a provisioning failure is injected.
 - DELETE needs ``underlyingResourceAction=Delete|Detach`` (routes.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,8 +21,14 @@ from .vm_sizes import known_vm_size
 ISO_DURATION = re.compile(r"\AP(?=\d|T\d)(?:\d+D)?(?:T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+(?:\.\d+)?S)?)?\Z")
 DEFAULT_IDLE_TIME = "PT120S"
 DEFAULT_VM_SIZE = "STANDARD_DS3_V2"
-NODE_STATES = ("idleNodeCount", "runningNodeCount", "preparingNodeCount", "unusableNodeCount", "leavingNodeCount",
-               "preemptedNodeCount")
+NODE_STATES = (
+    "idleNodeCount",
+    "runningNodeCount",
+    "preparingNodeCount",
+    "unusableNodeCount",
+    "leavingNodeCount",
+    "preemptedNodeCount",
+)
 
 
 class Compute(ValidatedType):
@@ -45,8 +52,14 @@ class Compute(ValidatedType):
         now = time.strftime("%Y-%m-%dT%H:%M:%S.000000+0000", time.gmtime())
         properties["createdOn"] = previous_properties.get("createdOn") or now
         properties["modifiedOn"] = now
-        properties.update({"computeLocation": location, "isAttachedCompute": False, "provisioningErrors": None,
-                           "resourceId": properties.get("resourceId")})
+        properties.update(
+            {
+                "computeLocation": location,
+                "isAttachedCompute": False,
+                "provisioningErrors": None,
+                "resourceId": properties.get("resourceId"),
+            }
+        )
         inner = properties.get("properties")
         compute_type = str(properties.get("computeType", "")).lower()
         if compute_type == "amlcompute":
@@ -73,11 +86,18 @@ def _aml_compute_state(inner: dict) -> dict:
     scale.setdefault("minNodeCount", 0)
     scale.setdefault("nodeIdleTimeBeforeScaleDown", DEFAULT_IDLE_TIME)
     result["scaleSettings"] = scale
-    result.update({"allocationState": "Steady",
-                   "allocationStateTransitionTime": time.strftime("%Y-%m-%dT%H:%M:%S.000000+0000", time.gmtime()),
-                   "errors": None, "currentNodeCount": scale["minNodeCount"], "targetNodeCount": scale["minNodeCount"],
-                   "nodeStateCounts": {name: (scale["minNodeCount"] if name == "idleNodeCount" else 0)
-                                       for name in NODE_STATES}})
+    result.update(
+        {
+            "allocationState": "Steady",
+            "allocationStateTransitionTime": time.strftime("%Y-%m-%dT%H:%M:%S.000000+0000", time.gmtime()),
+            "errors": None,
+            "currentNodeCount": scale["minNodeCount"],
+            "targetNodeCount": scale["minNodeCount"],
+            "nodeStateCounts": {
+                name: (scale["minNodeCount"] if name == "idleNodeCount" else 0) for name in NODE_STATES
+            },
+        }
+    )
     return result
 
 
@@ -85,9 +105,13 @@ def _check_vm_size(vm_size, location: str) -> None:
     if vm_size is None:
         return
     if known_vm_size(vm_size) is None:
-        raise bad_argument(f"The specified VM size '{vm_size}' is not supported for this compute in region "
-                           f"'{location}'. Use a VM size from the list of supported sizes, for example "
-                           "'Standard_DS3_v2' or 'Standard_NC6s_v3'.", location=location, target="vmSize")
+        raise bad_argument(
+            f"The specified VM size '{vm_size}' is not supported for this compute in region "
+            f"'{location}'. Use a VM size from the list of supported sizes, for example "
+            "'Standard_DS3_v2' or 'Standard_NC6s_v3'.",
+            location=location,
+            target="vmSize",
+        )
 
 
 def _check_scale_settings(scale, location: str) -> None:
@@ -96,18 +120,30 @@ def _check_scale_settings(scale, location: str) -> None:
     maximum, minimum = scale.get("maxNodeCount"), scale.get("minNodeCount", 0)
     idle = scale.get("nodeIdleTimeBeforeScaleDown")
     if isinstance(maximum, int) and maximum < 1:
-        raise bad_argument(f"Invalid scale settings: maxNodeCount is {maximum}; it must be at least 1.",
-                           location=location, target="scaleSettings.maxNodeCount")
+        raise bad_argument(
+            f"Invalid scale settings: maxNodeCount is {maximum}; it must be at least 1.",
+            location=location,
+            target="scaleSettings.maxNodeCount",
+        )
     if isinstance(minimum, int) and minimum < 0:
-        raise bad_argument(f"Invalid scale settings: minNodeCount is {minimum}; it must not be negative.",
-                           location=location, target="scaleSettings.minNodeCount")
+        raise bad_argument(
+            f"Invalid scale settings: minNodeCount is {minimum}; it must not be negative.",
+            location=location,
+            target="scaleSettings.minNodeCount",
+        )
     if isinstance(maximum, int) and isinstance(minimum, int) and minimum > maximum:
-        raise bad_argument(f"Invalid scale settings: minNodeCount ({minimum}) is greater than maxNodeCount "
-                           f"({maximum}).", location=location, target="scaleSettings")
+        raise bad_argument(
+            f"Invalid scale settings: minNodeCount ({minimum}) is greater than maxNodeCount ({maximum}).",
+            location=location,
+            target="scaleSettings",
+        )
     if idle is not None and not (isinstance(idle, str) and ISO_DURATION.match(idle)):
-        raise bad_argument(f"Invalid scale settings: nodeIdleTimeBeforeScaleDown '{idle}' is not an ISO 8601 "
-                           "duration (for example PT120S or PT30M).", location=location,
-                           target="scaleSettings.nodeIdleTimeBeforeScaleDown")
+        raise bad_argument(
+            f"Invalid scale settings: nodeIdleTimeBeforeScaleDown '{idle}' is not an ISO 8601 "
+            "duration (for example PT120S or PT30M).",
+            location=location,
+            target="scaleSettings.nodeIdleTimeBeforeScaleDown",
+        )
 
 
 def _location(body: dict, context) -> str:
@@ -118,6 +154,11 @@ def _location(body: dict, context) -> str:
 
 
 def make_compute_type() -> Compute:
-    return Compute(COMPUTE_TYPE, default_api_version=DEFAULT_API_VERSION, long_running_put=True,
-                   long_running_delete=True,
-                   status_segment="computeOperationsStatus", result_segment="computeOperationResults")
+    return Compute(
+        COMPUTE_TYPE,
+        default_api_version=DEFAULT_API_VERSION,
+        long_running_put=True,
+        long_running_delete=True,
+        status_segment="computeOperationsStatus",
+        result_segment="computeOperationResults",
+    )

@@ -9,6 +9,7 @@
 - The workspace's system datastores (workspaces.py) are created with it; ``workspaceblobstore`` is the
   default (``isDefault``), which is read-only for clients.
 """
+
 from __future__ import annotations
 
 from localazure.http import json_response
@@ -38,7 +39,7 @@ class Datastore(ValidatedType):
             context.extra[SECRETS_KEY] = credentials.pop("secrets")
         # isDefault is read-only for clients (stripped from their bodies); the workspace's own writes set it.
         if context.request is None:
-            properties["isDefault"] = bool(((body.get("properties") or {}).get("isDefault")))
+            properties["isDefault"] = bool((body.get("properties") or {}).get("isDefault"))
         else:
             properties["isDefault"] = bool(((context.existing or {}).get("properties") or {}).get("isDefault"))
         properties.setdefault("endpoint", "core.windows.net")
@@ -68,8 +69,11 @@ def list_secrets(app, request, context):
     """``POST .../datastores/{name}/listSecrets``: the secrets given on PUT."""
     secrets = context.store.ml_datastore_secrets(context.resource_id)
     if not secrets:
-        raise not_found_error("Datastore's secret is not found. Please make sure the workspace's key vault exists and "
-                              "the workspace have access to the secrets inside that key vault.", status=404)
+        raise not_found_error(
+            "Datastore's secret is not found. Please make sure the workspace's key vault exists and "
+            "the workspace have access to the secrets inside that key vault.",
+            status=404,
+        )
     return json_response(secrets)
 
 
@@ -81,19 +85,26 @@ def _check_storage(properties: dict, context) -> None:
     if not account_name:
         return
     subscription_id = properties.get("subscriptionId") or context.path.subscription_id
-    account = linked.find_storage_account(context.store, subscription_id, account_name,
-                                          properties.get("resourceGroup"))
+    account = linked.find_storage_account(context.store, subscription_id, account_name, properties.get("resourceGroup"))
     workspace = context.store.get_resource(context.path.parent_id) or {}
     location = workspace.get("location") or "westeurope"
     if account is None:
-        raise UserError("NotFoundError", f"Storage account '{account_name}' could not be found. Check the account "
-                                         "name, or create the datastore with skipValidation.", location=location,
-                        target="accountName")
+        raise UserError(
+            "NotFoundError",
+            f"Storage account '{account_name}' could not be found. Check the account "
+            "name, or create the datastore with skipValidation.",
+            location=location,
+            target="accountName",
+        )
     container = properties.get("containerName") or properties.get("filesystem")
     if datastore_type.lower() == "azureblob" and container:
         if not context.store.resource_exists(linked.container_id(account["id"], container)):
-            raise UserError("NotFoundError", f"Container '{container}' could not be found in storage account "
-                                             f"'{account_name}'.", location=location, target="containerName")
+            raise UserError(
+                "NotFoundError",
+                f"Container '{container}' could not be found in storage account '{account_name}'.",
+                location=location,
+                target="containerName",
+            )
 
 
 def make_datastore_type():

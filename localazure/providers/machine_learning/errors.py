@@ -12,9 +12,10 @@ Two families, both HTTP 400 for what the service rejects:
 
 The messages are written here; where no real message was found they describe the problem in Azure's style.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from localazure.errors import AzureError
 
@@ -23,34 +24,68 @@ SOFT_DELETE_HELP = "https://aka.ms/wsoftdelete"
 
 class WorkspaceValidationError(AzureError):
     def __init__(self, message: str, *, status: int = 400, details: list[str] | None = None):
-        super().__init__(status, "ValidationError", message, target="workspace",
-                         details=[_invalid(text) for text in (details or [message])])
+        super().__init__(
+            status,
+            "ValidationError",
+            message,
+            target="workspace",
+            details=[_invalid(text) for text in (details or [message])],
+        )
 
 
 def _invalid(message: str) -> dict:
-    return {"code": "Invalid", "message": message, "target": "workspace", "details": [], "innerError": None,
-            "messageParameters": {}}
+    return {
+        "code": "Invalid",
+        "message": message,
+        "target": "workspace",
+        "details": [],
+        "innerError": None,
+        "messageParameters": {},
+    }
 
 
 class UserError(AzureError):
     """The ML front end's error: ``UserError`` with an inner code."""
 
-    def __init__(self, inner_code: str, message: str, *, status: int = 400, location: str = "westeurope",
-                 target: str | None = None, component: str = "mfe"):
+    def __init__(
+        self,
+        inner_code: str,
+        message: str,
+        *,
+        status: int = 400,
+        location: str = "westeurope",
+        target: str | None = None,
+        component: str = "mfe",
+    ):
         super().__init__(status, "UserError", message, target=target)
         self.inner_code = inner_code
         self.location = location
         self.component = component
 
     def error_object(self) -> dict:
-        return {"code": self.code, "severity": None, "message": self.message, "messageFormat": None,
-                "messageParameters": None, "referenceCode": None, "detailsUri": None, "target": self.target,
-                "details": [], "innerError": {"code": self.inner_code, "innerError": None}, "debugInfo": None,
-                "additionalInfo": None}
+        return {
+            "code": self.code,
+            "severity": None,
+            "message": self.message,
+            "messageFormat": None,
+            "messageParameters": None,
+            "referenceCode": None,
+            "detailsUri": None,
+            "target": self.target,
+            "details": [],
+            "innerError": {"code": self.inner_code, "innerError": None},
+            "debugInfo": None,
+            "additionalInfo": None,
+        }
 
     def body(self) -> dict:
-        return {"error": self.error_object(), "environment": self.location, "location": self.location,
-                "time": datetime.now(timezone.utc).isoformat(), "componentName": self.component}
+        return {
+            "error": self.error_object(),
+            "environment": self.location,
+            "location": self.location,
+            "time": datetime.now(UTC).isoformat(),
+            "componentName": self.component,
+        }
 
 
 def bad_argument(message: str, **kwargs) -> UserError:

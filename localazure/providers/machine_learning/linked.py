@@ -1,4 +1,5 @@
 """Resources the ML provider reads or creates in other providers: linked resources and storage children."""
+
 from __future__ import annotations
 
 import time
@@ -20,9 +21,11 @@ def is_resource_id_of(resource_id, expected_type: str) -> bool:
 def find_storage_account(store, subscription_id: str, account_name: str, resource_group: str | None = None):
     """The storage account resource named ``account_name`` in the subscription (names are global), or None."""
     if resource_group:
-        return store.get_resource(f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}/providers/"
-                                  f"{STORAGE_ACCOUNT_TYPE}/{account_name}")
-    for unused_1, unused_2, body in store.list_resources_under(f"/subscriptions/{subscription_id}", STORAGE_ACCOUNT_TYPE):
+        return store.get_resource(
+            f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}/providers/"
+            f"{STORAGE_ACCOUNT_TYPE}/{account_name}"
+        )
+    for _, _, body in store.list_resources_under(f"/subscriptions/{subscription_id}", STORAGE_ACCOUNT_TYPE):
         if str(body.get("name", "")).lower() == account_name.lower():
             return body
     return None
@@ -39,8 +42,12 @@ def share_id(account_id: str, share: str) -> str:
 def ensure_blob_container(app, account_id: str, container: str) -> None:
     """Create ``container`` (and the default blob service) in the account, as the storage API would."""
     _ensure(app, f"{account_id}/blobServices/default", BLOB_SERVICE_TYPE, {"properties": {}})
-    _ensure(app, container_id(account_id, container), CONTAINER_TYPE,
-            {"properties": {"publicAccess": "None", "metadata": {}}})
+    _ensure(
+        app,
+        container_id(account_id, container),
+        CONTAINER_TYPE,
+        {"properties": {"publicAccess": "None", "metadata": {}}},
+    )
 
 
 def ensure_file_share(app, account_id: str, share: str) -> None:
@@ -60,6 +67,10 @@ def _ensure(app, resource_id: str, resource_type: str, body: dict) -> None:
         app.resources.put(path, body, registered.default_api_version, internal=True)
         return
     # The storage types are not registered: keep the resource in the store so that it shows once they are.
-    stored = {"id": resource_id, "name": path.name, "type": resource_type,
-              "properties": {**body.get("properties", {}), "provisioningState": "Succeeded"}}
+    stored = {
+        "id": resource_id,
+        "name": path.name,
+        "type": resource_type,
+        "properties": {**body.get("properties", {}), "provisioningState": "Succeeded"},
+    }
     app.store.put_resource(resource_id, resource_type, path.parent_id, stored, None, now=time.time())

@@ -6,6 +6,7 @@
 - ``GET /_admin/machine-learning/deleted-workspaces[?subscription=...]``: Azure lists soft-deleted workspaces
   only in the portal ("Recently deleted"), so this endpoint shows them on an admin route for tests.
 """
+
 from __future__ import annotations
 
 from localazure.errors import AzureError
@@ -59,8 +60,10 @@ def delete_compute(app, request):
         app.resources.resource_type(path, request.api_version)
         app.authorize(request, app.registry.get(COMPUTE_TYPE).delete_action, path.id)
         shown = "missing" if action is None else f"'{action}'"
-        raise bad_argument(f"The query parameter underlyingResourceAction is {shown}; it must be Delete or Detach.",
-                           target="underlyingResourceAction")
+        raise bad_argument(
+            f"The query parameter underlyingResourceAction is {shown}; it must be Delete or Detach.",
+            target="underlyingResourceAction",
+        )
     return resource_route(app, request, request.path)
 
 
@@ -69,8 +72,9 @@ def list_datastores(app, request):
     if "isdefault" not in request.query or response.status != 200:
         return response
     wanted = request.query["isdefault"].lower() == "true"
-    listed = [item for item in response.body["value"]
-              if bool((item.get("properties") or {}).get("isDefault")) == wanted]
+    listed = [
+        item for item in response.body["value"] if bool((item.get("properties") or {}).get("isDefault")) == wanted
+    ]
     return json_response({**response.body, "value": listed})
 
 

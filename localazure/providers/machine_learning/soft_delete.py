@@ -7,6 +7,7 @@ it; its name cannot be reused until the retention has passed or it is permanentl
 A re-create meanwhile fails with 400 "Soft-deleted workspace exists. Please purge or recover it.
 https://aka.ms/wsoftdelete" (the service's words, quoted in public Terraform and Bicep troubleshooting notes).
 """
+
 from __future__ import annotations
 
 import json
@@ -60,8 +61,12 @@ def list_soft_deleted(store, subscription_id: str | None = None) -> list[dict]:
 
 
 def _entry(row) -> dict:
-    return {"id": row["resource_id"], "deletedAt": _iso(row["deleted_at"]),
-            "scheduledPurgeDate": _iso(row["purge_at"]), "workspace": json.loads(row["body"])}
+    return {
+        "id": row["resource_id"],
+        "deletedAt": _iso(row["deleted_at"]),
+        "scheduledPurgeDate": _iso(row["purge_at"]),
+        "workspace": json.loads(row["body"]),
+    }
 
 
 def _retention_days(body: dict) -> int:

@@ -6,6 +6,7 @@ azure-ai-ml models' 2025-12-01 plus the published versions), which include the p
 2023-08-01-preview in its own ARM template), computes (2023-08-01-preview) and datastores (2024-10-01-preview),
 as recorded with the request log (tests/integration/localazure/test_machine_learning_sdk.py asserts them).
 """
+
 from __future__ import annotations
 
 NAMESPACE = "Microsoft.MachineLearningServices"
@@ -15,5 +16,8 @@ DATASTORE_TYPE = f"{NAMESPACE}/workspaces/datastores"
 
 DEFAULT_API_VERSION = "2025-12-01"
 # What MLClient (azure-ai-ml 1.35) sends, per type.
-MLCLIENT_API_VERSIONS = {WORKSPACE_TYPE: ("2024-10-01-preview", "2023-08-01-preview"),
-                         COMPUTE_TYPE: ("2023-08-01-preview",), DATASTORE_TYPE: ("2024-10-01-preview",)}
+MLCLIENT_API_VERSIONS = {
+    WORKSPACE_TYPE: ("2024-10-01-preview", "2023-08-01-preview"),
+    COMPUTE_TYPE: ("2023-08-01-preview",),
+    DATASTORE_TYPE: ("2024-10-01-preview",),
+}

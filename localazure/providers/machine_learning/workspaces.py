@@ -12,12 +12,13 @@
   updatable).
 - DELETE soft-deletes (see soft_delete.py); ``forceToPurge=true`` purges.
 """
+
 from __future__ import annotations
 
 import time
 import uuid
 
-from localazure.errors import AzureError
+from localazure.error_catalogue import BAD_REQUEST
 from localazure.ids import parse_resource_path
 from localazure.types._base import ValidatedType
 
@@ -46,18 +47,22 @@ class Workspace(ValidatedType):
     def validate(self, body, api_version, context):
         super().validate(body, api_version, context)
         if context.existing is None and soft_delete.soft_deleted(context.store, context.resource_id):
-            raise WorkspaceValidationError(f"Soft-deleted workspace exists. Please purge or recover it. "
-                                           f"{SOFT_DELETE_HELP}")
+            raise WorkspaceValidationError(
+                f"Soft-deleted workspace exists. Please purge or recover it. {SOFT_DELETE_HELP}"
+            )
         properties = body.get("properties") if isinstance(body.get("properties"), dict) else {}
         _check_fixed_links(properties, context.existing)
         if str(body.get("kind", "Default")).lower() == "project":
             self._check_hub(properties, context)
             return
-        missing = [name for name, (unused_1, unused_2, required) in LINKED_RESOURCES.items() if required and not properties.get(name)]
+        missing = [name for name, (_, _, required) in LINKED_RESOURCES.items() if required and not properties.get(name)]
         if missing:
             raise WorkspaceValidationError("Missing dependent resources in workspace json")
-        problems = [problem for name in LINKED_RESOURCES
-                    if (problem := _linked_problem(context.store, name, properties.get(name)))]
+        problems = [
+            problem
+            for name in LINKED_RESOURCES
+            if (problem := _linked_problem(context.store, name, properties.get(name)))
+        ]
         if problems:
             raise WorkspaceValidationError(problems[0], details=problems)
 
@@ -77,16 +82,18 @@ class Workspace(ValidatedType):
         location = result.get("location") or previous.get("location") or "westeurope"
         workspace_id = previous_properties.get("workspaceId") or str(uuid.uuid4())
         now = _iso(time.time())
-        properties.update({
-            "workspaceId": workspace_id,
-            "discoveryUrl": f"https://{location}.api.azureml.ms/discovery",
-            "mlFlowTrackingUri": f"azureml://{location}.api.azureml.ms/mlflow/v1.0{context.resource_id}",
-            "tenantId": _tenant_of(context),
-            "storageHnsEnabled": bool(previous_properties.get("storageHnsEnabled", False)),
-            "privateLinkCount": int(previous_properties.get("privateLinkCount", 0)),
-            "notebookInfo": previous_properties.get("notebookInfo"),
-            "serviceProvisionedResourceGroup": previous_properties.get("serviceProvisionedResourceGroup"),
-        })
+        properties.update(
+            {
+                "workspaceId": workspace_id,
+                "discoveryUrl": f"https://{location}.api.azureml.ms/discovery",
+                "mlFlowTrackingUri": f"azureml://{location}.api.azureml.ms/mlflow/v1.0{context.resource_id}",
+                "tenantId": _tenant_of(context),
+                "storageHnsEnabled": bool(previous_properties.get("storageHnsEnabled", False)),
+                "privateLinkCount": int(previous_properties.get("privateLinkCount", 0)),
+                "notebookInfo": previous_properties.get("notebookInfo"),
+                "serviceProvisionedResourceGroup": previous_properties.get("serviceProvisionedResourceGroup"),
+            }
+        )
         properties.setdefault("friendlyName", context.path.name)
         properties.setdefault("hbiWorkspace", False)
         properties.setdefault("softDeleteRetentionInDays", soft_delete.DEFAULT_RETENTION_DAYS)
@@ -122,12 +129,14 @@ class Workspace(ValidatedType):
         linked.ensure_file_share(context.app, account_id, file_share_name(workspace_id))
         linked.ensure_file_share(context.app, account_id, working_directory_share_name(workspace_id))
         account = parse_resource_path(account_id)
-        for name, datastore in system_datastores(account, workspace_id,
-                                                 properties.get("systemDatastoresAuthMode")).items():
+        for name, datastore in system_datastores(
+            account, workspace_id, properties.get("systemDatastoresAuthMode")
+        ).items():
             datastore_id = f"{context.resource_id}/datastores/{name}"
             if not context.store.resource_exists(datastore_id):
-                context.app.resources.put(parse_resource_path(datastore_id), datastore, DEFAULT_API_VERSION,
-                                          internal=True)
+                context.app.resources.put(
+                    parse_resource_path(datastore_id), datastore, DEFAULT_API_VERSION, internal=True
+                )
 
     def on_delete(self, body, context):
         soft_delete.on_workspace_removed(context.store, context.resource_id, context.path.subscription_id or "", body)
@@ -147,19 +156,41 @@ def working_directory_share_name(workspace_id: str) -> str:
 
 def system_datastores(account, workspace_id: str, auth_mode: str | None) -> dict[str, dict]:
     """The datastores Azure creates with a workspace (names as azure-ai-ml reads them)."""
-    credentials = ({"credentialsType": "None"} if str(auth_mode).lower() == "identity"
-                   else {"credentialsType": "AccountKey"})
-    common = {"accountName": account.name, "endpoint": "core.windows.net", "protocol": "https",
-              "credentials": credentials, "subscriptionId": account.subscription_id,
-              "resourceGroup": account.resource_group}
+    credentials = (
+        {"credentialsType": "None"} if str(auth_mode).lower() == "identity" else {"credentialsType": "AccountKey"}
+    )
+    common = {
+        "accountName": account.name,
+        "endpoint": "core.windows.net",
+        "protocol": "https",
+        "credentials": credentials,
+        "subscriptionId": account.subscription_id,
+        "resourceGroup": account.resource_group,
+    }
 
     def blob(container: str, description: str, default: bool = False) -> dict:
-        return {"properties": {**common, "datastoreType": "AzureBlob", "containerName": container,
-                               "description": description, "isDefault": default, "tags": {}}}
+        return {
+            "properties": {
+                **common,
+                "datastoreType": "AzureBlob",
+                "containerName": container,
+                "description": description,
+                "isDefault": default,
+                "tags": {},
+            }
+        }
 
     def files(share: str, description: str) -> dict:
-        return {"properties": {**common, "datastoreType": "AzureFile", "fileShareName": share,
-                               "description": description, "isDefault": False, "tags": {}}}
+        return {
+            "properties": {
+                **common,
+                "datastoreType": "AzureFile",
+                "fileShareName": share,
+                "description": description,
+                "isDefault": False,
+                "tags": {},
+            }
+        }
 
     return {
         "workspaceblobstore": blob(blob_container_name(workspace_id), "", default=True),
@@ -174,13 +205,13 @@ def _check_fixed_links(properties: dict, existing: dict | None) -> None:
     for name, message in FIXED_LINKED_RESOURCES.items():
         old, new = previous.get(name), properties.get(name)
         if old and new and str(old).lower() != str(new).lower():
-            raise AzureError(400, "BadRequest", message)
+            raise BAD_REQUEST(message)
 
 
 def _linked_problem(store, name: str, value) -> str | None:
     if not value:
         return None
-    expected_type, words, unused_1 = LINKED_RESOURCES[name]
+    expected_type, words, _ = LINKED_RESOURCES[name]
     if not linked.is_resource_id_of(value, expected_type):
         return f"Invalid {words} id '{value}': expected a resource id of type '{expected_type}'."
     if not store.resource_exists(value):
@@ -207,6 +238,11 @@ def _iso(timestamp: float) -> str:
 
 
 def make_workspace_type() -> Workspace:
-    return Workspace(WORKSPACE_TYPE, default_api_version=DEFAULT_API_VERSION, long_running_put=True,
-                     long_running_delete=True, status_segment="workspaceOperationsStatus",
-                     result_segment="workspaceOperationResults")
+    return Workspace(
+        WORKSPACE_TYPE,
+        default_api_version=DEFAULT_API_VERSION,
+        long_running_put=True,
+        long_running_delete=True,
+        status_segment="workspaceOperationsStatus",
+        result_segment="workspaceOperationResults",
+    )

@@ -10,6 +10,7 @@
 - parameter files: ``plain_parameter_values``, ``check_parameter_values``, ``is_secure``;
 - ``WorkBudget``: the bound on one evaluation's work (see ``limits``).
 """
+
 from __future__ import annotations
 
 from .context import AZURE_CLOUD_ENVIRONMENT, DeploymentContext
@@ -22,7 +23,6 @@ from .secure import REDACTED, scrub, secret_texts, supplied_secrets
 from .template import TemplateResult, evaluate_template
 from .values import UnknownValue, contains_unknown
 from .whatif import effective_change_type, resource_change
-
 
 __all__ = [
     "AZURE_CLOUD_ENVIRONMENT",

@@ -1,5 +1,6 @@
 """Pass 2 and 3 of a template run: each instance's body (in its copy loop), then its dependencies (dependsOn,
 reference() and parent resources, serial copy batches)."""
+
 from __future__ import annotations
 
 from .errors import ArmTemplateError, validation_failed
@@ -54,8 +55,10 @@ class BodiesAndDependencies:
                 body[key] = ev.evaluate(declaration[key], f"{path}.{key}")
         raw_properties = declaration.get("properties")
         if instance.type.lower() == DEPLOYMENTS_TYPE and isinstance(raw_properties, dict):
-            body["properties"] = {key: value if key == "template" else ev.evaluate(value, f"{path}.properties.{key}")
-                                  for key, value in raw_properties.items()}
+            body["properties"] = {
+                key: value if key == "template" else ev.evaluate(value, f"{path}.properties.{key}")
+                for key, value in raw_properties.items()
+            }
             if instance.condition and "template" in raw_properties:
                 instance.nested = self._nested_deployment(instance, body["properties"], raw_properties["template"])
             elif instance.condition and "templateLink" in raw_properties:
@@ -71,8 +74,12 @@ class BodiesAndDependencies:
             if instance.existing or not instance.condition:
                 continue
             try:
-                entries = self._in_loop(instance, lambda instance=instance: self.evaluator.evaluate(
-                    instance.declaration.get("dependsOn") or [], f"{instance.path}.dependsOn"))
+                entries = self._in_loop(
+                    instance,
+                    lambda instance=instance: self.evaluator.evaluate(
+                        instance.declaration.get("dependsOn") or [], f"{instance.path}.dependsOn"
+                    ),
+                )
             except ArmTemplateError as error:
                 raise error.in_section("resource", shown_name(instance), instance.path) from None
             targets: list[Instance] = []
@@ -105,16 +112,21 @@ class BodiesAndDependencies:
             if by_name:
                 return by_name
             suffix = "/providers/" + lowered.rstrip("/")
-            by_suffix = [instance for instance in self.instances if normalize_id(instance.id).endswith(
-                _type_name_path(suffix))]
+            by_suffix = [
+                instance for instance in self.instances if normalize_id(instance.id).endswith(_type_name_path(suffix))
+            ]
             if by_suffix:
                 return by_suffix
         # Real text (MicrosoftDocs azure-docs, azure-functions/functions-infrastructure-as-code.md): "Deployment
         # template validation failed: 'The resource 'Microsoft.Web/sites/func-xyz' is not defined in the template.
         # Please see https://aka.ms/arm-template for usage details.'."
-        raise ArmTemplateError(validation_failed(
-            f"The resource '{entry}' is not defined in the template. Please see https://aka.ms/arm-template for "
-            "usage details."), target=path)
+        raise ArmTemplateError(
+            validation_failed(
+                f"The resource '{entry}' is not defined in the template. Please see https://aka.ms/arm-template for "
+                "usage details."
+            ),
+            target=path,
+        )
 
     def _batch_predecessors(self, instance: Instance) -> list[Instance]:
         if instance.loop is None or instance.loop.lower() not in self._batches:
@@ -123,15 +135,17 @@ class BodiesAndDependencies:
         members = self.loops[instance.loop.lower()]
         position = members.index(instance)
         batch_start = (position // batch) * batch
-        return members[max(0, batch_start - batch):batch_start]
+        return members[max(0, batch_start - batch) : batch_start]
 
 
 def _type_name_path(suffix: str) -> str:
     """``/providers/ns/type1/type2/name1/name2`` (a 'type/name' dependsOn) as an id tail."""
-    parts = suffix[len("/providers/"):].split("/")
+    parts = suffix[len("/providers/") :].split("/")
     if len(parts) >= 3 and "." in parts[0]:
-        types = parts[1:(len(parts) + 1) // 2]
-        names = parts[(len(parts) + 1) // 2:]
+        types = parts[1 : (len(parts) + 1) // 2]
+        names = parts[(len(parts) + 1) // 2 :]
         if len(types) == len(names):
-            return "/providers/" + parts[0] + "".join(f"/{kind}/{name}" for kind, name in zip(types, names))
+            return (
+                "/providers/" + parts[0] + "".join(f"/{kind}/{name}" for kind, name in zip(types, names, strict=True))
+            )
     return suffix

@@ -14,6 +14,7 @@ deployment_name      ``deployment``                              ``deploymentNam
 scope                ``resourceGroup`` (or ``subscription``)     ``scope``
 ===================  ==========================================  ======================
 """
+
 from __future__ import annotations
 
 import copy

@@ -17,6 +17,7 @@ section (``in_section``): "The template resource 'name' is not valid: <cause>. P
 "The template variable 'name' is not valid: <cause>. Please see ...", "The template output 'name' is not
 valid: <cause>.". Validation errors carry ARM's envelope "Deployment template validation failed: '...'.".
 """
+
 from __future__ import annotations
 
 INVALID_TEMPLATE = "InvalidTemplate"
@@ -41,8 +42,13 @@ class ArmTemplateError(Exception):
     has put the message into ARM's section sentence; outer sections leave it alone.
     """
 
-    def __init__(self, message: str, code: str = INVALID_TEMPLATE, target: str | None = None,
-                 details: list[ArmTemplateError] | None = None):
+    def __init__(
+        self,
+        message: str,
+        code: str = INVALID_TEMPLATE,
+        target: str | None = None,
+        details: list[ArmTemplateError] | None = None,
+    ):
         super().__init__(message)
         self.code = code
         self.message = message
@@ -86,15 +92,17 @@ class ArmTemplateError(Exception):
         self.with_target(path)
         cause = self.message
         if cause.startswith(_VALIDATION_PREFIX):
-            cause = cause[len(_VALIDATION_PREFIX):-2]
+            cause = cause[len(_VALIDATION_PREFIX) : -2]
         if kind == "output":
             self.message = f"The template output '{name}' is not valid: {cause}."
         elif kind == "variable":
-            self.message = validation_failed(f"The template variable '{name}' is not valid: {cause}. "
-                                             f"{EXPRESSIONS_HELP}")
+            self.message = validation_failed(
+                f"The template variable '{name}' is not valid: {cause}. {EXPRESSIONS_HELP}"
+            )
         else:
-            self.message = validation_failed(f"The template resource '{name}' is not valid: {cause}. "
-                                             f"{EXPRESSIONS_HELP}")
+            self.message = validation_failed(
+                f"The template resource '{name}' is not valid: {cause}. {EXPRESSIONS_HELP}"
+            )
         return self
 
     def to_arm_error(self) -> dict:
@@ -107,12 +115,17 @@ class ArmTemplateError(Exception):
             body["target"] = self.target
         body["details"] = [detail._body() for detail in self.details]
         if self.target:
-            body["additionalInfo"] = [{"type": TEMPLATE_VIOLATION, "info": {
-                "lineNumber": 0, "linePosition": 0, "path": f"properties.template.{self.target}"}}]
+            body["additionalInfo"] = [
+                {
+                    "type": TEMPLATE_VIOLATION,
+                    "info": {"lineNumber": 0, "linePosition": 0, "path": f"properties.template.{self.target}"},
+                }
+            ]
         return body
 
     def redacted(self, secrets: list[str], mask: str) -> ArmTemplateError:
         """A copy whose message and details no longer contain any of ``secrets``."""
+
         def scrub(text: str | None) -> str | None:
             if text is None:
                 return None
@@ -121,8 +134,12 @@ class ArmTemplateError(Exception):
                     text = text.replace(secret, mask)
             return text
 
-        copy = ArmTemplateError(scrub(self.message), self.code, scrub(self.target),
-                                [detail.redacted(secrets, mask) for detail in self.details])
+        copy = ArmTemplateError(
+            scrub(self.message),
+            self.code,
+            scrub(self.target),
+            [detail.redacted(secrets, mask) for detail in self.details],
+        )
         copy.section_reported = self.section_reported
         copy.from_expression = self.from_expression
         return copy

@@ -1,4 +1,5 @@
 """Evaluate parsed expressions and whole JSON values in one template's scope."""
+
 from __future__ import annotations
 
 from .errors import EXPRESSIONS_HELP, ArmTemplateError
@@ -10,13 +11,28 @@ from .resolver import OfflineResolver
 from .state import EvaluationScope
 from .values import UnknownValue, type_name
 
-
 _VARIABLE_COPY = object()
 # Functions that hand back (part of) a value that already exists, in constant time: neither their arguments
 # nor their result are charged to the work budget. Every other function is charged what it reads and builds.
-_ACCESSORS = frozenset(("parameters", "variables", "reference", "if", "coalesce", "first", "last", "tryget",
-                        "lambdavariables", "copyindex", "indexfromend", "tryindexfromend", "length", "empty",
-                        "lambda"))
+_ACCESSORS = frozenset(
+    (
+        "parameters",
+        "variables",
+        "reference",
+        "if",
+        "coalesce",
+        "first",
+        "last",
+        "tryget",
+        "lambdavariables",
+        "copyindex",
+        "indexfromend",
+        "tryindexfromend",
+        "length",
+        "empty",
+        "lambda",
+    )
+)
 
 
 def get_member(target, key):
@@ -33,10 +49,12 @@ def get_member(target, key):
                     return value
             available = ", ".join(target)
             raise ArmTemplateError(
-                f"The language expression property '{key}' doesn't exist, available properties are '{available}'.")
+                f"The language expression property '{key}' doesn't exist, available properties are '{available}'."
+            )
         raise ArmTemplateError(
             f"The language expression property '{key}' is not valid: an object property name must be a string, "
-            f"not of type '{type_name(key)}'.")
+            f"not of type '{type_name(key)}'."
+        )
     if isinstance(target, list):
         if isinstance(key, int) and not isinstance(key, bool):
             if 0 <= key < len(target):
@@ -44,11 +62,13 @@ def get_member(target, key):
             raise ArmTemplateError(f"The language expression property array index '{key}' is out of bounds.")
         raise ArmTemplateError(
             f"The language expression property '{key}' can't be evaluated, property name must be an integer "
-            "for an array.")
+            "for an array."
+        )
     if target is None:
         raise ArmTemplateError(f"The language expression property '{key}' can't be evaluated.")
     raise ArmTemplateError(
-        f"The language expression property '{key}' can't be evaluated, the value is of type '{type_name(target)}'.")
+        f"The language expression property '{key}' can't be evaluated, the value is of type '{type_name(target)}'."
+    )
 
 
 class Evaluator:
@@ -59,8 +79,17 @@ class Evaluator:
     ids that ``reference()`` touched, which become implicit dependencies.
     """
 
-    def __init__(self, context, *, parameters=None, variables=None, user_functions=None, resolver=None,
-                 template_view=None, scope: EvaluationScope | None = None):
+    def __init__(
+        self,
+        context,
+        *,
+        parameters=None,
+        variables=None,
+        user_functions=None,
+        resolver=None,
+        template_view=None,
+        scope: EvaluationScope | None = None,
+    ):
         self.context = context
         self.scope = scope or EvaluationScope()
         self.budget = self.scope.budget
@@ -87,7 +116,8 @@ class Evaluator:
         except KeyError:
             raise ArmTemplateError(
                 f"The template parameter '{name}' is not found. Please see https://aka.ms/arm-create-parameter-file "
-                "for usage details.") from None
+                "for usage details."
+            ) from None
 
     def variable(self, name: str):
         key = name.lower()
@@ -96,7 +126,8 @@ class Evaluator:
         if key not in self._raw_variables:
             raise ArmTemplateError(
                 f"The template variable '{name}' is not found. Please see https://aka.ms/arm-syntax-variables "
-                "for usage details.")
+                "for usage details."
+            )
         if key in self._variables_in_progress:
             raise ArmTemplateError(f"The template variable '{name}' has a circular reference to itself.")
         self._variables_in_progress.add(key)
@@ -156,8 +187,9 @@ class Evaluator:
             error.from_expression = True
             raise
         except RecursionError:
-            raise ArmTemplateError(f"The template language expression '{text}' is nested too deeply.",
-                                   target=path or None) from None
+            raise ArmTemplateError(
+                f"The template language expression '{text}' is nested too deeply.", target=path or None
+            ) from None
 
     def eval_node(self, node):
         kind = node[0]
@@ -207,9 +239,15 @@ class Evaluator:
     # --- nested scopes ------------------------------------------------------------------------------
     def child(self, *, parameters, variables=None) -> Evaluator:
         """A fresh scope sharing context, resolver and user functions (for user-defined functions)."""
-        child = Evaluator(self.context, parameters=parameters, variables=variables,
-                          user_functions=self.user_functions, resolver=self.resolver,
-                          template_view=self.template_view, scope=self.scope.for_function())
+        child = Evaluator(
+            self.context,
+            parameters=parameters,
+            variables=variables,
+            user_functions=self.user_functions,
+            resolver=self.resolver,
+            template_view=self.template_view,
+            scope=self.scope.for_function(),
+        )
         child.referenced = self.referenced
         return child
 
@@ -229,6 +267,8 @@ def _arity_message(spec, count: int) -> str:
         expected = f"at least {spec.min_args}"
     else:
         expected = f"{spec.min_args} to {spec.max_args}"
-    return (f"Unable to evaluate template language function '{spec.name}': function requires {expected} "
-            f"argument(s) while {count} were provided. Please see https://aka.ms/arm-template-expressions/"
-            f"#{spec.name} for usage details.")
+    return (
+        f"Unable to evaluate template language function '{spec.name}': function requires {expected} "
+        f"argument(s) while {count} were provided. Please see https://aka.ms/arm-template-expressions/"
+        f"#{spec.name} for usage details."
+    )

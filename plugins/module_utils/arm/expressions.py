@@ -12,6 +12,7 @@ Each distinct expression string is parsed once; the abstract syntax trees are ca
 An AST node is a tuple:
 ``("literal", value)``, ``("call", lower_name, name, (args...))``, ``("member", target, key_node)``.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,22 +22,30 @@ from .errors import ArmTemplateError
 
 LITERAL, CALL, MEMBER = "literal", "call", "member"
 
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<space>\s+)
   | (?P<string>'(?:[^']|'')*')
   | (?P<number>-?\d+(?:\.\d+)?)
   | (?P<name>[A-Za-z_$][A-Za-z0-9_$]*)
   | (?P<punct>[()\[\],.])
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
-_TOKEN_NAMES = {"(": "LeftParenthesis", ")": "RightParenthesis", "[": "LeftSquareBracket",
-                "]": "RightSquareBracket", ",": "Comma", ".": "Dot"}
+_TOKEN_NAMES = {
+    "(": "LeftParenthesis",
+    ")": "RightParenthesis",
+    "[": "LeftSquareBracket",
+    "]": "RightSquareBracket",
+    ",": "Comma",
+    ".": "Dot",
+}
 
 
 def is_expression(value) -> bool:
     """True if a JSON value is a template expression (``[...]``, not escaped by ``[[``)."""
-    return (isinstance(value, str) and len(value) >= 2 and value[0] == "[" and value[-1] == "]"
-            and value[1] != "[")
+    return isinstance(value, str) and len(value) >= 2 and value[0] == "[" and value[-1] == "]" and value[1] != "["
 
 
 def unescape_literal(value: str) -> str:

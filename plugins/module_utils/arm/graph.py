@@ -1,4 +1,5 @@
 """Dependency graph: parallel deployment waves and cycle detection."""
+
 from __future__ import annotations
 
 from .errors import ArmTemplateError
@@ -10,8 +11,9 @@ def deployment_waves(order: list[str], dependencies: dict[str, list[str]]) -> li
     Raises ARM's circular dependency error when no order exists.
     """
     position = {resource_id: index for index, resource_id in enumerate(order)}
-    remaining = {resource_id: {dep for dep in dependencies.get(resource_id, ()) if dep in position}
-                 for resource_id in order}
+    remaining = {
+        resource_id: {dep for dep in dependencies.get(resource_id, ()) if dep in position} for resource_id in order
+    }
     waves = []
     while remaining:
         ready = [resource_id for resource_id, deps in remaining.items() if not deps]
@@ -20,7 +22,9 @@ def deployment_waves(order: list[str], dependencies: dict[str, list[str]]) -> li
             raise ArmTemplateError(
                 "Deployment template validation failed: 'Circular dependency detected on resource: "
                 f"'{cycle[0]}'. Please see https://aka.ms/arm-syntax-resources for usage details.'.",
-                target="resources", details=[ArmTemplateError(f"Dependency cycle: {' -> '.join(cycle)}")])
+                target="resources",
+                details=[ArmTemplateError(f"Dependency cycle: {' -> '.join(cycle)}")],
+            )
         ready.sort(key=position.__getitem__)
         waves.append(ready)
         for resource_id in ready:
@@ -37,6 +41,6 @@ def _find_cycle(remaining: dict[str, set[str]]) -> list[str]:
     while True:
         current = sorted(remaining[current])[0]
         if current in seen:
-            return path[path.index(current):] + [current]
+            return path[path.index(current) :] + [current]
         path.append(current)
         seen.add(current)

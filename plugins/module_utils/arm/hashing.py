@@ -5,6 +5,7 @@ MurmurHash variant (two interleaved 32-bit lanes), and writes the 64-bit result 
 characters (``a-z2-7``), most significant bits first. ``guid`` is a name-based UUID (version 5) in
 a fixed namespace over the same joined string.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -41,10 +42,10 @@ def murmur_hash64(data: bytes, seed: int = 0) -> int:
     length = len(data)
     full = length - length % 8
     for index in range(0, full, 8):
-        h1 ^= _mix_lane1(int.from_bytes(data[index:index + 4], "little"))
+        h1 ^= _mix_lane1(int.from_bytes(data[index : index + 4], "little"))
         h1 = (_rotl(h1, 19) + h2) & _MASK32
         h1 = (h1 * 5 + 0x561CCD1B) & _MASK32
-        h2 ^= _mix_lane2(int.from_bytes(data[index + 4:index + 8], "little"))
+        h2 ^= _mix_lane2(int.from_bytes(data[index + 4 : index + 8], "little"))
         h2 = (_rotl(h2, 13) + h1) & _MASK32
         h2 = (h2 * 5 + 0x0BCAA747) & _MASK32
     tail = data[full:]
@@ -66,9 +67,10 @@ def murmur_hash64(data: bytes, seed: int = 0) -> int:
 def unique_string(*parts: str) -> str:
     """ARM's ``uniqueString(...)``: 13 characters, deterministic for the same arguments."""
     digest = murmur_hash64("-".join(parts).encode("utf-8"))
-    return "".join(_BASE32[(digest >> (59 - 5 * position)) & 0x1F] if position < 12
-                   else _BASE32[(digest << 1) & 0x1F]
-                   for position in range(13))
+    return "".join(
+        _BASE32[(digest >> (59 - 5 * position)) & 0x1F] if position < 12 else _BASE32[(digest << 1) & 0x1F]
+        for position in range(13)
+    )
 
 
 def deterministic_guid(*parts: str) -> str:

@@ -1,4 +1,5 @@
 """Resource ids: building them like ``resourceId()`` and friends, and reading them back."""
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,9 @@ def provider_path(resource_type: str, names, function_name: str = "resourceId") 
     if not namespace or not types or len(types) != len(segments):
         raise ArmTemplateError(
             f"Unable to evaluate template language function '{function_name}': the type '{resource_type}' "
-            f"requires '{len(types)}' resource name argument(s), but '{len(segments)}' were provided.")
-    return f"/providers/{namespace}" + "".join(f"/{kind}/{name}" for kind, name in zip(types, segments))
+            f"requires '{len(types)}' resource name argument(s), but '{len(segments)}' were provided."
+        )
+    return f"/providers/{namespace}" + "".join(f"/{kind}/{name}" for kind, name in zip(types, segments, strict=True))
 
 
 def scoped_resource_id(scope_id: str, resource_type: str, names, function_name: str = "resourceId") -> str:
@@ -37,8 +39,11 @@ def scoped_resource_id(scope_id: str, resource_type: str, names, function_name: 
     A type with a trailing slash (``'Microsoft.Storage/storageAccounts/'``) names the same type, as in ARM.
     """
     resource_type = resource_type.rstrip("/")
-    if resource_type.lower() == "microsoft.resources/resourcegroups" and scope_id.count("/") == 2 \
-            and scope_id.lower().startswith("/subscriptions/"):
+    if (
+        resource_type.lower() == "microsoft.resources/resourcegroups"
+        and scope_id.count("/") == 2
+        and scope_id.lower().startswith("/subscriptions/")
+    ):
         return f"{scope_id}/resourceGroups/{split_names(names)[0]}"
     if resource_type.lower() == "microsoft.resources/subscriptions" and scope_id == "":
         return f"/subscriptions/{split_names(names)[0]}"
@@ -65,8 +70,11 @@ def parse_resource_id(resource_id: str) -> dict:
     if len(parts) == 1:
         segments = [segment for segment in resource_id.split("/") if segment]
         if len(segments) == 4 and segments[0].lower() == "subscriptions" and segments[2].lower() == "resourcegroups":
-            return {"scope": f"/subscriptions/{segments[1]}", "type": "Microsoft.Resources/resourceGroups",
-                    "name": segments[3]}
+            return {
+                "scope": f"/subscriptions/{segments[1]}",
+                "type": "Microsoft.Resources/resourceGroups",
+                "name": segments[3],
+            }
         if len(segments) == 2 and segments[0].lower() == "subscriptions":
             return {"scope": "", "type": "Microsoft.Resources/subscriptions", "name": segments[1]}
         raise ValueError(f"not a resource id: {resource_id!r}")

@@ -1,5 +1,6 @@
 """Pass 1 of a template run: every resource instance (copy iterations and child resources included) with its
 condition, name, type, target scope and id."""
+
 from __future__ import annotations
 
 from .context import DeploymentContext
@@ -51,8 +52,10 @@ class InstanceDeclarations:
         section = self.template.get("resources")
         if self.language_v2 or isinstance(section, dict):
             if not isinstance(section, dict):
-                raise ArmTemplateError("With languageVersion 2.0 the 'resources' section must be an object of "
-                                       "symbolic names.", target="resources")
+                raise ArmTemplateError(
+                    "With languageVersion 2.0 the 'resources' section must be an object of symbolic names.",
+                    target="resources",
+                )
             items = [(f"resources.{name}", name, declaration) for name, declaration in section.items()]
         elif isinstance(section, list):
             items = [(f"resources[{index}]", None, declaration) for index, declaration in enumerate(section)]
@@ -68,19 +71,26 @@ class InstanceDeclarations:
             self._declare_declaration(path, symbolic, declaration, parent)
         deployed = sum(1 for instance in self.instances if not instance.existing)
         if deployed > MAX_RESOURCES:
-            raise ArmTemplateError(f"The number of resources in the template '{deployed}' exceeds the maximum "
-                                   f"number of resources '{MAX_RESOURCES}'.", target="resources")
+            raise ArmTemplateError(
+                f"The number of resources in the template '{deployed}' exceeds the maximum "
+                f"number of resources '{MAX_RESOURCES}'.",
+                target="resources",
+            )
 
     def _declare_declaration(self, path, symbolic, declaration, parent) -> list:
         """Declare one resource declaration (every copy iteration) and, in each, its nested child resources."""
         ev = self.evaluator
         for key in ("type", "name"):
             if key not in declaration:
-                raise ArmTemplateError(f"The template resource at '{path}' is missing the required property "
-                                       f"'{key}'.", target=path)
+                raise ArmTemplateError(
+                    f"The template resource at '{path}' is missing the required property '{key}'.", target=path
+                )
         if "apiVersion" not in declaration and not declaration.get("existing"):
-            raise ArmTemplateError(f"The template resource '{declaration.get('name')}' at '{path}' is missing "
-                                   "the required property 'apiVersion'.", target=f"{path}.apiVersion")
+            raise ArmTemplateError(
+                f"The template resource '{declaration.get('name')}' at '{path}' is missing "
+                "the required property 'apiVersion'.",
+                target=f"{path}.apiVersion",
+            )
         loop = declaration.get("copy")
         if loop:
             loop_name = ev.evaluate(loop.get("name"), f"{path}.copy.name")
@@ -90,8 +100,14 @@ class InstanceDeclarations:
             batch = self._batch_size(loop, path)
             if batch:
                 self._batches[loop_name.lower()] = batch
-            created = iterate(ev, loop_name, count, lambda index, declaration=declaration, path=path:
-                              self._declare_one(declaration, path, symbolic, loop_name, index, parent))
+            created = iterate(
+                ev,
+                loop_name,
+                count,
+                lambda index, declaration=declaration, path=path: self._declare_one(
+                    declaration, path, symbolic, loop_name, index, parent
+                ),
+            )
             self.loops.setdefault(loop_name.lower(), []).extend(created)
         else:
             created = [self._declare_one(declaration, path, symbolic, None, None, parent)]
@@ -104,13 +120,15 @@ class InstanceDeclarations:
             return 0
         batch = self.evaluator.evaluate(loop.get("batchSize", 1), f"{path}.copy.batchSize")
         if isinstance(batch, bool) or not isinstance(batch, int) or batch < 1:
-            raise ArmTemplateError(f"The copy batchSize '{batch}' must be a positive integer.",
-                                   target=f"{path}.copy.batchSize")
+            raise ArmTemplateError(
+                f"The copy batchSize '{batch}' must be a positive integer.", target=f"{path}.copy.batchSize"
+            )
         return batch
 
     def _declare_one(self, declaration, path, symbolic, loop, index, parent) -> Instance:
-        instance = Instance(declaration, path if index is None else f"{path}[copyIndex={index}]",
-                            symbolic, loop, index, parent)
+        instance = Instance(
+            declaration, path if index is None else f"{path}[copyIndex={index}]", symbolic, loop, index, parent
+        )
         try:
             return self._declare_identity(instance, path)
         except ArmTemplateError as error:
@@ -120,8 +138,10 @@ class InstanceDeclarations:
         ev, declaration, parent = self.evaluator, instance.declaration, instance.parent
         condition = ev.evaluate(declaration.get("condition", True), f"{path}.condition")
         if not isinstance(condition, (bool, UnknownValue)):
-            raise ArmTemplateError(f"The template resource condition must be a boolean, not "
-                                   f"'{type_name(condition)}'.", target=f"{path}.condition")
+            raise ArmTemplateError(
+                f"The template resource condition must be a boolean, not '{type_name(condition)}'.",
+                target=f"{path}.condition",
+            )
         instance.condition = True if isinstance(condition, UnknownValue) else condition
         name = ev.evaluate(declaration["name"], f"{path}.name")
         resource_type = ev.evaluate(declaration["type"], f"{path}.type")
@@ -129,8 +149,9 @@ class InstanceDeclarations:
             name = _name_known_at_deployment(instance.path, resource_type, parent)
         for label, value in (("name", name), ("type", resource_type)):
             if not isinstance(value, str):
-                raise ArmTemplateError(f"The template resource {label} must be a string known before deployment.",
-                                       target=f"{path}.{label}")
+                raise ArmTemplateError(
+                    f"The template resource {label} must be a string known before deployment.", target=f"{path}.{label}"
+                )
         if parent is not None:
             parent_name, parent_type = parent.name, parent.type
             if "/" not in resource_type or "." not in resource_type.split("/")[0]:
@@ -144,22 +165,32 @@ class InstanceDeclarations:
         key = normalize_id(instance.id)
         previous = self.by_id.get(key)
         # Two declarations of one id are allowed when at most one is deployed (mutually exclusive conditions).
-        if (previous is not None and not (previous.existing or instance.existing)
-                and previous.condition and instance.condition):
-            raise ArmTemplateError(f"The resource '{instance.id}' is defined multiple times in a template. Please "
-                                   "see https://aka.ms/arm-template/#resources for usage details.", target=path)
+        if (
+            previous is not None
+            and not (previous.existing or instance.existing)
+            and previous.condition
+            and instance.condition
+        ):
+            raise ArmTemplateError(
+                f"The resource '{instance.id}' is defined multiple times in a template. Please "
+                "see https://aka.ms/arm-template/#resources for usage details.",
+                target=path,
+            )
         if previous is None or instance.condition or not previous.condition:
             self.by_id[key] = instance
         children = declaration.get("resources") or []
         if not isinstance(children, list):
-            raise ArmTemplateError("The nested 'resources' of a template resource must be an array.",
-                                   target=f"{path}.resources")
+            raise ArmTemplateError(
+                "The nested 'resources' of a template resource must be an array.", target=f"{path}.resources"
+            )
         for child_index, child in enumerate(children):
             if not isinstance(child, dict):
-                raise ArmTemplateError("A template resource must be an object.",
-                                       target=f"{path}.resources[{child_index}]")
-            for created in self._declare_declaration(f"{instance.path}.resources[{child_index}]", None, child,
-                                                     instance):
+                raise ArmTemplateError(
+                    "A template resource must be an object.", target=f"{path}.resources[{child_index}]"
+                )
+            for created in self._declare_declaration(
+                f"{instance.path}.resources[{child_index}]", None, child, instance
+            ):
                 created.parent_instance = instance
         return instance
 
@@ -200,9 +231,11 @@ class InstanceDeclarations:
         try:
             return scoped_resource_id(scope_id, instance.type, names)
         except ArmTemplateError as error:
-            raise ArmTemplateError(f"The template resource '{instance.name}' of type '{instance.type}' is not "
-                                   f"valid: the number of name segments does not match the type. {error.message}",
-                                   target=f"{path}.name") from None
+            raise ArmTemplateError(
+                f"The template resource '{instance.name}' of type '{instance.type}' is not "
+                f"valid: the number of name segments does not match the type. {error.message}",
+                target=f"{path}.name",
+            ) from None
 
 
 def shown_name(instance: Instance) -> str:

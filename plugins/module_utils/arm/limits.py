@@ -15,6 +15,7 @@ Containers weigh at least ``ITEM_SIZE`` characters per item, so that a walk over
 by its real cost. Exceeding either bound raises ``ArmTemplateError`` (InvalidTemplate); the evaluator adds
 the path of the expression.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,8 @@ class WorkBudget:
             raise ArmTemplateError(
                 f"The template evaluation exceeds the work limit of '{self.limit}' characters: its expressions "
                 "produce more than an expanded template may hold (4 MB, and 1 MB per resource). Please see "
-                "https://aka.ms/arm-template/#template-limits for usage details.")
+                "https://aka.ms/arm-template/#template-limits for usage details."
+            )
 
     def charge_value(self, value, function_name: str | None = None) -> int:
         """Charge the size of ``value``; raise if it exceeds ``MAX_VALUE_SIZE`` or the remaining work."""
@@ -64,7 +66,8 @@ def too_large(function_name: str | None, size: int) -> ArmTemplateError:
     producer = f"the template language function '{function_name}'" if function_name else "the expression"
     return ArmTemplateError(
         f"The value produced by {producer} is larger than the maximum of '{MAX_VALUE_SIZE}' characters "
-        f"(at least '{size}'). Please see https://aka.ms/arm-template/#template-limits for usage details.")
+        f"(at least '{size}'). Please see https://aka.ms/arm-template/#template-limits for usage details."
+    )
 
 
 def check_length(function_name: str, length: int) -> None:
@@ -106,13 +109,18 @@ def check_template_limits(template: dict, budget: WorkBudget) -> None:
     size = len(json.dumps(template, separators=(",", ":"), default=str).encode("utf-8"))
     budget.charge(size)
     if size > MAX_TEMPLATE_BYTES:
-        raise ArmTemplateError(f"The template size '{size}' bytes exceeds the maximum template size of "
-                               f"'{MAX_TEMPLATE_BYTES}' bytes (4 MB).", "InvalidTemplate")
-    for section, limit in (("parameters", MAX_PARAMETERS), ("variables", MAX_VARIABLES),
-                           ("outputs", MAX_OUTPUTS)):
+        raise ArmTemplateError(
+            f"The template size '{size}' bytes exceeds the maximum template size of "
+            f"'{MAX_TEMPLATE_BYTES}' bytes (4 MB).",
+            "InvalidTemplate",
+        )
+    for section, limit in (("parameters", MAX_PARAMETERS), ("variables", MAX_VARIABLES), ("outputs", MAX_OUTPUTS)):
         count = len(template.get(section) or {})
         if count > limit:
-            raise ArmTemplateError(f"The number of template {section} '{count}' exceeds the maximum number of "
-                                   f"{section} '{limit}'.", "InvalidTemplate", section)
+            raise ArmTemplateError(
+                f"The number of template {section} '{count}' exceeds the maximum number of {section} '{limit}'.",
+                "InvalidTemplate",
+                section,
+            )
     if "resources" not in template:
         raise ArmTemplateError("The template is missing the required property 'resources'.", target="resources")

@@ -1,4 +1,5 @@
 """Copy loops: property and variable iterations (``"copy": [{"name", "count", "input"}]``)."""
+
 from __future__ import annotations
 
 from .errors import ArmTemplateError
@@ -11,13 +12,17 @@ MAX_COPY_COUNT = 800
 def copy_count(ev, raw_count, path: str) -> int:
     count = ev.evaluate(raw_count, f"{path}.count")
     if isinstance(count, UnknownValue):
-        raise ArmTemplateError("The copy count must be known at the start of the deployment; it cannot depend on "
-                               "reference() or list*() values.", target=f"{path}.count")
+        raise ArmTemplateError(
+            "The copy count must be known at the start of the deployment; it cannot depend on "
+            "reference() or list*() values.",
+            target=f"{path}.count",
+        )
     if isinstance(count, bool) or not isinstance(count, int):
         raise ArmTemplateError(f"The copy count must be an integer, not '{count}'.", target=f"{path}.count")
     if not 0 <= count <= MAX_COPY_COUNT:
-        raise ArmTemplateError(f"The copy count '{count}' is not valid: it must be between 0 and {MAX_COPY_COUNT}.",
-                               target=f"{path}.count")
+        raise ArmTemplateError(
+            f"The copy count '{count}' is not valid: it must be between 0 and {MAX_COPY_COUNT}.", target=f"{path}.count"
+        )
     return count
 
 
@@ -32,8 +37,11 @@ def iterate(ev, loop_name: str, count: int, produce):
 
 
 def is_property_copy(value) -> bool:
-    return (isinstance(value, list) and bool(value)
-            and all(isinstance(item, dict) and "name" in item and "input" in item for item in value))
+    return (
+        isinstance(value, list)
+        and bool(value)
+        and all(isinstance(item, dict) and "name" in item and "input" in item for item in value)
+    )
 
 
 def expand_property_copies(ev, value: dict, path: str) -> dict:
@@ -43,8 +51,12 @@ def expand_property_copies(ev, value: dict, path: str) -> dict:
         loop_path = f"{path}.copy[{position}]"
         name = ev.evaluate(loop["name"], f"{loop_path}.name")
         count = copy_count(ev, loop.get("count", 0), loop_path)
-        result[name] = iterate(ev, name, count, lambda _index, loop=loop, loop_path=loop_path:
-                               ev.evaluate(loop["input"], f"{loop_path}.input"))
+        result[name] = iterate(
+            ev,
+            name,
+            count,
+            lambda _index, loop=loop, loop_path=loop_path: ev.evaluate(loop["input"], f"{loop_path}.input"),
+        )
     return result
 
 

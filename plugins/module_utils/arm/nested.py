@@ -1,4 +1,5 @@
 """Nested (inline ``template``) and linked (``templateLink``) deployments inside a template run."""
+
 from __future__ import annotations
 
 import copy as _copy
@@ -22,17 +23,25 @@ class NestedDeployments:
         path = f"{instance.path}.properties.template"
         try:
             if scope == "inner":
-                return self._evaluate_template(inner_template, _parameter_values(properties), target,
-                                               self.evaluator.resolver, depth=self.depth + 1, secrets=self.secrets,
-                                               budget=self.evaluator.budget, deferred=True)
+                return self._evaluate_template(
+                    inner_template,
+                    _parameter_values(properties),
+                    target,
+                    self.evaluator.resolver,
+                    depth=self.depth + 1,
+                    secrets=self.secrets,
+                    budget=self.evaluator.budget,
+                    deferred=True,
+                )
             if not isinstance(inner_template, dict):
                 raise ArmTemplateError("The nested template must be an object.")
             check_template_limits(inner_template, self.evaluator.budget)
             outer = _copy.copy(self.evaluator)
             outer.template_view = None
             outer.scope = self.evaluator.scope.for_outer_nested()
-            run = type(self)(inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets,
-                             deferred=self.deferred)
+            run = type(self)(
+                inner_template, outer, target, depth=self.depth + 1, secrets=self.secrets, deferred=self.deferred
+            )
             return run.evaluate()
         except ArmTemplateError as error:
             raise error.prefix_target(path) from None
@@ -58,9 +67,17 @@ class NestedDeployments:
         values = _parameter_values(properties)
         target = instance.target_context.replace(deployment_name=instance.name)
         try:
-            return self._evaluate_template(linked, values, target, self.evaluator.resolver, depth=self.depth + 1,
-                                           secrets=self.secrets, template_link=self._link_info(link),
-                                           budget=self.evaluator.budget, deferred=True)
+            return self._evaluate_template(
+                linked,
+                values,
+                target,
+                self.evaluator.resolver,
+                depth=self.depth + 1,
+                secrets=self.secrets,
+                template_link=self._link_info(link),
+                budget=self.evaluator.budget,
+                deferred=True,
+            )
         except ArmTemplateError as error:
             raise error.prefix_target(f"{path}({location})") from None
 

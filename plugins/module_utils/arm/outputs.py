@@ -1,4 +1,5 @@
 """Template outputs: checking an output's value against its declared type."""
+
 from __future__ import annotations
 
 from .errors import ArmTemplateError
@@ -7,8 +8,15 @@ from .values import UnknownValue, type_name
 
 # ARM checks output values only after the resources are deployed, and fails the deployment with this code.
 OUTPUT_EVALUATION_FAILED = "DeploymentOutputEvaluationFailed"
-_OUTPUT_TYPES = {"string": str, "securestring": str, "int": int, "bool": bool, "object": dict,
-                 "secureobject": dict, "array": list}
+_OUTPUT_TYPES = {
+    "string": str,
+    "securestring": str,
+    "int": int,
+    "bool": bool,
+    "object": dict,
+    "secureobject": dict,
+    "array": list,
+}
 
 
 def check_output_type(name: str, declaration: dict, value, definitions: dict) -> None:
@@ -17,15 +25,19 @@ def check_output_type(name: str, declaration: dict, value, definitions: dict) ->
         problems = type_problems(value, schema, definitions)
         if problems:
             path, problem = problems[0]
-            raise ArmTemplateError(f"The template output '{name}' is not valid: at '{name}{path}' {problem}. Please "
-                                   "see https://aka.ms/arm-syntax-outputs for usage details.",
-                                   target=f"outputs.{name}")
+            raise ArmTemplateError(
+                f"The template output '{name}' is not valid: at '{name}{path}' {problem}. Please "
+                "see https://aka.ms/arm-syntax-outputs for usage details.",
+                target=f"outputs.{name}",
+            )
         return
     declared = str(declaration.get("type", "")).lower()
     expected = _OUTPUT_TYPES.get(declared)
     if expected is None:
-        raise ArmTemplateError(f"The template output '{name}' has an invalid type '{declaration.get('type')}'.",
-                               target=f"outputs.{name}.type")
+        raise ArmTemplateError(
+            f"The template output '{name}' has an invalid type '{declaration.get('type')}'.",
+            target=f"outputs.{name}.type",
+        )
     if isinstance(value, UnknownValue) or value is None:
         return
     ok = isinstance(value, expected) and not (expected is int and isinstance(value, bool))
@@ -34,4 +46,6 @@ def check_output_type(name: str, declaration: dict, value, definitions: dict) ->
             f"The template output '{name}' is not valid: Template output JToken type is not valid. Expected "
             f"'{ {str: 'String', int: 'Integer', bool: 'Boolean', dict: 'Object', list: 'Array'}[expected] }'. "
             f"Actual '{type_name(value)}'. Please see https://aka.ms/arm-functions for usage details.",
-            code=OUTPUT_EVALUATION_FAILED, target=f"outputs.{name}")
+            code=OUTPUT_EVALUATION_FAILED,
+            target=f"outputs.{name}",
+        )

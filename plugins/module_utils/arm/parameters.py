@@ -17,6 +17,7 @@ Real ARM messages these follow (without ARM's "at line 'L' and column 'C'"; the 
   parameters for this template are 'intParam, stringParam'. Please see
   https://aka.ms/arm-deploy/#parameter-file for usage details." (microsoft/vscode-azurearmtools tests).
 """
+
 from __future__ import annotations
 
 from .errors import INVALID_TEMPLATE, ArmTemplateError, validation_failed
@@ -26,8 +27,13 @@ from .user_types import is_user_defined, type_problems
 from .values import UnknownValue, type_name
 
 PARAMETER_TYPES = {
-    "string": "String, Uri", "securestring": "String, Uri", "int": "Integer", "bool": "Boolean",
-    "object": "Object", "secureobject": "Object", "array": "Array",
+    "string": "String, Uri",
+    "securestring": "String, Uri",
+    "int": "Integer",
+    "bool": "Boolean",
+    "object": "Object",
+    "secureobject": "Object",
+    "array": "Array",
 }
 SECURE_TYPES = {"securestring", "secureobject"}
 _HELP_FILE = "Please see https://aka.ms/arm-create-parameter-file for usage details."
@@ -36,8 +42,9 @@ _HELP_UNKNOWN = "Please see https://aka.ms/arm-deploy/#parameter-file for usage 
 
 
 def _failed(message: str, name: str | None = None) -> ArmTemplateError:
-    return ArmTemplateError(validation_failed(message), INVALID_TEMPLATE,
-                            f"parameters.{name}" if name else "parameters")
+    return ArmTemplateError(
+        validation_failed(message), INVALID_TEMPLATE, f"parameters.{name}" if name else "parameters"
+    )
 
 
 def declared_parameters(template: dict) -> dict:
@@ -53,7 +60,8 @@ def declared_parameters(template: dict) -> dict:
             raise ArmTemplateError(
                 f"The template parameter '{name}' has an invalid type '{declaration.get('type')}'. The supported "
                 "types are 'string, securestring, int, bool, object, secureObject, array'.",
-                target=f"parameters.{name}")
+                target=f"parameters.{name}",
+            )
     return section
 
 
@@ -62,8 +70,15 @@ def is_secure(declaration: dict) -> bool:
 
 
 def _matches_type(value, declared_type: str) -> bool:
-    expected = {"string": str, "securestring": str, "int": int, "bool": bool, "object": dict,
-                "secureobject": dict, "array": list}.get(declared_type)
+    expected = {
+        "string": str,
+        "securestring": str,
+        "int": int,
+        "bool": bool,
+        "object": dict,
+        "secureobject": dict,
+        "array": list,
+    }.get(declared_type)
     if expected is None:
         return True
     if expected is int:
@@ -85,22 +100,33 @@ def value_problems(name: str, declaration: dict, value, definitions: dict | None
         return []
     if is_user_defined(declaration):
         secure = str(declaration.get("type", "")).lower() in SECURE_TYPES
-        return [_failed(f"The provided value {'' if secure else repr_value(value)}for the template parameter "
-                        f"'{name}' is not valid: at '{name}{path}' {problem}. {_HELP_FILE}", name)
-                for path, problem in type_problems(value, declaration, definitions or {})]
+        return [
+            _failed(
+                f"The provided value {'' if secure else repr_value(value)}for the template parameter "
+                f"'{name}' is not valid: at '{name}{path}' {problem}. {_HELP_FILE}",
+                name,
+            )
+            for path, problem in type_problems(value, declaration, definitions or {})
+        ]
     declared_type = str(declaration.get("type", "")).lower()
     secure = declared_type in SECURE_TYPES
     shown = "" if secure else f"'{_shown(value)}' "
     if value is None and declaration.get("nullable"):
         return []
     if not _matches_type(value, declared_type):
-        return [_failed(f"Template parameter JToken type is not valid. Expected '{PARAMETER_TYPES[declared_type]}'. "
-                        f"Actual '{type_name(value)}'. {_HELP_TYPES}", name)]
+        return [
+            _failed(
+                f"Template parameter JToken type is not valid. Expected '{PARAMETER_TYPES[declared_type]}'. "
+                f"Actual '{type_name(value)}'. {_HELP_TYPES}",
+                name,
+            )
+        ]
     problems = []
 
     def invalid(reason: str) -> None:
-        problems.append(_failed(f"The provided value {shown}for the template parameter '{name}' is not valid. "
-                                f"{reason}", name))
+        problems.append(
+            _failed(f"The provided value {shown}for the template parameter '{name}' is not valid. {reason}", name)
+        )
 
     allowed = declaration.get("allowedValues")
     if isinstance(allowed, list):
@@ -128,8 +154,11 @@ def provided_values(declared: dict, parameter_values: dict) -> dict:
     applies (azure-ai-ml's workspace template relies on this); for a nullable one, ``null`` is the value.
     """
     nullable = {name.lower() for name, declaration in declared.items() if declaration.get("nullable")}
-    return {name.lower(): (name, value) for name, value in (parameter_values or {}).items()
-            if value is not None or name.lower() in nullable}
+    return {
+        name.lower(): (name, value)
+        for name, value in (parameter_values or {}).items()
+        if value is not None or name.lower() in nullable
+    }
 
 
 def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTemplateError]:
@@ -148,18 +177,24 @@ def check_parameter_values(template: dict, parameter_values: dict) -> list[ArmTe
     problems = []
     unknown = [entry[0] for lowered, entry in supplied.items() if lowered not in by_lower]
     if unknown:
-        problems.append(ArmTemplateError(
-            validation_failed(
-                f"The template parameters '{', '.join(unknown)}' in the parameters file are not valid; they are not "
-                "present in the original template and can therefore not be provided at deployment time. The only "
-                f"supported parameters for this template are '{', '.join(declared)}'. {_HELP_UNKNOWN}"),
-            INVALID_TEMPLATE, f"parameters.{unknown[0]}"))
+        problems.append(
+            ArmTemplateError(
+                validation_failed(
+                    f"The template parameters '{', '.join(unknown)}' in the parameters file are not valid; they are not "
+                    "present in the original template and can therefore not be provided at deployment time. The only "
+                    f"supported parameters for this template are '{', '.join(declared)}'. {_HELP_UNKNOWN}"
+                ),
+                INVALID_TEMPLATE,
+                f"parameters.{unknown[0]}",
+            )
+        )
     for lowered, name in by_lower.items():
         declaration = declared[name]
         if lowered not in supplied:
             if "defaultValue" not in declaration and not declaration.get("nullable"):
-                problems.append(_failed(f"The value for the template parameter '{name}' is not provided. "
-                                        f"{_HELP_FILE}", name))
+                problems.append(
+                    _failed(f"The value for the template parameter '{name}' is not provided. {_HELP_FILE}", name)
+                )
             continue
         problems.extend(value_problems(name, declaration, supplied[lowered][1], template.get("definitions")))
     return problems
@@ -187,8 +222,10 @@ class _DefaultsEvaluator(Evaluator):
             value = self._supplied[lowered]
         elif "defaultValue" in declaration:
             if lowered in self._in_progress:
-                raise ArmTemplateError(f"The template parameter '{declared_name}' has a circular reference.",
-                                       target=f"parameters.{declared_name}")
+                raise ArmTemplateError(
+                    f"The template parameter '{declared_name}' has a circular reference.",
+                    target=f"parameters.{declared_name}",
+                )
             self._in_progress.add(lowered)
             try:
                 value = self.evaluate(declaration["defaultValue"], f"parameters.{declared_name}.defaultValue")
@@ -206,8 +243,9 @@ class _DefaultsEvaluator(Evaluator):
         return value
 
 
-def resolve_parameters(template: dict, parameter_values: dict, context, *, resolver=None,
-                       user_functions=None, scope=None) -> dict:
+def resolve_parameters(
+    template: dict, parameter_values: dict, context, *, resolver=None, user_functions=None, scope=None
+) -> dict:
     """Final parameter values by declared name: supplied values, else evaluated defaults.
 
     ``scope`` (an ``EvaluationScope``) holds what ``deployment()`` returns while defaults are evaluated, and
@@ -222,8 +260,15 @@ def resolve_parameters(template: dict, parameter_values: dict, context, *, resol
         raise first
     declared = declared_parameters(template)
     supplied = {lowered: entry[1] for lowered, entry in provided_values(declared, parameter_values).items()}
-    evaluator = _DefaultsEvaluator(context, declared, supplied, template.get("definitions"), resolver=resolver,
-                                   user_functions=user_functions, scope=scope)
+    evaluator = _DefaultsEvaluator(
+        context,
+        declared,
+        supplied,
+        template.get("definitions"),
+        resolver=resolver,
+        user_functions=user_functions,
+        scope=scope,
+    )
     return {name: evaluator.parameter(name) for name in declared}
 
 
@@ -242,6 +287,8 @@ def plain_parameter_values(document: dict) -> dict:
         elif isinstance(entry, dict) and "reference" in entry:
             values[name] = UnknownValue(f"keyVaultReference({name})")
         else:
-            raise ArmTemplateError(f"The parameter '{name}' in the parameters file must have a 'value' or a "
-                                   "'reference'.", target=f"parameters.{name}")
+            raise ArmTemplateError(
+                f"The parameter '{name}' in the parameters file must have a 'value' or a 'reference'.",
+                target=f"parameters.{name}",
+            )
     return values

@@ -1,5 +1,6 @@
 """What ``reference()`` learns from the template itself (the evaluator's ``template_view``): names and
 symbolic names to ids, ``existing`` resources, and the outputs of nested deployments."""
+
 from __future__ import annotations
 
 from .ids import normalize_id
@@ -34,8 +35,10 @@ class ReferenceSupport:
         if instance.type.lower() == DEPLOYMENTS_TYPE:
             self._materialize(instance)
             if instance.nested is not None:
-                outputs = {name: {"type": _declared_output_type(instance, name), "value": value}
-                           for name, value in instance.nested.outputs.items()}
+                outputs = {
+                    name: {"type": _declared_output_type(instance, name), "value": value}
+                    for name, value in instance.nested.outputs.items()
+                }
                 properties = {"outputs": outputs, "provisioningState": "Succeeded", "mode": "Incremental"}
                 return {"id": instance.id, "name": instance.name, "properties": properties} if full else properties
         return None
@@ -46,4 +49,5 @@ def _declared_output_type(instance: Instance, name: str) -> str:
     declared = (template.get("outputs") or {}).get(name) or {}
     output_type = str(declared.get("type", "string"))
     return {"securestring": "SecureString", "secureobject": "SecureObject"}.get(
-        output_type.lower(), output_type[:1].upper() + output_type[1:])
+        output_type.lower(), output_type[:1].upper() + output_type[1:]
+    )

@@ -3,6 +3,7 @@
 A resolver is any object with the methods of ``Resolver``. The local Azure endpoint supplies one that reads
 its own store; offline (``OfflineResolver``), every answer is an ``UnknownValue``.
 """
+
 from __future__ import annotations
 
 from typing import Any, Protocol

@@ -1,4 +1,5 @@
 """The result of evaluating a template: its resources, outputs, deployment waves and nested deployments."""
+
 from __future__ import annotations
 
 import dataclasses

@@ -1,4 +1,5 @@
 """Secure parameter values: finding the values supplied for secure parameters and masking them."""
+
 from __future__ import annotations
 
 from .functions.conversions import to_json_text
@@ -12,8 +13,11 @@ def supplied_secrets(template: dict, values: dict) -> list:
     declared = template.get("parameters") if isinstance(template, dict) else None
     if not isinstance(declared, dict):
         return []
-    secure = {name.lower() for name, declaration in declared.items()
-              if isinstance(declaration, dict) and is_secure(declaration)}
+    secure = {
+        name.lower()
+        for name, declaration in declared.items()
+        if isinstance(declaration, dict) and is_secure(declaration)
+    }
     return [value for name, value in values.items() if name.lower() in secure]
 
 

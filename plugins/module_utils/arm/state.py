@@ -1,4 +1,5 @@
 """The evaluation state that template functions read, in one explicit object (``Evaluator.scope``)."""
+
 from __future__ import annotations
 
 import contextlib

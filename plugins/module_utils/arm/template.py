@@ -6,6 +6,7 @@ invalid templates or parameters raise ``ArmTemplateError``. Secure parameter val
 ``REDACTED`` in everything returned or raised, unless the caller (a deployment engine that must hand
 the real values to a resource provider) passes ``reveal_secure_values=True``.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,9 +33,16 @@ from .state import EvaluationScope
 MAX_NESTING = 10
 
 
-def evaluate_template(template: dict, parameter_values: dict | None, context: DeploymentContext | None = None,
-                      resolver: Resolver | None = None, *, reveal_secure_values: bool = False,
-                      template_link: dict | None = None, budget: WorkBudget | None = None) -> TemplateResult:
+def evaluate_template(
+    template: dict,
+    parameter_values: dict | None,
+    context: DeploymentContext | None = None,
+    resolver: Resolver | None = None,
+    *,
+    reveal_secure_values: bool = False,
+    template_link: dict | None = None,
+    budget: WorkBudget | None = None,
+) -> TemplateResult:
     """Evaluate ``template`` with plain ``parameter_values`` in ``context``; see the module docstring.
 
     ``template_link`` (e.g. ``{"uri": "https://.../main.json"}``) says the template was deployed from a
@@ -45,8 +53,16 @@ def evaluate_template(template: dict, parameter_values: dict | None, context: De
     resolver = resolver or OfflineResolver()
     secrets = supplied_secrets(template, parameter_values or {})
     try:
-        result = _evaluate(template, parameter_values or {}, context, resolver, depth=0, secrets=secrets,
-                           template_link=template_link, budget=budget or WorkBudget())
+        result = _evaluate(
+            template,
+            parameter_values or {},
+            context,
+            resolver,
+            depth=0,
+            secrets=secrets,
+            template_link=template_link,
+            budget=budget or WorkBudget(),
+        )
     except ArmTemplateError as error:
         if reveal_secure_values:
             raise
@@ -86,8 +102,18 @@ def _deployment_info(template: dict, context: DeploymentContext, template_link: 
     return info
 
 
-def _evaluate(template, parameter_values, context, resolver, *, depth, secrets, budget: WorkBudget,
-              template_link: dict | None = None, deferred: bool = False) -> TemplateResult:
+def _evaluate(
+    template,
+    parameter_values,
+    context,
+    resolver,
+    *,
+    depth,
+    secrets,
+    budget: WorkBudget,
+    template_link: dict | None = None,
+    deferred: bool = False,
+) -> TemplateResult:
     """Evaluate one template; ``deferred`` says ARM evaluates it only when it is deployed (an inner-scope or
     linked nested deployment), so values known only then, even in resource names, are allowed."""
     if depth > MAX_NESTING:
@@ -96,12 +122,18 @@ def _evaluate(template, parameter_values, context, resolver, *, depth, secrets, 
     user_functions = collect_user_functions(template.get("functions"))
     deployment_info = _deployment_info(template, context, template_link)
     scope = EvaluationScope(budget=budget, deployment_info=deployment_info, template_link=template_link)
-    parameters = resolve_parameters(template, parameter_values, context, resolver=resolver,
-                                    user_functions=user_functions, scope=scope)
-    secrets.extend(value for name, value in parameters.items()
-                   if is_secure(template["parameters"][name]))
-    evaluator = Evaluator(context, parameters=parameters, variables=template.get("variables") or {},
-                          user_functions=user_functions, resolver=resolver, scope=scope)
+    parameters = resolve_parameters(
+        template, parameter_values, context, resolver=resolver, user_functions=user_functions, scope=scope
+    )
+    secrets.extend(value for name, value in parameters.items() if is_secure(template["parameters"][name]))
+    evaluator = Evaluator(
+        context,
+        parameters=parameters,
+        variables=template.get("variables") or {},
+        user_functions=user_functions,
+        resolver=resolver,
+        scope=scope,
+    )
     run = _TemplateRun(template, evaluator, context, depth=depth, secrets=secrets, deferred=deferred)
     result = run.evaluate()
     result.parameters = parameters
@@ -145,8 +177,9 @@ class _TemplateRun(InstanceDeclarations, BodiesAndDependencies, NestedDeployment
         finally:
             self.evaluator.template_view = saved_view
         deployed = [instance for instance in self.instances if instance.deployed]
-        waves = deployment_waves([instance.id for instance in deployed],
-                                 {instance.id: instance.depends_on for instance in deployed})
+        waves = deployment_waves(
+            [instance.id for instance in deployed], {instance.id: instance.depends_on for instance in deployed}
+        )
         resources = [self._resource_dict(instance) for instance in self.instances if not instance.existing]
         nested = {instance.id: instance.nested for instance in self.instances if instance.nested is not None}
         return TemplateResult(resources=resources, outputs=outputs, waves=waves, nested=nested)

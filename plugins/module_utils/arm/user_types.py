@@ -3,13 +3,21 @@
 ``type_problems(value, schema, definitions)`` lists where ``value`` breaks a type schema, as
 ``(json path inside the value, problem)`` pairs; an empty list means the value conforms.
 """
+
 from __future__ import annotations
 
 from .functions.conversions import deep_equals
 from .values import UnknownValue, contains_unknown, type_name
 
-_PRIMITIVES = {"string": "String", "securestring": "String", "int": "Integer", "bool": "Boolean",
-               "object": "Object", "secureobject": "Object", "array": "Array"}
+_PRIMITIVES = {
+    "string": "String",
+    "securestring": "String",
+    "int": "Integer",
+    "bool": "Boolean",
+    "object": "Object",
+    "secureobject": "Object",
+    "array": "Array",
+}
 _MAX_DEPTH = 64
 
 
@@ -19,13 +27,13 @@ def resolve_reference(schema: dict, definitions: dict) -> dict:
     while isinstance(schema, dict) and "$ref" in schema:
         reference = str(schema["$ref"])
         prefix = "#/definitions/"
-        if not reference.startswith(prefix) or reference[len(prefix):] not in definitions:
+        if not reference.startswith(prefix) or reference[len(prefix) :] not in definitions:
             raise KeyError(reference)
         if reference in seen:
             raise KeyError(f"{reference} (circular)")
         seen.add(reference)
         siblings = {key: item for key, item in schema.items() if key != "$ref"}
-        schema = {**definitions[reference[len(prefix):]], **siblings}
+        schema = {**definitions[reference[len(prefix) :]], **siblings}
     return schema
 
 
@@ -41,8 +49,7 @@ def type_problems(value, schema: dict, definitions: dict, path: str = "", depth:
     declared = str(schema.get("type", "")).lower()
     expected = _PRIMITIVES.get(declared)
     if expected is not None and type_name(value) != expected:
-        return [(path, f"expected a value of type '{expected}' but the provided value is of type "
-                       f"'{type_name(value)}'")]
+        return [(path, f"expected a value of type '{expected}' but the provided value is of type '{type_name(value)}'")]
     problems = _constraint_problems(value, schema, path)
     if isinstance(value, dict):
         problems += _object_problems(value, schema, definitions, path, depth)
@@ -65,8 +72,7 @@ def _constraint_problems(value, schema: dict, path: str) -> list[tuple[str, str]
             problems.append((path, f"the value must be less than or equal to '{schema['maxValue']}'"))
     if isinstance(value, (str, list)):
         if "minLength" in schema and len(value) < schema["minLength"]:
-            problems.append((path, f"the length of the value must be greater than or equal to "
-                                   f"'{schema['minLength']}'"))
+            problems.append((path, f"the length of the value must be greater than or equal to '{schema['minLength']}'"))
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             problems.append((path, f"the length of the value must be less than or equal to '{schema['maxLength']}'"))
     return problems
@@ -80,8 +86,11 @@ def _object_problems(value: dict, schema: dict, definitions: dict, path: str, de
     if not isinstance(properties, dict):
         additional = schema.get("additionalProperties")
         if isinstance(additional, dict):
-            return [problem for key, item in value.items()
-                    for problem in type_problems(item, additional, definitions, f"{path}.{key}", depth + 1)]
+            return [
+                problem
+                for key, item in value.items()
+                for problem in type_problems(item, additional, definitions, f"{path}.{key}", depth + 1)
+            ]
         return []
     problems = []
     by_lower = {key.lower(): key for key in value}
@@ -106,8 +115,7 @@ def _object_problems(value: dict, schema: dict, definitions: dict, path: str, de
 def _discriminated_problems(value: dict, discriminator: dict, definitions: dict, path: str, depth: int):
     name = discriminator.get("propertyName")
     mapping = discriminator.get("mapping") or {}
-    tag = next((item for key, item in value.items() if isinstance(name, str) and key.lower() == name.lower()),
-               None)
+    tag = next((item for key, item in value.items() if isinstance(name, str) and key.lower() == name.lower()), None)
     if tag is None:
         return [(f"{path}.{name}", "the discriminator property is missing")]
     if tag not in mapping:
@@ -138,5 +146,6 @@ def _array_problems(value: list, schema: dict, definitions: dict, path: str, dep
 
 def is_user_defined(schema: dict) -> bool:
     """True if a declaration uses anything beyond the classic parameter keywords."""
-    return any(key in schema for key in ("$ref", "properties", "additionalProperties", "items", "prefixItems",
-                                         "discriminator"))
+    return any(
+        key in schema for key in ("$ref", "properties", "additionalProperties", "items", "prefixItems", "discriminator")
+    )

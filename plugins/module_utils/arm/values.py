@@ -1,4 +1,5 @@
 """Value markers shared by the evaluator and the functions."""
+
 from __future__ import annotations
 
 
@@ -14,8 +15,14 @@ class UnknownValue:
 
     __slots__ = ("source", "kind", "resource_id", "function")
 
-    def __init__(self, source: str = "reference", *, kind: str | None = None, resource_id: str | None = None,
-                 function: str | None = None):
+    def __init__(
+        self,
+        source: str = "reference",
+        *,
+        kind: str | None = None,
+        resource_id: str | None = None,
+        function: str | None = None,
+    ):
         self.source = source
         self.kind = kind
         self.resource_id = resource_id

@@ -23,6 +23,7 @@ Noise is reported as Azure reports it:
 * properties the server filled in that the template does not mention (server defaults) are not changes;
 * neither are differences in letter case of resource ids and locations.
 """
+
 from __future__ import annotations
 
 from .ids import parse_resource_id
@@ -37,9 +38,12 @@ EFFECTIVE_CHANGE_TYPES = (CREATE, DELETE, MODIFY, DEPLOY)
 
 # The fallback for a type READ_ONLY_PATHS does not hold: what Resource Manager keeps server-side on every type.
 GENERIC_READ_ONLY_NAMES = frozenset(("provisioningstate", "etag", "systemdata", "resourceguid"))
-GENERIC_READ_ONLY_PATHS = ("identity.principalId", "identity.tenantId",
-                           "identity.userAssignedIdentities.{*}.principalId",
-                           "identity.userAssignedIdentities.{*}.clientId")
+GENERIC_READ_ONLY_PATHS = (
+    "identity.principalId",
+    "identity.tenantId",
+    "identity.userAssignedIdentities.{*}.principalId",
+    "identity.userAssignedIdentities.{*}.clientId",
+)
 _TOP_LEVEL_KEYS = ("location", "tags", "sku", "kind", "identity", "properties", "zones", "plan", "managedBy")
 _READ_ONLY_MARK = None  # a path-tree key no JSON member name can equal: this node's member is read-only
 
@@ -79,7 +83,8 @@ class _ReadOnly:
         lowered = name.lower()
         found = tuple(node[step] for node in self.nodes for step in (lowered, "{*}") if step in node)
         read_only = any(_READ_ONLY_MARK in node for node in found) or (
-            self.generic and lowered in GENERIC_READ_ONLY_NAMES)
+            self.generic and lowered in GENERIC_READ_ONLY_NAMES
+        )
         return read_only, _ReadOnly(found, self.generic)
 
     def item(self) -> _ReadOnly:
@@ -96,8 +101,14 @@ def read_only_members(resource_type: str | None) -> _ReadOnly:
     return _GENERIC if tree is None else _ReadOnly((tree,), False)
 
 
-def resource_change(resource_id: str, current: dict | None, desired: dict | None, *,
-                    mode: str = "Incremental", unsupported_reason: str | None = None) -> dict:
+def resource_change(
+    resource_id: str,
+    current: dict | None,
+    desired: dict | None,
+    *,
+    mode: str = "Incremental",
+    unsupported_reason: str | None = None,
+) -> dict:
     """The what-if change for one resource (``None`` means absent on that side).
 
     ``unsupported_reason`` marks a resource what-if cannot predict (changeType Unsupported). The resource type
@@ -183,8 +194,11 @@ def diff_values(before, after, path: str = "", read_only: _ReadOnly | None = Non
         return _diff_objects(before, after, path, read_only)
     if isinstance(before, list) and isinstance(after, list):
         children = _diff_arrays(before, after, read_only.item())
-        return [{"path": path, "propertyChangeType": ARRAY, "before": before, "after": after,
-                 "children": children}] if children else []
+        return (
+            [{"path": path, "propertyChangeType": ARRAY, "before": before, "after": after, "children": children}]
+            if children
+            else []
+        )
     if _same(before, after):
         return []
     return [{"path": path, "propertyChangeType": MODIFY, "before": before, "after": after}]
@@ -199,8 +213,9 @@ def _diff_objects(before: dict, after: dict, path: str, read_only: _ReadOnly) ->
         if key.lower() not in before_by_lower:
             if desired is None:
                 continue
-            changes.append({"path": child_path, "propertyChangeType": NO_EFFECT if is_read_only else CREATE,
-                            "after": desired})
+            changes.append(
+                {"path": child_path, "propertyChangeType": NO_EFFECT if is_read_only else CREATE, "after": desired}
+            )
             continue
         current = before[before_by_lower[key.lower()]]
         if isinstance(desired, UnknownValue):
@@ -208,8 +223,12 @@ def _diff_objects(before: dict, after: dict, path: str, read_only: _ReadOnly) ->
         if desired is None and current is not None and not is_read_only:
             changes.extend(_deleted_leaves(current, child_path))
             continue
-        if key.lower() == "location" and isinstance(current, str) and isinstance(desired, str) \
-                and _normalized_location(current) == _normalized_location(desired):
+        if (
+            key.lower() == "location"
+            and isinstance(current, str)
+            and isinstance(desired, str)
+            and _normalized_location(current) == _normalized_location(desired)
+        ):
             continue
         nested = diff_values(current, desired, child_path, below)
         if is_read_only:
@@ -239,8 +258,11 @@ def _diff_arrays(before: list, after: list, read_only: _ReadOnly) -> list[dict]:
     kept = _kept_pairs(before, after, read_only)
     previous_before = previous_after = 0
     for before_index, after_index in kept + [(len(before), len(after))]:
-        children.extend(_diff_gap(before, after, range(previous_before, before_index),
-                                  range(previous_after, after_index), read_only))
+        children.extend(
+            _diff_gap(
+                before, after, range(previous_before, before_index), range(previous_after, after_index), read_only
+            )
+        )
         previous_before, previous_after = before_index + 1, after_index + 1
     return children
 
@@ -276,15 +298,18 @@ def _diff_gap(before: list, after: list, removed: range, added: range, read_only
             nested = _diff_objects(old, new, "", read_only)
             if nested:
                 kind = NO_EFFECT if all(entry["propertyChangeType"] == NO_EFFECT for entry in nested) else MODIFY
-                children.append({"path": str(index), "propertyChangeType": kind, "before": old, "after": new,
-                                 "children": nested})
+                children.append(
+                    {"path": str(index), "propertyChangeType": kind, "before": old, "after": new, "children": nested}
+                )
         else:
             children.append({"path": str(removed[offset]), "propertyChangeType": DELETE, "before": old})
             children.append({"path": str(index), "propertyChangeType": CREATE, "after": new})
-    children.extend({"path": str(index), "propertyChangeType": DELETE, "before": before[index]}
-                    for index in removed[paired:])
-    children.extend({"path": str(index), "propertyChangeType": CREATE, "after": after[index]}
-                    for index in added[paired:])
+    children.extend(
+        {"path": str(index), "propertyChangeType": DELETE, "before": before[index]} for index in removed[paired:]
+    )
+    children.extend(
+        {"path": str(index), "propertyChangeType": CREATE, "after": after[index]} for index in added[paired:]
+    )
     return children
 
 
@@ -293,7 +318,9 @@ def _equal_items(before, after, read_only: _ReadOnly) -> bool:
         return not _diff_objects(before, after, "", read_only)
     if isinstance(before, list) and isinstance(after, list):
         items = read_only.item()
-        return len(before) == len(after) and all(_equal_items(old, new, items) for old, new in zip(before, after))
+        return len(before) == len(after) and all(
+            _equal_items(old, new, items) for old, new in zip(before, after, strict=True)
+        )
     return _same(before, after)
 
 

@@ -24,19 +24,47 @@ def checkov_findings(repository_root: Path) -> list:
         return findings
     executable = _checkov_executable()
     if executable is None:
-        return [Finding("requirements-dev.txt", "$", "checkov is not installed, so the templates' security "
-                        "checks cannot run.", "run 'make validate', which installs it into .venv.")]
-    command = [executable, "--framework", "arm", "--directory", "arm-templates", "--skip-download",
-               "--output", "json", "--quiet", "--compact"]
+        return [
+            Finding(
+                "requirements-dev.txt",
+                "$",
+                "checkov is not installed, so the templates' security checks cannot run.",
+                "run 'make validate', which installs it into .venv.",
+            )
+        ]
+    command = [
+        executable,
+        "--framework",
+        "arm",
+        "--directory",
+        "arm-templates",
+        "--skip-download",
+        "--output",
+        "json",
+        "--quiet",
+        "--compact",
+    ]
     if skipped:
         command += ["--skip-check", ",".join(sorted(skipped))]
     environment = dict(os.environ, BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
-    completed = subprocess.run(command, cwd=repository_root, env=environment, capture_output=True, text=True,
-                               timeout=CHECKOV_TIMEOUT_SECONDS, check=False)
+    completed = subprocess.run(
+        command,
+        cwd=repository_root,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=CHECKOV_TIMEOUT_SECONDS,
+        check=False,
+    )
     if completed.returncode not in (0, 1):
-        return [Finding("arm-templates", "$", f"checkov failed to run (exit {completed.returncode}): "
-                        f"{completed.stderr.strip()[-500:]}", "run the command by hand to see why: "
-                        + " ".join(command))]
+        return [
+            Finding(
+                "arm-templates",
+                "$",
+                f"checkov failed to run (exit {completed.returncode}): {completed.stderr.strip()[-500:]}",
+                "run the command by hand to see why: " + " ".join(command),
+            )
+        ]
     return [_finding_of(check) for check in _failed_checks(completed.stdout)]
 
 
@@ -50,10 +78,20 @@ def _skipped_checks(repository_root: Path):
         return set(), [unreadable.finding]
     skipped, findings = set(), []
     for index, entry in enumerate(document.get("skips") or []):
-        if not (isinstance(entry, dict) and str(entry.get("id", "")).startswith("CKV")
-                and isinstance(entry.get("reason"), str) and entry["reason"].strip()):
-            findings.append(Finding(SKIP_FILE, f"$.skips[{index}]", "a skip needs a checkov id and a reason.",
-                                    "write {id: CKV_AZURE_<n>, reason: \"why the check does not apply\"}."))
+        if not (
+            isinstance(entry, dict)
+            and str(entry.get("id", "")).startswith("CKV")
+            and isinstance(entry.get("reason"), str)
+            and entry["reason"].strip()
+        ):
+            findings.append(
+                Finding(
+                    SKIP_FILE,
+                    f"$.skips[{index}]",
+                    "a skip needs a checkov id and a reason.",
+                    'write {id: CKV_AZURE_<n>, reason: "why the check does not apply"}.',
+                )
+            )
             continue
         skipped.add(entry["id"])
     return skipped, findings
@@ -78,6 +116,8 @@ def _finding_of(check: dict) -> Finding:
     resource = check.get("resource", "")
     guideline = f" See {check['guideline']}." if check.get("guideline") else ""
     return Finding(
-        file_name, f"$.resources (resource {resource}, lines {check.get('file_line_range')})",
+        file_name,
+        f"$.resources (resource {resource}, lines {check.get('file_line_range')})",
         f"checkov {check['check_id']} failed: {check.get('check_name')}.",
-        f"make the resource meet the check, or skip {check['check_id']} with a reason in {SKIP_FILE}.{guideline}")
+        f"make the resource meet the check, or skip {check['check_id']} with a reason in {SKIP_FILE}.{guideline}",
+    )

@@ -31,8 +31,7 @@ def load_datastore_config(repository_root: Path):
         return None, [unreadable.finding]
     validator = jsonschema.Draft202012Validator(schema)
     findings = [
-        Finding(DATASTORE_CONFIG_FILE, json_path_of(error.absolute_path), f"{error.message}.",
-                _schema_fix(error))
+        Finding(DATASTORE_CONFIG_FILE, json_path_of(error.absolute_path), f"{error.message}.", _schema_fix(error))
         for error in sorted(validator.iter_errors(config), key=lambda error: list(error.absolute_path))
     ]
     if findings:
@@ -40,8 +39,14 @@ def load_datastore_config(repository_root: Path):
     names = [datastore["name"] for datastore in config["datastores"]]
     for index, name in enumerate(names):
         if name in names[:index]:
-            findings.append(Finding(DATASTORE_CONFIG_FILE, f"$.datastores[{index}].name",
-                                    f"datastore '{name}' is defined twice.", "give each datastore its own name."))
+            findings.append(
+                Finding(
+                    DATASTORE_CONFIG_FILE,
+                    f"$.datastores[{index}].name",
+                    f"datastore '{name}' is defined twice.",
+                    "give each datastore its own name.",
+                )
+            )
     return config, findings
 
 
@@ -53,8 +58,11 @@ def _schema_fix(error) -> str:
 
 
 def datastores_for(config: dict, work_package: str) -> list:
-    return [datastore for datastore in config["datastores"]
-            if ALL_WORK_PACKAGES in datastore["workspaces"] or work_package in datastore["workspaces"]]
+    return [
+        datastore
+        for datastore in config["datastores"]
+        if ALL_WORK_PACKAGES in datastore["workspaces"] or work_package in datastore["workspaces"]
+    ]
 
 
 def environment_findings(config: dict, rendered_environment) -> list:
@@ -65,21 +73,34 @@ def environment_findings(config: dict, rendered_environment) -> list:
     for index, datastore in enumerate(config["datastores"]):
         for position, workspace in enumerate(datastore["workspaces"]):
             if workspace != ALL_WORK_PACKAGES and workspace not in known_packages:
-                findings.append(Finding(
-                    DATASTORE_CONFIG_FILE, f"$.datastores[{index}].workspaces[{position}]",
-                    f"names work package '{workspace}', which {settings.folder} does not have "
-                    f"(it has: {', '.join(known_packages)}).",
-                    f"add '{workspace}' to dlinfra_work_packages in {settings.file_of('dlinfra_work_packages')}, "
-                    "or remove it from this list.", settings.name))
+                findings.append(
+                    Finding(
+                        DATASTORE_CONFIG_FILE,
+                        f"$.datastores[{index}].workspaces[{position}]",
+                        f"names work package '{workspace}', which {settings.folder} does not have "
+                        f"(it has: {', '.join(known_packages)}).",
+                        f"add '{workspace}' to dlinfra_work_packages in {settings.file_of('dlinfra_work_packages')}, "
+                        "or remove it from this list.",
+                        settings.name,
+                    )
+                )
         template = _STORAGE_TEMPLATES[datastore["storageAccount"]]
         storage_resources = rendered_environment.resources_of(template)
-        containers = {leaf_name(resource["name"]) for resource in storage_resources
-                      if str(resource.get("type", "")).lower() == _CONTAINER_TYPE}
+        containers = {
+            leaf_name(resource["name"])
+            for resource in storage_resources
+            if str(resource.get("type", "")).lower() == _CONTAINER_TYPE
+        }
         if storage_resources and template == "datastorage" and datastore["container"] not in containers:
-            findings.append(Finding(
-                DATASTORE_CONFIG_FILE, f"$.datastores[{index}].container",
-                f"container '{datastore['container']}' is not created by arm-templates/{template} in "
-                f"{settings.folder} (it creates: {', '.join(sorted(containers)) or 'none'}).",
-                f"add it to containerNames in arm-templates/{template}/{template}.parameters."
-                f"{settings.environment}.json, or attach a container that exists.", settings.name))
+            findings.append(
+                Finding(
+                    DATASTORE_CONFIG_FILE,
+                    f"$.datastores[{index}].container",
+                    f"container '{datastore['container']}' is not created by arm-templates/{template} in "
+                    f"{settings.folder} (it creates: {', '.join(sorted(containers)) or 'none'}).",
+                    f"add it to containerNames in arm-templates/{template}/{template}.parameters."
+                    f"{settings.environment}.json, or attach a container that exists.",
+                    settings.name,
+                )
+            )
     return findings

@@ -66,18 +66,28 @@ def load_deployment_plan(repository_root: Path):
     except UnreadableFile as unreadable:
         return None, [unreadable.finding]
     if not isinstance(document, dict):
-        return None, [Finding(PLAN_FILE, "$", "must be a mapping with deploy_time_parameters and deployments.",
-                              "restore the file's structure (see the comment at its top).")]
+        return None, [
+            Finding(
+                PLAN_FILE,
+                "$",
+                "must be a mapping with deploy_time_parameters and deployments.",
+                "restore the file's structure (see the comment at its top).",
+            )
+        ]
     findings = []
     origins = {}
     for name, origin in (document.get("deploy_time_parameters") or {}).items():
-        if not (isinstance(origin, dict) and len(origin) == 1
-                and next(iter(origin)) in ("inventory", "work_package")):
-            findings.append(Finding(PLAN_FILE, f"$.deploy_time_parameters.{name}",
-                                    "must name exactly one origin.",
-                                    "write {inventory: <variable>} or {work_package: <key>}."))
+        if not (isinstance(origin, dict) and len(origin) == 1 and next(iter(origin)) in ("inventory", "work_package")):
+            findings.append(
+                Finding(
+                    PLAN_FILE,
+                    f"$.deploy_time_parameters.{name}",
+                    "must name exactly one origin.",
+                    "write {inventory: <variable>} or {work_package: <key>}.",
+                )
+            )
             continue
-        (source, key), = origin.items()
+        ((source, key),) = origin.items()
         origins[name] = ValueOrigin(source, key)
     deployments: list = []
     for index, entry in enumerate(document.get("deployments") or []):
@@ -86,40 +96,68 @@ def load_deployment_plan(repository_root: Path):
         if deployment:
             deployments.append(deployment)
     if not deployments:
-        findings.append(Finding(PLAN_FILE, "$.deployments", "lists no deployment.",
-                                "list the templates in the order they deploy."))
+        findings.append(
+            Finding(PLAN_FILE, "$.deployments", "lists no deployment.", "list the templates in the order they deploy.")
+        )
     return DeploymentPlan(origins, deployments), findings
 
 
 def _planned_deployment(index, entry, earlier):
     path = f"$.deployments[{index}]"
     if not isinstance(entry, dict) or not isinstance(entry.get("template"), str):
-        return None, [Finding(PLAN_FILE, path, "must be a mapping with a 'template'.",
-                              "write {template: <folder under arm-templates/>}.")]
+        return None, [
+            Finding(
+                PLAN_FILE,
+                path,
+                "must be a mapping with a 'template'.",
+                "write {template: <folder under arm-templates/>}.",
+            )
+        ]
     findings = []
-    deployment = PlannedDeployment(entry["template"], entry.get("scope", "resourceGroup"),
-                                   entry.get("per", "environment"), index=index)
+    deployment = PlannedDeployment(
+        entry["template"], entry.get("scope", "resourceGroup"), entry.get("per", "environment"), index=index
+    )
     if deployment.scope not in SCOPES:
-        findings.append(Finding(PLAN_FILE, f"{path}.scope", f"'{deployment.scope}' is not a deployment scope.",
-                                f"use one of {', '.join(SCOPES)}."))
+        findings.append(
+            Finding(
+                PLAN_FILE,
+                f"{path}.scope",
+                f"'{deployment.scope}' is not a deployment scope.",
+                f"use one of {', '.join(SCOPES)}.",
+            )
+        )
     if deployment.per not in REPETITIONS:
-        findings.append(Finding(PLAN_FILE, f"{path}.per", f"'{deployment.per}' is not a repetition.",
-                                f"use one of {', '.join(REPETITIONS)}."))
+        findings.append(
+            Finding(
+                PLAN_FILE,
+                f"{path}.per",
+                f"'{deployment.per}' is not a repetition.",
+                f"use one of {', '.join(REPETITIONS)}.",
+            )
+        )
     earlier_templates = {previous.template: previous for previous in earlier}
     for parameter, reference in (entry.get("parameters_from_outputs") or {}).items():
         template, dummy_separator, output = str(reference).partition(".")
         source = earlier_templates.get(template)
         if not output or source is None:
-            findings.append(Finding(
-                PLAN_FILE, f"{path}.parameters_from_outputs.{parameter}",
-                f"'{reference}' does not name an output of an earlier deployment.",
-                "write <template>.<output> of a deployment listed above this one."))
+            findings.append(
+                Finding(
+                    PLAN_FILE,
+                    f"{path}.parameters_from_outputs.{parameter}",
+                    f"'{reference}' does not name an output of an earlier deployment.",
+                    "write <template>.<output> of a deployment listed above this one.",
+                )
+            )
             continue
         if source.per == "work_package" and deployment.per != "work_package":
-            findings.append(Finding(
-                PLAN_FILE, f"{path}.parameters_from_outputs.{parameter}",
-                f"'{reference}' is a per-work-package output, but '{deployment.template}' runs once per environment.",
-                "take it from a per-environment deployment, or run this deployment per work package."))
+            findings.append(
+                Finding(
+                    PLAN_FILE,
+                    f"{path}.parameters_from_outputs.{parameter}",
+                    f"'{reference}' is a per-work-package output, but '{deployment.template}' runs once per environment.",
+                    "take it from a per-environment deployment, or run this deployment per work package.",
+                )
+            )
             continue
         deployment.parameters_from_outputs[parameter] = OutputReference(template, output)
     return deployment, findings

@@ -24,7 +24,13 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.naming_ru
 
 _PARAMETER_TARGET = re.compile(r"^parameters\.(?P<name>[^.\[]+)")
 _KEY_VAULT_REFERENCE_PLACEHOLDERS = {
-    "string": "", "securestring": "", "int": 0, "bool": False, "object": {}, "secureobject": {}, "array": [],
+    "string": "",
+    "securestring": "",
+    "int": 0,
+    "bool": False,
+    "object": {},
+    "secureobject": {},
+    "array": [],
 }
 
 
@@ -43,9 +49,12 @@ class RenderedEnvironment:
     deployments: list = field(default_factory=list)
 
     def resources_of(self, template: str, work_package: str | None = None) -> list:
-        return [resource for deployment in self.deployments
-                if deployment.template == template and deployment.work_package == work_package
-                for resource in deployment.resources]
+        return [
+            resource
+            for deployment in self.deployments
+            if deployment.template == template and deployment.work_package == work_package
+            for resource in deployment.resources
+        ]
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,8 @@ def render_environment(plan, templates: dict, settings):
         for index, package in enumerate(packages):
             package_name = package.get("name") if package else None
             values, origins, wiring_complete = _assemble_values(
-                deployment, source, settings, plan, outputs, package, index)
+                deployment, source, settings, plan, outputs, package, index
+            )
             if not wiring_complete:
                 continue  # an upstream deployment failed; its own finding explains
             result, deployment_findings = _evaluate(deployment, source, settings, values, origins, package_name)
@@ -80,14 +90,16 @@ def render_environment(plan, templates: dict, settings):
             outputs[(deployment.template, package_name)] = result.outputs
             # A resource whose condition is false is skipped by Azure, so it is not part of the environment.
             deployed = [resource for resource in result.resources if resource.get("condition", True) is not False]
-            rendered.deployments.append(RenderedDeployment(
-                deployment.template, deployment.scope, package_name, deployed, result.outputs))
+            rendered.deployments.append(
+                RenderedDeployment(deployment.template, deployment.scope, package_name, deployed, result.outputs)
+            )
             findings.extend(_naming_findings(source, settings, deployed))
     return rendered, findings
 
 
-def deployment_parameter_values(plan, deployment, source, settings, outputs: dict, package: dict | None = None,
-                                package_index: int = 0) -> dict | None:
+def deployment_parameter_values(
+    plan, deployment, source, settings, outputs: dict, package: dict | None = None, package_index: int = 0
+) -> dict | None:
     """The parameter values one planned deployment gets, as ``render_environment`` assembles them.
 
     ``outputs`` maps ``(template, work package name or None)`` to an earlier deployment's outputs as plain values
@@ -95,7 +107,8 @@ def deployment_parameter_values(plan, deployment, source, settings, outputs: dic
     deployment's output is missing.
     """
     values, dummy_origins, wiring_complete = _assemble_values(
-        deployment, source, settings, plan, outputs, package, package_index)
+        deployment, source, settings, plan, outputs, package, package_index
+    )
     return values if wiring_complete else None
 
 
@@ -105,7 +118,8 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
     values = dict(source.parameter_values[environment])
     origins: dict[str, _ValueOrigin | None] = {
         name: _ValueOrigin(parameter_file, f"$.parameters.{name}.value", f"correct the value in {parameter_file}.")
-        for name in values}
+        for name in values
+    }
     for name in source.key_vault_references.get(environment, ()):
         declared_type = str(source.declared_parameters[name].get("type", "string")).lower()
         values[name] = _KEY_VAULT_REFERENCE_PLACEHOLDERS.get(declared_type, "")
@@ -118,16 +132,20 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
             if origin.key in settings.variables:
                 values[declared] = settings.variables[origin.key]
                 origins[declared] = _ValueOrigin(
-                    settings.file_of(origin.key), f"$.{origin.key}",
-                    f"correct {origin.key} in {settings.file_of(origin.key)}.")
+                    settings.file_of(origin.key),
+                    f"$.{origin.key}",
+                    f"correct {origin.key} in {settings.file_of(origin.key)}.",
+                )
         elif package is not None and origin.key in package:
             values[declared] = package[origin.key]
             json_path = f"$.dlinfra_work_packages[{package_index}].{origin.key}"
-            origins[declared] = _ValueOrigin(settings.file_of("dlinfra_work_packages"), json_path,
-                                             f"correct {origin.key} of this work package.")
+            origins[declared] = _ValueOrigin(
+                settings.file_of("dlinfra_work_packages"), json_path, f"correct {origin.key} of this work package."
+            )
     for name, reference in deployment.parameters_from_outputs.items():
-        upstream = outputs.get((reference.template, package.get("name") if package else None)) \
-            or outputs.get((reference.template, None))
+        upstream = outputs.get((reference.template, package.get("name") if package else None)) or outputs.get(
+            (reference.template, None)
+        )
         if upstream is None:
             return values, origins, False
         output_name = next((key for key in upstream if key.lower() == reference.output.lower()), None)
@@ -136,8 +154,10 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
         declared = source.declared_name(name) or name
         values[declared] = upstream[output_name]
         origins[declared] = _ValueOrigin(
-            PLAN_FILE, f"{deployment.json_path}.parameters_from_outputs.{name}",
-            f"wire a matching output of '{reference.template}' to '{name}'.")
+            PLAN_FILE,
+            f"{deployment.json_path}.parameters_from_outputs.{name}",
+            f"wire a matching output of '{reference.template}' to '{name}'.",
+        )
     return values, origins, True
 
 
@@ -145,23 +165,29 @@ def _evaluate(deployment, source, settings, values, origins, package_name):
     template_file = source.template_file
     parameter_errors = check_parameter_values(source.template, values)
     if parameter_errors:
-        return None, [_parameter_finding(error, source, settings, origins, package_name)
-                      for error in parameter_errors]
+        return None, [_parameter_finding(error, source, settings, origins, package_name) for error in parameter_errors]
     context = DeploymentContext(
         subscription_id=settings.variables.get("dlinfra_subscription_id"),
         resource_group=settings.variables.get("dlinfra_resource_group"),
         location=settings.variables.get("dlinfra_location"),
         deployment_name=f"dlinfra-{deployment.template}" + (f"-{package_name}" if package_name else ""),
-        scope=deployment.scope)
+        scope=deployment.scope,
+    )
     try:
         return evaluate_template(source.template, values, context), []
     except ArmTemplateError as error:
         target = error.target or ""
         json_path = "$" + ("" if target.startswith("[") or not target else ".") + target
         scope = f" (work package '{package_name}')" if package_name else ""
-        return None, [Finding(template_file, json_path, f"Azure would reject this template{scope}: "
-                              f"{error.code}: {error.message}", "correct the template at this path.",
-                              settings.name)]
+        return None, [
+            Finding(
+                template_file,
+                json_path,
+                f"Azure would reject this template{scope}: {error.code}: {error.message}",
+                "correct the template at this path.",
+                settings.name,
+            )
+        ]
 
 
 def _parameter_finding(error, source, settings, origins, package_name):
@@ -173,9 +199,14 @@ def _parameter_finding(error, source, settings, origins, package_name):
     if origin is not None:
         return Finding(origin.file, origin.json_path, problem, origin.fix, settings.name)
     parameter_file = source.parameter_files[settings.environment]
-    return Finding(parameter_file, f"$.parameters.{name}" if name else "$.parameters", problem,
-                   f"set \"{name}\": {{\"value\": ...}} in {parameter_file}, or give the parameter a "
-                   f"defaultValue in {source.template_file}.", settings.name)
+    return Finding(
+        parameter_file,
+        f"$.parameters.{name}" if name else "$.parameters",
+        problem,
+        f'set "{name}": {{"value": ...}} in {parameter_file}, or give the parameter a '
+        f"defaultValue in {source.template_file}.",
+        settings.name,
+    )
 
 
 def _naming_findings(source, settings, resources):
@@ -188,12 +219,17 @@ def _naming_findings(source, settings, resources):
         own_name = leaf_name(name)
         if rule.accepts(own_name):
             continue
-        findings.append(Finding(
-            source.template_file, _resource_path(source.template, resource),
-            f"renders the {resource['type']} name '{own_name}' ({len(own_name)} characters), which breaks "
-            f"Azure's naming rule: {rule.explanation}.",
-            "shorten or correct the values the name is built from (dlinfra_name_prefix, the work package "
-            f"name, in {settings.folder}), or the name expression in the template.", settings.name))
+        findings.append(
+            Finding(
+                source.template_file,
+                _resource_path(source.template, resource),
+                f"renders the {resource['type']} name '{own_name}' ({len(own_name)} characters), which breaks "
+                f"Azure's naming rule: {rule.explanation}.",
+                "shorten or correct the values the name is built from (dlinfra_name_prefix, the work package "
+                f"name, in {settings.folder}), or the name expression in the template.",
+                settings.name,
+            )
+        )
     return findings
 
 

@@ -41,20 +41,32 @@ def _summarize(environment, datastore_config) -> str:
         f"  subscription {variables.get('dlinfra_subscription_id')}, resource group "
         f"{variables.get('dlinfra_resource_group')}, {variables.get('dlinfra_location')}, {lifetime}",
     ]
-    sections = [("Subscription scope", lambda d: d.scope == "subscription"),
-                ("Shared infrastructure", lambda d: d.scope != "subscription" and d.work_package is None)]
+    sections = [
+        ("Subscription scope", lambda d: d.scope == "subscription"),
+        ("Shared infrastructure", lambda d: d.scope != "subscription" and d.work_package is None),
+    ]
     for title, belongs in sections:
         lines.append(f"  {title}:")
-        lines += [_resource_line(resource) for deployment in environment.deployments if belongs(deployment)
-                  for resource in deployment.resources]
+        lines += [
+            _resource_line(resource)
+            for deployment in environment.deployments
+            if belongs(deployment)
+            for resource in deployment.resources
+        ]
     for package in environment.settings.work_packages:
         name = package["name"]
         lines.append(f"  Work package {name} (developer group {package['developer_group_object_id']}):")
-        lines += [_resource_line(resource) for deployment in environment.deployments
-                  if deployment.work_package == name for resource in deployment.resources]
+        lines += [
+            _resource_line(resource)
+            for deployment in environment.deployments
+            if deployment.work_package == name
+            for resource in deployment.resources
+        ]
         if datastore_config:
-            attached = ", ".join(f"{store['name']} -> {store['storageAccount']}/{store['container']}"
-                                 for store in datastores_for(datastore_config, name))
+            attached = ", ".join(
+                f"{store['name']} -> {store['storageAccount']}/{store['container']}"
+                for store in datastores_for(datastore_config, name)
+            )
             lines.append(f"    {'datastores':<24} {attached or 'none'}")
     return "\n".join(lines)
 
@@ -70,8 +82,10 @@ def _resource_line(resource: dict) -> str:
     elif resource_type.lower() == "microsoft.machinelearningservices/workspaces/computes":
         inner = properties.get("properties") or {}
         scale = inner.get("scaleSettings") or {}
-        detail = (f" {inner.get('vmSize')} {inner.get('vmPriority', '')}, "
-                  f"{scale.get('minNodeCount')}-{scale.get('maxNodeCount')} nodes")
+        detail = (
+            f" {inner.get('vmSize')} {inner.get('vmPriority', '')}, "
+            f"{scale.get('minNodeCount')}-{scale.get('maxNodeCount')} nodes"
+        )
     elif resource_type.lower() == "microsoft.authorization/roleassignments":
         scope = resource.get("scope") or ""
         role = _BUILT_IN_ROLES.get(leaf_name(str(properties.get("roleDefinitionId", ""))).lower(), "custom role")

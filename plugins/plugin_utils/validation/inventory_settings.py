@@ -34,53 +34,82 @@ GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 INVENTORY_VARIABLES_SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": [
-        "dlinfra_environment", "dlinfra_subscription_id", "dlinfra_location", "dlinfra_resource_group",
-        "dlinfra_name_prefix", "dlinfra_ephemeral", "dlinfra_private_subnet_id", "dlinfra_compute_vm_size",
-        "dlinfra_compute_max_nodes", "dlinfra_work_packages",
+        "dlinfra_environment",
+        "dlinfra_subscription_id",
+        "dlinfra_location",
+        "dlinfra_resource_group",
+        "dlinfra_name_prefix",
+        "dlinfra_ephemeral",
+        "dlinfra_private_subnet_id",
+        "dlinfra_compute_vm_size",
+        "dlinfra_compute_max_nodes",
+        "dlinfra_work_packages",
     ],
     "properties": {
         "dlinfra_environment": {
             "enum": ["dev", "int", "pro"],
             "description": "which parameter files (<resource>.parameters.<environment>.json) this inventory deploys",
         },
-        "dlinfra_subscription_id": {"type": "string", "pattern": GUID_PATTERN,
-                                    "description": "a subscription id (a GUID)"},
-        "dlinfra_location": {"type": "string", "pattern": "^[a-z][a-z0-9]{2,39}$",
-                             "description": "an Azure region name such as westeurope"},
+        "dlinfra_subscription_id": {
+            "type": "string",
+            "pattern": GUID_PATTERN,
+            "description": "a subscription id (a GUID)",
+        },
+        "dlinfra_location": {
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9]{2,39}$",
+            "description": "an Azure region name such as westeurope",
+        },
         "dlinfra_resource_group": {
-            "type": "string", "pattern": r"^[-\w._()]{1,89}[-\w_()]$",
+            "type": "string",
+            "pattern": r"^[-\w._()]{1,89}[-\w_()]$",
             "description": "a resource group name: 1-90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'",
         },
         "dlinfra_name_prefix": {
-            "type": "string", "pattern": "^[a-z][a-z0-9]{1,9}$",
+            "type": "string",
+            "pattern": "^[a-z][a-z0-9]{1,9}$",
             "description": "2-10 lowercase letters and digits, starting with a letter (it is part of storage "
-                           "account names, which allow nothing else)",
+            "account names, which allow nothing else)",
         },
         "dlinfra_ephemeral": {"type": "boolean", "description": "true or false"},
         "dlinfra_private_subnet_id": {
             "type": "string",
             "pattern": "^/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft.Network/"
-                       "virtualNetworks/[^/]+/subnets/[^/]+$",
+            "virtualNetworks/[^/]+/subnets/[^/]+$",
             "description": "a subnet resource id, /subscriptions/<id>/resourceGroups/<rg>/providers/"
-                           "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
+            "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>",
         },
-        "dlinfra_compute_vm_size": {"type": "string", "pattern": "^Standard_[A-Za-z0-9_]+$",
-                                    "description": "an Azure VM size such as Standard_DS3_v2"},
-        "dlinfra_compute_max_nodes": {"type": "integer", "minimum": 1, "maximum": 100,
-                                      "description": "an integer from 1 to 100"},
+        "dlinfra_compute_vm_size": {
+            "type": "string",
+            "pattern": "^Standard_[A-Za-z0-9_]+$",
+            "description": "an Azure VM size such as Standard_DS3_v2",
+        },
+        "dlinfra_compute_max_nodes": {
+            "type": "integer",
+            "minimum": 1,
+            "maximum": 100,
+            "description": "an integer from 1 to 100",
+        },
         "dlinfra_work_packages": {
-            "type": "array", "minItems": 1,
+            "type": "array",
+            "minItems": 1,
             "description": "a non-empty list of {name, developer_group_object_id}",
             "items": {
-                "type": "object", "additionalProperties": False,
+                "type": "object",
+                "additionalProperties": False,
                 "required": ["name", "developer_group_object_id"],
                 "properties": {
-                    "name": {"type": "string", "pattern": "^[a-z][a-z0-9]+$",
-                             "description": "lowercase letters and digits, starting with a letter (the "
-                                            "templates' workPackageName parameter sets the length limit)"},
+                    "name": {
+                        "type": "string",
+                        "pattern": "^[a-z][a-z0-9]+$",
+                        "description": "lowercase letters and digits, starting with a letter (the "
+                        "templates' workPackageName parameter sets the length limit)",
+                    },
                     "developer_group_object_id": {
-                        "type": "string", "pattern": GUID_PATTERN,
-                        "description": "the Entra ID object id (a GUID) of the work package's developer group"},
+                        "type": "string",
+                        "pattern": GUID_PATTERN,
+                        "description": "the Entra ID object id (a GUID) of the work package's developer group",
+                    },
                 },
             },
         },
@@ -124,11 +153,25 @@ def load_inventory_settings(repository_root: Path, inventory_name: str):
     try:
         variables = _templated_variables(folder)
     except AnsibleError as error:
-        return None, [Finding(folder_name, "$", f"Ansible cannot read this inventory: {error.message}",
-                              "correct the variable or file the message names.", inventory_name)]
+        return None, [
+            Finding(
+                folder_name,
+                "$",
+                f"Ansible cannot read this inventory: {error.message}",
+                "correct the variable or file the message names.",
+                inventory_name,
+            )
+        ]
     if variables is None:
-        return None, [Finding(folder_name, "$", "has no host.",
-                              "declare localhost in hosts.yml (see inventories/dev/hosts.yml).", inventory_name)]
+        return None, [
+            Finding(
+                folder_name,
+                "$",
+                "has no host.",
+                "declare localhost in hosts.yml (see inventories/dev/hosts.yml).",
+                inventory_name,
+            )
+        ]
     settings = InventorySettings(inventory_name, folder_name, variables, variable_files)
     return settings, settings_findings(settings)
 
@@ -184,8 +227,15 @@ def _schema_findings(settings: InventorySettings):
         if error.validator == "required":
             missing = error.message.split("'")[1]
             description = INVENTORY_VARIABLES_SCHEMA["properties"][missing]["description"]
-            findings.append(Finding(settings.file_of(missing), "$", f"the variable '{missing}' is not set.",
-                                    f"set {missing} to {description}.", settings.name))
+            findings.append(
+                Finding(
+                    settings.file_of(missing),
+                    "$",
+                    f"the variable '{missing}' is not set.",
+                    f"set {missing} to {description}.",
+                    settings.name,
+                )
+            )
             continue
         file_name = settings.file_of(path[0]) if path else settings.folder
         schema_description = error.schema.get("description") if isinstance(error.schema, dict) else None
@@ -203,13 +253,23 @@ def _semantic_findings(settings: InventorySettings):
     names = [package.get("name") for package in settings.work_packages if isinstance(package, dict)]
     for index, name in enumerate(names):
         if name in names[:index]:
-            findings.append(Finding(
-                settings.file_of("dlinfra_work_packages"), f"$.dlinfra_work_packages[{index}].name",
-                f"work package '{name}' is listed twice; its workspace and role assignments would collide.",
-                "remove or rename one of them.", settings.name))
+            findings.append(
+                Finding(
+                    settings.file_of("dlinfra_work_packages"),
+                    f"$.dlinfra_work_packages[{index}].name",
+                    f"work package '{name}' is listed twice; its workspace and role assignments would collide.",
+                    "remove or rename one of them.",
+                    settings.name,
+                )
+            )
     if settings.environment == "pro" and settings.variables.get("dlinfra_ephemeral") is True:
-        findings.append(Finding(
-            settings.file_of("dlinfra_ephemeral"), "$.dlinfra_ephemeral",
-            "a pro environment is marked ephemeral, so a release would tear production down after testing it.",
-            "set dlinfra_ephemeral: false for pro.", settings.name))
+        findings.append(
+            Finding(
+                settings.file_of("dlinfra_ephemeral"),
+                "$.dlinfra_ephemeral",
+                "a pro environment is marked ephemeral, so a release would tear production down after testing it.",
+                "set dlinfra_ephemeral: false for pro.",
+                settings.name,
+            )
+        )
     return findings

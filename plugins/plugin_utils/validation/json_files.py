@@ -32,14 +32,20 @@ def read_json(path: Path, repository_root: Path):
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as error:
-        raise UnreadableFile(Finding(name, "$", f"cannot be read: {error.strerror}.",
-                                     "restore the file or correct its permissions.")) from None
+        raise UnreadableFile(
+            Finding(name, "$", f"cannot be read: {error.strerror}.", "restore the file or correct its permissions.")
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise UnreadableFile(Finding(
-            name, "$", f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
-            "correct the JSON syntax at that position.")) from None
+        raise UnreadableFile(
+            Finding(
+                name,
+                "$",
+                f"is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}.",
+                "correct the JSON syntax at that position.",
+            )
+        ) from None
 
 
 def read_yaml(path: Path, repository_root: Path):
@@ -48,11 +54,13 @@ def read_yaml(path: Path, repository_root: Path):
         with path.open(encoding="utf-8") as stream:
             return yaml.safe_load(stream)
     except OSError as error:
-        raise UnreadableFile(Finding(name, "$", f"cannot be read: {error.strerror}.",
-                                     "restore the file or correct its permissions.")) from None
+        raise UnreadableFile(
+            Finding(name, "$", f"cannot be read: {error.strerror}.", "restore the file or correct its permissions.")
+        ) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         position = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or str(error)
-        raise UnreadableFile(Finding(name, "$", f"is not valid YAML: {problem}{position}.",
-                                     "correct the YAML syntax at that position.")) from None
+        raise UnreadableFile(
+            Finding(name, "$", f"is not valid YAML: {problem}{position}.", "correct the YAML syntax at that position.")
+        ) from None

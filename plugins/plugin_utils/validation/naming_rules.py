@@ -25,31 +25,38 @@ _GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F
 
 NAMING_RULES = {
     "microsoft.storage/storageaccounts": NamingRule(
-        r"[a-z0-9]{3,24}", "3-24 lowercase letters and digits", globally_unique=True),
+        r"[a-z0-9]{3,24}", "3-24 lowercase letters and digits", globally_unique=True
+    ),
     "microsoft.storage/storageaccounts/blobservices/containers": NamingRule(
-        r"(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*", "3-63 lowercase letters, digits and single hyphens, "
-        "starting and ending with a letter or digit"),
+        r"(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*",
+        "3-63 lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+    ),
     "microsoft.containerregistry/registries": NamingRule(
-        r"[a-zA-Z0-9]{5,50}", "5-50 letters and digits", globally_unique=True),
+        r"[a-zA-Z0-9]{5,50}", "5-50 letters and digits", globally_unique=True
+    ),
     "microsoft.keyvault/vaults": NamingRule(
         r"(?!.*--)[a-zA-Z][a-zA-Z0-9-]{1,22}[a-zA-Z0-9]",
         "3-24 letters, digits and hyphens, starting with a letter, ending with a letter or digit, no '--'",
-        globally_unique=True),
+        globally_unique=True,
+    ),
     "microsoft.operationalinsights/workspaces": NamingRule(
         r"[a-zA-Z0-9][a-zA-Z0-9-]{2,61}[a-zA-Z0-9]",
-        "4-63 letters, digits and hyphens, starting and ending with a letter or digit"),
+        "4-63 letters, digits and hyphens, starting and ending with a letter or digit",
+    ),
     "microsoft.insights/components": NamingRule(
-        r"[^%&\\?/]{1,260}(?<![ .])", "1-260 characters without %&\\?/, not ending in a space or period"),
+        r"[^%&\\?/]{1,260}(?<![ .])", "1-260 characters without %&\\?/, not ending in a space or period"
+    ),
     "microsoft.network/privateendpoints": NamingRule(
         r"[a-zA-Z0-9]([a-zA-Z0-9_.-]{0,62}[a-zA-Z0-9_])?",
-        "2-64 letters, digits, '_', '.' and '-', starting with a letter or digit, ending with a letter, "
-        "digit or '_'"),
+        "2-64 letters, digits, '_', '.' and '-', starting with a letter or digit, ending with a letter, digit or '_'",
+    ),
     "microsoft.machinelearningservices/workspaces": NamingRule(
-        r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}",
-        "3-33 letters, digits, '-' and '_', starting with a letter or digit"),
+        r"[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}", "3-33 letters, digits, '-' and '_', starting with a letter or digit"
+    ),
     "microsoft.machinelearningservices/workspaces/computes": NamingRule(
         r"[a-zA-Z][a-zA-Z0-9-]{0,14}[a-zA-Z0-9]",
-        "2-16 letters, digits and hyphens, starting with a letter, not ending with a hyphen"),
+        "2-16 letters, digits and hyphens, starting with a letter, not ending with a hyphen",
+    ),
     "microsoft.authorization/roledefinitions": NamingRule(_GUID, "a GUID"),
     "microsoft.authorization/roleassignments": NamingRule(_GUID, "a GUID"),
 }

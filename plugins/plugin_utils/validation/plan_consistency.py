@@ -13,15 +13,26 @@ def plan_findings(plan, templates: dict) -> list:
     planned = {deployment.template for deployment in plan.deployments}
     for kind, source in templates.items():
         if kind not in planned:
-            findings.append(Finding(source.template_file, "$", f"template '{kind}' is never deployed.",
-                                    f"add it to the deployments in {PLAN_FILE}, or remove its folder."))
+            findings.append(
+                Finding(
+                    source.template_file,
+                    "$",
+                    f"template '{kind}' is never deployed.",
+                    f"add it to the deployments in {PLAN_FILE}, or remove its folder.",
+                )
+            )
     for deployment in plan.deployments:
         source = templates.get(deployment.template)
         if source is None:
-            findings.append(Finding(PLAN_FILE, f"{deployment.json_path}.template",
-                                    f"names template '{deployment.template}', which has no "
-                                    f"arm-templates/{deployment.template}/{deployment.template}.json.",
-                                    "correct the name or add the template."))
+            findings.append(
+                Finding(
+                    PLAN_FILE,
+                    f"{deployment.json_path}.template",
+                    f"names template '{deployment.template}', which has no "
+                    f"arm-templates/{deployment.template}/{deployment.template}.json.",
+                    "correct the name or add the template.",
+                )
+            )
             continue
         findings.extend(_wiring_findings(deployment, source, templates))
         findings.extend(_repetition_findings(deployment, source, plan))
@@ -33,14 +44,26 @@ def _wiring_findings(deployment, source, templates):
     for parameter, reference in deployment.parameters_from_outputs.items():
         path = f"{deployment.json_path}.parameters_from_outputs.{parameter}"
         if source.declared_name(parameter) is None:
-            findings.append(Finding(PLAN_FILE, path, f"template '{deployment.template}' declares no parameter "
-                                    f"'{parameter}'.", f"declare it in {source.template_file} or remove the line."))
+            findings.append(
+                Finding(
+                    PLAN_FILE,
+                    path,
+                    f"template '{deployment.template}' declares no parameter '{parameter}'.",
+                    f"declare it in {source.template_file} or remove the line.",
+                )
+            )
         upstream = templates.get(reference.template)
         outputs = (upstream.template.get("outputs") or {}) if upstream else {}
         if upstream and reference.output.lower() not in {name.lower() for name in outputs}:
-            findings.append(Finding(PLAN_FILE, path, f"template '{reference.template}' has no output "
-                                    f"'{reference.output}' (it has: {', '.join(sorted(outputs)) or 'none'}).",
-                                    f"name one of its outputs, or add the output to {upstream.template_file}."))
+            findings.append(
+                Finding(
+                    PLAN_FILE,
+                    path,
+                    f"template '{reference.template}' has no output "
+                    f"'{reference.output}' (it has: {', '.join(sorted(outputs)) or 'none'}).",
+                    f"name one of its outputs, or add the output to {upstream.template_file}.",
+                )
+            )
     return findings
 
 
@@ -48,9 +71,12 @@ def _repetition_findings(deployment, source, plan):
     if deployment.per == "work_package":
         return []
     return [
-        Finding(PLAN_FILE, deployment.json_path,
-                f"template '{deployment.template}' takes '{name}' from each work package, but runs once per "
-                "environment.", "add 'per: work_package' to this deployment, or remove the parameter.")
+        Finding(
+            PLAN_FILE,
+            deployment.json_path,
+            f"template '{deployment.template}' takes '{name}' from each work package, but runs once per environment.",
+            "add 'per: work_package' to this deployment, or remove the parameter.",
+        )
         for name, origin in plan.deploy_time_parameters.items()
         if origin.source == "work_package" and source.declared_name(name) is not None
     ]

@@ -96,10 +96,14 @@ def _global_name_findings(environments) -> list:
                 key = (resource["type"].lower(), leaf_name(resource["name"]).lower())
                 first = owners.setdefault(key, environment.settings)
                 if first is not environment.settings:
-                    findings.append(Finding(
-                        environment.settings.file_of("dlinfra_name_prefix"), "$.dlinfra_name_prefix",
-                        f"{resource['type']} name '{key[1]}' is also rendered for {first.folder}; the name "
-                        "must be unique across Azure.",
-                        "give the inventories different dlinfra_name_prefix or dlinfra_environment values.",
-                        environment.settings.name))
+                    findings.append(
+                        Finding(
+                            environment.settings.file_of("dlinfra_name_prefix"),
+                            "$.dlinfra_name_prefix",
+                            f"{resource['type']} name '{key[1]}' is also rendered for {first.folder}; the name "
+                            "must be unique across Azure.",
+                            "give the inventories different dlinfra_name_prefix or dlinfra_environment values.",
+                            environment.settings.name,
+                        )
+                    )
     return findings

@@ -1,6 +1,7 @@
 """The localazure tests run against the endpoint in the test process (inprocess.py) unless a module sets
 ``ENDPOINT_PROCESS = True``: those are the process and TLS smoke suite, on a real process over HTTPS with real
 tokens, started and stopped by PID (tests/integration/conftest.py)."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,8 +15,7 @@ def endpoint(tmp_path_factory, request):
     """A fresh endpoint for the test module; a module may set ``ENDPOINT_ARGS`` for extra serve flags."""
     extra = getattr(request.module, "ENDPOINT_ARGS", ())
     if getattr(request.module, "ENDPOINT_PROCESS", False):
-        with process_endpoint(tmp_path_factory.mktemp("localazure"), *extra,
-                          label=request.module.__name__) as running:
+        with process_endpoint(tmp_path_factory.mktemp("localazure"), *extra, label=request.module.__name__) as running:
             yield running
         return
     in_process = InProcessEndpoint(tmp_path_factory.mktemp("localazure"), *extra)

@@ -3,6 +3,7 @@
 Used by tests/integration/conftest.py's ``endpoint`` fixture and imported by the test modules next to it.
 ``Endpoint`` is also the base of the in-process endpoint (inprocess.py): the same helpers, another transport.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -41,9 +42,15 @@ class Endpoint:
 
     # -- admin -------------------------------------------------------------------------------------
     def admin(self, verb: str, route: str, body=None, **params):
-        response = self.session.request(verb, f"{self.arm}/_admin/{route}", json=body, params=params,
-                                        headers={"x-localazure-admin": self.admin_secret}, timeout=10,
-                                        verify=self.ca)
+        response = self.session.request(
+            verb,
+            f"{self.arm}/_admin/{route}",
+            json=body,
+            params=params,
+            headers={"x-localazure-admin": self.admin_secret},
+            timeout=10,
+            verify=self.ca,
+        )
         assert response.status_code < 300, f"admin {verb} {route}: {response.status_code} {response.text}"
         return response.json()
 
@@ -60,10 +67,16 @@ class Endpoint:
 
     def credential(self, name: str = "deployer", tenant_id: str | None = None):
         from azure.identity import ClientSecretCredential
+
         principal = self.principal(name)
-        return ClientSecretCredential(tenant_id or principal.get("tenant_id", self.tenant_id), principal["client_id"],
-                                      principal["client_secret"], authority=self.connection["authority_host"],
-                                      disable_instance_discovery=True, **self.client_options())
+        return ClientSecretCredential(
+            tenant_id or principal.get("tenant_id", self.tenant_id),
+            principal["client_id"],
+            principal["client_secret"],
+            authority=self.connection["authority_host"],
+            disable_instance_discovery=True,
+            **self.client_options(),
+        )
 
     def token(self, name: str = "deployer", scope: str | None = None) -> str:
         return self.credential(name).get_token(scope or f"{self.arm}/.default").token
@@ -71,38 +84,61 @@ class Endpoint:
     def mgmt_client(self, client_class, principal: str = "deployer", **kwargs):
         """An unmodified azure-mgmt client for ``principal``, pointed at this endpoint; fast polling by default."""
         kwargs.setdefault("polling_interval", 0.01)
-        return client_class(self.credential(principal), self.subscription_id, base_url=self.arm,
-                            credential_scopes=[f"{self.arm}/.default"], **self.client_options(), **kwargs)
+        return client_class(
+            self.credential(principal),
+            self.subscription_id,
+            base_url=self.arm,
+            credential_scopes=[f"{self.arm}/.default"],
+            **self.client_options(),
+            **kwargs,
+        )
 
     def resource_client(self, name: str = "deployer", **kwargs):
         from azure.mgmt.resource.resources import ResourceManagementClient
+
         return self.mgmt_client(ResourceManagementClient, name, **kwargs)
 
-    def call(self, method: str, path: str, *, token: str | None = None, api_version: str | None = "2025-04-01",
-             body=None, headers: dict | None = None) -> requests.Response:
+    def call(
+        self,
+        method: str,
+        path: str,
+        *,
+        token: str | None = None,
+        api_version: str | None = "2025-04-01",
+        body=None,
+        headers: dict | None = None,
+    ) -> requests.Response:
         """A raw ARM request with the deployer's token (or the given one)."""
         params = {"api-version": api_version} if api_version else {}
         all_headers = {"Authorization": f"Bearer {token or self.token()}", **(headers or {})}
-        return self.session.request(method, f"{self.arm}{path}", params=params, json=body, headers=all_headers,
-                                    timeout=30, verify=self.ca)
+        return self.session.request(
+            method, f"{self.arm}{path}", params=params, json=body, headers=all_headers, timeout=30, verify=self.ca
+        )
 
 
 def start_endpoint(state_dir: Path, *extra_args: str) -> Endpoint:
     state_dir.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     with open(state_dir / "server.log", "ab") as log:  # the process keeps its own copy of the descriptor
-        process = subprocess.Popen([sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir),
-                                    "--port", "0", *extra_args], cwd=REPOSITORY_ROOT, stdout=log, stderr=log)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "localazure", "serve", "--state-dir", str(state_dir), "--port", "0", *extra_args],
+            cwd=REPOSITORY_ROOT,
+            stdout=log,
+            stderr=log,
+        )
     deadline = started + READY_TIMEOUT_SECONDS
     connection = state_dir / "connection.json"
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"localazure exited with {process.returncode}: {(state_dir / 'server.log').read_text()}")
+            raise AssertionError(
+                f"localazure exited with {process.returncode}: {(state_dir / 'server.log').read_text()}"
+            )
         if connection.exists():
             endpoint = Endpoint(state_dir, process, 0.0)
             try:
-                endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2019-05-01", timeout=2,
-                                     verify=endpoint.ca)
+                endpoint.session.get(
+                    f"{endpoint.arm}/metadata/endpoints?api-version=2019-05-01", timeout=2, verify=endpoint.ca
+                )
             except requests.RequestException:
                 time.sleep(0.02)
                 continue
@@ -146,8 +182,9 @@ def check_peak_memory(label: str, peak: int | None) -> None:
     assert peak is not None, "the endpoint process was gone before the end of the module"
     PEAKS_KB[label] = peak
     if peak > MEMORY_LIMIT_KB:
-        raise AssertionError(f"the endpoint's peak resident memory was {peak / 1024:.0f} MB, over "
-                             f"{MEMORY_LIMIT_KB / 1024:.0f} MB")
+        raise AssertionError(
+            f"the endpoint's peak resident memory was {peak / 1024:.0f} MB, over {MEMORY_LIMIT_KB / 1024:.0f} MB"
+        )
 
 
 def stop_endpoint_process(pid: int) -> None:

@@ -7,6 +7,7 @@ same path: a ``localazure.http.Request`` in, the ``Response`` back as an HTTP re
 server in between. What only a real server does (TLS, connection handling, body framing, the HTTP server's own
 limits) is covered by the process suite, which uses ``endpoint_process.start_endpoint``.
 """
+
 from __future__ import annotations
 
 import http
@@ -63,10 +64,18 @@ class InProcessAdapter(HTTPAdapter):
             reason = http.HTTPStatus(response.status).phrase
         except ValueError:
             reason = ""
-        raw = HTTPResponse(body=io.BytesIO(b"" if request.method == "HEAD" else payload), headers=response_headers,
-                           status=response.status, reason=reason, version=11, version_string="HTTP/1.1",
-                           preload_content=False, decode_content=False, request_method=request.method,
-                           request_url=request.url)
+        raw = HTTPResponse(
+            body=io.BytesIO(b"" if request.method == "HEAD" else payload),
+            headers=response_headers,
+            status=response.status,
+            reason=reason,
+            version=11,
+            version_string="HTTP/1.1",
+            preload_content=False,
+            decode_content=False,
+            request_method=request.method,
+            request_url=request.url,
+        )
         return self.build_response(request, raw)
 
 

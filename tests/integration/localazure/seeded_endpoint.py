@@ -1,5 +1,6 @@
 """An endpoint started with a seed file, for test modules that need more directory or subscriptions than the
 default seed: ``yield from seeded_endpoint(tmp_path_factory, {...})`` in a module-scoped ``endpoint`` fixture."""
+
 from __future__ import annotations
 
 import json

@@ -1,5 +1,6 @@
 """Fidelity of the endpoint's core (review findings 1, 2, 5, 6, 10-17): status codes, error codes, filtered
 lists, unchanged re-PUTs and systemData, through the unmodified SDKs or plain requests."""
+
 import time
 import uuid
 
@@ -17,13 +18,20 @@ AUTHORIZATION_VERSION = "2022-04-01"
 NETWORK_VERSION = "2024-05-01"
 STORAGE_VERSION = "2024-01-01"
 VAULT_VERSION = "2023-07-01"
-SYSTEM_DATA_MEMBERS = {"createdBy", "createdByType", "createdAt", "lastModifiedBy", "lastModifiedByType",
-                       "lastModifiedAt"}
+SYSTEM_DATA_MEMBERS = {
+    "createdBy",
+    "createdByType",
+    "createdAt",
+    "lastModifiedBy",
+    "lastModifiedByType",
+    "lastModifiedAt",
+}
 
 
 @pytest.fixture(scope="module")
 def authorization(endpoint):
     from azure.mgmt.authorization import AuthorizationManagementClient
+
     return endpoint.mgmt_client(AuthorizationManagementClient)
 
 
@@ -40,8 +48,13 @@ def _role_id(endpoint, guid):
 
 
 def _assignment_body(endpoint, role_guid, principal_id):
-    return {"properties": {"roleDefinitionId": _role_id(endpoint, role_guid), "principalId": principal_id,
-                           "principalType": "ServicePrincipal"}}
+    return {
+        "properties": {
+            "roleDefinitionId": _role_id(endpoint, role_guid),
+            "principalId": principal_id,
+            "principalType": "ServicePrincipal",
+        }
+    }
 
 
 def _error(response):
@@ -55,8 +68,9 @@ def _put_and_wait(endpoint, path, body, api_version):
     monitor = response.headers.get("Azure-AsyncOperation") or response.headers.get("Location")
     deadline = time.monotonic() + 20
     while monitor and time.monotonic() < deadline:
-        status = endpoint.session.get(monitor, headers={"Authorization": f"Bearer {endpoint.token()}"},
-                                      verify=endpoint.ca, timeout=10)
+        status = endpoint.session.get(
+            monitor, headers={"Authorization": f"Bearer {endpoint.token()}"}, verify=endpoint.ca, timeout=10
+        )
         if status.status_code == 200 and (status.json() or {}).get("status", "Succeeded") in ("Succeeded", "Failed"):
             break
         time.sleep(0.05)
@@ -69,15 +83,25 @@ def _put_and_wait(endpoint, path, body, api_version):
 def test_custom_role_update_through_the_sdk(endpoint, authorization):
     scope = f"/subscriptions/{endpoint.subscription_id}"
     role_guid = str(uuid.uuid4())
-    body = {"properties": {"roleName": "Core fidelity role", "description": "first", "type": "CustomRole",
-                           "assignableScopes": [scope],
-                           "permissions": [{"actions": ["Microsoft.Storage/storageAccounts/read"]}]}}
+    body = {
+        "properties": {
+            "roleName": "Core fidelity role",
+            "description": "first",
+            "type": "CustomRole",
+            "assignableScopes": [scope],
+            "permissions": [{"actions": ["Microsoft.Storage/storageAccounts/read"]}],
+        }
+    }
     authorization.role_definitions.create_or_update(scope, role_guid, body)
     body["properties"]["description"] = "second"
     updated = authorization.role_definitions.create_or_update(scope, role_guid, body)
     assert updated.description == "second"
-    raw = endpoint.call("PUT", f"{scope}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}",
-                        api_version=AUTHORIZATION_VERSION, body=body)
+    raw = endpoint.call(
+        "PUT",
+        f"{scope}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}",
+        api_version=AUTHORIZATION_VERSION,
+        body=body,
+    )
     assert raw.status_code == 201, raw.text
 
 
@@ -88,17 +112,20 @@ def test_role_assignment_cannot_change_its_role_or_be_patched(endpoint, authoriz
     name = str(uuid.uuid4())
     authorization.role_assignments.create(scope, name, _assignment_body(endpoint, READER, developer))
     path = f"{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"
-    same = endpoint.call("PUT", path, api_version=AUTHORIZATION_VERSION,
-                         body=_assignment_body(endpoint, READER, developer))
+    same = endpoint.call(
+        "PUT", path, api_version=AUTHORIZATION_VERSION, body=_assignment_body(endpoint, READER, developer)
+    )
     assert same.status_code == 200, same.text
     with pytest.raises(HttpResponseError) as raised:
         authorization.role_assignments.create(scope, name, _assignment_body(endpoint, CONTRIBUTOR, developer))
     assert raised.value.status_code == 400
     assert raised.value.error.code == "RoleAssignmentUpdateNotPermitted"
-    assert raised.value.error.message == ("Tenant ID, application ID, principal ID, and scope are not allowed to be "
-                                          "updated.")
-    patched = endpoint.call("PATCH", path, api_version=AUTHORIZATION_VERSION,
-                            body=_assignment_body(endpoint, CONTRIBUTOR, developer))
+    assert raised.value.error.message == (
+        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated."
+    )
+    patched = endpoint.call(
+        "PATCH", path, api_version=AUTHORIZATION_VERSION, body=_assignment_body(endpoint, CONTRIBUTOR, developer)
+    )
     assert patched.status_code == 405, patched.text
     kept = authorization.role_assignments.get(scope, name)
     assert kept.role_definition_id.lower().endswith(READER)
@@ -113,13 +140,19 @@ def test_role_assignment_cannot_change_its_role_or_be_patched(endpoint, authoriz
 # -- finding 5: lists are filtered to what the caller may read -------------------------------------------------
 def test_lists_are_filtered_for_a_principal_with_one_resource(endpoint, authorization, groups):
     vnet_path = f"{groups[GROUP]}/providers/Microsoft.Network/virtualNetworks/vnet-core-visible"
-    _put_and_wait(endpoint, vnet_path, {"location": LOCATION,
-                                        "properties": {"addressSpace": {"addressPrefixes": ["10.40.0.0/16"]}}},
-                  NETWORK_VERSION)
+    _put_and_wait(
+        endpoint,
+        vnet_path,
+        {"location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": ["10.40.0.0/16"]}}},
+        NETWORK_VERSION,
+    )
     hidden_path = f"{groups[OTHER_GROUP]}/providers/Microsoft.Network/virtualNetworks/vnet-core-hidden"
-    _put_and_wait(endpoint, hidden_path, {"location": LOCATION,
-                                          "properties": {"addressSpace": {"addressPrefixes": ["10.41.0.0/16"]}}},
-                  NETWORK_VERSION)
+    _put_and_wait(
+        endpoint,
+        hidden_path,
+        {"location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": ["10.41.0.0/16"]}}},
+        NETWORK_VERSION,
+    )
     token = endpoint.token(DEVELOPER)
     subscription = f"/subscriptions/{endpoint.subscription_id}"
     before = endpoint.call("GET", f"{subscription}/resources", token=token)
@@ -159,19 +192,27 @@ def test_token_for_another_audience_is_invalid_authentication_token_audience(end
 def test_malformed_subscription_id_is_invalid_subscription_id(endpoint):
     response = endpoint.call("GET", "/subscriptions/not-a-guid/resourcegroups")
     assert response.status_code == 400
-    assert _error(response) == {"code": "InvalidSubscriptionId",
-                                "message": "The provided subscription identifier 'not-a-guid' is malformed or invalid."}
+    assert _error(response) == {
+        "code": "InvalidSubscriptionId",
+        "message": "The provided subscription identifier 'not-a-guid' is malformed or invalid.",
+    }
     unknown = endpoint.call("GET", f"/subscriptions/{uuid.uuid4()}/resourcegroups")
     assert unknown.status_code == 404 and _error(unknown)["code"] == "SubscriptionNotFound"
 
 
-@pytest.mark.parametrize("api_version, code", [("banana", "InvalidApiVersionParameter"),
-                                               ("2024-1-1", "InvalidApiVersionParameter"),
-                                               ("2001-01-01", "NoRegisteredProviderFound"),
-                                               ("2001-01-01-preview", "NoRegisteredProviderFound")])
+@pytest.mark.parametrize(
+    "api_version, code",
+    [
+        ("banana", "InvalidApiVersionParameter"),
+        ("2024-1-1", "InvalidApiVersionParameter"),
+        ("2001-01-01", "NoRegisteredProviderFound"),
+        ("2001-01-01-preview", "NoRegisteredProviderFound"),
+    ],
+)
 def test_malformed_api_version_on_a_provider_route(endpoint, groups, api_version, code):
-    response = endpoint.call("GET", f"{groups[GROUP]}/providers/Microsoft.Network/virtualNetworks/v",
-                             api_version=api_version)
+    response = endpoint.call(
+        "GET", f"{groups[GROUP]}/providers/Microsoft.Network/virtualNetworks/v", api_version=api_version
+    )
     assert response.status_code == 400 and _error(response)["code"] == code, response.text
 
 
@@ -187,26 +228,31 @@ def test_unchanged_storage_account_put_is_synchronous_and_a_changed_one_is_not(e
     assert again.json()["properties"]["provisioningState"] == "Succeeded"
     assert again.json() == endpoint.call("GET", path, api_version=STORAGE_VERSION).json() == stored
     changed = endpoint.call("PUT", path, api_version=STORAGE_VERSION, body={**body, "tags": {"env": "test"}})
-    assert changed.status_code in (200, 202) and ("Location" in changed.headers
-                                                  or "Azure-AsyncOperation" in changed.headers), changed.headers
+    assert changed.status_code in (200, 202) and (
+        "Location" in changed.headers or "Azure-AsyncOperation" in changed.headers
+    ), changed.headers
 
 
 def test_identical_redeploy_keeps_etag_and_modification_stamps(endpoint, groups):
     vnet = f"{groups[GROUP]}/providers/Microsoft.Network/virtualNetworks/vnet-core-etag"
     body = {"location": LOCATION, "properties": {"addressSpace": {"addressPrefixes": ["10.42.0.0/16"]}}}
-    unused_1, first = _put_and_wait(endpoint, vnet, body, NETWORK_VERSION)
+    _, first = _put_and_wait(endpoint, vnet, body, NETWORK_VERSION)
     again = endpoint.call("PUT", vnet, api_version=NETWORK_VERSION, body=body)
     assert again.status_code == 200 and "Azure-AsyncOperation" not in again.headers, again.text
     assert again.json()["etag"] == first["etag"]
     assert again.json()["systemData"] == first["systemData"]
     workspace = f"{groups[GROUP]}/providers/Microsoft.OperationalInsights/workspaces/log-core-fidelity"
     workspace_body = {"location": LOCATION, "properties": {"retentionInDays": 30, "sku": {"name": "PerGB2018"}}}
-    unused_2, logs = _put_and_wait(endpoint, workspace, workspace_body, "2022-10-01")
+    _, logs = _put_and_wait(endpoint, workspace, workspace_body, "2022-10-01")
     repeated = endpoint.call("PUT", workspace, api_version="2022-10-01", body=workspace_body)
     assert repeated.status_code == 200, repeated.text
     assert repeated.json()["properties"]["modifiedDate"] == logs["properties"]["modifiedDate"]
-    unused_3, changed = _put_and_wait(endpoint, workspace, {**workspace_body, "properties": {
-        "retentionInDays": 60, "sku": {"name": "PerGB2018"}}}, "2022-10-01")
+    _, changed = _put_and_wait(
+        endpoint,
+        workspace,
+        {**workspace_body, "properties": {"retentionInDays": 60, "sku": {"name": "PerGB2018"}}},
+        "2022-10-01",
+    )
     assert changed["properties"]["retentionInDays"] == 60
     assert changed["systemData"]["lastModifiedAt"] != logs["systemData"]["lastModifiedAt"]
     assert changed["systemData"]["createdAt"] == logs["systemData"]["createdAt"]
@@ -215,9 +261,17 @@ def test_identical_redeploy_keeps_etag_and_modification_stamps(endpoint, groups)
 # -- finding 15: systemData from the calling principal ----------------------------------------------------------
 def test_tracked_resources_carry_system_data_of_the_caller(endpoint, groups):
     path = f"{groups[GROUP]}/providers/Microsoft.KeyVault/vaults/kv-core-fid01"
-    body = {"location": LOCATION, "properties": {
-        "tenantId": endpoint.tenant_id, "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": True,
-        "enableSoftDelete": True, "softDeleteRetentionInDays": 90, "accessPolicies": []}}
+    body = {
+        "location": LOCATION,
+        "properties": {
+            "tenantId": endpoint.tenant_id,
+            "sku": {"family": "A", "name": "standard"},
+            "enableRbacAuthorization": True,
+            "enableSoftDelete": True,
+            "softDeleteRetentionInDays": 90,
+            "accessPolicies": [],
+        },
+    }
     created = endpoint.call("PUT", path, api_version=VAULT_VERSION, body=body)
     assert created.status_code in (200, 201), created.text
     system_data = created.json()["systemData"]
@@ -232,24 +286,34 @@ def test_tracked_resources_carry_system_data_of_the_caller(endpoint, groups):
     assert tagged.status_code == 200, tagged.text
     assert tagged.json()["systemData"]["createdAt"] == system_data["createdAt"]
     assert tagged.json()["systemData"]["lastModifiedAt"] > system_data["lastModifiedAt"]
-    client_supplied = endpoint.call("PUT", path, api_version=VAULT_VERSION,
-                                    body={**body, "systemData": {"createdBy": "someone-else"}})
+    client_supplied = endpoint.call(
+        "PUT", path, api_version=VAULT_VERSION, body={**body, "systemData": {"createdBy": "someone-else"}}
+    )
     assert client_supplied.json()["systemData"]["createdBy"] == deployer
 
 
 # -- finding 16: client nulls are not echoed by providers that omit unset members ---------------------------------
 def test_key_vault_does_not_echo_a_client_null_but_role_assignments_keep_their_nulls(endpoint, authorization, groups):
     path = f"{groups[GROUP]}/providers/Microsoft.KeyVault/vaults/kv-core-null01"
-    body = {"location": LOCATION, "properties": {
-        "tenantId": endpoint.tenant_id, "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": True,
-        "enableSoftDelete": True, "softDeleteRetentionInDays": 90, "enablePurgeProtection": None,
-        "accessPolicies": []}}
+    body = {
+        "location": LOCATION,
+        "properties": {
+            "tenantId": endpoint.tenant_id,
+            "sku": {"family": "A", "name": "standard"},
+            "enableRbacAuthorization": True,
+            "enableSoftDelete": True,
+            "softDeleteRetentionInDays": 90,
+            "enablePurgeProtection": None,
+            "accessPolicies": [],
+        },
+    }
     created = endpoint.call("PUT", path, api_version=VAULT_VERSION, body=body)
     assert created.status_code in (200, 201), created.text
     read = endpoint.call("GET", path, api_version=VAULT_VERSION).json()
     assert "enablePurgeProtection" not in read["properties"]
     developer = endpoint.principal(DEVELOPER)["object_id"]
-    assignment = authorization.role_assignments.create(groups[OTHER_GROUP], str(uuid.uuid4()),
-                                                       _assignment_body(endpoint, READER, developer))
+    assignment = authorization.role_assignments.create(
+        groups[OTHER_GROUP], str(uuid.uuid4()), _assignment_body(endpoint, READER, developer)
+    )
     raw = endpoint.call("GET", assignment.id, api_version=AUTHORIZATION_VERSION).json()
     assert "condition" in raw["properties"] and raw["properties"]["condition"] is None

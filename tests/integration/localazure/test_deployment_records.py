@@ -1,6 +1,7 @@
 """Deployment records as ARM keeps them: names checked as ARM checks them (at most 64 characters of letters,
 digits, ``-``, ``.``, ``_``, ``(``, ``)``), one record per scope and name (a nested deployment never overwrites
 its running parent's record), and a resource group's deployments deleted with the group."""
+
 import pytest
 from azure.core.exceptions import HttpResponseError
 
@@ -13,6 +14,7 @@ API_VERSION = "2025-04-01"
 @pytest.fixture(scope="module")
 def client(endpoint):
     from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+
     return endpoint.mgmt_client(DeploymentsMgmtClient, polling_interval=0.05)
 
 
@@ -31,14 +33,23 @@ def template(*resources, outputs=None) -> dict:
 
 
 def vnet(name: str, prefix: str = "10.0.0.0/16") -> dict:
-    return {"type": "Microsoft.Network/virtualNetworks", "apiVersion": NETWORK_VERSION, "name": name,
-            "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": [prefix]}}}
+    return {
+        "type": "Microsoft.Network/virtualNetworks",
+        "apiVersion": NETWORK_VERSION,
+        "name": name,
+        "location": "westeurope",
+        "properties": {"addressSpace": {"addressPrefixes": [prefix]}},
+    }
 
 
 def nested(name: str, inner: dict, **extra) -> dict:
-    return {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": name,
-            "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"},
-                           "template": inner}, **extra}
+    return {
+        "type": "Microsoft.Resources/deployments",
+        "apiVersion": "2022-09-01",
+        "name": name,
+        "properties": {"mode": "Incremental", "expressionEvaluationOptions": {"scope": "inner"}, "template": inner},
+        **extra,
+    }
 
 
 def deployment(body_template: dict) -> dict:
@@ -46,8 +57,10 @@ def deployment(body_template: dict) -> dict:
 
 
 def deployment_path(endpoint, group: str, name: str) -> str:
-    return (f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}/providers/"
-            f"Microsoft.Resources/deployments/{name}")
+    return (
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}/providers/"
+        f"Microsoft.Resources/deployments/{name}"
+    )
 
 
 @pytest.mark.parametrize("name", ["d" * 64, "a.b_c-(d)", "déploiement-ü"])
@@ -58,9 +71,14 @@ def test_valid_deployment_names_are_accepted(endpoint, client, groups, name):
     assert result.name == name
 
 
-@pytest.mark.parametrize("name, code", [("d" * 65, "DeploymentNameLengthLimitExceeded"),
-                                        ("bad!name", "DeploymentNameInvalidCharacters"),
-                                        ("bad name", "DeploymentNameInvalidCharacters")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("d" * 65, "DeploymentNameLengthLimitExceeded"),
+        ("bad!name", "DeploymentNameInvalidCharacters"),
+        ("bad name", "DeploymentNameInvalidCharacters"),
+    ],
+)
 def test_invalid_deployment_names_get_arms_400(endpoint, client, groups, name, code):
     groups.create_or_update("rg-names-bad", {"location": "westeurope"})
     for call in (client.deployments.begin_create_or_update, client.deployments.begin_validate):
@@ -78,26 +96,34 @@ def test_nested_deployment_with_an_invalid_name_fails_and_parent_records_why(end
         client.deployments.begin_create_or_update("rg-names-nested", "outer", body).result()
     outer = client.deployments.get("rg-names-nested", "outer")
     assert outer.properties.provisioning_state == "Failed"
-    codes = [operation.properties.status_message.error.code
-             for operation in client.deployment_operations.list("rg-names-nested", "outer")
-             if operation.properties.provisioning_state == "Failed"]
+    codes = [
+        operation.properties.status_message.error.code
+        for operation in client.deployment_operations.list("rg-names-nested", "outer")
+        if operation.properties.provisioning_state == "Failed"
+    ]
     assert codes == ["DeploymentNameLengthLimitExceeded"], codes
     assert [item.name for item in client.deployments.list_by_resource_group("rg-names-nested")] == ["outer"]
 
 
-def test_nested_deployment_named_like_its_running_parent_at_the_same_scope_fails(endpoint, client, groups,
-                                                                                 resources):
+def test_nested_deployment_named_like_its_running_parent_at_the_same_scope_fails(endpoint, client, groups, resources):
     groups.create_or_update("rg-same-scope", {"location": "westeurope"})
-    body = deployment(template(vnet("net-parent"), nested("same", template(vnet("net-child", "10.1.0.0/16"))),
-                               outputs={"marker": {"type": "string", "value": "parent"}}))
+    body = deployment(
+        template(
+            vnet("net-parent"),
+            nested("same", template(vnet("net-child", "10.1.0.0/16"))),
+            outputs={"marker": {"type": "string", "value": "parent"}},
+        )
+    )
     with pytest.raises(HttpResponseError):
         client.deployments.begin_create_or_update("rg-same-scope", "same", body).result()
     record = client.deployments.get("rg-same-scope", "same")
     # The parent's own record: its template (two resources), not the nested one's, and its operations kept.
     assert record.properties.provisioning_state == "Failed"
     assert record.properties.error.code == "DeploymentFailed"
-    operations = {operation.properties.target_resource.resource_name: operation.properties
-                  for operation in client.deployment_operations.list("rg-same-scope", "same")}
+    operations = {
+        operation.properties.target_resource.resource_name: operation.properties
+        for operation in client.deployment_operations.list("rg-same-scope", "same")
+    }
     assert operations["net-parent"].provisioning_state == "Succeeded"
     assert operations["same"].provisioning_state == "Failed"
     assert operations["same"].status_code == "Conflict"
@@ -106,17 +132,27 @@ def test_nested_deployment_named_like_its_running_parent_at_the_same_scope_fails
     assert [resource["name"] for resource in exported["resources"]] == ["net-parent", "same"]
     names = [item.name for item in client.deployments.list_by_resource_group("rg-same-scope")]
     assert names == ["same"]
-    assert resources.check_existence_by_id(
-        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/rg-same-scope/providers/"
-        "Microsoft.Network/virtualNetworks/net-child", api_version=NETWORK_VERSION) is False
+    assert (
+        resources.check_existence_by_id(
+            f"/subscriptions/{endpoint.subscription_id}/resourceGroups/rg-same-scope/providers/"
+            "Microsoft.Network/virtualNetworks/net-child",
+            api_version=NETWORK_VERSION,
+        )
+        is False
+    )
 
 
 def test_nested_deployment_named_like_its_parent_at_another_scope_has_its_own_record(endpoint, client, groups):
     groups.create_or_update("rg-outer-scope", {"location": "westeurope"})
     groups.create_or_update("rg-inner-scope", {"location": "westeurope"})
     inner = template(vnet("net-inner", "10.2.0.0/16"), outputs={"who": {"type": "string", "value": "inner"}})
-    body = deployment(template(vnet("net-outer"), nested("twin", inner, resourceGroup="rg-inner-scope"),
-                               outputs={"who": {"type": "string", "value": "outer"}}))
+    body = deployment(
+        template(
+            vnet("net-outer"),
+            nested("twin", inner, resourceGroup="rg-inner-scope"),
+            outputs={"who": {"type": "string", "value": "outer"}},
+        )
+    )
     result = client.deployments.begin_create_or_update("rg-outer-scope", "twin", body).result()
     assert result.properties.provisioning_state == "Succeeded"
     outer = client.deployments.get("rg-outer-scope", "twin")
@@ -125,20 +161,25 @@ def test_nested_deployment_named_like_its_parent_at_another_scope_has_its_own_re
     assert child.properties.outputs["who"]["value"] == "inner"
     assert outer.id == deployment_path(endpoint, "rg-outer-scope", "twin")
     assert child.id == deployment_path(endpoint, "rg-inner-scope", "twin")
-    outer_targets = sorted(operation.properties.target_resource.resource_name
-                           for operation in client.deployment_operations.list("rg-outer-scope", "twin")
-                           if operation.properties.target_resource)
+    outer_targets = sorted(
+        operation.properties.target_resource.resource_name
+        for operation in client.deployment_operations.list("rg-outer-scope", "twin")
+        if operation.properties.target_resource
+    )
     assert outer_targets == ["net-outer", "twin"]
-    inner_targets = [operation.properties.target_resource.resource_name
-                     for operation in client.deployment_operations.list("rg-inner-scope", "twin")
-                     if operation.properties.target_resource]
+    inner_targets = [
+        operation.properties.target_resource.resource_name
+        for operation in client.deployment_operations.list("rg-inner-scope", "twin")
+        if operation.properties.target_resource
+    ]
     assert inner_targets == ["net-inner"]
 
 
 def test_deleting_a_group_deletes_its_deployment_records(endpoint, client, groups, resources):
     groups.create_or_update("rg-recreated", {"location": "westeurope"})
-    result = client.deployments.begin_create_or_update("rg-recreated", "before", deployment(template(
-        vnet("net-before"), nested("nested-before", template())))).result()
+    result = client.deployments.begin_create_or_update(
+        "rg-recreated", "before", deployment(template(vnet("net-before"), nested("nested-before", template())))
+    ).result()
     assert result.properties.provisioning_state == "Succeeded"
     assert len(list(client.deployments.list_by_resource_group("rg-recreated"))) == 2
     groups.begin_delete("rg-recreated").result()
@@ -148,9 +189,15 @@ def test_deleting_a_group_deletes_its_deployment_records(endpoint, client, group
     for name in ("before", "nested-before"):
         response = endpoint.call("GET", deployment_path(endpoint, "rg-recreated", name), api_version=API_VERSION)
         assert response.status_code == 404 and response.json()["error"]["code"] == "DeploymentNotFound"
-        operations = endpoint.call("GET", deployment_path(endpoint, "rg-recreated", name) + "/operations",
-                                   api_version=API_VERSION)
+        operations = endpoint.call(
+            "GET", deployment_path(endpoint, "rg-recreated", name) + "/operations", api_version=API_VERSION
+        )
         assert operations.status_code == 404, operations.text
-    assert resources.check_existence_by_id(
-        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/rg-recreated/providers/"
-        "Microsoft.Network/virtualNetworks/net-before", api_version=NETWORK_VERSION) is False
+    assert (
+        resources.check_existence_by_id(
+            f"/subscriptions/{endpoint.subscription_id}/resourceGroups/rg-recreated/providers/"
+            "Microsoft.Network/virtualNetworks/net-before",
+            api_version=NETWORK_VERSION,
+        )
+        is False
+    )

@@ -1,6 +1,7 @@
 """The Microsoft Graph imitation that azure-cli's role commands use to resolve principals: found through the cloud
 metadata, reached with an azure-identity token for the Graph resource, refusing ARM tokens (and ARM refusing
 Graph tokens), and answering in Graph's shapes."""
+
 import time
 import uuid
 
@@ -14,15 +15,21 @@ FOREIGN = "foreign-app"
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    yield from seeded_endpoint(tmp_path_factory, {
-        "tenants": [{"id": OTHER_TENANT}], "principals": [{"name": FOREIGN, "tenant_id": OTHER_TENANT}],
-        "groups": [{"object_id": GROUP_ID, "display_name": "Graph test group"}]})
+    yield from seeded_endpoint(
+        tmp_path_factory,
+        {
+            "tenants": [{"id": OTHER_TENANT}],
+            "principals": [{"name": FOREIGN, "tenant_id": OTHER_TENANT}],
+            "groups": [{"object_id": GROUP_ID, "display_name": "Graph test group"}],
+        },
+    )
 
 
 @pytest.fixture(scope="module")
 def graph_resource(endpoint):
-    document = endpoint.session.get(f"{endpoint.arm}/metadata/endpoints", params={"api-version": "2022-09-01"},
-                                    verify=endpoint.ca, timeout=10).json()
+    document = endpoint.session.get(
+        f"{endpoint.arm}/metadata/endpoints", params={"api-version": "2022-09-01"}, verify=endpoint.ca, timeout=10
+    ).json()
     return document["microsoftGraphResourceId"]
 
 
@@ -33,8 +40,15 @@ def graph(endpoint, graph_resource):
     token = endpoint.credential().get_token(graph_resource + "/.default").token
 
     def call(method, path, token_value=token, **kwargs):
-        return endpoint.session.request(method, f"{graph_resource.rstrip('/')}/v1.0{path}", verify=endpoint.ca,
-                                        headers={"Authorization": f"Bearer {token_value}"}, timeout=10, **kwargs)
+        return endpoint.session.request(
+            method,
+            f"{graph_resource.rstrip('/')}/v1.0{path}",
+            verify=endpoint.ca,
+            headers={"Authorization": f"Bearer {token_value}"},
+            timeout=10,
+            **kwargs,
+        )
+
     return call
 
 
@@ -47,19 +61,27 @@ def test_get_by_ids_resolves_known_principals_and_groups(endpoint, graph):
     deployer = endpoint.principal("deployer")
     developer = endpoint.principal("model-developer-test")
     unknown = str(uuid.uuid4())
-    response = graph("POST", "/directoryObjects/getByIds", json={
-        "ids": [developer["object_id"], unknown, GROUP_ID, deployer["object_id"]],
-        "types": ["user", "group", "servicePrincipal", "directoryObjectPartnerReference"]})
+    response = graph(
+        "POST",
+        "/directoryObjects/getByIds",
+        json={
+            "ids": [developer["object_id"], unknown, GROUP_ID, deployer["object_id"]],
+            "types": ["user", "group", "servicePrincipal", "directoryObjectPartnerReference"],
+        },
+    )
     assert response.status_code == 200, response.text
     value = response.json()["value"]
     assert [(item["@odata.type"], item["id"]) for item in value] == [
-        ("#microsoft.graph.servicePrincipal", developer["object_id"]), ("#microsoft.graph.group", GROUP_ID),
-        ("#microsoft.graph.servicePrincipal", deployer["object_id"])]
+        ("#microsoft.graph.servicePrincipal", developer["object_id"]),
+        ("#microsoft.graph.group", GROUP_ID),
+        ("#microsoft.graph.servicePrincipal", deployer["object_id"]),
+    ]
     assert value[0]["appId"] == developer["client_id"] and value[0]["displayName"] == "model-developer-test"
     assert value[0]["servicePrincipalNames"] == [developer["client_id"]]
     assert value[1]["displayName"] == "Graph test group"
-    only_groups = graph("POST", "/directoryObjects/getByIds", json={"ids": [developer["object_id"], GROUP_ID],
-                                                                    "types": ["group"]}).json()["value"]
+    only_groups = graph(
+        "POST", "/directoryObjects/getByIds", json={"ids": [developer["object_id"], GROUP_ID], "types": ["group"]}
+    ).json()["value"]
     assert [item["id"] for item in only_groups] == [GROUP_ID]
     bad = graph("POST", "/directoryObjects/getByIds", json={"ids": ["not-a-guid"]})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "Request_BadRequest"
@@ -71,8 +93,11 @@ def test_service_principal_by_id_and_by_app_id_filter(endpoint, graph):
     assert by_id.status_code == 200 and by_id.json()["appId"] == developer["client_id"]
     assert by_id.json()["@odata.context"].endswith("/v1.0/$metadata#servicePrincipals/$entity")
     app_id = developer["client_id"]
-    for text in (f"servicePrincipalNames/any(c:c eq '{app_id}')", f"appId eq '{app_id.upper()}'",
-                 f"servicePrincipalNames/any(x:x eq '{app_id}') and appId eq '{app_id}'"):
+    for text in (
+        f"servicePrincipalNames/any(c:c eq '{app_id}')",
+        f"appId eq '{app_id.upper()}'",
+        f"servicePrincipalNames/any(x:x eq '{app_id}') and appId eq '{app_id}'",
+    ):
         listed = graph("GET", "/servicePrincipals", params={"$filter": text})
         assert listed.status_code == 200, listed.text
         assert [item["id"] for item in listed.json()["value"]] == [developer["object_id"]], text
@@ -87,8 +112,12 @@ def test_service_principal_by_id_and_by_app_id_filter(endpoint, graph):
 def test_missing_objects_are_graphs_404(endpoint, graph):
     deployer = endpoint.principal("deployer")
     missing = str(uuid.uuid4())
-    for path in (f"/users/{deployer['object_id']}", f"/servicePrincipals/{missing}", f"/groups/{missing}",
-                 f"/groups/{deployer['object_id']}"):
+    for path in (
+        f"/users/{deployer['object_id']}",
+        f"/servicePrincipals/{missing}",
+        f"/groups/{missing}",
+        f"/groups/{deployer['object_id']}",
+    ):
         response = graph("GET", path)
         assert response.status_code == 404, path
         error = response.json()["error"]
@@ -117,8 +146,7 @@ def test_graph_and_arm_refuse_each_others_tokens(endpoint, graph, graph_resource
     forged = graph("GET", f"/groups/{GROUP_ID}", token_value=arm_token[:-8] + "AAAAAAAA")
     assert forged.status_code == 401
     graph_token = endpoint.credential().get_token(graph_resource + ".default").token
-    arm_refused = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resourcegroups",
-                                token=graph_token)
+    arm_refused = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resourcegroups", token=graph_token)
     assert arm_refused.status_code == 401
     assert arm_refused.json()["error"]["code"] == "InvalidAuthenticationTokenAudience"
 
@@ -126,6 +154,7 @@ def test_graph_and_arm_refuse_each_others_tokens(endpoint, graph, graph_resource
 def _resigned(endpoint, token, **changes):
     import jwt
     from cryptography.hazmat.primitives import serialization
+
     key = serialization.load_pem_private_key((endpoint.state_dir / "signing-key.pem").read_bytes(), password=None)
     claims = {**jwt.decode(token, options={"verify_signature": False}), **changes}
     return jwt.encode(claims, key, algorithm="RS256", headers={"kid": jwt.get_unverified_header(token)["kid"]})

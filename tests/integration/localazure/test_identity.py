@@ -1,4 +1,5 @@
 """Entra ID imitation and ARM's token checks, with azure-identity and raw requests."""
+
 import json
 import time
 
@@ -16,14 +17,18 @@ OTHER_TENANT = "0f0f0f0f-1111-4222-8333-444444444444"
 @pytest.fixture(scope="module")
 def seed_file(tmp_path_factory):
     path = tmp_path_factory.mktemp("seed") / "seed.json"
-    path.write_text(json.dumps({"tenants": [{"id": OTHER_TENANT}],
-                                "principals": [{"name": "foreign-app", "tenant_id": OTHER_TENANT}]}))
+    path.write_text(
+        json.dumps(
+            {"tenants": [{"id": OTHER_TENANT}], "principals": [{"name": "foreign-app", "tenant_id": OTHER_TENANT}]}
+        )
+    )
     return path
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory, seed_file):
     from endpoint_process import process_endpoint
+
     with process_endpoint(tmp_path_factory.mktemp("localazure"), "--seed", str(seed_file)) as running:
         yield running
 
@@ -49,23 +54,37 @@ def test_client_secret_credential_gets_a_signed_token(endpoint):
 
 
 def test_openid_configuration_points_at_the_token_endpoint(endpoint):
-    document = endpoint.session.get(f"{endpoint.arm}/{endpoint.tenant_id}/v2.0/.well-known/openid-configuration",
-                                    verify=endpoint.ca).json()
+    document = endpoint.session.get(
+        f"{endpoint.arm}/{endpoint.tenant_id}/v2.0/.well-known/openid-configuration", verify=endpoint.ca
+    ).json()
     assert document["token_endpoint"] == f"{endpoint.arm}/{endpoint.tenant_id}/oauth2/v2.0/token"
     assert document["id_token_signing_alg_values_supported"] == ["RS256"]
 
 
 def test_bad_client_secret_is_aadsts7000215(endpoint):
     principal = endpoint.principal()
-    response = endpoint.session.post(f"{endpoint.arm}/{endpoint.tenant_id}/oauth2/v2.0/token", verify=endpoint.ca, data={
-        "grant_type": "client_credentials", "client_id": principal["client_id"], "client_secret": "wrong",
-        "scope": f"{endpoint.arm}/.default"})
+    response = endpoint.session.post(
+        f"{endpoint.arm}/{endpoint.tenant_id}/oauth2/v2.0/token",
+        verify=endpoint.ca,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": principal["client_id"],
+            "client_secret": "wrong",
+            "scope": f"{endpoint.arm}/.default",
+        },
+    )
     assert response.status_code == 401
     assert response.json()["error"] == "invalid_client" and response.json()["error_codes"] == [7000215]
     from azure.identity import ClientSecretCredential
-    credential = ClientSecretCredential(endpoint.tenant_id, principal["client_id"], "wrong",
-                                        authority=endpoint.connection["authority_host"],
-                                        disable_instance_discovery=True, connection_verify=endpoint.ca)
+
+    credential = ClientSecretCredential(
+        endpoint.tenant_id,
+        principal["client_id"],
+        "wrong",
+        authority=endpoint.connection["authority_host"],
+        disable_instance_discovery=True,
+        connection_verify=endpoint.ca,
+    )
     with pytest.raises(ClientAuthenticationError, match="AADSTS7000215"):
         credential.get_token(f"{endpoint.arm}/.default")
 
@@ -85,7 +104,9 @@ def _signed_with_state_key(endpoint, claims):
 def test_expired_token(endpoint):
     claims = jwt.decode(endpoint.token(), options={"verify_signature": False})
     claims.update(exp=int(time.time()) - 60, nbf=int(time.time()) - 4000)
-    response = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}", token=_signed_with_state_key(endpoint, claims))
+    response = endpoint.call(
+        "GET", f"/subscriptions/{endpoint.subscription_id}", token=_signed_with_state_key(endpoint, claims)
+    )
     _assert_unauthorized(response, "ExpiredAuthenticationToken")
     assert "is earlier than current UTC time" in response.json()["error"]["message"]
 
@@ -94,7 +115,9 @@ def test_token_signed_by_another_key(endpoint):
     genuine = endpoint.token()
     claims = jwt.decode(genuine, options={"verify_signature": False})
     other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    forged = jwt.encode(claims, other_key, algorithm="RS256", headers={"kid": jwt.get_unverified_header(genuine)["kid"]})
+    forged = jwt.encode(
+        claims, other_key, algorithm="RS256", headers={"kid": jwt.get_unverified_header(genuine)["kid"]}
+    )
     response = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}", token=forged)
     _assert_unauthorized(response, "InvalidAuthenticationToken")
     assert endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}", token=genuine).status_code == 200

@@ -1,4 +1,5 @@
 """Cloud metadata, persistence across restarts, concurrency, and make endpoint/endpoint-stop."""
+
 import json
 import os
 import subprocess
@@ -14,6 +15,7 @@ ENDPOINT_PROCESS = True  # smoke suite: restarts and `make endpoint` need real p
 
 def test_metadata_parsed_by_azure_ai_ml(endpoint, monkeypatch):
     from azure.ai.ml._azure_environments import _get_clouds_by_metadata_url
+
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", endpoint.ca)
     clouds = _get_clouds_by_metadata_url(endpoint.connection["metadata_url"])
     cloud = clouds["LocalAzure"]
@@ -24,8 +26,9 @@ def test_metadata_parsed_by_azure_ai_ml(endpoint, monkeypatch):
     # azure-cli's `az cloud register --endpoint-resource-manager` reads this version as one object.
     assert isinstance(newer, dict) and newer["authentication"]["audiences"][0] == f"{endpoint.arm}/"
     assert newer["name"] == "LocalAzure" and newer["resourceManager"] == f"{endpoint.arm}/"
-    legacy = endpoint.session.get(f"{endpoint.arm}/metadata/endpoints?api-version=2015-01-01",
-                                  verify=endpoint.ca).json()
+    legacy = endpoint.session.get(
+        f"{endpoint.arm}/metadata/endpoints?api-version=2015-01-01", verify=endpoint.ca
+    ).json()
     assert legacy["authentication"]["loginEndpoint"] == f"{endpoint.arm}/"
 
 
@@ -59,9 +62,20 @@ def test_state_persists_across_restarts(tmp_path):
 
 
 def _make(target, state_dir):
-    return subprocess.run(["make", target, f"LOCALAZURE_DIR={state_dir}", "LOCALAZURE_PORT=0",
-                           f"ENDPOINT_PYTHON={os.environ.get('PYTHON', __import__('sys').executable)}"],
-                          cwd=REPOSITORY_ROOT, capture_output=True, text=True, timeout=60, check=False)
+    return subprocess.run(
+        [
+            "make",
+            target,
+            f"LOCALAZURE_DIR={state_dir}",
+            "LOCALAZURE_PORT=0",
+            f"ENDPOINT_PYTHON={os.environ.get('PYTHON', __import__('sys').executable)}",
+        ],
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_make_endpoint_and_endpoint_stop_are_idempotent(tmp_path):

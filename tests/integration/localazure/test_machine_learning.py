@@ -2,6 +2,7 @@
 long-running create, soft delete and purge), AmlCompute (VM size, scale settings, provisioning states, delete)
 and datastores (write-only secrets, listSecrets, storage checks). Linked resources are made with the unmodified
 management SDKs; the blob container is checked with StorageManagementClient."""
+
 import re
 import uuid
 
@@ -22,6 +23,7 @@ GUID = re.compile(r"\A[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 @pytest.fixture(scope="module")
 def storage(endpoint):
     from azure.mgmt.storage import StorageManagementClient
+
     return endpoint.mgmt_client(StorageManagementClient)
 
 
@@ -31,19 +33,53 @@ def linked(endpoint, storage):
     from azure.mgmt.applicationinsights import ApplicationInsightsManagementClient
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
     from azure.mgmt.keyvault import KeyVaultManagementClient
+
     endpoint.resource_client().resource_groups.create_or_update(GROUP, {"location": LOCATION})
-    account = storage.storage_accounts.begin_create(GROUP, ACCOUNT, {
-        "location": LOCATION, "sku": {"name": "Standard_LRS"}, "kind": "StorageV2",
-        "properties": {"allowBlobPublicAccess": False, "minimumTlsVersion": "TLS1_2"}}).result()
-    vault = endpoint.mgmt_client(KeyVaultManagementClient).vaults.begin_create_or_update(GROUP, VAULT, {
-        "location": LOCATION, "properties": {"tenantId": endpoint.tenant_id, "sku": {"family": "A", "name": "standard"},
-                                             "enableRbacAuthorization": True}}).result()
-    registry = endpoint.mgmt_client(ContainerRegistryManagementClient).registries.begin_create(GROUP, REGISTRY, {
-        "location": LOCATION, "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": False}}).result()
-    insights = endpoint.mgmt_client(ApplicationInsightsManagementClient).components.create_or_update(GROUP, INSIGHTS, {
-        "location": LOCATION, "kind": "web", "application_type": "web"})
-    return {"group": f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}", "storageAccount": account.id,
-            "keyVault": vault.id, "containerRegistry": registry.id, "applicationInsights": insights.id}
+    account = storage.storage_accounts.begin_create(
+        GROUP,
+        ACCOUNT,
+        {
+            "location": LOCATION,
+            "sku": {"name": "Standard_LRS"},
+            "kind": "StorageV2",
+            "properties": {"allowBlobPublicAccess": False, "minimumTlsVersion": "TLS1_2"},
+        },
+    ).result()
+    vault = (
+        endpoint.mgmt_client(KeyVaultManagementClient)
+        .vaults.begin_create_or_update(
+            GROUP,
+            VAULT,
+            {
+                "location": LOCATION,
+                "properties": {
+                    "tenantId": endpoint.tenant_id,
+                    "sku": {"family": "A", "name": "standard"},
+                    "enableRbacAuthorization": True,
+                },
+            },
+        )
+        .result()
+    )
+    registry = (
+        endpoint.mgmt_client(ContainerRegistryManagementClient)
+        .registries.begin_create(
+            GROUP,
+            REGISTRY,
+            {"location": LOCATION, "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": False}},
+        )
+        .result()
+    )
+    insights = endpoint.mgmt_client(ApplicationInsightsManagementClient).components.create_or_update(
+        GROUP, INSIGHTS, {"location": LOCATION, "kind": "web", "application_type": "web"}
+    )
+    return {
+        "group": f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}",
+        "storageAccount": account.id,
+        "keyVault": vault.id,
+        "containerRegistry": registry.id,
+        "applicationInsights": insights.id,
+    }
 
 
 def _workspace_path(linked, name):
@@ -52,15 +88,19 @@ def _workspace_path(linked, name):
 
 def _workspace_body(linked, **properties):
     links = {key: linked[key] for key in ("storageAccount", "keyVault", "applicationInsights", "containerRegistry")}
-    return {"location": LOCATION, "identity": {"type": "SystemAssigned"}, "sku": {"name": "Basic", "tier": "Basic"},
-            "properties": {**links, **properties}}
+    return {
+        "location": LOCATION,
+        "identity": {"type": "SystemAssigned"},
+        "sku": {"name": "Basic", "tier": "Basic"},
+        "properties": {**links, **properties},
+    }
 
 
 def _poll(endpoint, response, api_version=VERSION, limit=20):
     """Follow Azure-AsyncOperation until the operation ends; returns the states seen."""
-    url = response.headers["Azure-AsyncOperation"][len(endpoint.arm):].split("?")[0]
+    url = response.headers["Azure-AsyncOperation"][len(endpoint.arm) :].split("?")[0]
     states = []
-    for unused_1 in range(limit):
+    for _ in range(limit):
         status = endpoint.call("GET", url, api_version=api_version).json()
         states.append(status["status"])
         if status["status"] in ("Succeeded", "Failed", "Canceled"):
@@ -69,8 +109,9 @@ def _poll(endpoint, response, api_version=VERSION, limit=20):
 
 
 def _create_workspace(endpoint, linked, name, **properties):
-    response = endpoint.call("PUT", _workspace_path(linked, name), api_version=VERSION,
-                             body=_workspace_body(linked, **properties))
+    response = endpoint.call(
+        "PUT", _workspace_path(linked, name), api_version=VERSION, body=_workspace_body(linked, **properties)
+    )
     assert response.status_code == 201, response.text
     states, status = _poll(endpoint, response)
     assert status["status"] == "Succeeded", status
@@ -94,8 +135,10 @@ def test_workspace_with_a_missing_linked_resource_is_rejected(endpoint, linked, 
     assert error["code"] == "ValidationError" and error["target"] == "workspace"
     assert missing in error["message"] and "not found" in error["message"]
     assert error["details"][0]["code"] == "Invalid"
-    assert endpoint.call("GET", _workspace_path(linked, f"ws-missing-{link.lower()}"),
-                         api_version=VERSION).status_code == 404
+    assert (
+        endpoint.call("GET", _workspace_path(linked, f"ws-missing-{link.lower()}"), api_version=VERSION).status_code
+        == 404
+    )
 
 
 def test_workspace_without_storage_or_key_vault_is_rejected(endpoint, linked):
@@ -121,8 +164,10 @@ def test_workspace_create_is_long_running_and_assigns_its_id(endpoint, linked):
     path = _workspace_path(linked, "ws-lro")
     response = endpoint.call("PUT", path, api_version=VERSION, body=_workspace_body(linked))
     assert response.status_code == 201
-    assert "/providers/Microsoft.MachineLearningServices/locations/westeurope/workspaceOperationsStatus/" in \
-        response.headers["Azure-AsyncOperation"]
+    assert (
+        "/providers/Microsoft.MachineLearningServices/locations/westeurope/workspaceOperationsStatus/"
+        in response.headers["Azure-AsyncOperation"]
+    )
     assert response.json()["properties"]["provisioningState"] == "Creating"
     assert endpoint.call("GET", path, api_version=VERSION).json()["properties"]["provisioningState"] == "Creating"
     states, status = _poll(endpoint, response)
@@ -147,15 +192,18 @@ def test_workspace_creates_its_blob_container_and_system_datastores(endpoint, li
     workspace = _create_workspace(endpoint, linked, "ws-storage", systemDatastoresAuthMode="Identity")
     workspace_id = workspace["properties"]["workspaceId"]
     container = storage.blob_containers.get(GROUP, ACCOUNT, f"azureml-blobstore-{workspace_id}")
-    assert container.id == (f"{linked['storageAccount']}/blobServices/default/containers/"
-                            f"azureml-blobstore-{workspace_id}")
+    assert container.id == (
+        f"{linked['storageAccount']}/blobServices/default/containers/azureml-blobstore-{workspace_id}"
+    )
     assert f"azureml-blobstore-{workspace_id}" in [item.name for item in storage.blob_containers.list(GROUP, ACCOUNT)]
 
-    listed = endpoint.call("GET", _workspace_path(linked, "ws-storage") + "/datastores",
-                           api_version="2024-10-01-preview").json()["value"]
+    listed = endpoint.call(
+        "GET", _workspace_path(linked, "ws-storage") + "/datastores", api_version="2024-10-01-preview"
+    ).json()["value"]
     by_name = {item["name"]: item["properties"] for item in listed}
-    assert {"workspaceblobstore", "workspacefilestore", "workspaceartifactstore",
-            "workspaceworkingdirectory"} <= set(by_name)
+    assert {"workspaceblobstore", "workspacefilestore", "workspaceartifactstore", "workspaceworkingdirectory"} <= set(
+        by_name
+    )
     blob = by_name["workspaceblobstore"]
     assert blob["isDefault"] is True and blob["containerName"] == f"azureml-blobstore-{workspace_id}"
     assert blob["accountName"] == ACCOUNT and blob["credentials"] == {"credentialsType": "None"}
@@ -164,9 +212,16 @@ def test_workspace_creates_its_blob_container_and_system_datastores(endpoint, li
 
 
 def test_project_template_workspace_body_is_accepted(endpoint, linked):
-    body = _workspace_body(linked, friendlyName="it4-perception-dev", hbiWorkspace=True, publicNetworkAccess="Disabled",
-                           allowPublicAccessWhenBehindVnet=False, v1LegacyMode=False,
-                           systemDatastoresAuthMode="Identity", imageBuildCompute="train-cluster")
+    body = _workspace_body(
+        linked,
+        friendlyName="it4-perception-dev",
+        hbiWorkspace=True,
+        publicNetworkAccess="Disabled",
+        allowPublicAccessWhenBehindVnet=False,
+        v1LegacyMode=False,
+        systemDatastoresAuthMode="Identity",
+        imageBuildCompute="train-cluster",
+    )
     body["kind"] = "Default"
     response = endpoint.call("PUT", _workspace_path(linked, "it4-perception-dev"), api_version=VERSION, body=body)
     assert response.status_code == 201, response.text
@@ -180,8 +235,12 @@ def test_soft_delete_blocks_the_name_until_purged(endpoint, linked):
     assert deleted.status_code == 202
     assert _poll(endpoint, deleted)[1]["status"] == "Succeeded"
     assert endpoint.call("GET", path, api_version=VERSION).status_code == 404
-    assert "ws-soft" not in [item["name"] for item in endpoint.call(
-        "GET", f"{linked['group']}/providers/{ML}/workspaces", api_version=VERSION).json()["value"]]
+    assert "ws-soft" not in [
+        item["name"]
+        for item in endpoint.call("GET", f"{linked['group']}/providers/{ML}/workspaces", api_version=VERSION).json()[
+            "value"
+        ]
+    ]
 
     soft_deleted = endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]
     entry = next(item for item in soft_deleted if item["id"].lower() == path.lower())
@@ -196,8 +255,9 @@ def test_soft_delete_blocks_the_name_until_purged(endpoint, linked):
 
     purged = endpoint.call("DELETE", path + "?forceToPurge=true", api_version=VERSION)
     assert purged.status_code == 200
-    assert path.lower() not in [item["id"].lower() for item in
-                                endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]]
+    assert path.lower() not in [
+        item["id"].lower() for item in endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]
+    ]
     second_id = _create_workspace(endpoint, linked, "ws-soft")["properties"]["workspaceId"]
     assert second_id != first_id
 
@@ -209,8 +269,9 @@ def test_force_to_purge_deletes_a_live_workspace_for_good(endpoint, linked):
     assert response.status_code == 202
     assert _poll(endpoint, response)[1]["status"] == "Succeeded"
     assert endpoint.call("GET", path, api_version=VERSION).status_code == 404
-    assert path.lower() not in [item["id"].lower() for item in
-                                endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]]
+    assert path.lower() not in [
+        item["id"].lower() for item in endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]
+    ]
     assert endpoint.call("PUT", path, api_version=VERSION, body=_workspace_body(linked)).status_code == 201
 
 
@@ -223,7 +284,9 @@ def test_deleting_the_resource_group_soft_deletes_its_workspace(endpoint, linked
     assert response.status_code == 201, response.text
     _poll(endpoint, response)
     client.resource_groups.begin_delete("rg-ml-doomed", polling_interval=0.01).result()
-    soft_deleted = [item["id"].lower() for item in endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]]
+    soft_deleted = [
+        item["id"].lower() for item in endpoint.admin("GET", "machine-learning/deleted-workspaces")["value"]
+    ]
     assert path.lower() in soft_deleted
     client.resource_groups.create_or_update("rg-ml-doomed", {"location": LOCATION})
     blocked = _error(endpoint.call("PUT", path, api_version=VERSION, body=_workspace_body(linked)))
@@ -239,17 +302,33 @@ def compute_workspace(endpoint, linked):
 
 def _cluster(vm_size="Standard_DS3_v2", **scale):
     settings = {"minNodeCount": 0, "maxNodeCount": 2, "nodeIdleTimeBeforeScaleDown": "PT30M", **scale}
-    return {"properties": {"computeType": "AmlCompute", "properties": {
-        "vmSize": vm_size, "vmPriority": "LowPriority", "scaleSettings": settings, "enableNodePublicIp": False,
-        "remoteLoginPortPublicAccess": "Disabled"}}}
+    return {
+        "properties": {
+            "computeType": "AmlCompute",
+            "properties": {
+                "vmSize": vm_size,
+                "vmPriority": "LowPriority",
+                "scaleSettings": settings,
+                "enableNodePublicIp": False,
+                "remoteLoginPortPublicAccess": "Disabled",
+            },
+        }
+    }
 
 
-@pytest.mark.parametrize("body, target, words", [
-    (_cluster(vm_size="Standard_Banana_v9"), "vmSize", "'Standard_Banana_v9' is not supported"),
-    (_cluster(minNodeCount=3, maxNodeCount=2), "scaleSettings", "minNodeCount (3) is greater than maxNodeCount (2)"),
-    (_cluster(maxNodeCount=0), "scaleSettings.maxNodeCount", "must be at least 1"),
-    (_cluster(minNodeCount=-1), "scaleSettings.minNodeCount", "must not be negative"),
-])
+@pytest.mark.parametrize(
+    "body, target, words",
+    [
+        (_cluster(vm_size="Standard_Banana_v9"), "vmSize", "'Standard_Banana_v9' is not supported"),
+        (
+            _cluster(minNodeCount=3, maxNodeCount=2),
+            "scaleSettings",
+            "minNodeCount (3) is greater than maxNodeCount (2)",
+        ),
+        (_cluster(maxNodeCount=0), "scaleSettings.maxNodeCount", "must be at least 1"),
+        (_cluster(minNodeCount=-1), "scaleSettings.minNodeCount", "must not be negative"),
+    ],
+)
 def test_compute_vm_size_and_scale_settings_are_checked(endpoint, compute_workspace, body, target, words):
     response = endpoint.call("PUT", f"{compute_workspace}/computes/bad", api_version=VERSION, body=body)
     error = _error(response)
@@ -261,8 +340,12 @@ def test_compute_vm_size_and_scale_settings_are_checked(endpoint, compute_worksp
 
 @pytest.mark.parametrize("idle", ["30 minutes", "PT", "P1Y2X", "PT-5M"])
 def test_compute_idle_time_must_be_an_iso_8601_duration(endpoint, compute_workspace, idle):
-    response = endpoint.call("PUT", f"{compute_workspace}/computes/idle", api_version=VERSION,
-                             body=_cluster(nodeIdleTimeBeforeScaleDown=idle))
+    response = endpoint.call(
+        "PUT",
+        f"{compute_workspace}/computes/idle",
+        api_version=VERSION,
+        body=_cluster(nodeIdleTimeBeforeScaleDown=idle),
+    )
     error = _error(response)
     assert error["code"] == "UserError" and "nodeIdleTimeBeforeScaleDown" in error["target"]
     assert idle in error["message"]
@@ -296,8 +379,11 @@ def test_compute_goes_through_provisioning_states(endpoint, compute_workspace):
 
 def test_compute_provisioning_failure_from_fault_injection(endpoint, compute_workspace):
     path = f"{compute_workspace}/computes/doomed"
-    endpoint.admin("POST", "provisioning-failures", {
-        "resource_id": path, "code": "ResourceOperationFailure", "message": "Not enough quota for Standard_DS3_v2."})
+    endpoint.admin(
+        "POST",
+        "provisioning-failures",
+        {"resource_id": path, "code": "ResourceOperationFailure", "message": "Not enough quota for Standard_DS3_v2."},
+    )
     response = endpoint.call("PUT", path, api_version=VERSION, body=_cluster())
     assert response.status_code == 201
     states, status = _poll(endpoint, response)
@@ -340,8 +426,16 @@ def datastore_workspace(endpoint, linked, storage):
 
 
 def _blob_datastore(credentials, container="datasets", account=ACCOUNT):
-    return {"properties": {"datastoreType": "AzureBlob", "accountName": account, "containerName": container,
-                           "endpoint": "core.windows.net", "protocol": "https", "credentials": credentials}}
+    return {
+        "properties": {
+            "datastoreType": "AzureBlob",
+            "accountName": account,
+            "containerName": container,
+            "endpoint": "core.windows.net",
+            "protocol": "https",
+            "credentials": credentials,
+        }
+    }
 
 
 def test_account_key_secret_is_write_only(endpoint, datastore_workspace):
@@ -350,8 +444,11 @@ def test_account_key_secret_is_write_only(endpoint, datastore_workspace):
     credentials = {"credentialsType": "AccountKey", "secrets": {"secretsType": "AccountKey", "key": secret}}
     created = endpoint.call("PUT", path, api_version=DATASTORE_VERSION, body=_blob_datastore(credentials))
     assert created.status_code == 201, created.text
-    shown = [created.text, endpoint.call("GET", path, api_version=DATASTORE_VERSION).text,
-             endpoint.call("GET", f"{datastore_workspace}/datastores", api_version=DATASTORE_VERSION).text]
+    shown = [
+        created.text,
+        endpoint.call("GET", path, api_version=DATASTORE_VERSION).text,
+        endpoint.call("GET", f"{datastore_workspace}/datastores", api_version=DATASTORE_VERSION).text,
+    ]
     for text in shown:
         assert secret not in text and '"secrets"' not in text
     assert created.json()["properties"]["credentials"] == {"credentialsType": "AccountKey"}
@@ -359,8 +456,9 @@ def test_account_key_secret_is_write_only(endpoint, datastore_workspace):
 
     secrets = endpoint.call("POST", f"{path}/listSecrets", api_version=DATASTORE_VERSION)
     assert secrets.status_code == 200 and secrets.json() == {"secretsType": "AccountKey", "key": secret}
-    denied = endpoint.call("POST", f"{path}/listSecrets", api_version=DATASTORE_VERSION,
-                           token=endpoint.token("model-developer-test"))
+    denied = endpoint.call(
+        "POST", f"{path}/listSecrets", api_version=DATASTORE_VERSION, token=endpoint.token("model-developer-test")
+    )
     assert _error(denied, 403)["code"] == "AuthorizationFailed"
 
     assert endpoint.call("DELETE", path, api_version=DATASTORE_VERSION).status_code == 200
@@ -380,8 +478,10 @@ def test_identity_based_datastore_has_no_secrets(endpoint, datastore_workspace):
 
 def test_datastore_storage_must_exist_unless_skip_validation(endpoint, datastore_workspace):
     path = f"{datastore_workspace}/datastores/elsewhere"
-    for body, target in ((_blob_datastore({"credentialsType": "None"}, account="stnosuchaccount"), "accountName"),
-                         (_blob_datastore({"credentialsType": "None"}, container="nosuchcontainer"), "containerName")):
+    for body, target in (
+        (_blob_datastore({"credentialsType": "None"}, account="stnosuchaccount"), "accountName"),
+        (_blob_datastore({"credentialsType": "None"}, container="nosuchcontainer"), "containerName"),
+    ):
         error = _error(endpoint.call("PUT", path, api_version=DATASTORE_VERSION, body=body))
         assert error["code"] == "UserError" and error["innerError"]["code"] == "NotFoundError"
         assert error["target"] == target
@@ -395,14 +495,17 @@ def test_default_datastore_filter_and_read_only_is_default(endpoint, datastore_w
     body["properties"]["isDefault"] = True
     created = endpoint.call("PUT", path, api_version=DATASTORE_VERSION, body=body)
     assert created.json()["properties"]["isDefault"] is False
-    defaults = endpoint.call("GET", f"{datastore_workspace}/datastores?isDefault=true",
-                             api_version=DATASTORE_VERSION).json()["value"]
+    defaults = endpoint.call(
+        "GET", f"{datastore_workspace}/datastores?isDefault=true", api_version=DATASTORE_VERSION
+    ).json()["value"]
     assert [item["name"] for item in defaults] == ["workspaceblobstore"]
 
 
 # -- the project's templates through Microsoft.Resources/deployments ---------------------------------------
-SUBNET = ("/subscriptions/{subscription}/resourceGroups/rg-it4ad-network-local/providers/Microsoft.Network/"
-          "virtualNetworks/vnet-it4ad-local/subnets/snet-ml")
+SUBNET = (
+    "/subscriptions/{subscription}/resourceGroups/rg-it4ad-network-local/providers/Microsoft.Network/"
+    "virtualNetworks/vnet-it4ad-local/subnets/snet-ml"
+)
 
 
 def _deploy(endpoint, name, template_folder, **parameters):
@@ -410,40 +513,84 @@ def _deploy(endpoint, name, template_folder, **parameters):
     from pathlib import Path
 
     from azure.mgmt.resource.deployments import DeploymentsMgmtClient
+
     client = endpoint.mgmt_client(DeploymentsMgmtClient, polling_interval=0.05)
-    template = json.loads((Path(__file__).resolve().parents[3] / "arm-templates" / template_folder /
-                           f"{template_folder}.json").read_text())
-    poller = client.deployments.begin_create_or_update(GROUP, name, {"properties": {
-        "mode": "Incremental", "template": template,
-        "parameters": {key: {"value": value} for key, value in parameters.items()}}})
+    template = json.loads(
+        (
+            Path(__file__).resolve().parents[3] / "arm-templates" / template_folder / f"{template_folder}.json"
+        ).read_text()
+    )
+    poller = client.deployments.begin_create_or_update(
+        GROUP,
+        name,
+        {
+            "properties": {
+                "mode": "Incremental",
+                "template": template,
+                "parameters": {key: {"value": value} for key, value in parameters.items()},
+            }
+        },
+    )
     return poller.result()
 
 
 def test_project_workspace_and_compute_templates_deploy(endpoint, linked):
-    common = {"location": LOCATION, "namePrefix": "it4", "environmentName": "dev",
-              "subnetId": SUBNET.format(subscription=endpoint.subscription_id)}
-    deployed = _deploy(endpoint, "mlworkspace-perception", "mlworkspace", workPackageName="perception",
-                       storageAccountId=linked["storageAccount"], keyVaultId=linked["keyVault"],
-                       applicationInsightsId=linked["applicationInsights"],
-                       containerRegistryId=linked["containerRegistry"], **common)
+    common = {
+        "location": LOCATION,
+        "namePrefix": "it4",
+        "environmentName": "dev",
+        "subnetId": SUBNET.format(subscription=endpoint.subscription_id),
+    }
+    deployed = _deploy(
+        endpoint,
+        "mlworkspace-perception",
+        "mlworkspace",
+        workPackageName="perception",
+        storageAccountId=linked["storageAccount"],
+        keyVaultId=linked["keyVault"],
+        applicationInsightsId=linked["applicationInsights"],
+        containerRegistryId=linked["containerRegistry"],
+        **common,
+    )
     assert deployed.properties.provisioning_state == "Succeeded", deployed.properties.error
     workspace = endpoint.call("GET", _workspace_path(linked, "it4-perception-dev"), api_version=VERSION).json()
     assert deployed.properties.outputs["workspacePrincipalId"]["value"] == workspace["identity"]["principalId"]
     assert workspace["properties"]["systemDatastoresAuthMode"] == "Identity"
 
-    compute = _deploy(endpoint, "mlcompute-perception", "mlcompute", workspaceName="it4-perception-dev",
-                      computeVmSize="Standard_NC6s_v3", computeMaxNodes=4, vmPriority="LowPriority", **common)
+    compute = _deploy(
+        endpoint,
+        "mlcompute-perception",
+        "mlcompute",
+        workspaceName="it4-perception-dev",
+        computeVmSize="Standard_NC6s_v3",
+        computeMaxNodes=4,
+        vmPriority="LowPriority",
+        **common,
+    )
     assert compute.properties.provisioning_state == "Succeeded", compute.properties.error
     cluster = endpoint.call("GET", compute.properties.outputs["computeId"]["value"], api_version=VERSION).json()
     assert cluster["properties"]["provisioningState"] == "Succeeded"
     assert cluster["properties"]["properties"]["scaleSettings"]["maxNodeCount"] == 4
 
     from azure.core.exceptions import HttpResponseError
+
     with pytest.raises(HttpResponseError) as raised:  # the provider's check runs in the deployment's preflight
-        _deploy(endpoint, "mlcompute-bad-size", "mlcompute", workspaceName="it4-perception-dev",
-                computeName="bad-cluster", computeVmSize="Standard_Imaginary_v1", computeMaxNodes=2, **common)
+        _deploy(
+            endpoint,
+            "mlcompute-bad-size",
+            "mlcompute",
+            workspaceName="it4-perception-dev",
+            computeName="bad-cluster",
+            computeVmSize="Standard_Imaginary_v1",
+            computeMaxNodes=2,
+            **common,
+        )
     assert raised.value.error.code == "InvalidTemplateDeployment"
     inner = raised.value.response.json()["error"]["details"]
     assert any(item["code"] == "UserError" and "Standard_Imaginary_v1" in item["message"] for item in inner), inner
-    assert endpoint.call("GET", _workspace_path(linked, "it4-perception-dev") + "/computes/bad-cluster",
-                         api_version=VERSION).status_code == 404
+    assert (
+        endpoint.call(
+            "GET", _workspace_path(linked, "it4-perception-dev") + "/computes/bad-cluster", api_version=VERSION
+        ).status_code
+        == 404
+    )

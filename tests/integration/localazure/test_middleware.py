@@ -1,4 +1,5 @@
 """Throttling and fault injection, and that azure-core's retry policy recovers from them."""
+
 import pytest
 
 ENDPOINT_PROCESS = True  # process and TLS smoke suite: dropped connections and latency as a socket sees them
@@ -10,14 +11,25 @@ GROUPS = "/subscriptions/{}/resourcegroups"
 def reset(endpoint):
     yield
     endpoint.admin("DELETE", "faults")
-    endpoint.admin("PUT", "config/throttling", {"enabled": True, "read_capacity": 250, "read_refill_per_second": 25,
-                                                "write_capacity": 200, "write_refill_per_second": 10})
+    endpoint.admin(
+        "PUT",
+        "config/throttling",
+        {
+            "enabled": True,
+            "read_capacity": 250,
+            "read_refill_per_second": 25,
+            "write_capacity": 200,
+            "write_refill_per_second": 10,
+        },
+    )
 
 
 def test_every_arm_response_carries_the_remaining_reads(endpoint):
     response = endpoint.call("GET", GROUPS.format(endpoint.subscription_id))
     assert int(response.headers["x-ms-ratelimit-remaining-subscription-reads"]) <= 249
-    response = endpoint.call("PUT", GROUPS.format(endpoint.subscription_id) + "/rg-throttle", body={"location": "westeurope"})
+    response = endpoint.call(
+        "PUT", GROUPS.format(endpoint.subscription_id) + "/rg-throttle", body={"location": "westeurope"}
+    )
     assert int(response.headers["x-ms-ratelimit-remaining-subscription-writes"]) <= 199
 
 
@@ -39,8 +51,11 @@ def test_empty_bucket_gives_429_and_the_sdk_recovers(endpoint):
 def test_next_requests_fail_with_503_then_the_sdk_retries(endpoint):
     client = endpoint.resource_client(retry_backoff_factor=0.01)
     since = endpoint.admin("GET", "requests")["last_seq"]
-    endpoint.admin("POST", "faults", {"method": "GET", "path": "/resourcegroups/rg-it4ad-network-local$",
-                                      "count": 2, "status": 503})
+    endpoint.admin(
+        "POST",
+        "faults",
+        {"method": "GET", "path": "/resourcegroups/rg-it4ad-network-local$", "count": 2, "status": 503},
+    )
     assert client.resource_groups.get("rg-it4ad-network-local").name == "rg-it4ad-network-local"
     codes = [item["status"] for item in endpoint.requests_log(since=str(since), path="rg-it4ad-network-local")]
     assert codes == [503, 503, 200]
@@ -60,7 +75,9 @@ def test_dropped_connection_is_retried_by_the_sdk(endpoint):
 
 
 def test_added_latency(endpoint):
-    endpoint.admin("POST", "latency", {"method": "GET", "path": "rg-it4ad-network-local$", "milliseconds": 300, "count": 1})
+    endpoint.admin(
+        "POST", "latency", {"method": "GET", "path": "rg-it4ad-network-local$", "milliseconds": 300, "count": 1}
+    )
     token = endpoint.token()
     slow = endpoint.call("GET", GROUPS.format(endpoint.subscription_id) + "/rg-it4ad-network-local", token=token)
     fast = endpoint.call("GET", GROUPS.format(endpoint.subscription_id) + "/rg-it4ad-network-local", token=token)

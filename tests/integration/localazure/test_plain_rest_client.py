@@ -7,6 +7,7 @@ registry followed through ``Azure-AsyncOperation``, lists with ``nextLink``, and
 through ``Location`` until 200/204. Only what ``connection.json`` and ``ca.pem`` give is used; nothing here takes a
 shortcut that only the project's own code happens to take.
 """
+
 import time
 import uuid
 
@@ -101,10 +102,16 @@ def signed_in(endpoint, client, cloud):
     tenant = endpoint.connection["tenant_id"]
     principal = endpoint.connection["principals"]["deployer"]
     discovery = client.get_json(f"{cloud['active_directory']}/{tenant}/v2.0/.well-known/openid-configuration")
-    response = client.session.post(discovery["token_endpoint"], timeout=10, data={
-        "grant_type": "client_credentials", "client_id": principal["client_id"],
-        "client_secret": principal["client_secret"],
-        "scope": f"{cloud['active_directory_resource_id'].rstrip('/')}/.default"})
+    response = client.session.post(
+        discovery["token_endpoint"],
+        timeout=10,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": principal["client_id"],
+            "client_secret": principal["client_secret"],
+            "scope": f"{cloud['active_directory_resource_id'].rstrip('/')}/.default",
+        },
+    )
     assert response.status_code == 200, response.text
     assert response.headers["Content-Type"].startswith("application/json")
     grant = response.json()
@@ -144,16 +151,24 @@ def test_openid_discovery_and_the_client_credentials_grant(client, cloud, signed
     keys = client.get_json(discovery["jwks_uri"])["keys"]
     header = jwt.get_unverified_header(grant["access_token"])
     key = next(item for item in keys if item["kid"] == header["kid"])
-    claims = jwt.decode(grant["access_token"], jwt.PyJWK(key).key, algorithms=["RS256"],
-                        audience=cloud["active_directory_resource_id"])
+    claims = jwt.decode(
+        grant["access_token"], jwt.PyJWK(key).key, algorithms=["RS256"], audience=cloud["active_directory_resource_id"]
+    )
     assert claims["appid"] == signed_in["principal"]["client_id"]
     assert claims["oid"] == signed_in["principal"]["object_id"] and claims["tid"] == signed_in["tenant"]
 
 
 def test_a_wrong_secret_is_refused_with_the_oauth_error_shape(endpoint, client, signed_in):
-    response = client.session.post(signed_in["discovery"]["token_endpoint"], timeout=10, data={
-        "grant_type": "client_credentials", "client_id": signed_in["principal"]["client_id"],
-        "client_secret": "not-the-secret", "scope": f"{client.arm}/.default"})
+    response = client.session.post(
+        signed_in["discovery"]["token_endpoint"],
+        timeout=10,
+        data={
+            "grant_type": "client_credentials",
+            "client_id": signed_in["principal"]["client_id"],
+            "client_secret": "not-the-secret",
+            "scope": f"{client.arm}/.default",
+        },
+    )
     assert response.status_code == 401, response.text
     error = response.json()
     assert error["error"] == "invalid_client" and error["error_description"].startswith("AADSTS7000215")
@@ -165,8 +180,9 @@ def test_arm_refuses_calls_without_a_token_or_api_version(endpoint, client, sign
     assert anonymous.status_code == 401
     assert anonymous.headers["WWW-Authenticate"].startswith("Bearer authorization_uri=")
     assert anonymous.json()["error"]["code"] == "AuthenticationFailed"
-    unversioned = client.session.get(f"{client.arm}{path}", timeout=10,
-                                     headers={"Authorization": f"Bearer {client.token}"})
+    unversioned = client.session.get(
+        f"{client.arm}{path}", timeout=10, headers={"Authorization": f"Bearer {client.token}"}
+    )
     assert unversioned.status_code == 400
     assert unversioned.json()["error"]["code"] == "MissingApiVersionParameter"
 
@@ -181,9 +197,17 @@ def test_resource_group_and_storage_account_lifecycle_by_hand(endpoint, client, 
 
     account_name = f"plainrest{uuid.uuid4().hex[:10]}"
     account_path = f"{group_path}/providers/Microsoft.Storage/storageAccounts/{account_name}"
-    accepted = client.arm_call("PUT", account_path, STORAGE_API, {
-        "location": "westeurope", "sku": {"name": "Standard_LRS"}, "kind": "StorageV2",
-        "properties": {"minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False}})
+    accepted = client.arm_call(
+        "PUT",
+        account_path,
+        STORAGE_API,
+        {
+            "location": "westeurope",
+            "sku": {"name": "Standard_LRS"},
+            "kind": "StorageV2",
+            "properties": {"minimumTlsVersion": "TLS1_2", "allowBlobPublicAccess": False},
+        },
+    )
     assert accepted.status_code == 202, accepted.text
     location = accepted.headers["Location"]
     assert location.startswith(f"{client.arm}/subscriptions/{subscription}/providers/Microsoft.Storage/")
@@ -201,8 +225,9 @@ def test_resource_group_and_storage_account_lifecycle_by_hand(endpoint, client, 
 
     deleting = client.arm_call("DELETE", group_path, RESOURCE_GROUP_API)
     assert deleting.status_code == 202, deleting.text
-    deleted = client.poll(deleting.headers["Location"], RESOURCE_GROUP_API,
-                          lambda response: response.status_code != 202)
+    deleted = client.poll(
+        deleting.headers["Location"], RESOURCE_GROUP_API, lambda response: response.status_code != 202
+    )
     assert deleted.status_code in (200, 204), deleted.text
     gone = client.arm_call("GET", group_path, RESOURCE_GROUP_API)
     assert gone.status_code == 404 and gone.json()["error"]["code"] == "ResourceGroupNotFound"
@@ -213,12 +238,19 @@ def test_a_registry_put_followed_through_azure_async_operation(endpoint, client,
     dummy_name, group_path = resource_group
     assert client.arm_call("PUT", group_path, RESOURCE_GROUP_API, {"location": "westeurope"}).status_code == 201
     registry_path = f"{group_path}/providers/Microsoft.ContainerRegistry/registries/plainrest{uuid.uuid4().hex[:8]}"
-    response = client.arm_call("PUT", registry_path, REGISTRY_API, {
-        "location": "westeurope", "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": False}})
+    response = client.arm_call(
+        "PUT",
+        registry_path,
+        REGISTRY_API,
+        {"location": "westeurope", "sku": {"name": "Premium"}, "properties": {"adminUserEnabled": False}},
+    )
     assert response.status_code in (200, 201), response.text
     status_url = response.headers["Azure-AsyncOperation"]
-    status = client.poll(status_url, REGISTRY_API,
-                         lambda polled: polled.status_code == 200 and polled.json()["status"] in TERMINAL_STATUSES)
+    status = client.poll(
+        status_url,
+        REGISTRY_API,
+        lambda polled: polled.status_code == 200 and polled.json()["status"] in TERMINAL_STATUSES,
+    )
     assert status.json()["status"] == "Succeeded", status.text
     registry = client.arm_call("GET", registry_path, REGISTRY_API)
     assert registry.status_code == 200
@@ -232,14 +264,18 @@ def test_a_jsonc_deployment_body_as_azure_cli_sends_it_is_accepted(endpoint):
     client.token = endpoint.token()
     group = f"/subscriptions/{endpoint.subscription_id}/resourcegroups/rg-jsonc"
     assert client.arm_call("PUT", group, RESOURCE_GROUP_API, {"location": "westeurope"}).status_code in (200, 201)
-    template = '{\r\n  // comments are allowed too\r\n  "$schema": "https://schema.management.azure.com/schemas/' \
-               '2019-04-01/deploymentTemplate.json#",\r\n  "contentVersion": "1.0.0.0",\r\n  "resources": []\r\n}'
-    body = '{"properties": {"parameters": {}, "mode": "Incremental", template:' + template + '}}'
+    template = (
+        '{\r\n  // comments are allowed too\r\n  "$schema": "https://schema.management.azure.com/schemas/'
+        '2019-04-01/deploymentTemplate.json#",\r\n  "contentVersion": "1.0.0.0",\r\n  "resources": []\r\n}'
+    )
+    body = '{"properties": {"parameters": {}, "mode": "Incremental", template:' + template + "}}"
     url = f"{client.arm}{group}/providers/Microsoft.Resources/deployments/jsonc/validate"
     headers = {"Authorization": f"Bearer {client.token}", "Content-Type": "application/json"}
-    response = client.session.post(url, params={"api-version": "2025-04-01"}, data=body.encode(), headers=headers,
-                                   timeout=10)
+    response = client.session.post(
+        url, params={"api-version": "2025-04-01"}, data=body.encode(), headers=headers, timeout=10
+    )
     assert response.status_code == 200, response.text
-    broken = client.session.post(url, params={"api-version": "2025-04-01"}, data=b'{"properties": {template: [}',
-                                 headers=headers, timeout=10)
+    broken = client.session.post(
+        url, params={"api-version": "2025-04-01"}, data=b'{"properties": {template: [}', headers=headers, timeout=10
+    )
     assert broken.status_code == 400 and broken.json()["error"]["code"] == "InvalidRequestContent"

@@ -1,6 +1,7 @@
 """ml_datastore, ml_datastore_info, ml_workspace_info and ml_compute_info through real ``ansible-playbook`` runs
 against the local endpoint. The workspace and compute come from the project's own templates; every outcome is
 checked with raw ARM requests and the endpoint's request log, never with the modules under test."""
+
 import json
 import os
 import subprocess
@@ -35,25 +36,51 @@ WRITES = ("PUT", "PATCH", "DELETE")
 def workspace(endpoint, linked, storage):  # pylint: disable=redefined-outer-name
     """The project's mlworkspace and mlcompute templates deployed into the linked resources."""
     storage.blob_containers.create(GROUP, ACCOUNT, "datasets", {})
-    common = {"location": LOCATION, "namePrefix": "it4", "environmentName": "dev",
-              "subnetId": SUBNET.format(subscription=endpoint.subscription_id)}
-    deployed = _deploy(endpoint, "mlworkspace-modules", "mlworkspace", workPackageName="perception",
-                       storageAccountId=linked["storageAccount"], keyVaultId=linked["keyVault"],
-                       applicationInsightsId=linked["applicationInsights"],
-                       containerRegistryId=linked["containerRegistry"], **common)
+    common = {
+        "location": LOCATION,
+        "namePrefix": "it4",
+        "environmentName": "dev",
+        "subnetId": SUBNET.format(subscription=endpoint.subscription_id),
+    }
+    deployed = _deploy(
+        endpoint,
+        "mlworkspace-modules",
+        "mlworkspace",
+        workPackageName="perception",
+        storageAccountId=linked["storageAccount"],
+        keyVaultId=linked["keyVault"],
+        applicationInsightsId=linked["applicationInsights"],
+        containerRegistryId=linked["containerRegistry"],
+        **common,
+    )
     assert deployed.properties.provisioning_state == "Succeeded", deployed.properties.error
-    compute = _deploy(endpoint, "mlcompute-modules", "mlcompute", workspaceName=WORKSPACE, computeName=COMPUTE,
-                      computeVmSize="Standard_DS3_v2", computeMaxNodes=2, **common)
+    compute = _deploy(
+        endpoint,
+        "mlcompute-modules",
+        "mlcompute",
+        workspaceName=WORKSPACE,
+        computeName=COMPUTE,
+        computeVmSize="Standard_DS3_v2",
+        computeMaxNodes=2,
+        **common,
+    )
     assert compute.properties.provisioning_state == "Succeeded", compute.properties.error
     return _workspace_path(linked, WORKSPACE)
 
 
 def azure_defaults(endpoint, **overrides) -> dict:
     deployer = endpoint.principal("deployer")
-    return {"auth_source": "auto", "cloud": endpoint.connection["metadata_url"], "ca_bundle": endpoint.ca,
-            "client_id": deployer["client_id"], "secret": deployer["client_secret"],
-            "tenant": deployer.get("tenant_id", endpoint.tenant_id), "subscription_id": endpoint.subscription_id,
-            "polling_interval": 0.05, **overrides}
+    return {
+        "auth_source": "auto",
+        "cloud": endpoint.connection["metadata_url"],
+        "ca_bundle": endpoint.ca,
+        "client_id": deployer["client_id"],
+        "secret": deployer["client_secret"],
+        "tenant": deployer.get("tenant_id", endpoint.tenant_id),
+        "subscription_id": endpoint.subscription_id,
+        "polling_interval": 0.05,
+        **overrides,
+    }
 
 
 def run_playbook(endpoint, tmp_path, tasks, *, check=False, defaults=None):
@@ -62,25 +89,48 @@ def run_playbook(endpoint, tmp_path, tasks, *, check=False, defaults=None):
     results_file.unlink(missing_ok=True)
     play_tasks = []
     for index, (module, options) in enumerate(tasks):
-        play_tasks.append({"name": f"task {index}", f"it4ad.dlinfra.{module}": options,
-                           "register": f"result_{index}", "ignore_errors": True})
-    play_tasks.append({"name": "keep the results", "check_mode": False, "ansible.builtin.copy": {
-        "dest": str(results_file),
-        "content": "{{ [" + ", ".join(f"result_{index}" for index in range(len(tasks))) + "] | to_json }}"}})
-    play = {"hosts": "localhost", "connection": "local", "gather_facts": False, "tasks": play_tasks,
-            "module_defaults": {"group/it4ad.dlinfra.azure": azure_defaults(endpoint) if defaults is None
-                                else defaults}}
+        play_tasks.append(
+            {
+                "name": f"task {index}",
+                f"it4ad.dlinfra.{module}": options,
+                "register": f"result_{index}",
+                "ignore_errors": True,
+            }
+        )
+    play_tasks.append(
+        {
+            "name": "keep the results",
+            "check_mode": False,
+            "ansible.builtin.copy": {
+                "dest": str(results_file),
+                "content": "{{ [" + ", ".join(f"result_{index}" for index in range(len(tasks))) + "] | to_json }}",
+            },
+        }
+    )
+    play = {
+        "hosts": "localhost",
+        "connection": "local",
+        "gather_facts": False,
+        "tasks": play_tasks,
+        "module_defaults": {"group/it4ad.dlinfra.azure": azure_defaults(endpoint) if defaults is None else defaults},
+    }
     playbook = tmp_path / "play.yml"
     playbook.write_text(yaml.safe_dump([play], sort_keys=False))
-    environment = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS), "ANSIBLE_NOCOLOR": "1",
-                   "ANSIBLE_LOCALHOST_WARNING": "false", "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false"}
+    environment = {
+        **os.environ,
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_LOCALHOST_WARNING": "false",
+        "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+    }
     for name in [name for name in environment if name.startswith("AZURE_")]:
         del environment[name]
     command = [PLAYBOOK, "-i", "localhost,", "-e", f"ansible_python_interpreter={sys.executable}", str(playbook)]
     if check:
         command += ["--check", "--diff"]
-    process = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=300,
-                             cwd=tmp_path, check=False)
+    process = subprocess.run(
+        command, env=environment, capture_output=True, text=True, timeout=300, cwd=tmp_path, check=False
+    )
     assert results_file.exists(), f"ansible-playbook failed:\n{process.stdout}\n{process.stderr}"
     return json.loads(results_file.read_text()), process
 
@@ -90,8 +140,7 @@ def last_seq(endpoint) -> int:
 
 
 def writes_since(endpoint, since: int) -> list[tuple[str, str]]:
-    return [(item["method"], item["path"]) for item in endpoint.requests_log(since=since)
-            if item["method"] in WRITES]
+    return [(item["method"], item["path"]) for item in endpoint.requests_log(since=since) if item["method"] in WRITES]
 
 
 def get_datastore(endpoint, workspace, name):
@@ -104,16 +153,24 @@ def ok(result) -> dict:
 
 
 DATASTORES = [
-    {"name": "shared_datasets", "account_name": ACCOUNT, "container_name": "datasets",
-     "description": "Shared training and evaluation datasets.", "tags": {"workpackage": "perception"}},
-    {"name": "shared_metrics", "account_name": ACCOUNT, "container_name": "metrics",
-     "credentials": {"account_key": SECRET}},
+    {
+        "name": "shared_datasets",
+        "account_name": ACCOUNT,
+        "container_name": "datasets",
+        "description": "Shared training and evaluation datasets.",
+        "tags": {"workpackage": "perception"},
+    },
+    {
+        "name": "shared_metrics",
+        "account_name": ACCOUNT,
+        "container_name": "metrics",
+        "credentials": {"account_key": SECRET},
+    },
 ]
 
 
 def present(datastores, **options):
-    return ("ml_datastore", {"resource_group": GROUP, "workspace_name": WORKSPACE, "datastores": datastores,
-                             **options})
+    return ("ml_datastore", {"resource_group": GROUP, "workspace_name": WORKSPACE, "datastores": datastores, **options})
 
 
 def test_check_run_check_rerun_then_update(endpoint, workspace, tmp_path):
@@ -130,7 +187,10 @@ def test_check_run_check_rerun_then_update(endpoint, workspace, tmp_path):
     assert SECRET not in process.stdout + process.stderr and SECRET not in json.dumps(applied)
     stored = get_datastore(endpoint, workspace, "shared_datasets").json()["properties"]
     assert (stored["accountName"], stored["containerName"], stored["description"]) == (
-        ACCOUNT, "datasets", "Shared training and evaluation datasets.")
+        ACCOUNT,
+        "datasets",
+        "Shared training and evaluation datasets.",
+    )
     assert stored["tags"] == {"workpackage": "perception", **OWNERSHIP}
     assert stored["credentials"]["credentialsType"] == "None"
     keyed = get_datastore(endpoint, workspace, "shared_metrics").json()["properties"]
@@ -157,8 +217,12 @@ def test_check_run_check_rerun_then_update(endpoint, workspace, tmp_path):
 
 
 def test_exclusive_detaches_managed_datastores_only(endpoint, workspace, tmp_path):
-    scratch = endpoint.call("PUT", f"{workspace}/datastores/dev_scratch", api_version=DATASTORE_VERSION,
-                            body=_blob_datastore({"credentialsType": "None"}))
+    scratch = endpoint.call(
+        "PUT",
+        f"{workspace}/datastores/dev_scratch",
+        api_version=DATASTORE_VERSION,
+        body=_blob_datastore({"credentialsType": "None"}),
+    )
     assert scratch.status_code in (200, 201), scratch.text
     [setup], dummy = run_playbook(endpoint, tmp_path, [present(DATASTORES)])
     ok(setup)
@@ -188,8 +252,15 @@ def test_a_listed_untagged_datastore_fails_before_any_write(endpoint, workspace,
 def test_state_absent_twice(endpoint, workspace, tmp_path):
     [setup], dummy = run_playbook(endpoint, tmp_path, [present(DATASTORES[:1])])
     ok(setup)
-    absent = ("ml_datastore", {"resource_group": GROUP, "workspace_name": WORKSPACE, "state": "absent",
-                               "datastores": [{"name": "shared_datasets"}, {"name": "never_there"}]})
+    absent = (
+        "ml_datastore",
+        {
+            "resource_group": GROUP,
+            "workspace_name": WORKSPACE,
+            "state": "absent",
+            "datastores": [{"name": "shared_datasets"}, {"name": "never_there"}],
+        },
+    )
     [first], dummy = run_playbook(endpoint, tmp_path, [absent])
     assert ok(first)["changed"] and first["removed"] == ["shared_datasets"]
     assert get_datastore(endpoint, workspace, "shared_datasets").status_code == 404
@@ -201,9 +272,15 @@ def test_state_absent_twice(endpoint, workspace, tmp_path):
 
 def test_bad_arguments_fail_before_any_request(endpoint, workspace, tmp_path):
     since = last_seq(endpoint)
-    bad = [{"name": "bad", "account_name": ACCOUNT, "container_name": "Not_A_Container"},
-           {"name": "both", "account_name": ACCOUNT, "container_name": "datasets",
-            "credentials": {"account_key": SECRET, "sas_token": "sv=2024"}}]
+    bad = [
+        {"name": "bad", "account_name": ACCOUNT, "container_name": "Not_A_Container"},
+        {
+            "name": "both",
+            "account_name": ACCOUNT,
+            "container_name": "datasets",
+            "credentials": {"account_key": SECRET, "sas_token": "sv=2024"},
+        },
+    ]
     results, process = run_playbook(endpoint, tmp_path, [present(bad[:1]), present(bad[1:])])
     assert results[0]["failed"] and "container_name 'Not_A_Container'" in results[0]["msg"]
     assert results[1]["failed"] and "both account_key and sas_token" in results[1]["msg"]
@@ -213,22 +290,29 @@ def test_bad_arguments_fail_before_any_request(endpoint, workspace, tmp_path):
 
 def test_info_modules(endpoint, workspace, tmp_path):
     scope = {"resource_group": GROUP, "workspace_name": WORKSPACE}
-    results, dummy = run_playbook(endpoint, tmp_path, [
-        ("ml_datastore_info", scope),
-        ("ml_datastore_info", dict(scope, name="no_such_datastore")),
-        ("ml_workspace_info", {"resource_group": GROUP, "name": WORKSPACE}),
-        ("ml_workspace_info", {"resource_group": GROUP, "name": "no-such-workspace"}),
-        ("ml_compute_info", scope),
-        ("ml_compute_info", dict(scope, name="no-such-compute")),
-        ("ml_compute_info", dict(scope, workspace_name="no-such-workspace")),
-        ("ml_datastore_info", dict(scope, workspace_name="no-such-workspace", name="x")),
-    ])
+    results, dummy = run_playbook(
+        endpoint,
+        tmp_path,
+        [
+            ("ml_datastore_info", scope),
+            ("ml_datastore_info", dict(scope, name="no_such_datastore")),
+            ("ml_workspace_info", {"resource_group": GROUP, "name": WORKSPACE}),
+            ("ml_workspace_info", {"resource_group": GROUP, "name": "no-such-workspace"}),
+            ("ml_compute_info", scope),
+            ("ml_compute_info", dict(scope, name="no-such-compute")),
+            ("ml_compute_info", dict(scope, workspace_name="no-such-workspace")),
+            ("ml_datastore_info", dict(scope, workspace_name="no-such-workspace", name="x")),
+        ],
+    )
     datastores = {item["name"]: item for item in ok(results[0])["datastores"]}
     raw = endpoint.call("GET", f"{workspace}/datastores", api_version=DATASTORE_VERSION).json()["value"]
     assert set(datastores) == {item["name"] for item in raw}
     assert datastores["workspaceblobstore"]["is_default"] is True
-    assert all(set(item) == {"name", "type", "account_name", "container_name", "description", "tags",
-                             "credentials_type", "is_default"} for item in datastores.values())
+    assert all(
+        set(item)
+        == {"name", "type", "account_name", "container_name", "description", "tags", "credentials_type", "is_default"}
+        for item in datastores.values()
+    )
     assert ok(results[1])["datastores"] == []
 
     [found] = ok(results[2])["workspaces"]

@@ -4,6 +4,7 @@ The copy holds arm-templates/, inventories/ and playbooks/ (what users edit), so
 or the datastore config without touching the repository; the collection itself (roles, plugins) resolves to the
 repository through ANSIBLE_COLLECTIONS_PATH, exactly as `make demo` runs it.
 """
+
 from __future__ import annotations
 
 import json
@@ -39,8 +40,12 @@ class PlaybookRun:
     @property
     def writes(self) -> list:
         """Requests that change state: PUT, PATCH, DELETE, and any POST but validate, what-if and tokens."""
-        return [entry for entry in self.requests if entry["method"] in MUTATING_METHODS or (
-            entry["method"] == "POST" and not entry["path"].endswith(("/validate", "/whatIf", "/token")))]
+        return [
+            entry
+            for entry in self.requests
+            if entry["method"] in MUTATING_METHODS
+            or (entry["method"] == "POST" and not entry["path"].endswith(("/validate", "/whatIf", "/token")))
+        ]
 
     @property
     def arm_requests(self) -> list:
@@ -76,23 +81,42 @@ def last_request_sequence(endpoint) -> int:
     return entries[-1]["seq"] if entries else 0
 
 
-def run_playbook(project: Path, endpoint, *, playbook: str = "mlenv.yml", inventory: str = "local",
-                 check: bool = False, diff: bool = False, extra_vars: dict | None = None,
-                 environment: dict | None = None) -> PlaybookRun:
+def run_playbook(
+    project: Path,
+    endpoint,
+    *,
+    playbook: str = "mlenv.yml",
+    inventory: str = "local",
+    check: bool = False,
+    diff: bool = False,
+    extra_vars: dict | None = None,
+    environment: dict | None = None,
+) -> PlaybookRun:
     """``ansible-playbook playbooks/<playbook> -i inventories/<inventory>`` against ``endpoint``."""
     since = last_request_sequence(endpoint)
-    command = [str(ANSIBLE_PLAYBOOK), str(project / "playbooks" / playbook),
-               "-i", str(project / "inventories" / inventory)]
+    command = [
+        str(ANSIBLE_PLAYBOOK),
+        str(project / "playbooks" / playbook),
+        "-i",
+        str(project / "inventories" / inventory),
+    ]
     if check:
         command.append("--check")
     if diff:
         command.append("--diff")
     all_extra_vars = {"localazure_polling_interval": 0.05, **(extra_vars or {})}
     command += ["-e", json.dumps(all_extra_vars)]
-    env = {**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH), "ANSIBLE_NOCOLOR": "1",
-           "ANSIBLE_FORCE_COLOR": "0", "DLINFRA_LOCALAZURE_CONNECTION": str(endpoint.state_dir / "connection.json"),
-           "ANSIBLE_LOCAL_TEMP": str(project / ".ansible-tmp"), **(environment or {})}
-    completed = subprocess.run(command, cwd=project, env=env, capture_output=True, text=True,
-                               timeout=PLAYBOOK_TIMEOUT_SECONDS, check=False)
+    env = {
+        **os.environ,
+        "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH),
+        "ANSIBLE_NOCOLOR": "1",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "DLINFRA_LOCALAZURE_CONNECTION": str(endpoint.state_dir / "connection.json"),
+        "ANSIBLE_LOCAL_TEMP": str(project / ".ansible-tmp"),
+        **(environment or {}),
+    }
+    completed = subprocess.run(
+        command, cwd=project, env=env, capture_output=True, text=True, timeout=PLAYBOOK_TIMEOUT_SECONDS, check=False
+    )
     requests = endpoint.requests_log(since=str(since))
     return PlaybookRun(completed.returncode, completed.stdout + completed.stderr, requests)

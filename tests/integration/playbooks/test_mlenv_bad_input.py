@@ -3,6 +3,7 @@
 Each case breaks a scratch copy of the project, runs the real playbook against a real endpoint and reads the
 endpoint's request log: the run must have made no Resource Manager request at all.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -25,11 +26,18 @@ def assert_refused_without_requests(run, *expected_texts):
 
 
 def test_a_malformed_inventory_variable_names_the_variable_value_and_fix(project, endpoint):
-    edit_yaml(project / "inventories/local/group_vars/all/environment.yml",
-              lambda document: document.update(dlinfra_compute_max_nodes="two"))
+    edit_yaml(
+        project / "inventories/local/group_vars/all/environment.yml",
+        lambda document: document.update(dlinfra_compute_max_nodes="two"),
+    )
     run = run_playbook(project, endpoint)
-    assert_refused_without_requests(run, "inventories/local/group_vars/all/environment.yml",
-                                    "$.dlinfra_compute_max_nodes", '"two" is not valid', "Fix: set it to an integer")
+    assert_refused_without_requests(
+        run,
+        "inventories/local/group_vars/all/environment.yml",
+        "$.dlinfra_compute_max_nodes",
+        '"two" is not valid',
+        "Fix: set it to an integer",
+    )
 
 
 def test_a_missing_parameter_file_is_named(project, endpoint):
@@ -39,12 +47,18 @@ def test_a_missing_parameter_file_is_named(project, endpoint):
 
 
 def test_a_datastore_config_naming_an_unknown_work_package_is_refused(project, endpoint):
-    edit_json(project / "arm-templates/mlworkspace/datastore_config.json",
-              lambda document: document["datastores"][2]["workspaces"].append("ghost"))
+    edit_json(
+        project / "arm-templates/mlworkspace/datastore_config.json",
+        lambda document: document["datastores"][2]["workspaces"].append("ghost"),
+    )
     run = run_playbook(project, endpoint)
-    assert_refused_without_requests(run, "arm-templates/mlworkspace/datastore_config.json",
-                                    "$.datastores[2].workspaces[2]", "work package 'ghost'",
-                                    "add 'ghost' to dlinfra_work_packages")
+    assert_refused_without_requests(
+        run,
+        "arm-templates/mlworkspace/datastore_config.json",
+        "$.datastores[2].workspaces[2]",
+        "work package 'ghost'",
+        "add 'ghost' to dlinfra_work_packages",
+    )
 
 
 def test_an_unknown_work_package_for_the_workspace_playbook_is_refused(project, endpoint):
@@ -53,8 +67,10 @@ def test_an_unknown_work_package_for_the_workspace_playbook_is_refused(project, 
 
 
 def test_a_wrong_client_secret_fails_at_the_token_request_naming_the_credential(project, endpoint):
-    edit_yaml(project / "inventories/local/group_vars/all/azure_connection.yml",
-              lambda document: document["azure_connection"].update(secret="not-the-secret"))
+    edit_yaml(
+        project / "inventories/local/group_vars/all/azure_connection.yml",
+        lambda document: document["azure_connection"].update(secret="not-the-secret"),
+    )
     run = run_playbook(project, endpoint)
     assert run.returncode != 0, run.explain()
     assert run.arm_requests == [], f"ARM requests were made: {[entry['path'] for entry in run.arm_requests]}"

@@ -3,6 +3,7 @@
 Both run unchanged, with the endpoint's connection handed in as extra vars exactly as a user would point them
 at another cloud (`-e @connection.yml`), and check mode must write nothing.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,14 +25,22 @@ def project(tmp_path_factory):
 def connection_vars(endpoint) -> dict:
     connection = json.loads((endpoint.state_dir / "connection.json").read_text())
     deployer = connection["principals"]["deployer"]
-    return {"azure_connection": {"cloud": connection["metadata_url"], "ca_bundle": connection["ca_bundle"],
-                                 "client_id": deployer["client_id"], "secret": deployer["client_secret"],
-                                 "tenant": connection["tenant_id"], "polling_interval": 0.05}}
+    return {
+        "azure_connection": {
+            "cloud": connection["metadata_url"],
+            "ca_bundle": connection["ca_bundle"],
+            "client_id": deployer["client_id"],
+            "secret": deployer["client_secret"],
+            "tenant": connection["tenant_id"],
+            "polling_interval": 0.05,
+        }
+    }
 
 
 def check_run(project, endpoint, inventory: str):
-    run = run_playbook(project, endpoint, inventory=inventory, check=True, diff=True,
-                       extra_vars=connection_vars(endpoint))
+    run = run_playbook(
+        project, endpoint, inventory=inventory, check=True, diff=True, extra_vars=connection_vars(endpoint)
+    )
     assert run.returncode == 0, run.explain()
     assert run.writes == [], run.written_paths()
     return run.output

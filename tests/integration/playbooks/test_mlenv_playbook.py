@@ -5,6 +5,7 @@ no-change rerun, drift made directly through REST, then changes to the inventory
 independently (plain SDK clients, raw REST, the request log), never through the modules under test. The
 expected resources come from the offline render of the same inventory (the desired state).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,8 +43,13 @@ def is_top_level(resource: dict) -> bool:
 
 
 def top_level_ids(rendered) -> set[str]:
-    return {resource["id"].lower() for deployment in rendered.deployments if deployment.scope != "subscription"
-            for resource in deployment.resources if is_top_level(resource)}
+    return {
+        resource["id"].lower()
+        for deployment in rendered.deployments
+        if deployment.scope != "subscription"
+        for resource in deployment.resources
+        if is_top_level(resource)
+    }
 
 
 def all_ids(rendered) -> set[str]:
@@ -57,8 +63,10 @@ def get(endpoint, resource_id: str, api_version: str) -> dict:
 
 
 def workspace_id(endpoint, work_package: str) -> str:
-    return (f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{RESOURCE_GROUP}/providers/"
-            f"Microsoft.MachineLearningServices/workspaces/it4adloc-{work_package}-int")
+    return (
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{RESOURCE_GROUP}/providers/"
+        f"Microsoft.MachineLearningServices/workspaces/it4adloc-{work_package}-int"
+    )
 
 
 def test_check_mode_on_an_empty_subscription_lists_every_resource_as_create(project, endpoint):
@@ -106,16 +114,24 @@ def test_first_run_creates_exactly_the_expected_resources(project, endpoint):
         assert compute["remoteLoginPortPublicAccess"] == "Disabled"
         assert compute["subnet"]["id"].lower() == subnet_id.lower()
         datastores = endpoint.call("GET", f"{workspace}/datastores", api_version=ML_API).json()["value"]
-        ours = {item["name"]: item["properties"] for item in datastores
-                if (item["properties"].get("tags") or {}).get("managed-by") == "it4ad.dlinfra"}
+        ours = {
+            item["name"]: item["properties"]
+            for item in datastores
+            if (item["properties"].get("tags") or {}).get("managed-by") == "it4ad.dlinfra"
+        }
         assert set(ours) == {"shared_datasets", "shared_metrics", "initialization_networks"}
         assert all(item["credentials"]["credentialsType"] == "None" for item in ours.values())
         assert ours["shared_datasets"]["containerName"] == "datasets"
         assignments = endpoint.call(
-            "GET", f"/subscriptions/{endpoint.subscription_id}/providers/Microsoft.Authorization/roleAssignments",
-            api_version="2022-04-01").json()["value"]
-        scopes = {item["properties"]["scope"].lower() for item in assignments
-                  if item["properties"]["principalId"] == package["developer_group_object_id"]}
+            "GET",
+            f"/subscriptions/{endpoint.subscription_id}/providers/Microsoft.Authorization/roleAssignments",
+            api_version="2022-04-01",
+        ).json()["value"]
+        scopes = {
+            item["properties"]["scope"].lower()
+            for item in assignments
+            if item["properties"]["principalId"] == package["developer_group_object_id"]
+        }
         assert workspace.lower() in scopes, scopes
         assert any(scope.endswith("/registries/it4adlocintacrstaging") for scope in scopes), scopes
 
@@ -128,8 +144,11 @@ def test_rerun_changes_nothing_and_writes_nothing(project, endpoint):
     assert run.returncode == 0, run.explain()
     assert run.recap["changed"] == 0, run.explain()
     assert run.writes == [], f"the rerun wrote: {run.written_paths()}"
-    assert not [entry for entry in run.requests if entry["path"].endswith("/deployments/") or (
-        entry["method"] == "PUT" and "/deployments/" in entry["path"])]
+    assert not [
+        entry
+        for entry in run.requests
+        if entry["path"].endswith("/deployments/") or (entry["method"] == "PUT" and "/deployments/" in entry["path"])
+    ]
 
 
 def test_drift_is_shown_by_check_diff_and_restored(project, endpoint):
@@ -140,10 +159,11 @@ def test_drift_is_shown_by_check_diff_and_restored(project, endpoint):
     compute = f"{workspace_id(endpoint, 'perception')}/computes/train-cluster"
     other_tenant = "0f0f0f0f-1111-4222-8333-444444444444"
     for path, version, change in (
-            (storage, "2023-05-01", lambda body: body["properties"].update(allowBlobPublicAccess=True)),
-            (registry, "2023-07-01", lambda body: body["properties"].update(adminUserEnabled=True)),
-            (vault, "2023-07-01", lambda body: body["properties"].update(tenantId=other_tenant)),
-            (compute, ML_API, lambda body: body["properties"]["properties"]["scaleSettings"].update(maxNodeCount=7))):
+        (storage, "2023-05-01", lambda body: body["properties"].update(allowBlobPublicAccess=True)),
+        (registry, "2023-07-01", lambda body: body["properties"].update(adminUserEnabled=True)),
+        (vault, "2023-07-01", lambda body: body["properties"].update(tenantId=other_tenant)),
+        (compute, ML_API, lambda body: body["properties"]["properties"]["scaleSettings"].update(maxNodeCount=7)),
+    ):
         body = get(endpoint, path, version)
         change(body)
         response = endpoint.call("PUT", path, api_version=version, body=body)
@@ -151,11 +171,12 @@ def test_drift_is_shown_by_check_diff_and_restored(project, endpoint):
 
     check = run_playbook(project, endpoint, check=True, diff=True)
     assert check.returncode == 0, check.explain()
-    for before, after in (("properties.allowBlobPublicAccess: true", "properties.allowBlobPublicAccess: false"),
-                          ("properties.adminUserEnabled: true", "properties.adminUserEnabled: false"),
-                          (f'properties.tenantId: "{other_tenant}"', f'properties.tenantId: "{endpoint.tenant_id}"'),
-                          ("properties.properties.scaleSettings.maxNodeCount: 7",
-                           "properties.properties.scaleSettings.maxNodeCount: 2")):
+    for before, after in (
+        ("properties.allowBlobPublicAccess: true", "properties.allowBlobPublicAccess: false"),
+        ("properties.adminUserEnabled: true", "properties.adminUserEnabled: false"),
+        (f'properties.tenantId: "{other_tenant}"', f'properties.tenantId: "{endpoint.tenant_id}"'),
+        ("properties.properties.scaleSettings.maxNodeCount: 7", "properties.properties.scaleSettings.maxNodeCount: 2"),
+    ):
         assert f"-  {before}" in check.output, f"--diff does not show {before}\n{check.explain()}"
         assert f"+  {after}" in check.output, f"--diff does not show {after}\n{check.explain()}"
     assert check.writes == []
@@ -171,14 +192,22 @@ def test_drift_is_shown_by_check_diff_and_restored(project, endpoint):
 
 
 def test_a_new_work_package_deploys_only_that_work_package(project, endpoint):
-    edit_yaml(project / "inventories/local/group_vars/all/work_packages.yml",
-              lambda document: document["dlinfra_work_packages"].append(NEW_WORK_PACKAGE))
+    edit_yaml(
+        project / "inventories/local/group_vars/all/work_packages.yml",
+        lambda document: document["dlinfra_work_packages"].append(NEW_WORK_PACKAGE),
+    )
     run = run_playbook(project, endpoint)
     assert run.returncode == 0, run.explain()
-    deployments_written = {entry["path"].rsplit("/", 1)[-1] for entry in run.writes
-                           if "/deployments/" in entry["path"] and entry["method"] == "PUT"}
-    assert deployments_written == {"dlinfra-mlworkspace-mapping", "dlinfra-mlcompute-mapping",
-                                   "dlinfra-roleassignments-mapping"}, run.written_paths()
+    deployments_written = {
+        entry["path"].rsplit("/", 1)[-1]
+        for entry in run.writes
+        if "/deployments/" in entry["path"] and entry["method"] == "PUT"
+    }
+    assert deployments_written == {
+        "dlinfra-mlworkspace-mapping",
+        "dlinfra-mlcompute-mapping",
+        "dlinfra-roleassignments-mapping",
+    }, run.written_paths()
     resource_writes = [path for path in run.written_paths() if "/deployments/" not in path]
     assert any("/workspaces/it4adloc-mapping-int" in path for path in resource_writes), resource_writes
     for path in resource_writes:
@@ -201,14 +230,20 @@ def test_a_datastore_removed_from_the_config_is_detached(project, endpoint):
     for package in ("perception", "planning"):
         path = f"{workspace_id(endpoint, package)}/datastores/initialization_networks"
         assert endpoint.call("GET", path, api_version=ML_API).status_code == 404, f"{path} is still attached"
-        assert endpoint.call("GET", f"{workspace_id(endpoint, package)}/datastores/shared_datasets",
-                             api_version=ML_API).status_code == 200
+        assert (
+            endpoint.call(
+                "GET", f"{workspace_id(endpoint, package)}/datastores/shared_datasets", api_version=ML_API
+            ).status_code
+            == 200
+        )
     assert [entry["method"] for entry in run.writes] == ["DELETE", "DELETE"], run.written_paths()
 
 
 def test_a_changed_max_nodes_modifies_only_the_clusters(project, endpoint):
-    edit_yaml(project / "inventories/local/group_vars/all/environment.yml",
-              lambda document: document.update(dlinfra_compute_max_nodes=4))
+    edit_yaml(
+        project / "inventories/local/group_vars/all/environment.yml",
+        lambda document: document.update(dlinfra_compute_max_nodes=4),
+    )
     run = run_playbook(project, endpoint)
     assert run.returncode == 0, run.explain()
     written = run.written_paths()
@@ -222,10 +257,15 @@ def test_a_changed_max_nodes_modifies_only_the_clusters(project, endpoint):
 
 def test_a_failing_work_package_does_not_stop_the_others_and_fails_the_play_with_a_summary(project, endpoint):
     compute = f"{workspace_id(endpoint, 'perception')}/computes/train-cluster"
-    endpoint.admin("POST", "provisioning-failures", {"resource_id": compute, "code": "QuotaExceeded",
-                                                     "message": "Not enough quota for the cluster."})
-    edit_yaml(project / "inventories/local/group_vars/all/environment.yml",
-              lambda document: document.update(dlinfra_compute_max_nodes=5))
+    endpoint.admin(
+        "POST",
+        "provisioning-failures",
+        {"resource_id": compute, "code": "QuotaExceeded", "message": "Not enough quota for the cluster."},
+    )
+    edit_yaml(
+        project / "inventories/local/group_vars/all/environment.yml",
+        lambda document: document.update(dlinfra_compute_max_nodes=5),
+    )
     run = run_playbook(project, endpoint)
     assert run.returncode != 0, run.explain()
     assert "perception failed:" in run.output and "dlinfra-mlcompute-perception" in run.output, run.explain()

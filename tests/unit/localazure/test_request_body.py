@@ -1,5 +1,6 @@
 """Reading and parsing request bodies: ARM's 4 MB limit on any framing, malformed framing, JSON depth, NaN and the
 JSONC fallback's cost."""
+
 import email.message
 import io
 import json
@@ -96,25 +97,31 @@ def test_a_body_shorter_than_its_content_length_is_a_400():
     assert "10 of the 100 bytes" in error.value.message
 
 
-@pytest.mark.parametrize("chunked", [
-    b"zz\r\nhello\r\n0\r\n\r\n",  # not hexadecimal
-    b"\r\nhello\r\n0\r\n\r\n",  # no size
-    b"5\r\nhelloXX0\r\n\r\n",  # no CRLF after the data
-    b"5\r\nhel",  # cut short
-    b"5\r\nhello\r\n",  # no last chunk
-    b"5\r\nhello\r\n0\r\nX-Trailer: yes\r\n",  # trailer without its end
-    b"1" * 5000 + b"\r\n",  # a size line without end
-])
+@pytest.mark.parametrize(
+    "chunked",
+    [
+        b"zz\r\nhello\r\n0\r\n\r\n",  # not hexadecimal
+        b"\r\nhello\r\n0\r\n\r\n",  # no size
+        b"5\r\nhelloXX0\r\n\r\n",  # no CRLF after the data
+        b"5\r\nhel",  # cut short
+        b"5\r\nhello\r\n",  # no last chunk
+        b"5\r\nhello\r\n0\r\nX-Trailer: yes\r\n",  # trailer without its end
+        b"1" * 5000 + b"\r\n",  # a size line without end
+    ],
+)
 def test_broken_chunking_is_a_400(chunked):
     with pytest.raises(AzureError) as error:
         read_body(io.BytesIO(chunked), _headers(Transfer_Encoding="chunked"))
     assert _status(error) == (400, "BadRequest")
 
 
-@pytest.mark.parametrize("headers", [
-    {"Transfer_Encoding": "gzip, chunked"},
-    {"Transfer_Encoding": "chunked", "Content_Length": "5"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Transfer_Encoding": "gzip, chunked"},
+        {"Transfer_Encoding": "chunked", "Content_Length": "5"},
+    ],
+)
 def test_other_transfer_encodings_and_ambiguous_framing_are_a_400(headers):
     with pytest.raises(AzureError) as error:
         read_body(io.BytesIO(b"5\r\nhello\r\n0\r\n\r\n"), _headers(**headers))
@@ -122,6 +129,7 @@ def test_other_transfer_encodings_and_ambiguous_framing_are_a_400(headers):
 
 
 # -- parsing -----------------------------------------------------------------------------------------------
+
 
 def _nested(depth: int, *, jsonc: bool = False) -> bytes:
     inner = "{a: 1}" if jsonc else '{"a": 1}'
@@ -155,7 +163,7 @@ def test_deep_arrays_are_invalid_request_content():
 @pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e999", "-1e999"])
 @pytest.mark.parametrize("jsonc", [False, True])
 def test_nan_and_infinities_are_invalid_request_content(number, jsonc):
-    body = f"{{{'v' if jsonc else chr(34) + 'v' + chr(34)}: [1, {{\"n\": {number}}}]}}"
+    body = f'{{{"v" if jsonc else chr(34) + "v" + chr(34)}: [1, {{"n": {number}}}]}}'
     with pytest.raises(AzureError) as error:
         parse_json_body(body.encode())
     assert _status(error) == (400, "InvalidRequestContent")
@@ -166,8 +174,9 @@ def test_jsonc_as_azure_cli_sends_it_is_parsed():
         // a comment
         "resources": [{'name': 'a', /* inline */ "tags": {trailing: 'comma',},},],
     }, "mode": "Incremental"}}"""
-    assert parse_json_body(body) == {"properties": {"template": {"resources": [
-        {"name": "a", "tags": {"trailing": "comma"}}]}, "mode": "Incremental"}}
+    assert parse_json_body(body) == {
+        "properties": {"template": {"resources": [{"name": "a", "tags": {"trailing": "comma"}}]}, "mode": "Incremental"}
+    }
 
 
 def test_a_body_that_is_neither_json_nor_jsonc_keeps_the_strict_parsers_reason():
@@ -182,8 +191,10 @@ def _jsonc_template(size: int) -> bytes:
     while sum(map(len, entries)) < size:
         entries.append(f"v{index}: /* c */ '{'x' * 40}', // variable {index}\n")
         index += 1
-    return ("{$schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', "
-            "contentVersion: '1.0.0.0', variables: {" + "".join(entries) + "}, resources: []}").encode()
+    return (
+        "{$schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#', "
+        "contentVersion: '1.0.0.0', variables: {" + "".join(entries) + "}, resources: []}"
+    ).encode()
 
 
 def _python_calls(body: bytes) -> int:
@@ -213,8 +224,10 @@ def test_the_jsonc_fallback_does_work_linear_in_the_body_size():
     assert large_calls < len(large) / 4
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml",
-                                          "multipart/form-data; boundary=x"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data; boundary=x"],
+)
 def test_a_body_of_another_media_type_is_415(content_type):
     request = Request.from_target("PUT", "/x", {"Content-Type": content_type}, b'{"location": "westeurope"}')
     with pytest.raises(AzureError) as error:
@@ -222,8 +235,17 @@ def test_a_body_of_another_media_type_is_415(content_type):
     assert _status(error) == (415, "UnsupportedMediaType")
 
 
-@pytest.mark.parametrize("content_type", [None, "application/json", "application/json; charset=utf-8", "text/json",
-                                          "application/merge-patch+json", "Application/JSON"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        None,
+        "application/json",
+        "application/json; charset=utf-8",
+        "text/json",
+        "application/merge-patch+json",
+        "Application/JSON",
+    ],
+)
 def test_json_media_types_and_none_are_read(content_type):
     headers = {"Content-Type": content_type} if content_type else {}
     request = Request.from_target("PUT", "/x", headers, b'{"location": "westeurope"}')

@@ -1,5 +1,6 @@
 """ARM's $filter and $top on resource lists: each supported clause selects what it names, tag conditions pair a
 name with its value, and anything unsupported is refused with InvalidFilterInQueryString."""
+
 import pytest
 
 from localazure.errors import AzureError
@@ -9,14 +10,21 @@ SUB = "/subscriptions/00000000-0000-0000-0000-000000000001"
 
 
 def item(group, name, kind, location="westeurope", **tags):
-    return {"id": f"{SUB}/resourceGroups/{group}/providers/{kind}/{name}", "name": name, "type": kind,
-            "location": location, **({"tags": tags} if tags else {})}
+    return {
+        "id": f"{SUB}/resourceGroups/{group}/providers/{kind}/{name}",
+        "name": name,
+        "type": kind,
+        "location": location,
+        **({"tags": tags} if tags else {}),
+    }
 
 
-ITEMS = [item("rg-a", "vnet-one", "Microsoft.Network/virtualNetworks", env="prod", team="ml"),
-         item("rg-a", "stone", "Microsoft.Storage/storageAccounts", "northeurope", env="dev"),
-         item("RG-B", "vnet-two", "Microsoft.Network/virtualNetworks", department="x"),
-         item("rg-b", "kv", "Microsoft.KeyVault/vaults")]
+ITEMS = [
+    item("rg-a", "vnet-one", "Microsoft.Network/virtualNetworks", env="prod", team="ml"),
+    item("rg-a", "stone", "Microsoft.Storage/storageAccounts", "northeurope", env="dev"),
+    item("RG-B", "vnet-two", "Microsoft.Network/virtualNetworks", department="x"),
+    item("rg-b", "kv", "Microsoft.KeyVault/vaults"),
+]
 
 
 def names(text):
@@ -24,42 +32,63 @@ def names(text):
     return [body["name"] for body in ITEMS if wanted(body)]
 
 
-@pytest.mark.parametrize("text, expected", [
-    (None, ["vnet-one", "stone", "vnet-two", "kv"]),
-    ("", ["vnet-one", "stone", "vnet-two", "kv"]),
-    ("resourceGroup eq 'rg-b'", ["vnet-two", "kv"]),
-    ("resourceType eq 'microsoft.network/VIRTUALNETWORKS'", ["vnet-one", "vnet-two"]),
-    ("resourceType ne 'Microsoft.Network/virtualNetworks'", ["stone", "kv"]),
-    ("name eq 'KV'", ["kv"]),
-    ("substringof('one', name)", ["vnet-one", "stone"]),
-    ("substringof('vnet', name) and resourceGroup eq 'rg-a'", ["vnet-one"]),
-    ("substringof('-b', resourceGroup)", ["vnet-two", "kv"]),
-    ("location eq 'North Europe'", ["stone"]),
-    ("tagName eq 'env'", ["vnet-one", "stone"]),
-    ("tagName eq 'ENV' and tagValue eq 'prod'", ["vnet-one"]),
-    ("tagName eq 'team' and tagValue eq 'prod'", []),
-    ("startswith(tagName, 'depart')", ["vnet-two"]),
-    ("name eq 'kv' or name eq 'stone'", ["stone", "kv"]),
-    ("resourceType eq 'Microsoft.Network/virtualNetworks' and resourceGroup eq 'rg-a' or name eq 'kv'",
-     ["vnet-one", "kv"]),
-    ("name eq 'it''s'", []),
-    ("  name   EQ  'kv'  ", ["kv"]),
-    # azure-cli 2.91 spells the tag clauses in lower case (resource/custom.py _list_resources_odata_filter_builder)
-    ("tagname eq 'env' and tagvalue eq 'dev'", ["stone"]),
-    ("startswith(tagname, 'dep')", ["vnet-two"]),
-    ("resourceGroup eq 'rg-a' and name eq 'stone' and location eq 'northeurope' and "
-     "resourceType eq 'Microsoft.Storage/storageAccounts'", ["stone"]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (None, ["vnet-one", "stone", "vnet-two", "kv"]),
+        ("", ["vnet-one", "stone", "vnet-two", "kv"]),
+        ("resourceGroup eq 'rg-b'", ["vnet-two", "kv"]),
+        ("resourceType eq 'microsoft.network/VIRTUALNETWORKS'", ["vnet-one", "vnet-two"]),
+        ("resourceType ne 'Microsoft.Network/virtualNetworks'", ["stone", "kv"]),
+        ("name eq 'KV'", ["kv"]),
+        ("substringof('one', name)", ["vnet-one", "stone"]),
+        ("substringof('vnet', name) and resourceGroup eq 'rg-a'", ["vnet-one"]),
+        ("substringof('-b', resourceGroup)", ["vnet-two", "kv"]),
+        ("location eq 'North Europe'", ["stone"]),
+        ("tagName eq 'env'", ["vnet-one", "stone"]),
+        ("tagName eq 'ENV' and tagValue eq 'prod'", ["vnet-one"]),
+        ("tagName eq 'team' and tagValue eq 'prod'", []),
+        ("startswith(tagName, 'depart')", ["vnet-two"]),
+        ("name eq 'kv' or name eq 'stone'", ["stone", "kv"]),
+        (
+            "resourceType eq 'Microsoft.Network/virtualNetworks' and resourceGroup eq 'rg-a' or name eq 'kv'",
+            ["vnet-one", "kv"],
+        ),
+        ("name eq 'it''s'", []),
+        ("  name   EQ  'kv'  ", ["kv"]),
+        # azure-cli 2.91 spells the tag clauses in lower case (resource/custom.py _list_resources_odata_filter_builder)
+        ("tagname eq 'env' and tagvalue eq 'dev'", ["stone"]),
+        ("startswith(tagname, 'dep')", ["vnet-two"]),
+        (
+            "resourceGroup eq 'rg-a' and name eq 'stone' and location eq 'northeurope' and "
+            "resourceType eq 'Microsoft.Storage/storageAccounts'",
+            ["stone"],
+        ),
+    ],
+)
 def test_supported_filters_select_what_they_name(text, expected):
     assert names(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "identity/principalId eq 'x'", "plan eq 'x'", "tagValue eq 'prod'", "tagName ne 'env'",
-    "tagName eq 'env' and resourceType eq 'Microsoft.Network/virtualNetworks'", "(name eq 'kv')",
-    "name eq kv", "name eq 'kv' and", "contains(name, 'kv')", "substringof('x', location)", "name gt 'a'",
-    "$filter=name eq 'kv'", "name eq 'unterminated", "name eq 'kv' name eq 'x'",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "identity/principalId eq 'x'",
+        "plan eq 'x'",
+        "tagValue eq 'prod'",
+        "tagName ne 'env'",
+        "tagName eq 'env' and resourceType eq 'Microsoft.Network/virtualNetworks'",
+        "(name eq 'kv')",
+        "name eq kv",
+        "name eq 'kv' and",
+        "contains(name, 'kv')",
+        "substringof('x', location)",
+        "name gt 'a'",
+        "$filter=name eq 'kv'",
+        "name eq 'unterminated",
+        "name eq 'kv' name eq 'x'",
+    ],
+)
 def test_unsupported_filters_get_invalid_filter_in_query_string(text):
     with pytest.raises(AzureError) as raised:
         parse_filter(text)
@@ -94,10 +123,15 @@ def test_top_pages_with_next_links_until_the_last_item():
     assert page(items, {}, "unused") == {"value": items}
 
 
-@pytest.mark.parametrize("query, code", [({"$top": "0"}, "InvalidTopInQueryString"),
-                                         ({"$top": "-1"}, "InvalidTopInQueryString"),
-                                         ({"$top": "many"}, "InvalidTopInQueryString"),
-                                         ({"$skiptoken": "abc"}, "InvalidSkipToken")])
+@pytest.mark.parametrize(
+    "query, code",
+    [
+        ({"$top": "0"}, "InvalidTopInQueryString"),
+        ({"$top": "-1"}, "InvalidTopInQueryString"),
+        ({"$top": "many"}, "InvalidTopInQueryString"),
+        ({"$skiptoken": "abc"}, "InvalidSkipToken"),
+    ],
+)
 def test_bad_paging_parameters_get_400(query, code):
     with pytest.raises(AzureError) as raised:
         page([{"name": "a"}], query, "unused")

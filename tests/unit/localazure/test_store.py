@@ -1,4 +1,5 @@
 """The state file: created readable by its owner only, with a schema version checked when it is opened."""
+
 import re
 import sqlite3
 import stat
@@ -64,11 +65,16 @@ def test_a_file_that_is_not_a_database_is_refused_with_a_clear_message(tmp_path)
 
 # Deployment records keep their own tables (localazure/deployments/records.py) until they move behind the Store.
 SQL_NOT_YET_IN_THE_STORE = {"deployments/records.py"}
-SQL_MARKERS = re.compile(r"\.execute(many|script)?\(\s*f?[\"']|\b(SELECT|INSERT|UPDATE|DELETE FROM|CREATE TABLE)\b [a-z*]")
+SQL_MARKERS = re.compile(
+    r"\.execute(many|script)?\(\s*f?[\"']|\b(SELECT|INSERT|UPDATE|DELETE FROM|CREATE TABLE)\b [a-z*]"
+)
 
 
 def test_sql_stays_behind_the_store():
     package = Path(localazure.__file__).parent
-    outside = sorted(str(path.relative_to(package)) for path in package.rglob("*.py")
-                     if path.name != "store.py" and SQL_MARKERS.search(path.read_text()))
+    outside = sorted(
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "store.py" and SQL_MARKERS.search(path.read_text())
+    )
     assert [path for path in outside if path not in SQL_NOT_YET_IN_THE_STORE] == []

@@ -1,4 +1,5 @@
 """JSON paths to JSON.NET's line and position in a request body, as ARM reports them for template errors."""
+
 import json
 
 import pytest
@@ -37,15 +38,18 @@ def _where(text, needle, occurrence=0):
     return text.count("\n", 0, start) + 1, start - line_start
 
 
-@pytest.mark.parametrize("path, needle, occurrence, width", [
-    ("properties.template.resources[1].name", '"[concat(', 0, len('"[concat(\'a\', \'b\')]"')),
-    ("properties.template.resources[0].apiVersion", '"2023-04-01"', 0, len('"2023-04-01"')),
-    ("properties.template.resources[1].properties.count", "12", 0, 2),
-    ("properties.template.resources[1].properties.enabled", "true", 0, 4),
-    ("properties.template.resources[1]", "{", 7, 1),
-    ("properties.template.resources[1].properties.list", "[ ]", 0, 1),
-    ("properties.mode", '"Incremental"', 0, len('"Incremental"')),
-])
+@pytest.mark.parametrize(
+    "path, needle, occurrence, width",
+    [
+        ("properties.template.resources[1].name", '"[concat(', 0, len("\"[concat('a', 'b')]\"")),
+        ("properties.template.resources[0].apiVersion", '"2023-04-01"', 0, len('"2023-04-01"')),
+        ("properties.template.resources[1].properties.count", "12", 0, 2),
+        ("properties.template.resources[1].properties.enabled", "true", 0, 4),
+        ("properties.template.resources[1]", "{", 7, 1),
+        ("properties.template.resources[1].properties.list", "[ ]", 0, 1),
+        ("properties.mode", '"Incremental"', 0, len('"Incremental"')),
+    ],
+)
 def test_a_path_is_located_after_its_token_as_json_net_reports_it(path, needle, occurrence, width):
     line, column = _where(BODY, needle, occurrence)
     assert locate(BODY, path) == (line, column + width)
@@ -78,12 +82,33 @@ def test_not_json_is_not_located():
 
 
 def test_error_bodies_get_positions_in_violations_and_details():
-    error = {"code": "InvalidTemplate", "message": "m", "details": [
-        {"code": "InvalidTemplate", "message": "inner", "additionalInfo": [{"type": "TemplateViolation", "info": {
-            "lineNumber": 0, "linePosition": 0, "path": "properties.template.resources[0].apiVersion"}}]}],
-        "additionalInfo": [{"type": "TemplateViolation", "info": {
-            "lineNumber": 0, "linePosition": 0, "path": "properties.template.resources[1].name"}},
-            {"type": "Other", "info": {"lineNumber": 0}}]}
+    error = {
+        "code": "InvalidTemplate",
+        "message": "m",
+        "details": [
+            {
+                "code": "InvalidTemplate",
+                "message": "inner",
+                "additionalInfo": [
+                    {
+                        "type": "TemplateViolation",
+                        "info": {
+                            "lineNumber": 0,
+                            "linePosition": 0,
+                            "path": "properties.template.resources[0].apiVersion",
+                        },
+                    }
+                ],
+            }
+        ],
+        "additionalInfo": [
+            {
+                "type": "TemplateViolation",
+                "info": {"lineNumber": 0, "linePosition": 0, "path": "properties.template.resources[1].name"},
+            },
+            {"type": "Other", "info": {"lineNumber": 0}},
+        ],
+    }
     rewritten = with_positions(error, BODY.encode())
     info = rewritten["additionalInfo"][0]["info"]
     assert (info["lineNumber"], info["linePosition"]) == locate(BODY, "properties.template.resources[1].name")
@@ -95,8 +120,9 @@ def test_error_bodies_get_positions_in_violations_and_details():
 
 def test_a_large_body_is_walked_within_the_products_bounds():
     """4 MB of sibling values before the target: one forward pass, no recursion, whatever the nesting."""
-    filler = [{"name": f"r{index}", "properties": {"tags": {"k": "v" * 40}, "list": [[1, 2], [3]]}}
-              for index in range(20000)]
+    filler = [
+        {"name": f"r{index}", "properties": {"tags": {"k": "v" * 40}, "list": [[1, 2], [3]]}} for index in range(20000)
+    ]
     nested = '{"x": [' * 2000 + "null" + "]}" * 2000
     text = json.dumps({"properties": {"template": {"resources": filler + [{"name": "last"}], "deep": None}}})
     text = text.replace('"deep": null', '"deep": ' + nested)

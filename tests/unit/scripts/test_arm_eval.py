@@ -1,4 +1,5 @@
 """scripts/arm-eval as users run it: a subprocess, JSON on stdout, exit codes 0 and 1."""
+
 import json
 import subprocess
 import sys
@@ -11,14 +12,27 @@ SECRET = "Sup3r-s3cret-value"
 TEMPLATE = {
     "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
     "contentVersion": "1.0.0.0",
-    "parameters": {"name": {"type": "string", "maxLength": 10},
-                   "password": {"type": "securestring"}},
-    "resources": [{"type": "Microsoft.KeyVault/vaults/secrets", "apiVersion": "2023-07-01",
-                   "name": "[concat('kv/', parameters('name'))]", "properties": {"value": "[parameters('password')]"}}],
-    "outputs": {"where": {"type": "object", "value": {
-        "rg": "[resourceGroup().id]", "location": "[resourceGroup().location]", "tenant": "[tenant().tenantId]",
-        "deployment": "[deployment().name]"}},
-        "echo": {"type": "string", "value": "[parameters('password')]"}},
+    "parameters": {"name": {"type": "string", "maxLength": 10}, "password": {"type": "securestring"}},
+    "resources": [
+        {
+            "type": "Microsoft.KeyVault/vaults/secrets",
+            "apiVersion": "2023-07-01",
+            "name": "[concat('kv/', parameters('name'))]",
+            "properties": {"value": "[parameters('password')]"},
+        }
+    ],
+    "outputs": {
+        "where": {
+            "type": "object",
+            "value": {
+                "rg": "[resourceGroup().id]",
+                "location": "[resourceGroup().location]",
+                "tenant": "[tenant().tenantId]",
+                "deployment": "[deployment().name]",
+            },
+        },
+        "echo": {"type": "string", "value": "[parameters('password')]"},
+    },
 }
 
 
@@ -39,8 +53,11 @@ def run(tmp_path, template=None, parameters=None, context=None):
 
 
 def parameters(**values):
-    return {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
-            "contentVersion": "1.0.0.0", "parameters": {name: {"value": value} for name, value in values.items()}}
+    return {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": {name: {"value": value} for name, value in values.items()},
+    }
 
 
 def test_success_prints_outputs_and_resources_and_exits_0(tmp_path):
@@ -50,28 +67,40 @@ def test_success_prints_outputs_and_resources_and_exits_0(tmp_path):
     assert set(document) == {"outputs", "resources"}
     resource = document["resources"][0]
     assert resource["name"] == "kv/db" and resource["type"] == "Microsoft.KeyVault/vaults/secrets"
-    assert resource["id"] == ("/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-local/"
-                              "providers/Microsoft.KeyVault/vaults/kv/secrets/db")
+    assert resource["id"] == (
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-local/"
+        "providers/Microsoft.KeyVault/vaults/kv/secrets/db"
+    )
 
 
 def test_documented_context_defaults(tmp_path):
     completed = run(tmp_path, parameters=parameters(name="db", password=SECRET))
     where = json.loads(completed.stdout)["outputs"]["where"]
-    assert where == {"rg": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-local",
-                     "location": "westeurope", "tenant": "00000000-0000-0000-0000-000000000000",
-                     "deployment": "deployment"}
+    assert where == {
+        "rg": "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-local",
+        "location": "westeurope",
+        "tenant": "00000000-0000-0000-0000-000000000000",
+        "deployment": "deployment",
+    }
 
 
 def test_context_keys_override_the_defaults(tmp_path):
-    context = {"subscriptionId": "22222222-2222-2222-2222-222222222222", "resourceGroup": "rg-dev",
-               "location": "northeurope", "tenantId": "33333333-3333-3333-3333-333333333333",
-               "deploymentName": "release-7"}
+    context = {
+        "subscriptionId": "22222222-2222-2222-2222-222222222222",
+        "resourceGroup": "rg-dev",
+        "location": "northeurope",
+        "tenantId": "33333333-3333-3333-3333-333333333333",
+        "deploymentName": "release-7",
+    }
     completed = run(tmp_path, parameters=parameters(name="db", password=SECRET), context=context)
     assert completed.returncode == 0, completed.stderr
     where = json.loads(completed.stdout)["outputs"]["where"]
-    assert where == {"rg": "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-dev",
-                     "location": "northeurope", "tenant": "33333333-3333-3333-3333-333333333333",
-                     "deployment": "release-7"}
+    assert where == {
+        "rg": "/subscriptions/22222222-2222-2222-2222-222222222222/resourceGroups/rg-dev",
+        "location": "northeurope",
+        "tenant": "33333333-3333-3333-3333-333333333333",
+        "deployment": "release-7",
+    }
 
 
 def test_unknown_context_key_is_refused(tmp_path):
@@ -106,12 +135,15 @@ def test_invalid_template_prints_the_arm_error_shape_and_exits_1(tmp_path):
     assert error["details"] == []
 
 
-@pytest.mark.parametrize("values, message", [
-    (parameters(name="much-too-long-name", password=SECRET), "Length of the value should be less than or equal"),
-    (parameters(name="db"), "The value for the template parameter 'password' is not provided"),
-    (parameters(name="db", password=SECRET, extra=1), "The template parameters 'extra'"),
-    (parameters(name=5, password=SECRET), "Expected 'String, Uri'. Actual 'Integer'"),
-])
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        (parameters(name="much-too-long-name", password=SECRET), "Length of the value should be less than or equal"),
+        (parameters(name="db"), "The value for the template parameter 'password' is not provided"),
+        (parameters(name="db", password=SECRET, extra=1), "The template parameters 'extra'"),
+        (parameters(name=5, password=SECRET), "Expected 'String, Uri'. Actual 'Integer'"),
+    ],
+)
 def test_invalid_parameters_print_the_arm_error_and_exit_1(tmp_path, values, message):
     completed = run(tmp_path, parameters=values)
     assert completed.returncode == 1

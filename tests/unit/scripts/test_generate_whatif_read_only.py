@@ -1,5 +1,6 @@
 """scripts/generate-whatif-read-only: the committed what-if table is what the installed SDK models give today,
 and it covers every resource type the project's templates deploy."""
+
 import json
 import subprocess
 import sys
@@ -12,8 +13,14 @@ SCRIPT = REPOSITORY_ROOT / "scripts" / "generate-whatif-read-only"
 
 
 def test_the_committed_table_is_not_stale():
-    finished = subprocess.run([sys.executable, str(SCRIPT), "--check"], cwd=REPOSITORY_ROOT, capture_output=True,
-                              text=True, timeout=300, check=False)
+    finished = subprocess.run(
+        [sys.executable, str(SCRIPT), "--check"],
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert finished.returncode == 0, f"{finished.stderr}{finished.stdout}"
 
 
@@ -24,9 +31,12 @@ def _deployed_types(resources):
 
 
 def test_every_type_the_templates_deploy_has_a_table():
-    deployed = {resource_type.lower()
-                for path in (REPOSITORY_ROOT / "arm-templates").glob("*/*.json") if ".parameters." not in path.name
-                for resource_type in _deployed_types(json.loads(path.read_text(encoding="utf-8")).get("resources", ()))}
+    deployed = {
+        resource_type.lower()
+        for path in (REPOSITORY_ROOT / "arm-templates").glob("*/*.json")
+        if ".parameters." not in path.name
+        for resource_type in _deployed_types(json.loads(path.read_text(encoding="utf-8")).get("resources", ()))
+    }
     assert deployed, "no template resources found under arm-templates/"
     assert deployed - set(READ_ONLY_PATHS) == set()
 

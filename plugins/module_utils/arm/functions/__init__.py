@@ -1,4 +1,5 @@
 """Built-in template functions, registered by importing their modules."""
+
 from . import cidr, collections, dates, lambdas, logic, scope, strings  # noqa: F401  (registration)
 from .registry import FUNCTIONS, FunctionSpec
 from .scope import call_list_function

@@ -1,4 +1,5 @@
 """CIDR functions (template-functions-cidr): parseCidr, cidrSubnet, cidrHost."""
+
 from __future__ import annotations
 
 import ipaddress
@@ -20,12 +21,21 @@ def _parse_cidr(ev, args):
         first, last = network.network_address, network.broadcast_address
         if network.prefixlen < 31:
             first, last = first + 1, last - 1
-        return {"network": str(network.network_address), "netmask": str(network.netmask),
-                "broadcast": str(network.broadcast_address), "firstUsable": str(first),
-                "lastUsable": str(last), "cidr": network.prefixlen}
-    return {"network": str(network.network_address), "netmask": str(network.netmask),
-            "firstUsable": str(network.network_address), "lastUsable": str(network.broadcast_address),
-            "cidr": network.prefixlen}
+        return {
+            "network": str(network.network_address),
+            "netmask": str(network.netmask),
+            "broadcast": str(network.broadcast_address),
+            "firstUsable": str(first),
+            "lastUsable": str(last),
+            "cidr": network.prefixlen,
+        }
+    return {
+        "network": str(network.network_address),
+        "netmask": str(network.netmask),
+        "firstUsable": str(network.network_address),
+        "lastUsable": str(network.broadcast_address),
+        "cidr": network.prefixlen,
+    }
 
 
 @function("cidrSubnet", 3, 3)
@@ -34,8 +44,10 @@ def _cidr_subnet(ev, args):
     new_prefix = expect("cidrSubnet", args[1], int)
     index = expect("cidrSubnet", args[2], int)
     if not network.prefixlen <= new_prefix <= network.max_prefixlen:
-        raise fail("cidrSubnet", f"the new CIDR '{new_prefix}' must be between '{network.prefixlen}' and "
-                                 f"'{network.max_prefixlen}'.")
+        raise fail(
+            "cidrSubnet",
+            f"the new CIDR '{new_prefix}' must be between '{network.prefixlen}' and '{network.max_prefixlen}'.",
+        )
     count = 2 ** (new_prefix - network.prefixlen)
     if not 0 <= index < count:
         raise fail("cidrSubnet", f"the subnet index '{index}' must be between '0' and '{count - 1}'.")

@@ -1,4 +1,5 @@
 """Array and object functions (template-functions-array, template-functions-object)."""
+
 from __future__ import annotations
 
 from ..errors import ArmTemplateError
@@ -120,8 +121,11 @@ def _flatten(ev, args):
 def _intersection(ev, args):
     if all(isinstance(arg, dict) for arg in args):
         first, rest = args[0], args[1:]
-        return {key: value for key, value in first.items()
-                if all(key in other and deep_equals(other[key], value) for other in rest)}
+        return {
+            key: value
+            for key, value in first.items()
+            if all(key in other and deep_equals(other[key], value) for other in rest)
+        }
     if all(isinstance(arg, list) for arg in args):
         others = [{equality_key(item) for item in arg} for arg in args[1:]]
         result, kept = [], set()
@@ -230,4 +234,5 @@ def _type_error(function_name: str, value, expected: str) -> ArmTemplateError:
     return ArmTemplateError(
         f"The template language function '{function_name}' expects its parameter to be of type '{expected}'. "
         f"The provided value is of type '{type_name(value)}'. Please see https://aka.ms/arm-functions for usage "
-        "details.")
+        "details."
+    )

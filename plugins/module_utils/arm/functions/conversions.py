@@ -1,4 +1,5 @@
 """Value conversions shared by several function groups (ARM's string and JSON forms)."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ def deep_equals(left, right) -> bool:
         lowered = {key.lower(): value for key, value in right.items()}
         return all(key.lower() in lowered and deep_equals(value, lowered[key.lower()]) for key, value in left.items())
     if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(deep_equals(a, b) for a, b in zip(left, right))
+        return len(left) == len(right) and all(deep_equals(a, b) for a, b in zip(left, right, strict=True))
     if type(left) is not type(right) and not (isinstance(left, (int, float)) and isinstance(right, (int, float))):
         return False
     return left == right

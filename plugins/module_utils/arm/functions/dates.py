@@ -1,14 +1,17 @@
 """Date functions (template-functions-date)."""
+
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from .formatting import format_datetime
 from .registry import expect, fail, function
 
-_DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
-                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+_DURATION = re.compile(
+    r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+    r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$"
+)
 DEFAULT_DATETIME_FORMAT = "yyyy-MM-ddTHH:mm:ssZ"
 
 
@@ -21,8 +24,8 @@ def parse_datetime(function_name: str, text: str) -> datetime:
     except ValueError:
         raise fail(function_name, f"the value '{text}' is not a valid date and time.") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
 
 
 # .NET's XmlConvert.ToTimeSpan, which ARM uses: a year is 365 days and a month 30, whatever the calendar
@@ -54,7 +57,7 @@ def _date_time_add(ev, args):
 @function("dateTimeFromEpoch", 1, 1)
 def _date_time_from_epoch(ev, args):
     seconds = expect("dateTimeFromEpoch", args[0], int)
-    return format_datetime(datetime.fromtimestamp(seconds, tz=timezone.utc), DEFAULT_DATETIME_FORMAT)
+    return format_datetime(datetime.fromtimestamp(seconds, tz=UTC), DEFAULT_DATETIME_FORMAT)
 
 
 @function("dateTimeToEpoch", 1, 1)
@@ -65,5 +68,5 @@ def _date_time_to_epoch(ev, args):
 @function("utcNow", 0, 1)
 def _utc_now(ev, args):
     fmt = expect("utcNow", args[0], str) if args else "yyyyMMddTHHmmssZ"
-    now = ev.scope.now or datetime.now(timezone.utc)
+    now = ev.scope.now or datetime.now(UTC)
     return format_datetime(now, fmt)

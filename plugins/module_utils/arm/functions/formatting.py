@@ -1,4 +1,5 @@
 """.NET composite formatting (``format()``) and date/time format strings (``utcNow``, ``dateTimeAdd``)."""
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,8 @@ def _placeholder(match: re.Match, args: list) -> str:
     if index >= len(args):
         raise ArmTemplateError(
             "Unable to evaluate template language function 'format': Index (zero based) must be greater than "
-            "or equal to zero and less than the size of the argument list.")
+            "or equal to zero and less than the size of the argument list."
+        )
     alignment = int(match.group(2) or 0)
     check_length("format", abs(alignment))
     text = format_value(args[index], match.group(3))
@@ -82,15 +84,30 @@ def _custom_number(value, spec: str) -> str:
 
 # --- .NET date/time format strings -------------------------------------------------------------
 _STANDARD_DATE_FORMATS = {
-    "d": "MM/dd/yyyy", "D": "dddd, dd MMMM yyyy", "f": "dddd, dd MMMM yyyy HH:mm",
-    "F": "dddd, dd MMMM yyyy HH:mm:ss", "g": "MM/dd/yyyy HH:mm", "G": "MM/dd/yyyy HH:mm:ss",
-    "M": "MMMM dd", "m": "MMMM dd", "o": "yyyy-MM-ddTHH:mm:ss.fffffffZ", "O": "yyyy-MM-ddTHH:mm:ss.fffffffZ",
-    "r": "ddd, dd MMM yyyy HH:mm:ss 'GMT'", "R": "ddd, dd MMM yyyy HH:mm:ss 'GMT'",
-    "s": "yyyy-MM-ddTHH:mm:ss", "t": "HH:mm", "T": "HH:mm:ss", "u": "yyyy-MM-dd HH:mm:ss'Z'",
-    "U": "dddd, dd MMMM yyyy HH:mm:ss", "Y": "yyyy MMMM", "y": "yyyy MMMM",
+    "d": "MM/dd/yyyy",
+    "D": "dddd, dd MMMM yyyy",
+    "f": "dddd, dd MMMM yyyy HH:mm",
+    "F": "dddd, dd MMMM yyyy HH:mm:ss",
+    "g": "MM/dd/yyyy HH:mm",
+    "G": "MM/dd/yyyy HH:mm:ss",
+    "M": "MMMM dd",
+    "m": "MMMM dd",
+    "o": "yyyy-MM-ddTHH:mm:ss.fffffffZ",
+    "O": "yyyy-MM-ddTHH:mm:ss.fffffffZ",
+    "r": "ddd, dd MMM yyyy HH:mm:ss 'GMT'",
+    "R": "ddd, dd MMM yyyy HH:mm:ss 'GMT'",
+    "s": "yyyy-MM-ddTHH:mm:ss",
+    "t": "HH:mm",
+    "T": "HH:mm:ss",
+    "u": "yyyy-MM-dd HH:mm:ss'Z'",
+    "U": "dddd, dd MMMM yyyy HH:mm:ss",
+    "Y": "yyyy MMMM",
+    "y": "yyyy MMMM",
 }
-_DATE_TOKEN = re.compile(r"'[^']*'|\"[^\"]*\"|\\.|yyyy|yy|y|MMMM|MMM|MM|M|dddd|ddd|dd|d|HH|H|hh|h|mm|m|ss|s|"
-                         r"f{1,7}|F{1,7}|tt|t|zzz|zz|z|K")
+_DATE_TOKEN = re.compile(
+    r"'[^']*'|\"[^\"]*\"|\\.|yyyy|yy|y|MMMM|MMM|MM|M|dddd|ddd|dd|d|HH|H|hh|h|mm|m|ss|s|"
+    r"f{1,7}|F{1,7}|tt|t|zzz|zz|z|K"
+)
 
 
 def format_datetime(moment: datetime, fmt: str) -> str:
@@ -105,17 +122,35 @@ def format_datetime(moment: datetime, fmt: str) -> str:
             return part[1:]
         hour12 = moment.hour % 12 or 12
         simple = {
-            "yyyy": f"{moment.year:04d}", "yy": f"{moment.year % 100:02d}", "y": str(moment.year % 100),
-            "MMMM": moment.strftime("%B"), "MMM": moment.strftime("%b"), "MM": f"{moment.month:02d}",
-            "M": str(moment.month), "dddd": moment.strftime("%A"), "ddd": moment.strftime("%a"),
-            "dd": f"{moment.day:02d}", "d": str(moment.day), "HH": f"{moment.hour:02d}", "H": str(moment.hour),
-            "hh": f"{hour12:02d}", "h": str(hour12), "mm": f"{moment.minute:02d}", "m": str(moment.minute),
-            "ss": f"{moment.second:02d}", "s": str(moment.second), "tt": "AM" if moment.hour < 12 else "PM",
-            "t": "A" if moment.hour < 12 else "P", "zzz": "+00:00", "zz": "+00", "z": "+0", "K": "Z",
+            "yyyy": f"{moment.year:04d}",
+            "yy": f"{moment.year % 100:02d}",
+            "y": str(moment.year % 100),
+            "MMMM": moment.strftime("%B"),
+            "MMM": moment.strftime("%b"),
+            "MM": f"{moment.month:02d}",
+            "M": str(moment.month),
+            "dddd": moment.strftime("%A"),
+            "ddd": moment.strftime("%a"),
+            "dd": f"{moment.day:02d}",
+            "d": str(moment.day),
+            "HH": f"{moment.hour:02d}",
+            "H": str(moment.hour),
+            "hh": f"{hour12:02d}",
+            "h": str(hour12),
+            "mm": f"{moment.minute:02d}",
+            "m": str(moment.minute),
+            "ss": f"{moment.second:02d}",
+            "s": str(moment.second),
+            "tt": "AM" if moment.hour < 12 else "PM",
+            "t": "A" if moment.hour < 12 else "P",
+            "zzz": "+00:00",
+            "zz": "+00",
+            "z": "+0",
+            "K": "Z",
         }
         if part in simple:
             return simple[part]
-        fraction = f"{moment.microsecond:06d}0"[:len(part)]
+        fraction = f"{moment.microsecond:06d}0"[: len(part)]
         return fraction.rstrip("0") if part[0] == "F" else fraction
 
     return _DATE_TOKEN.sub(token, fmt)

@@ -1,4 +1,5 @@
 """Lambda functions (template-functions-lambda): filter, map, reduce, sort, toObject, groupBy, mapValues."""
+
 from __future__ import annotations
 
 import functools
@@ -18,7 +19,7 @@ class Lambda:
         self.body = body
 
     def __call__(self, *values):
-        scope = {name.lower(): value for name, value in zip(self.names, values)}
+        scope = {name.lower(): value for name, value in zip(self.names, values, strict=False)}
         self.evaluator.scope.lambda_scopes.append(scope)
         try:
             return self.evaluator.eval_node(self.body)

@@ -1,11 +1,12 @@
 """Comparison, logical and numeric functions."""
+
 from __future__ import annotations
 
 from ..values import UnknownValue
 from .conversions import deep_equals
 from .registry import UNLIMITED, expect, fail, function
 
-_INT64_MIN, _INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 # --- comparison -----------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """The table of built-in template functions and the helpers their implementations share."""
+
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable
+from collections.abc import Callable
 
 from ..errors import ArmTemplateError
 from ..values import UnknownValue, type_name
@@ -29,12 +30,15 @@ class FunctionSpec:
 FUNCTIONS: dict[str, FunctionSpec] = {}
 
 
-def function(name: str, min_args: int = 0, max_args: int | None = 0, *, lazy: bool = False,
-             accepts_unknown: bool = False):
+def function(
+    name: str, min_args: int = 0, max_args: int | None = 0, *, lazy: bool = False, accepts_unknown: bool = False
+):
     """Register a built-in under its documented (camelCase) name."""
+
     def register(impl):
         FUNCTIONS[name.lower()] = FunctionSpec(name, impl, min_args, max_args, lazy, accepts_unknown)
         return impl
+
     return register
 
 
@@ -53,7 +57,8 @@ def expect(function_name: str, value, *types, position: int | None = None):
         raise ArmTemplateError(
             f"The template language function '{function_name}' expects its parameter{where} to be of type "
             f"'{expected}'. The provided value is of type '{type_name(value)}'. "
-            "Please see https://aka.ms/arm-template-expressions for usage details.")
+            "Please see https://aka.ms/arm-template-expressions for usage details."
+        )
     return value
 
 

@@ -1,4 +1,5 @@
 """Deployment, scope and resource functions (template-functions-deployment, -scope, -resource)."""
+
 from __future__ import annotations
 
 from ..errors import ArmTemplateError
@@ -43,12 +44,16 @@ def _copy_index(ev, args):
     loops = ev.scope
     key = (loop_name or loops.current_loop or "").lower()
     if not loops.copy_indexes or (loop_name is None and loops.current_loop is None):
-        raise ArmTemplateError("The template function 'copyIndex' is not expected at this location. The function "
-                               "can only be used in a resource with copy specified. Please see "
-                               "https://aka.ms/arm-resource-copy for usage details.")
+        raise ArmTemplateError(
+            "The template function 'copyIndex' is not expected at this location. The function "
+            "can only be used in a resource with copy specified. Please see "
+            "https://aka.ms/arm-resource-copy for usage details."
+        )
     if key not in loops.copy_indexes:
-        raise ArmTemplateError(f"The template function 'copyIndex' refers to the copy loop '{loop_name}' which "
-                               "was not found at this location.")
+        raise ArmTemplateError(
+            f"The template function 'copyIndex' refers to the copy loop '{loop_name}' which "
+            "was not found at this location."
+        )
     return loops.copy_indexes[key] + offset
 
 
@@ -56,8 +61,10 @@ def _copy_index(ev, args):
 @function("resourceGroup", 0, 0)
 def _resource_group(ev, args):
     if ev.context.scope != "resourceGroup":
-        raise ArmTemplateError("The template function 'resourceGroup' is not expected at this location. It can "
-                               "only be used in a resource group deployment.")
+        raise ArmTemplateError(
+            "The template function 'resourceGroup' is not expected at this location. It can "
+            "only be used in a resource group deployment."
+        )
     return ev.context.resource_group_object()
 
 
@@ -82,8 +89,11 @@ MANAGEMENT_GROUP_OBJECT_TYPE = "/providers/Microsoft.Management/managementGroups
 def _management_group(ev, args):
     if args:
         name = expect("managementGroup", args[0], str)
-        return {"id": f"/providers/Microsoft.Management/managementGroups/{name}", "name": name,
-                "type": MANAGEMENT_GROUP_OBJECT_TYPE}
+        return {
+            "id": f"/providers/Microsoft.Management/managementGroups/{name}",
+            "name": name,
+            "type": MANAGEMENT_GROUP_OBJECT_TYPE,
+        }
     return {**ev.context.management_group_object(), "type": MANAGEMENT_GROUP_OBJECT_TYPE}
 
 
@@ -98,7 +108,7 @@ def _resource_id(ev, args):
     type_index = next((index for index, value in enumerate(values) if "/" in value), None)
     if type_index is None or type_index > 2:
         raise fail("resourceId", "the resource type must be given as 'Namespace/type'.")
-    leading, resource_type, names = values[:type_index], values[type_index], values[type_index + 1:]
+    leading, resource_type, names = values[:type_index], values[type_index], values[type_index + 1 :]
     context = ev.context
     if type_index == 2:
         scope = resource_group_id(leading[0], leading[1])
@@ -164,8 +174,10 @@ def _resolve_target(ev, name_or_id: str) -> str:
         parts = name_or_id.split("/")
         resource_type = "/".join([parts[0]] + parts[1::2])
         return scoped_resource_id(ev.context.scope_id, resource_type, parts[2::2], "reference")
-    raise ArmTemplateError(f"The template function 'reference' cannot resolve the resource '{name_or_id}': it is "
-                           "neither a resource id nor the name of a resource in this template.")
+    raise ArmTemplateError(
+        f"The template function 'reference' cannot resolve the resource '{name_or_id}': it is "
+        "neither a resource id nor the name of a resource in this template."
+    )
 
 
 @function("reference", 1, 3)
@@ -206,21 +218,53 @@ def call_list_function(ev, name: str, args):
 
 
 _ZONAL_LOCATIONS = {
-    "australiaeast", "brazilsouth", "canadacentral", "centralindia", "centralus", "eastasia", "eastus",
-    "eastus2", "francecentral", "germanywestcentral", "japaneast", "koreacentral", "northeurope",
-    "norwayeast", "southafricanorth", "southcentralus", "southeastasia", "swedencentral", "switzerlandnorth",
-    "uaenorth", "uksouth", "westeurope", "westus2", "westus3", "qatarcentral", "polandcentral", "italynorth",
+    "australiaeast",
+    "brazilsouth",
+    "canadacentral",
+    "centralindia",
+    "centralus",
+    "eastasia",
+    "eastus",
+    "eastus2",
+    "francecentral",
+    "germanywestcentral",
+    "japaneast",
+    "koreacentral",
+    "northeurope",
+    "norwayeast",
+    "southafricanorth",
+    "southcentralus",
+    "southeastasia",
+    "swedencentral",
+    "switzerlandnorth",
+    "uaenorth",
+    "uksouth",
+    "westeurope",
+    "westus2",
+    "westus3",
+    "qatarcentral",
+    "polandcentral",
+    "italynorth",
 }
 
 
 # Resource types that support availability zones (the pickZones examples use virtual machines and
 # show that Microsoft.Cdn/profiles gets no zones).
 _ZONAL_TYPES = {
-    "microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.compute/disks",
-    "microsoft.network/publicipaddresses", "microsoft.network/loadbalancers", "microsoft.network/applicationgateways",
-    "microsoft.network/azurefirewalls", "microsoft.network/virtualnetworkgateways", "microsoft.storage/storageaccounts",
-    "microsoft.containerservice/managedclusters", "microsoft.documentdb/databaseaccounts",
-    "microsoft.sql/servers/databases", "microsoft.keyvault/vaults", "microsoft.containerregistry/registries",
+    "microsoft.compute/virtualmachines",
+    "microsoft.compute/virtualmachinescalesets",
+    "microsoft.compute/disks",
+    "microsoft.network/publicipaddresses",
+    "microsoft.network/loadbalancers",
+    "microsoft.network/applicationgateways",
+    "microsoft.network/azurefirewalls",
+    "microsoft.network/virtualnetworkgateways",
+    "microsoft.storage/storageaccounts",
+    "microsoft.containerservice/managedclusters",
+    "microsoft.documentdb/databaseaccounts",
+    "microsoft.sql/servers/databases",
+    "microsoft.keyvault/vaults",
+    "microsoft.containerregistry/registries",
 }
 
 

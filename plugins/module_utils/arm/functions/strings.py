@@ -1,4 +1,5 @@
 """String functions (https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions-string)."""
+
 from __future__ import annotations
 
 import base64 as _b64
@@ -59,7 +60,7 @@ def _double_quoted(text: str) -> str:
         end = position + 1
         while end < len(text) and text[end] != quote:
             end += 2 if text[end] == "\\" else 1
-        body = text[position + 1:end]
+        body = text[position + 1 : end]
         if quote == "'":
             body = body.replace("\\'", "'").replace('"', '\\"')
         pieces.append(f'"{body}"')
@@ -215,9 +216,12 @@ def _substring(ev, args):
     if start < 0 or start > len(text):
         raise fail("substring", f"the index parameter '{start}' is out of range of the string '{text}'.")
     if length < 0 or start + length > len(text):
-        raise fail("substring", f"the length parameter '{length}' with index '{start}' is out of range of the "
-                                f"string '{text}'. The length must be between 0 and '{len(text) - start}'.")
-    return text[start:start + length]
+        raise fail(
+            "substring",
+            f"the length parameter '{length}' with index '{start}' is out of range of the "
+            f"string '{text}'. The length must be between 0 and '{len(text) - start}'.",
+        )
+    return text[start : start + length]
 
 
 @function("toLower", 1, 1)

@@ -1,4 +1,5 @@
 """An ``App`` in ``tmp_path`` with the default seed, without a socket, and its seeded principals."""
+
 import pytest
 
 from localazure.app import App
@@ -18,7 +19,9 @@ def app(tmp_path):
 @pytest.fixture
 def principal(app):
     """``principal(name)``: the seeded principal as a verified token would give it."""
+
     def named(name: str) -> Principal:
         found = next(item for item in app.store.principals() if item["name"] == name)
         return Principal(found["object_id"], found["tenant_id"], found["client_id"], name, {})
+
     return named

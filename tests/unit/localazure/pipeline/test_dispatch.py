@@ -1,6 +1,7 @@
 """The one request pipeline (localazure/pipeline.py): a deployment's requests pass the same authorization, faults
 and request log as a client's, and services never import routes (issue 8, section 1). In process: an ``App`` in
 ``tmp_path`` (conftest.py)."""
+
 import ast
 import json
 from pathlib import Path
@@ -20,8 +21,9 @@ def _group(app) -> str:
 
 
 def _request(method: str, path: str, principal, body=None) -> Request:
-    return Request(method, path, {"api-version": "2025-04-01"}, {}, json.dumps(body).encode() if body else b"",
-                   principal=principal)
+    return Request(
+        method, path, {"api-version": "2025-04-01"}, {}, json.dumps(body).encode() if body else b"", principal=principal
+    )
 
 
 def test_a_dispatched_write_is_authorized_as_its_principal_and_logged(app, principal):
@@ -32,8 +34,10 @@ def test_a_dispatched_write_is_authorized_as_its_principal_and_logged(app, princ
     assert f"with object id '{developer.object_id}'" in raised.value.message
     created = app.dispatch(_request("PUT", _group(app), principal("deployer"), {"location": "westeurope"}))
     assert created.status == 201
-    logged = [(item["method"], item["status"], item["principal"]["object_id"])
-              for item in app.request_log.query(path="rg-pipeline")]
+    logged = [
+        (item["method"], item["status"], item["principal"]["object_id"])
+        for item in app.request_log.query(path="rg-pipeline")
+    ]
     assert logged == [("PUT", 403, developer.object_id), ("PUT", 201, principal("deployer").object_id)]
 
 
@@ -58,10 +62,18 @@ def test_services_never_import_routes():
         if relative.startswith(ROUTE_MODULES):
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else \
-                [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else []
+            )
             if isinstance(node, ast.ImportFrom) and node.module == "localazure":
                 names = [f"localazure.{alias.name}" for alias in node.names]
-            offenders += [f"{relative}: {name}" for name in names
-                          if name == "localazure.routes" or name.startswith("localazure.routes.")]
+            offenders += [
+                f"{relative}: {name}"
+                for name in names
+                if name == "localazure.routes" or name.startswith("localazure.routes.")
+            ]
     assert offenders == []

@@ -1,6 +1,7 @@
 """A deployment never stays Running (issue 8, section 2): any failure inside a run, even while its record is
 written, ends it Failed with an error body and a failed operation. In process: an ``App`` in ``tmp_path``, the
 deployment made through the app's one pipeline as the seeded deployer."""
+
 import json
 import threading
 
@@ -11,9 +12,12 @@ from localazure.deployments.runner import Run
 from localazure.http import Request
 
 GROUP = "rg-runs-end"
-TEMPLATE = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-            "contentVersion": "1.0.0.0", "resources": [],
-            "outputs": {"greeting": {"type": "string", "value": "[concat('hello ', resourceGroup().name)]"}}}
+TEMPLATE = {
+    "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+    "contentVersion": "1.0.0.0",
+    "resources": [],
+    "outputs": {"greeting": {"type": "string", "value": "[concat('hello ', resourceGroup().name)]"}},
+}
 
 
 @pytest.fixture
@@ -22,8 +26,9 @@ def deployer(principal):
 
 
 def _request(method, path, principal, body=None, api_version="2025-04-01"):
-    return Request(method, path, {"api-version": api_version}, {}, json.dumps(body).encode() if body else b"",
-                   principal=principal)
+    return Request(
+        method, path, {"api-version": api_version}, {}, json.dumps(body).encode() if body else b"", principal=principal
+    )
 
 
 def _deploy(app, deployer, name: str, template: dict = TEMPLATE) -> dict:
@@ -33,8 +38,9 @@ def _deploy(app, deployer, name: str, template: dict = TEMPLATE) -> dict:
     app.dispatch(_request("PUT", group, deployer, {"location": "westeurope"}))
     path = f"{group}/providers/Microsoft.Resources/deployments/{name}"
     started = set(threading.enumerate())
-    response = app.dispatch(_request("PUT", path, deployer, {"properties": {"mode": "Incremental",
-                                                                            "template": template}}))
+    response = app.dispatch(
+        _request("PUT", path, deployer, {"properties": {"mode": "Incremental", "template": template}})
+    )
     assert response.status == 201
     for thread in set(threading.enumerate()) - started:
         if thread.name.startswith("localazure-deployment-"):
@@ -83,10 +89,16 @@ def test_a_bug_inside_the_run_ends_it_failed(app, deployer, monkeypatch):
 
 
 def test_a_runs_writes_are_logged_as_its_callers(app, deployer):
-    vnet = {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "name": "vnet-logged",
-            "location": "westeurope", "properties": {"addressSpace": {"addressPrefixes": ["10.9.0.0/16"]}}}
+    vnet = {
+        "type": "Microsoft.Network/virtualNetworks",
+        "apiVersion": "2023-04-01",
+        "name": "vnet-logged",
+        "location": "westeurope",
+        "properties": {"addressSpace": {"addressPrefixes": ["10.9.0.0/16"]}},
+    }
     done = _deploy(app, deployer, "logged", {**TEMPLATE, "resources": [vnet]})
     assert done["record"]["properties"]["provisioningState"] == "Succeeded"
     logged = app.request_log.query(path="/virtualNetworks/vnet-logged")
     assert [(item["method"], item["status"], item["principal"]["object_id"]) for item in logged] == [
-        ("PUT", 201, deployer.object_id)]
+        ("PUT", 201, deployer.object_id)
+    ]

@@ -1,11 +1,13 @@
 """``UnknownValue`` names the resource it stands for in structured fields, which the endpoint reads instead of
 parsing ``source`` back with a regex (issue 8, section 5)."""
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
 
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
 from localazure.deployments.resolver import missing_resource
 
-ACCOUNT = ("/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-x/providers/"
-           "Microsoft.Storage/storageAccounts/stx")
+ACCOUNT = (
+    "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-x/providers/"
+    "Microsoft.Storage/storageAccounts/stx"
+)
 
 
 def test_an_unknown_for_a_resource_has_structured_fields_and_the_same_text():
@@ -28,8 +30,11 @@ def test_a_missing_resource_is_read_from_the_fields():
     assert (error.status, error.code) == (404, "ResourceNotFound")
     assert "'Microsoft.Storage/storageAccounts/stx' under resource group 'rg-x' was not found" in error.message
     group = missing_resource(UnknownValue.for_resource("reference", "/subscriptions/s/resourceGroups/rg-gone"))
-    assert (group.status, group.code, group.message) == (404, "ResourceGroupNotFound",
-                                                         "Resource group 'rg-gone' could not be found.")
+    assert (group.status, group.code, group.message) == (
+        404,
+        "ResourceGroupNotFound",
+        "Resource group 'rg-gone' could not be found.",
+    )
 
 
 def test_text_that_merely_looks_like_a_resource_is_not_parsed():

@@ -3,6 +3,7 @@
 Each expectation below is a line of the JSON block on the page named in ROLE_SOURCES
 (MicrosoftDocs/azure-docs, articles/role-based-access-control/built-in-roles/*.md).
 """
+
 import pytest
 
 from localazure.rbac.builtin_roles import (
@@ -40,12 +41,17 @@ PUBLISHED_LINES = [
     ("AzureML Compute Operator", "actions", "Microsoft.MachineLearningServices/workspaces/computes/*"),
     ("AcrPull", "actions", "Microsoft.ContainerRegistry/registries/pull/read"),
     ("AcrPush", "actions", "Microsoft.ContainerRegistry/registries/push/write"),
-    ("Storage Blob Data Contributor", "dataActions",
-     "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"),
-    ("Storage Blob Data Contributor", "actions",
-     "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action"),
-    ("Storage Blob Data Reader", "dataActions",
-     "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"),
+    (
+        "Storage Blob Data Contributor",
+        "dataActions",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write",
+    ),
+    (
+        "Storage Blob Data Contributor",
+        "actions",
+        "Microsoft.Storage/storageAccounts/blobServices/generateUserDelegationKey/action",
+    ),
+    ("Storage Blob Data Reader", "dataActions", "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"),
 ]
 
 

@@ -1,4 +1,5 @@
 """Request method and path to the operation string, for every path shape ARM serves here."""
+
 import pytest
 
 from localazure.rbac.operations import operation_for
@@ -20,42 +21,78 @@ CASES = [
     ("GET", SUB + "/providers", "Microsoft.Resources/subscriptions/providers/read"),
     ("GET", SUB + "/providers/Microsoft.MachineLearningServices", "Microsoft.Resources/subscriptions/providers/read"),
     ("POST", SUB + "/providers/Microsoft.Storage/register", "Microsoft.Storage/register/action"),
-    ("POST", SUB + "/providers/Microsoft.ContainerRegistry/checkNameAvailability",
-     "Microsoft.ContainerRegistry/checkNameAvailability/read"),
-    ("POST", SUB + "/providers/Microsoft.Storage/checkNameAvailability",
-     "Microsoft.Storage/checkNameAvailability/read"),
+    (
+        "POST",
+        SUB + "/providers/Microsoft.ContainerRegistry/checkNameAvailability",
+        "Microsoft.ContainerRegistry/checkNameAvailability/read",
+    ),
+    (
+        "POST",
+        SUB + "/providers/Microsoft.Storage/checkNameAvailability",
+        "Microsoft.Storage/checkNameAvailability/read",
+    ),
     ("PUT", RG + "/providers/Microsoft.Resources/deployments/shared", "Microsoft.Resources/deployments/write"),
     ("GET", RG + "/providers/Microsoft.Resources/deployments/shared", "Microsoft.Resources/deployments/read"),
     ("DELETE", RG + "/providers/Microsoft.Resources/deployments/shared", "Microsoft.Resources/deployments/delete"),
-    ("POST", RG + "/providers/Microsoft.Resources/deployments/shared/validate",
-     "Microsoft.Resources/deployments/validate/action"),
-    ("POST", RG + "/providers/Microsoft.Resources/deployments/shared/whatIf",
-     "Microsoft.Resources/deployments/whatIf/action"),
-    ("POST", RG + "/providers/Microsoft.Resources/deployments/shared/cancel",
-     "Microsoft.Resources/deployments/cancel/action"),
-    ("GET", RG + "/providers/Microsoft.Resources/deployments/shared/operations",
-     "Microsoft.Resources/deployments/operations/read"),
+    (
+        "POST",
+        RG + "/providers/Microsoft.Resources/deployments/shared/validate",
+        "Microsoft.Resources/deployments/validate/action",
+    ),
+    (
+        "POST",
+        RG + "/providers/Microsoft.Resources/deployments/shared/whatIf",
+        "Microsoft.Resources/deployments/whatIf/action",
+    ),
+    (
+        "POST",
+        RG + "/providers/Microsoft.Resources/deployments/shared/cancel",
+        "Microsoft.Resources/deployments/cancel/action",
+    ),
+    (
+        "GET",
+        RG + "/providers/Microsoft.Resources/deployments/shared/operations",
+        "Microsoft.Resources/deployments/operations/read",
+    ),
     ("PUT", SUB + "/providers/Microsoft.Resources/deployments/roles", "Microsoft.Resources/deployments/write"),
-    ("PUT", SUB + "/providers/Microsoft.Authorization/roleDefinitions/6a8f2b0e-0c53-4b1e-9d4e-3a1b2c3d4e5f",
-     "Microsoft.Authorization/roleDefinitions/write"),
-    ("DELETE", SUB + "/providers/Microsoft.Authorization/roleDefinitions/6a8f2b0e-0c53-4b1e-9d4e-3a1b2c3d4e5f",
-     "Microsoft.Authorization/roleDefinitions/delete"),
-    ("GET", "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
-     "Microsoft.Authorization/roleDefinitions/read"),
-    ("PUT", SUB + "/providers/Microsoft.Authorization/roleAssignments/0f0e0d0c-0b0a-4999-8888-777766665555",
-     "Microsoft.Authorization/roleAssignments/write"),
+    (
+        "PUT",
+        SUB + "/providers/Microsoft.Authorization/roleDefinitions/6a8f2b0e-0c53-4b1e-9d4e-3a1b2c3d4e5f",
+        "Microsoft.Authorization/roleDefinitions/write",
+    ),
+    (
+        "DELETE",
+        SUB + "/providers/Microsoft.Authorization/roleDefinitions/6a8f2b0e-0c53-4b1e-9d4e-3a1b2c3d4e5f",
+        "Microsoft.Authorization/roleDefinitions/delete",
+    ),
+    (
+        "GET",
+        "/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7",
+        "Microsoft.Authorization/roleDefinitions/read",
+    ),
+    (
+        "PUT",
+        SUB + "/providers/Microsoft.Authorization/roleAssignments/0f0e0d0c-0b0a-4999-8888-777766665555",
+        "Microsoft.Authorization/roleAssignments/write",
+    ),
     ("GET", RG + "/providers/Microsoft.Authorization/permissions", "Microsoft.Authorization/permissions/read"),
     ("GET", STORAGE + "/providers/Microsoft.Authorization/permissions", "Microsoft.Authorization/permissions/read"),
     ("PUT", STORAGE, "Microsoft.Storage/storageAccounts/write"),
     ("GET", RG + "/providers/Microsoft.Storage/storageAccounts", "Microsoft.Storage/storageAccounts/read"),
-    ("PUT", STORAGE + "/blobServices/default/containers/c1",
-     "Microsoft.Storage/storageAccounts/blobServices/containers/write"),
+    (
+        "PUT",
+        STORAGE + "/blobServices/default/containers/c1",
+        "Microsoft.Storage/storageAccounts/blobServices/containers/write",
+    ),
     ("POST", STORAGE + "/listKeys", "Microsoft.Storage/storageAccounts/listKeys/action"),
     ("PUT", WORKSPACE + "/jobs/train-1", "Microsoft.MachineLearningServices/workspaces/jobs/write"),
     ("DELETE", WORKSPACE, "Microsoft.MachineLearningServices/workspaces/delete"),
     ("PUT", WORKSPACE + "/computes/gpu", "Microsoft.MachineLearningServices/workspaces/computes/write"),
-    ("POST", WORKSPACE + "/datastores/data/listSecrets",
-     "Microsoft.MachineLearningServices/workspaces/datastores/listSecrets/action"),
+    (
+        "POST",
+        WORKSPACE + "/datastores/data/listSecrets",
+        "Microsoft.MachineLearningServices/workspaces/datastores/listSecrets/action",
+    ),
 ]
 
 
@@ -85,7 +122,10 @@ def test_action_verb_is_not_part_of_the_scope():
 
 
 def test_type_segments_keep_the_casing_of_the_request_as_azure_echoes_it():
-    assert operation_for("PUT", SUB + "/resourcegroups/rg").action == "Microsoft.Resources/subscriptions/resourcegroups/write"
+    assert (
+        operation_for("PUT", SUB + "/resourcegroups/rg").action
+        == "Microsoft.Resources/subscriptions/resourcegroups/write"
+    )
 
 
 def test_a_resource_named_providers_is_a_name_not_a_namespace_marker():

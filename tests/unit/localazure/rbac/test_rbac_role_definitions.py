@@ -1,4 +1,5 @@
 """Writes of custom role definitions and role assignments: what Azure rejects, with its codes."""
+
 import copy
 
 import pytest
@@ -16,12 +17,18 @@ PRINCIPAL = "5f2b8c1e-3a4d-4e6f-9a8b-7c6d5e4f3a2b"
 READER_ID = f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/{READER}"
 
 
-def _role(role_name="Model Developer (dev)", scopes=(SUB,), actions=("Microsoft.MachineLearningServices/workspaces/*/read",)):
-    return {"properties": {
-        "roleName": role_name, "type": "customRole", "description": "least privilege",
-        "assignableScopes": list(scopes),
-        "permissions": [{"actions": list(actions), "notActions": [], "dataActions": [], "notDataActions": []}],
-    }}
+def _role(
+    role_name="Model Developer (dev)", scopes=(SUB,), actions=("Microsoft.MachineLearningServices/workspaces/*/read",)
+):
+    return {
+        "properties": {
+            "roleName": role_name,
+            "type": "customRole",
+            "description": "least privilege",
+            "assignableScopes": list(scopes),
+            "permissions": [{"actions": list(actions), "notActions": [], "dataActions": [], "notDataActions": []}],
+        }
+    }
 
 
 def _stored(name, body):
@@ -36,6 +43,7 @@ def _codes(problems):
 
 
 # --- role definitions ---
+
 
 def test_a_well_formed_custom_role_is_accepted():
     assert check_role_definition(ROLE_GUID, _role(scopes=[SUB, RG]), SUB_ID, list(BUILT_IN_ROLES.values())) == []
@@ -59,16 +67,20 @@ def test_duplicate_role_name_in_the_tenant_is_a_conflict_with_azures_message():
     problems = check_role_definition(ROLE_GUID, _role(), SUB_ID, existing)
     assert _codes(problems) == [(409, "RoleDefinitionWithSameNameExists")]
     assert problems[0].message == "A role definition cannot be updated with a name that already exists."
-    assert problems[0].error_body() == {"error": {
-        "code": "RoleDefinitionWithSameNameExists",
-        "message": "A role definition cannot be updated with a name that already exists."}}
+    assert problems[0].error_body() == {
+        "error": {
+            "code": "RoleDefinitionWithSameNameExists",
+            "message": "A role definition cannot be updated with a name that already exists.",
+        }
+    }
 
 
 @pytest.mark.parametrize("role_name", ["Reader", "READER", " acrpull "])
 def test_a_built_in_role_name_is_taken_as_any_other(role_name):
     for existing in ([], list(BUILT_IN_ROLES.values())):
         assert _codes(check_role_definition(ROLE_GUID, _role(role_name=role_name), SUB_ID, existing)) == [
-            (409, "RoleDefinitionWithSameNameExists")]
+            (409, "RoleDefinitionWithSameNameExists")
+        ]
 
 
 @pytest.mark.parametrize("scopes", [[], None])
@@ -79,18 +91,22 @@ def test_assignable_scopes_are_required(scopes):
 
 
 def test_root_scope_is_not_assignable_for_a_custom_role():
-    assert _codes(check_role_definition(ROLE_GUID, _role(scopes=["/"]), SUB_ID, [])) == [(400, "InvalidAssignableScopes")]
+    assert _codes(check_role_definition(ROLE_GUID, _role(scopes=["/"]), SUB_ID, [])) == [
+        (400, "InvalidAssignableScopes")
+    ]
 
 
 def test_scopes_outside_the_deployment_subscription_fail_linked_authorization():
-    problems = check_role_definition(ROLE_GUID, _role(scopes=[SUB, OTHER_SUB]), SUB_ID, [],
-                                     client_id="app-1", principal_object_id="oid-1")
+    problems = check_role_definition(
+        ROLE_GUID, _role(scopes=[SUB, OTHER_SUB]), SUB_ID, [], client_id="app-1", principal_object_id="oid-1"
+    )
     assert _codes(problems) == [(403, "LinkedAuthorizationFailed")]
     assert problems[0].message == (
         "The client 'app-1' with object id 'oid-1' has permission to perform action "
         f"'Microsoft.Authorization/roleDefinitions/write' on scope '{SUB}'; however, it does not have permission "
         f"to perform action 'Microsoft.Authorization/roleDefinitions/write' on the linked scope(s)'{OTHER_SUB}' "
-        "or the linked scope(s)are invalid")
+        "or the linked scope(s)are invalid"
+    )
 
 
 def test_a_sibling_subscription_with_a_longer_id_is_outside():
@@ -115,21 +131,29 @@ def test_role_type_must_be_custom_and_role_name_present():
     body = _role(role_name=" ")
     body["properties"]["type"] = "BuiltInRole"
     assert _codes(check_role_definition(ROLE_GUID, body, SUB_ID, [])) == [
-        (400, "InvalidRoleDefinitionName"), (400, "InvalidRoleDefinitionType")]
+        (400, "InvalidRoleDefinitionName"),
+        (400, "InvalidRoleDefinitionType"),
+    ]
 
 
 # --- role assignments ---
+
 
 def _assignment(role_definition_id=READER_ID, principal=PRINCIPAL, **extra):
     return {"properties": {"roleDefinitionId": role_definition_id, "principalId": principal, **extra}}
 
 
 def _existing(name, scope, role_definition_id=READER_ID, principal=PRINCIPAL):
-    return {"name": name, "properties": {"scope": scope, "roleDefinitionId": role_definition_id, "principalId": principal}}
+    return {
+        "name": name,
+        "properties": {"scope": scope, "roleDefinitionId": role_definition_id, "principalId": principal},
+    }
 
 
 def test_assignment_of_a_built_in_role_is_accepted():
-    assert check_role_assignment(ASSIGNMENT, _assignment(principalType="ServicePrincipal"), RG, [], BUILT_IN_ROLES) == []
+    assert (
+        check_role_assignment(ASSIGNMENT, _assignment(principalType="ServicePrincipal"), RG, [], BUILT_IN_ROLES) == []
+    )
 
 
 def test_tenant_level_role_definition_id_is_accepted():
@@ -140,7 +164,8 @@ def test_tenant_level_role_definition_id_is_accepted():
 def test_assignment_name_must_be_a_guid():
     problems = check_role_assignment("test-ra", _assignment(), RG, [], BUILT_IN_ROLES)
     assert [(p.status, p.code, p.message) for p in problems] == [
-        (400, "InvalidRoleAssignmentId", "The role assignment ID must be a GUID")]
+        (400, "InvalidRoleAssignmentId", "The role assignment ID must be a GUID")
+    ]
 
 
 def test_unknown_role_definition():
@@ -148,10 +173,13 @@ def test_unknown_role_definition():
     body = _assignment(f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/{missing}")
     problems = check_role_assignment(ASSIGNMENT, body, RG, [], BUILT_IN_ROLES)
     assert [(p.status, p.code, p.message) for p in problems] == [
-        (400, "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{missing}' does not exist.")]
+        (400, "RoleDefinitionDoesNotExist", f"The specified role definition with ID '{missing}' does not exist.")
+    ]
 
 
-@pytest.mark.parametrize("role_definition_id", ["Reader", f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/Reader"])
+@pytest.mark.parametrize(
+    "role_definition_id", ["Reader", f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/Reader"]
+)
 def test_role_definition_id_must_end_in_a_guid(role_definition_id):
     problems = check_role_assignment(ASSIGNMENT, _assignment(role_definition_id), RG, [], BUILT_IN_ROLES)
     assert _codes(problems) == [(400, "InvalidRoleDefinitionId")]
@@ -161,24 +189,34 @@ def test_custom_role_outside_its_assignable_scopes_is_not_found():
     custom = _stored(ROLE_GUID, _role(scopes=[RG]))
     definitions = [*BUILT_IN_ROLES.values(), custom]
     body = _assignment(f"{SUB}/providers/Microsoft.Authorization/roleDefinitions/{ROLE_GUID}")
-    assert check_role_assignment(ASSIGNMENT, body, RG + "/providers/Microsoft.Storage/storageAccounts/st", [], definitions) == []
-    assert _codes(check_role_assignment(ASSIGNMENT, body, SUB, [], definitions)) == [(400, "RoleDefinitionDoesNotExist")]
+    assert (
+        check_role_assignment(ASSIGNMENT, body, RG + "/providers/Microsoft.Storage/storageAccounts/st", [], definitions)
+        == []
+    )
+    assert _codes(check_role_assignment(ASSIGNMENT, body, SUB, [], definitions)) == [
+        (400, "RoleDefinitionDoesNotExist")
+    ]
 
 
 def test_body_scope_must_match_the_uri_scope_with_azures_message():
     other = RG + "/providers/Microsoft.Storage/storageAccounts/st"
     problems = check_role_assignment(ASSIGNMENT, _assignment(scope=other), RG, [], BUILT_IN_ROLES)
-    assert [(p.status, p.code, p.message) for p in problems] == [(
-        400, "InvalidCreateRoleAssignmentRequest",
-        f"The request to create role assignment '{ASSIGNMENT}' is not valid. Role assignment scope '{other}' "
-        f"must match the scope specified on the URI '{RG}'.")]
+    assert [(p.status, p.code, p.message) for p in problems] == [
+        (
+            400,
+            "InvalidCreateRoleAssignmentRequest",
+            f"The request to create role assignment '{ASSIGNMENT}' is not valid. Role assignment scope '{other}' "
+            f"must match the scope specified on the URI '{RG}'.",
+        )
+    ]
 
 
 def test_same_principal_role_and_scope_under_another_name_already_exists():
     existing = [_existing("11111111-2222-4333-8444-555555555555", RG.lower(), READER_ID.upper(), PRINCIPAL.upper())]
     problems = check_role_assignment(ASSIGNMENT, _assignment(), RG, existing, BUILT_IN_ROLES)
     assert [(p.status, p.code, p.message) for p in problems] == [
-        (409, "RoleAssignmentExists", "The role assignment already exists.")]
+        (409, "RoleAssignmentExists", "The role assignment already exists.")
+    ]
 
 
 def test_same_principal_and_role_at_another_scope_is_a_new_assignment():
@@ -194,9 +232,13 @@ def test_rewriting_an_assignment_unchanged_is_accepted():
 def test_reusing_an_assignment_name_for_another_principal_is_not_permitted():
     existing = [_existing(ASSIGNMENT, RG, principal="99999999-9999-4999-8999-999999999999")]
     problems = check_role_assignment(ASSIGNMENT, _assignment(), RG, existing, BUILT_IN_ROLES)
-    assert [(p.status, p.code, p.message) for p in problems] == [(
-        400, "RoleAssignmentUpdateNotPermitted",
-        "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.")]
+    assert [(p.status, p.code, p.message) for p in problems] == [
+        (
+            400,
+            "RoleAssignmentUpdateNotPermitted",
+            "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+        )
+    ]
 
 
 def test_principal_type_must_be_one_of_the_api_values():
@@ -211,19 +253,27 @@ def test_missing_principal_is_reported():
 
 
 def test_unknown_principal_is_not_found_in_the_directory():
-    problems = check_role_assignment(ASSIGNMENT, _assignment(), RG, [], BUILT_IN_ROLES,
-                                     known_principal_ids=["someone-else"], tenant_id="tenant-1")
+    problems = check_role_assignment(
+        ASSIGNMENT, _assignment(), RG, [], BUILT_IN_ROLES, known_principal_ids=["someone-else"], tenant_id="tenant-1"
+    )
     assert _codes(problems) == [(400, "PrincipalNotFound")]
     assert problems[0].message.startswith(f"Principal {PRINCIPAL} does not exist in the directory tenant-1. ")
-    assert check_role_assignment(ASSIGNMENT, _assignment(), RG, [], BUILT_IN_ROLES,
-                                 known_principal_ids=[PRINCIPAL.upper()]) == []
+    assert (
+        check_role_assignment(
+            ASSIGNMENT, _assignment(), RG, [], BUILT_IN_ROLES, known_principal_ids=[PRINCIPAL.upper()]
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize(("role_definition_id", "guid"), [
-    (READER_ID, READER),
-    (f"/providers/Microsoft.Authorization/roleDefinitions/{READER.upper()}", READER),
-    (f"{RG}/providers/Microsoft.Authorization/roleDefinitions/{READER}", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("role_definition_id", "guid"),
+    [
+        (READER_ID, READER),
+        (f"/providers/Microsoft.Authorization/roleDefinitions/{READER.upper()}", READER),
+        (f"{RG}/providers/Microsoft.Authorization/roleDefinitions/{READER}", None),
+        (None, None),
+    ],
+)
 def test_role_guid_of(role_definition_id, guid):
     assert role_guid_of(role_definition_id) == guid

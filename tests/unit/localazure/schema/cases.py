@@ -3,6 +3,7 @@
 A change is (dotted path, value); ``None`` as the whole entry means the type's models have nothing of
 that kind (the tests then check that this is so). Paths index lists with [n].
 """
+
 import copy
 import re
 
@@ -14,14 +15,25 @@ DELETE = _DELETE
 HAND_WRITTEN = {
     "Microsoft.Network/virtualNetworks": {
         "location": "westeurope",
-        "properties": {"addressSpace": {"addressPrefixes": ["10.20.0.0/16"]},
-                       "subnets": [{"name": "snet-ml", "properties": {"addressPrefix": "10.20.1.0/24"}}]}},
+        "properties": {
+            "addressSpace": {"addressPrefixes": ["10.20.0.0/16"]},
+            "subnets": [{"name": "snet-ml", "properties": {"addressPrefix": "10.20.1.0/24"}}],
+        },
+    },
     "Microsoft.Network/virtualNetworks/subnets": {
-        "properties": {"addressPrefix": "10.20.1.0/24", "privateEndpointNetworkPolicies": "Disabled"}},
+        "properties": {"addressPrefix": "10.20.1.0/24", "privateEndpointNetworkPolicies": "Disabled"}
+    },
     "Microsoft.MachineLearningServices/workspaces/datastores": {
-        "properties": {"datastoreType": "AzureBlob", "accountName": "stit4adlocintdata", "containerName": "datasets",
-                       "endpoint": "core.windows.net", "protocol": "https", "credentials": {"credentialsType": "None"},
-                       "serviceDataAccessAuthIdentity": "WorkspaceSystemAssignedIdentity"}},
+        "properties": {
+            "datastoreType": "AzureBlob",
+            "accountName": "stit4adlocintdata",
+            "containerName": "datasets",
+            "endpoint": "core.windows.net",
+            "protocol": "https",
+            "credentials": {"credentialsType": "None"},
+            "serviceDataAccessAuthIdentity": "WorkspaceSystemAssignedIdentity",
+        }
+    },
     "Microsoft.Resources/resourceGroups": {"location": "westeurope", "tags": {"environment": "int"}},
 }
 
@@ -31,72 +43,85 @@ CASES = {
     "Microsoft.Storage/storageAccounts": (
         ("properties.supportsHttpsTrafficOnly", "yes"),
         ("properties.minimumTlsVersion", "TLS9", "tls1_2"),
-        ("kind", DELETE)),
+        ("kind", DELETE),
+    ),
     "Microsoft.Storage/storageAccounts/blobServices": (
         ("properties.deleteRetentionPolicy.days", "seven"),
-        ("properties.lastAccessTimeTrackingPolicy", {"enable": True, "name": "Everything"},
-         {"enable": True, "name": "accesstimetracking"}, "properties.lastAccessTimeTrackingPolicy.name"),
-        ("properties.restorePolicy", {"days": 5}, "properties.restorePolicy.enabled")),
+        (
+            "properties.lastAccessTimeTrackingPolicy",
+            {"enable": True, "name": "Everything"},
+            {"enable": True, "name": "accesstimetracking"},
+            "properties.lastAccessTimeTrackingPolicy.name",
+        ),
+        ("properties.restorePolicy", {"days": 5}, "properties.restorePolicy.enabled"),
+    ),
     "Microsoft.Storage/storageAccounts/blobServices/containers": (
         ("properties.metadata", "owner=ml"),
         ("properties.publicAccess", "Everyone", "none"),
-        None),
+        None,
+    ),
     "Microsoft.ContainerRegistry/registries": (
         ("properties.adminUserEnabled", "no"),
         ("properties.publicNetworkAccess", "Sometimes", "disabled"),
-        ("sku", DELETE)),
+        ("sku", DELETE),
+    ),
     "Microsoft.KeyVault/vaults": (
         ("properties.softDeleteRetentionInDays", "seven"),
         ("properties.sku.name", "gold", "Standard"),
-        ("properties.tenantId", DELETE)),
+        ("properties.tenantId", DELETE),
+    ),
     "Microsoft.OperationalInsights/workspaces": (
         ("properties.retentionInDays", "thirty"),
         ("properties.sku.name", "Gold", "pergb2018"),
-        ("location", DELETE)),
+        ("location", DELETE),
+    ),
     "Microsoft.Insights/components": (
         ("properties.DisableLocalAuth", "perhaps"),
         ("properties.Application_Type", "desktop", "WEB"),
-        ("kind", DELETE)),
+        ("kind", DELETE),
+    ),
     "Microsoft.Network/virtualNetworks": (
         ("properties.addressSpace", "10.20.0.0/16"),
         ("properties.privateEndpointVNetPolicies", "Sometimes", "disabled"),
-        ("properties.encryption", {"enforcement": "AllowUnencrypted"}, "properties.encryption.enabled")),
+        ("properties.encryption", {"enforcement": "AllowUnencrypted"}, "properties.encryption.enabled"),
+    ),
     "Microsoft.Network/virtualNetworks/subnets": (
         ("properties.addressPrefixes", "10.20.1.0/24"),
         ("properties.privateEndpointNetworkPolicies", "Sometimes", "enabled"),
-        None),
+        None,
+    ),
     "Microsoft.Network/privateEndpoints": (
         ("properties.subnet", "snet-ml"),
         ("properties.ipVersionType", "IPv5", "ipv4"),
-        None),
+        None,
+    ),
     "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": (
         ("properties.privateDnsZoneConfigs", {"name": "blob"}),
         None,
-        None),
+        None,
+    ),
     "Microsoft.MachineLearningServices/workspaces": (
         ("properties.hbiWorkspace", "perhaps"),
         ("properties.publicNetworkAccess", "Sometimes", "disabled"),
-        ("properties", DELETE)),
+        ("properties", DELETE),
+    ),
     "Microsoft.MachineLearningServices/workspaces/computes": (
         ("properties.properties.scaleSettings.maxNodeCount", "two"),
         ("properties.properties.vmPriority", "Cheap", "lowpriority"),
-        ("properties.computeType", DELETE)),
+        ("properties.computeType", DELETE),
+    ),
     "Microsoft.MachineLearningServices/workspaces/datastores": (
         ("properties.description", {"text": "not a string"}),
         ("properties.credentials.credentialsType", "Password", "none"),
-        ("properties.credentials", DELETE)),
-    "Microsoft.Authorization/roleDefinitions": (
-        ("properties.permissions", "all"),
-        None,
-        None),
+        ("properties.credentials", DELETE),
+    ),
+    "Microsoft.Authorization/roleDefinitions": (("properties.permissions", "all"), None, None),
     "Microsoft.Authorization/roleAssignments": (
         ("properties.principalId", ["not", "a", "string"]),
         ("properties.principalType", "Robot", "group"),
-        ("properties.principalId", DELETE)),
-    "Microsoft.Resources/resourceGroups": (
-        ("tags", ["environment"]),
-        None,
-        ("location", DELETE)),
+        ("properties.principalId", DELETE),
+    ),
+    "Microsoft.Resources/resourceGroups": (("tags", ["environment"]), None, ("location", DELETE)),
 }
 
 

@@ -3,8 +3,9 @@
 The deploy-time values are the ones inventories/local gives (a fixed copy, so the tests do not parse the
 inventory). Values known only after deployment (reference(), list*()) render as None and are dropped.
 """
+
 import json
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm import context as arm_context
@@ -21,7 +22,7 @@ DEPLOY_TIME_VALUES = {
     "environmentName": "int",
     "resourceGroupName": "rg-it4ad-dl-local",
     "subnetId": f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-it4ad-network-local/providers/"
-                "Microsoft.Network/virtualNetworks/vnet-it4ad-local/subnets/snet-ml",
+    "Microsoft.Network/virtualNetworks/vnet-it4ad-local/subnets/snet-ml",
     "computeVmSize": "Standard_DS3_v2",
     "computeMaxNodes": 2,
     "workPackageName": "perception",
@@ -39,7 +40,7 @@ DEPLOY_TIME_VALUES = {
     "stagingRegistryName": "crit4adlocintstaging",
     "healthyRegistryName": "crit4adlocinthealthy",
     "modelDeveloperRoleDefinitionId": f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/"
-                                      "roleDefinitions/0b5c2d1e-3f4a-4b6c-8d7e-9f0a1b2c3d4e",
+    "roleDefinitions/0b5c2d1e-3f4a-4b6c-8d7e-9f0a1b2c3d4e",
 }
 
 
@@ -51,17 +52,19 @@ def _drop_unknown(value):
     return value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _rendered(template_name: str) -> tuple:
     folder = TEMPLATES / template_name
     template = json.loads((folder / f"{template_name}.json").read_text(encoding="utf-8-sig"))
     parameter_file = json.loads((folder / f"{template_name}.parameters.int.json").read_text(encoding="utf-8-sig"))
     values = arm_parameters.plain_parameter_values(parameter_file)
     declared = template.get("parameters", {})
-    values.update({name: value for name, value in DEPLOY_TIME_VALUES.items()
-                   if name in declared and name not in values})
+    values.update(
+        {name: value for name, value in DEPLOY_TIME_VALUES.items() if name in declared and name not in values}
+    )
     context = arm_context.DeploymentContext.from_json(
-        {"subscriptionId": SUBSCRIPTION, "resourceGroup": "rg-it4ad-dl-local", "location": "westeurope"})
+        {"subscriptionId": SUBSCRIPTION, "resourceGroup": "rg-it4ad-dl-local", "location": "westeurope"}
+    )
     if "subscriptionDeploymentTemplate" in str(template.get("$schema", "")):
         context = context.replace(scope="subscription")
     result = arm_template.evaluate_template(template, values, context).to_json()
@@ -73,8 +76,19 @@ def rendered_resources(template_name: str) -> list:
     return [_drop_unknown(json.loads(text)) for text in _rendered(template_name)]
 
 
-PUT_BODY_KEYS = ("location", "tags", "sku", "kind", "identity", "properties", "zones", "extendedLocation",
-                 "etag", "plan", "managedBy")
+PUT_BODY_KEYS = (
+    "location",
+    "tags",
+    "sku",
+    "kind",
+    "identity",
+    "properties",
+    "zones",
+    "extendedLocation",
+    "etag",
+    "plan",
+    "managedBy",
+)
 
 
 def put_body(resource: dict) -> dict:

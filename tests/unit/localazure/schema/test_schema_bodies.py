@@ -1,9 +1,10 @@
 """Every supported type: a valid body passes; unknown member, wrong type, wrong enum and missing required
 member are rejected with Azure's code and the member's path as target; enums match case-insensitively;
 read-only members are ignored."""
-import pytest
 
+import pytest
 from cases import CASES, changed, valid_body
+
 from localazure.schema import SUPPORTED_TYPES, RequestBodyValidator
 from localazure.schema.catalog import IGNORES_UNKNOWN_MEMBERS
 from localazure.schema.shapes import EnumShape, ListShape, ObjectShape
@@ -47,7 +48,8 @@ def test_unknown_member_is_rejected(resource_type):
         assert problems == []
         return
     assert [(problem.status, problem.code, problem.target) for problem in problems] == [
-        (400, _deserialize_code(resource_type), "properties.notAMember")]
+        (400, _deserialize_code(resource_type), "properties.notAMember")
+    ]
     assert "Could not find member 'notAMember' on object of type '" in problems[0].message
     assert "Path 'properties.notAMember', line 1, position " in problems[0].message
 
@@ -71,7 +73,8 @@ def test_wrong_enum_is_rejected_and_other_letter_case_accepted(resource_type):
     path, bad, good, *target = case
     problems = VALIDATOR.validate(resource_type, api_version, changed(body, path, bad))
     assert [(problem.code, problem.target) for problem in problems] == [
-        (_value_code(resource_type), target[0] if target else path)]
+        (_value_code(resource_type), target[0] if target else path)
+    ]
     assert VALIDATOR.validate(resource_type, api_version, changed(body, path, good)) == []
 
 
@@ -132,10 +135,12 @@ def _required_members(shape, depth):
     return _writable_members(shape, depth, lambda member, inner: member.required)
 
 
-@pytest.mark.parametrize("value, accepted", [
-    ("false", True), ("TRUE", True), (1, True), ("perhaps", False), ({"value": False}, False)])
+@pytest.mark.parametrize(
+    "value, accepted", [("false", True), ("TRUE", True), (1, True), ("perhaps", False), ({"value": False}, False)]
+)
 def test_booleans_convert_as_json_net_converts_them(value, accepted):
     api_version, body = _body("Microsoft.MachineLearningServices/workspaces")
-    problems = VALIDATOR.validate("Microsoft.MachineLearningServices/workspaces", api_version,
-                                  changed(body, "properties.hbiWorkspace", value))
+    problems = VALIDATOR.validate(
+        "Microsoft.MachineLearningServices/workspaces", api_version, changed(body, "properties.hbiWorkspace", value)
+    )
     assert (problems == []) is accepted

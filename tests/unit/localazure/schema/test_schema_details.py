@@ -1,4 +1,5 @@
 """Discriminated subtypes, messages and positions, constraints, lazy imports and speed."""
+
 import copy
 import json
 import statistics
@@ -8,6 +9,7 @@ import time
 from pathlib import Path
 
 from cases import valid_body
+
 from localazure.schema import RequestBodyValidator
 
 VALIDATOR = RequestBodyValidator()
@@ -45,41 +47,59 @@ def test_compute_members_of_another_compute_type_are_unknown():
 
 
 def test_unknown_member_message_is_the_deserializer_message_with_its_position():
-    body = {"location": "westeurope", "properties": {"tenantId": "00000000-0000-0000-0000-000000000000",
-                                                     "sku": {"family": "A", "name": "standard"}, "colour": "blue"}}
+    body = {
+        "location": "westeurope",
+        "properties": {
+            "tenantId": "00000000-0000-0000-0000-000000000000",
+            "sku": {"family": "A", "name": "standard"},
+            "colour": "blue",
+        },
+    }
     [problem] = VALIDATOR.validate("Microsoft.KeyVault/vaults", "2026-05-15", body)
     text = json.dumps(body)
     position = text.index('"colour":') + len('"colour":')
     assert problem.message == (
         "The request content was invalid and could not be deserialized: 'Could not find member 'colour' on object "
-        f"of type 'VaultProperties'. Path 'properties.colour', line 1, position {position}.'.")
-    assert problem.to_error() == {"code": "InvalidRequestContent", "message": problem.message,
-                                  "target": "properties.colour"}
+        f"of type 'VaultProperties'. Path 'properties.colour', line 1, position {position}.'."
+    )
+    assert problem.to_error() == {
+        "code": "InvalidRequestContent",
+        "message": problem.message,
+        "target": "properties.colour",
+    }
 
 
 def test_member_names_match_case_insensitively():
-    body = {"Location": "westeurope", "Properties": {"TenantId": "00000000-0000-0000-0000-000000000000",
-                                                     "SKU": {"family": "A", "name": "standard"}}}
+    body = {
+        "Location": "westeurope",
+        "Properties": {"TenantId": "00000000-0000-0000-0000-000000000000", "SKU": {"family": "A", "name": "standard"}},
+    }
     assert VALIDATOR.validate("Microsoft.KeyVault/vaults", "2026-05-15", body) == []
 
 
 def test_storage_names_the_invalid_parameter():
     body = {"location": "westeurope", "sku": {"name": "Standard_LRS"}, "kind": "StorageV3"}
     [problem] = VALIDATOR.validate("Microsoft.Storage/storageAccounts", "2026-09-01", body)
-    assert (problem.code, problem.message) == ("InvalidValuesForRequestParameters",
-                                               "Values for request parameters are invalid: kind.")
+    assert (problem.code, problem.message) == (
+        "InvalidValuesForRequestParameters",
+        "Values for request parameters are invalid: kind.",
+    )
 
 
 def test_msrest_constraints_are_checked():
     # none of the supported msrest bodies declares a constraint, so the walker is probed with a built shape
     from localazure.schema.shapes import Constraints, Field, ObjectShape, ScalarShape
     from localazure.schema.walker import walk
+
     shape = ObjectShape("Probe")
     shape.add(Field("name", ScalarShape("string", "String"), constraints=Constraints(pattern="^[a-z]+$", max_length=5)))
     shape.add(Field("count", ScalarShape("integer", "Int32"), constraints=Constraints(minimum=1, maximum=3)))
     findings = walk(shape, {"name": "Abcdefg", "count": 0})
     assert [(finding.rule, finding.path) for finding in findings] == [
-        ("max_length", ("name",)), ("pattern", ("name",)), ("minimum", ("count",))]
+        ("max_length", ("name",)),
+        ("pattern", ("name",)),
+        ("minimum", ("count",)),
+    ]
     assert walk(shape, {"name": "abc", "count": 2}) == []
 
 
@@ -88,14 +108,23 @@ def test_datetimes_and_durations_are_checked():
     bad = copy.deepcopy(body)
     bad["properties"]["properties"]["scaleSettings"]["nodeIdleTimeBeforeScaleDown"] = "two minutes"
     assert [problem.target for problem in VALIDATOR.validate(COMPUTES, "2025-12-01", bad)] == [
-        "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown"]
+        "properties.properties.scaleSettings.nodeIdleTimeBeforeScaleDown"
+    ]
 
 
 def test_importing_the_package_imports_no_sdk():
-    code = ("import sys; import localazure.schema as s; s.RequestBodyValidator(); "
-            "print(sorted(m for m in sys.modules if m.startswith(('azure.mgmt', 'azure.ai'))))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPOSITORY_ROOT, capture_output=True, text=True,
-                            check=True, env={"PYTHONPATH": str(REPOSITORY_ROOT)})
+    code = (
+        "import sys; import localazure.schema as s; s.RequestBodyValidator(); "
+        "print(sorted(m for m in sys.modules if m.startswith(('azure.mgmt', 'azure.ai'))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPOSITORY_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(REPOSITORY_ROOT)},
+    )
     assert result.stdout.strip() == "[]"
 
 

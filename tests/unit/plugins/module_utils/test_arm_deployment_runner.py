@@ -1,5 +1,6 @@
 """run_deployment with the Resource Manager calls of arm_deployment_service replaced by a recording fake:
 what-if noise, check mode, reruns, a missing resource group and references Azure cannot resolve yet."""
+
 import threading
 import time
 from pathlib import Path
@@ -19,16 +20,33 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import 
 REPOSITORY = Path(__file__).resolve().parents[4]
 MONITORING = REPOSITORY / "arm-templates" / "monitoring"
 FACTORY = SimpleNamespace(subscription_id="00000000-0000-4000-8000-000000000001")
-EMPTY_TEMPLATE = {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-                  "contentVersion": "1.0.0.0", "resources": []}
+EMPTY_TEMPLATE = {
+    "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+    "contentVersion": "1.0.0.0",
+    "resources": [],
+}
 STORAGE_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st"
-NOISE = [{"resourceId": STORAGE_ID, "changeType": "Modify", "delta": [
-    {"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "Succeeded"}]}]
-MODIFY = [{"resourceId": STORAGE_ID, "changeType": "Modify", "delta": [
-    {"path": "properties.allowBlobPublicAccess", "propertyChangeType": "Modify", "before": True, "after": False}]}]
-RECORD_OUTPUTS = {"storageAccountName": {"type": "String", "value": "st"},
-                  "connectionString": {"type": "SecureString", "value": "should-not-be-here"},
-                  "settings": {"type": "secureObject", "value": {"k": "v"}}}
+NOISE = [
+    {
+        "resourceId": STORAGE_ID,
+        "changeType": "Modify",
+        "delta": [{"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "Succeeded"}],
+    }
+]
+MODIFY = [
+    {
+        "resourceId": STORAGE_ID,
+        "changeType": "Modify",
+        "delta": [
+            {"path": "properties.allowBlobPublicAccess", "propertyChangeType": "Modify", "before": True, "after": False}
+        ],
+    }
+]
+RECORD_OUTPUTS = {
+    "storageAccountName": {"type": "String", "value": "st"},
+    "connectionString": {"type": "SecureString", "value": "should-not-be-here"},
+    "settings": {"type": "secureObject", "value": {"k": "v"}},
+}
 
 
 def succeeded(outputs=None):
@@ -41,10 +59,10 @@ class FakeAzure:
     def __init__(self):
         self.groups = set()
         self.records = {}
-        self.changes = {}           # deployment name -> what-if changes
-        self.validate_errors = {}   # deployment name -> DlinfraError
+        self.changes = {}  # deployment name -> what-if changes
+        self.validate_errors = {}  # deployment name -> DlinfraError
         self.calls = []
-        self.deploy_seconds = 0     # a slow deploy makes a dependent that starts too early visible
+        self.deploy_seconds = 0  # a slow deploy makes a dependent that starts too early visible
         self.lock = threading.Lock()
 
     def record(self, function, name):
@@ -99,13 +117,17 @@ def request(name="dlinfra-storage", resource_group="rg", location=None, source=N
 
 def monitoring_request(resource_group="rg-new"):
     values = {"location": "westeurope", "namePrefix": "it4adloc", "environmentName": "int"}
-    source = load_template_input(str(MONITORING / "monitoring.json"),
-                                 str(MONITORING / "monitoring.parameters.int.json"), values)
+    source = load_template_input(
+        str(MONITORING / "monitoring.json"), str(MONITORING / "monitoring.parameters.int.json"), values
+    )
     return request("dlinfra-monitoring", resource_group, "westeurope", source)
 
 
-MONITORING_CREATES = ["resourceGroups/rg-new", "Microsoft.OperationalInsights/workspaces/it4adloc-int-log",
-                      "Microsoft.Insights/components/it4adloc-int-appi"]
+MONITORING_CREATES = [
+    "resourceGroups/rg-new",
+    "Microsoft.OperationalInsights/workspaces/it4adloc-int-log",
+    "Microsoft.Insights/components/it4adloc-int-appi",
+]
 
 
 def test_noise_only_with_a_succeeded_record_is_unchanged_and_reads_outputs_from_the_record(azure):
@@ -125,8 +147,10 @@ def test_effective_change_in_check_mode_predicts_without_deploying(azure):
     result = run_deployment(FACTORY, request(), check_mode=True)
     assert (result["changed"], result["deployed"]) == (True, False)
     assert result["change_summary"] == ["~ Microsoft.Storage/storageAccounts/st (Modify)"]
-    assert result["diff"]["after"].splitlines() == ["Microsoft.Storage/storageAccounts/st:",
-                                                    "  properties.allowBlobPublicAccess: false"]
+    assert result["diff"]["after"].splitlines() == [
+        "Microsoft.Storage/storageAccounts/st:",
+        "  properties.allowBlobPublicAccess: false",
+    ]
     assert azure.called("deploy") == []
 
 
@@ -171,10 +195,14 @@ def test_missing_group_is_created_with_its_tags_and_reported(azure):
     assert (result["changed"], result["deployed"]) == (True, False)
 
 
-@pytest.mark.parametrize("error", [
-    DlinfraError("validate failed", code="InvalidResourceReference"),
-    DlinfraError("validate failed", code="InvalidTemplateDeployment", details=[{"code": "ParentResourceNotFound"}]),
-], ids=["code", "detail"])
+@pytest.mark.parametrize(
+    "error",
+    [
+        DlinfraError("validate failed", code="InvalidResourceReference"),
+        DlinfraError("validate failed", code="InvalidTemplateDeployment", details=[{"code": "ParentResourceNotFound"}]),
+    ],
+    ids=["code", "detail"],
+)
 def test_unresolvable_reference_in_check_mode_is_predicted_offline(azure, error):
     azure.groups.add("rg-new")
     azure.validate_errors["dlinfra-monitoring"] = error

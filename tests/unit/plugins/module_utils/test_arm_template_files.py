@@ -1,5 +1,6 @@
 """load_template_input on temporary template and parameter files: offline refusals with the file and the fix,
 parameter merging and the secure values kept for no_log."""
+
 import json
 
 import pytest
@@ -23,8 +24,12 @@ TEMPLATE = {
     },
     "resources": [],
 }
-VAULT_REFERENCE = {"reference": {"keyVault": {"id": "/subscriptions/s/resourceGroups/rg/providers/"
-                                                    "Microsoft.KeyVault/vaults/kv"}, "secretName": "admin"}}
+VAULT_REFERENCE = {
+    "reference": {
+        "keyVault": {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"},
+        "secretName": "admin",
+    }
+}
 PASSWORD = "correct-horse-battery"
 
 
@@ -34,8 +39,10 @@ def write_json(path, document):
 
 
 def parameter_document(**entries):
-    return {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
-            "parameters": entries}
+    return {
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "parameters": entries,
+    }
 
 
 @pytest.fixture
@@ -54,24 +61,30 @@ def test_missing_template_file(tmp_path):
         load_template_input(str(tmp_path / "nothere.json"), None, None)
 
 
-@pytest.mark.parametrize("content, message", [
-    ("{not json", "is not valid JSON"),
-    ({"resources": []}, "is not an ARM template"),
-    ({"$schema": "x"}, "is not an ARM template"),
-    (["a list"], "is not an ARM template"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("{not json", "is not valid JSON"),
+        ({"resources": []}, "is not an ARM template"),
+        ({"$schema": "x"}, "is not an ARM template"),
+        (["a list"], "is not an ARM template"),
+    ],
+)
 def test_template_that_is_not_an_arm_template(tmp_path, content, message):
     with pytest.raises(DlinfraError, match=message):
         load_template_input(write_json(tmp_path / "bad.json", content), None, None)
 
 
-@pytest.mark.parametrize("content, message", [
-    ({"$schema": "x", "values": {}}, 'has no "parameters" object'),
-    (["not an object"], 'has no "parameters" object'),
-    (parameter_document(location="westeurope"), r'\$\.parameters\.location has neither "value" nor "reference"'),
-    (parameter_document(location={"val": "westeurope"}), r'\$\.parameters\.location has neither'),
-    ("[", "parameter file .* is not valid JSON"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ({"$schema": "x", "values": {}}, 'has no "parameters" object'),
+        (["not an object"], 'has no "parameters" object'),
+        (parameter_document(location="westeurope"), r'\$\.parameters\.location has neither "value" nor "reference"'),
+        (parameter_document(location={"val": "westeurope"}), r"\$\.parameters\.location has neither"),
+        ("[", "parameter file .* is not valid JSON"),
+    ],
+)
 def test_broken_parameter_file(template, tmp_path, content, message):
     with pytest.raises(DlinfraError, match=message):
         load_template_input(template, write_json(tmp_path / "p.json", content), {"location": "westeurope"})
@@ -86,8 +99,10 @@ def test_undeclared_parameter_in_the_file_names_the_file_and_the_declared_ones(t
     path = parameter_file(locaton={"value": "westeurope"})
     with pytest.raises(DlinfraError) as raised:
         load_template_input(template, path, None)
-    assert raised.value.message.startswith(f"{path} sets parameter 'locaton', which {template} does not declare "
-                                           "(declared: adminPassword, apiToken, connection, location, nodeCount, tier)")
+    assert raised.value.message.startswith(
+        f"{path} sets parameter 'locaton', which {template} does not declare "
+        "(declared: adminPassword, apiToken, connection, location, nodeCount, tier)"
+    )
 
 
 def test_undeclared_parameter_in_the_option(template):
@@ -96,11 +111,14 @@ def test_undeclared_parameter_in_the_option(template):
 
 
 def test_names_match_case_insensitively_and_options_override_the_file(template, parameter_file):
-    path = parameter_file(LOCATION={"value": "northeurope"}, NodeCount={"value": 2},
-                          adminpassword={"value": PASSWORD})
+    path = parameter_file(LOCATION={"value": "northeurope"}, NodeCount={"value": 2}, adminpassword={"value": PASSWORD})
     source = load_template_input(template, path, {"Location": "westeurope", "TIER": "Standard"})
-    assert source.parameters == {"location": {"value": "westeurope"}, "nodeCount": {"value": 2},
-                                 "adminPassword": {"value": PASSWORD}, "tier": {"value": "Standard"}}
+    assert source.parameters == {
+        "location": {"value": "westeurope"},
+        "nodeCount": {"value": 2},
+        "adminPassword": {"value": PASSWORD},
+        "tier": {"value": "Standard"},
+    }
     assert source.parameter_type("adminPassword") == "securestring"
 
 
@@ -118,11 +136,14 @@ def test_a_key_vault_reference_skips_the_value_constraints_azure_checks_after_re
     assert source.secure_values == []
 
 
-@pytest.mark.parametrize("values, problem", [
-    ({"nodeCount": "three"}, "nodeCount"),
-    ({"tier": "Premium"}, "tier"),
-    ({"nodeCount": 0}, "nodeCount"),
-])
+@pytest.mark.parametrize(
+    "values, problem",
+    [
+        ({"nodeCount": "three"}, "nodeCount"),
+        ({"tier": "Premium"}, "tier"),
+        ({"nodeCount": 0}, "nodeCount"),
+    ],
+)
 def test_values_azure_would_reject_are_refused_naming_the_origin(template, parameter_file, values, problem):
     path = parameter_file(adminPassword={"value": PASSWORD})
     with pytest.raises(DlinfraError) as raised:
@@ -140,8 +161,9 @@ def test_rejection_without_a_parameter_file_names_only_the_option(template):
 
 def test_secure_values_are_collected_and_never_in_the_rejection(template):
     connection = {"user": "svc", "key": "k3y-value", "port": 5432, "tls": True, "hosts": ["db1", None]}
-    source = load_template_input(template, None, {"location": "westeurope", "adminPassword": PASSWORD,
-                                                  "connection": connection})
+    source = load_template_input(
+        template, None, {"location": "westeurope", "adminPassword": PASSWORD, "connection": connection}
+    )
     assert source.secure_values == [PASSWORD, connection]
     assert sorted(secure_strings(source.secure_values)) == sorted([PASSWORD, "svc", "k3y-value", "5432", "db1"])
     with pytest.raises(DlinfraError) as raised:

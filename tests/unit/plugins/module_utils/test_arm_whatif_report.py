@@ -1,4 +1,5 @@
 """summarize / render_diff / resource_label / change_marks on what-if changes in Azure's REST shape."""
+
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report import (
@@ -15,24 +16,58 @@ VAULT = f"{RG}/providers/Microsoft.KeyVault/vaults/kv"
 OLD = f"{RG}/providers/Microsoft.Insights/components/old"
 DEPLOYED = f"{RG}/providers/Microsoft.Resources/deployments/nested"
 
-CREATE_STORAGE = {"resourceId": STORAGE, "changeType": "Create", "after": {
-    "id": STORAGE, "name": "stdata", "type": "Microsoft.Storage/storageAccounts", "location": "westeurope",
-    "sku": {"name": "Standard_LRS"}, "tags": {}, "properties": {"allowBlobPublicAccess": False,
-                                                                "networkAcls": {"ipRules": [{"value": "1.2.3.4"}]}}}}
-MODIFY_VNET = {"resourceId": VNET, "changeType": "Modify", "delta": [
-    {"path": "properties.subnets", "propertyChangeType": "Array", "children": [
-        {"path": "0", "propertyChangeType": "Modify", "children": [
-            {"path": "name", "propertyChangeType": "Modify", "before": "snet-a", "after": "snet-b"},
-            {"path": "etag", "propertyChangeType": "NoEffect", "before": "1", "after": "2"}]},
-        {"path": "1", "propertyChangeType": "Create", "after": {"name": "snet-c"}}]},
-    {"path": "tags.owner", "propertyChangeType": "Delete", "before": "me"},
-    {"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "Succeeded"}]}
-NOISY_VAULT = {"resourceId": VAULT, "changeType": "Modify", "delta": [
-    {"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "Succeeded"},
-    {"path": "properties.accessPolicies", "propertyChangeType": "Array", "children": [
-        {"path": "0", "propertyChangeType": "NoEffect", "before": {"objectId": "x"}}]}]}
-UNCHANGED = [{"resourceId": f"{RG}/providers/Microsoft.Web/sites/app", "changeType": "NoChange"},
-             {"resourceId": f"{RG}/providers/Microsoft.Web/sites/other", "changeType": "Ignore"}]
+CREATE_STORAGE = {
+    "resourceId": STORAGE,
+    "changeType": "Create",
+    "after": {
+        "id": STORAGE,
+        "name": "stdata",
+        "type": "Microsoft.Storage/storageAccounts",
+        "location": "westeurope",
+        "sku": {"name": "Standard_LRS"},
+        "tags": {},
+        "properties": {"allowBlobPublicAccess": False, "networkAcls": {"ipRules": [{"value": "1.2.3.4"}]}},
+    },
+}
+MODIFY_VNET = {
+    "resourceId": VNET,
+    "changeType": "Modify",
+    "delta": [
+        {
+            "path": "properties.subnets",
+            "propertyChangeType": "Array",
+            "children": [
+                {
+                    "path": "0",
+                    "propertyChangeType": "Modify",
+                    "children": [
+                        {"path": "name", "propertyChangeType": "Modify", "before": "snet-a", "after": "snet-b"},
+                        {"path": "etag", "propertyChangeType": "NoEffect", "before": "1", "after": "2"},
+                    ],
+                },
+                {"path": "1", "propertyChangeType": "Create", "after": {"name": "snet-c"}},
+            ],
+        },
+        {"path": "tags.owner", "propertyChangeType": "Delete", "before": "me"},
+        {"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "Succeeded"},
+    ],
+}
+NOISY_VAULT = {
+    "resourceId": VAULT,
+    "changeType": "Modify",
+    "delta": [
+        {"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "Succeeded"},
+        {
+            "path": "properties.accessPolicies",
+            "propertyChangeType": "Array",
+            "children": [{"path": "0", "propertyChangeType": "NoEffect", "before": {"objectId": "x"}}],
+        },
+    ],
+}
+UNCHANGED = [
+    {"resourceId": f"{RG}/providers/Microsoft.Web/sites/app", "changeType": "NoChange"},
+    {"resourceId": f"{RG}/providers/Microsoft.Web/sites/other", "changeType": "Ignore"},
+]
 DELETE_OLD = {"resourceId": OLD, "changeType": "Delete", "before": {"location": "westeurope"}}
 DEPLOY_NESTED = {"resourceId": DEPLOYED, "changeType": "Deploy"}
 
@@ -57,8 +92,12 @@ def test_create_lists_the_leaf_properties_of_the_new_body(summary):
     created = by_resource(summary["effective"])["Microsoft.Storage/storageAccounts/stdata"]
     assert created["resource_id"] == STORAGE
     assert {change["path"]: change["after"] for change in created["properties"]} == {
-        "location": "westeurope", "sku.name": "Standard_LRS", "properties.allowBlobPublicAccess": False,
-        "properties.networkAcls.ipRules[0].value": "1.2.3.4", "tags": {}}
+        "location": "westeurope",
+        "sku.name": "Standard_LRS",
+        "properties.allowBlobPublicAccess": False,
+        "properties.networkAcls.ipRules[0].value": "1.2.3.4",
+        "tags": {},
+    }
     assert {change["change"] for change in created["properties"]} == {"Create"}
 
 
@@ -67,7 +106,8 @@ def test_modify_flattens_nested_array_children_and_drops_no_effect(summary):
     assert modified["properties"] == [
         {"path": "properties.subnets[0].name", "change": "Modify", "before": "snet-a", "after": "snet-b"},
         {"path": "properties.subnets[1]", "change": "Create", "before": None, "after": {"name": "snet-c"}},
-        {"path": "tags.owner", "change": "Delete", "before": "me", "after": None}]
+        {"path": "tags.owner", "change": "Delete", "before": "me", "after": None},
+    ]
 
 
 def test_only_no_change_is_nothing_effective():
@@ -83,7 +123,8 @@ def test_render_diff_before_and_after_lines(summary):
         "Microsoft.Network/virtualNetworks/vnet:",
         '  properties.subnets[0].name: "snet-a"',
         '  tags.owner: "me"',
-        "Microsoft.Resources/deployments/nested:"]
+        "Microsoft.Resources/deployments/nested:",
+    ]
     assert diff["after"].splitlines() == [
         "Microsoft.Network/virtualNetworks/vnet:",
         '  properties.subnets[0].name: "snet-b"',
@@ -94,7 +135,8 @@ def test_render_diff_before_and_after_lines(summary):
         '  sku.name: "Standard_LRS"',
         "  properties.allowBlobPublicAccess: false",
         '  properties.networkAcls.ipRules[0].value: "1.2.3.4"',
-        "  tags: {}"]
+        "  tags: {}",
+    ]
     assert "stdata" not in diff["before"] and "components/old" not in diff["after"]
 
 
@@ -103,20 +145,28 @@ def test_render_diff_of_nothing_is_empty():
     assert (diff["before"], diff["after"]) == ("", "")
 
 
-@pytest.mark.parametrize("resource_id, label", [
-    (STORAGE, "Microsoft.Storage/storageAccounts/stdata"),
-    (f"{VNET}/subnets/snet", "Microsoft.Network/virtualNetworks/vnet/subnets/snet"),
-    ("/subscriptions/sub/resourcegroups/rg-new/", "resourceGroups/rg-new"),
-    ("/subscriptions/sub/PROVIDERS/Microsoft.Authorization/roleDefinitions/r1",
-     "Microsoft.Authorization/roleDefinitions/r1"),
-    ("/subscriptions/sub", "/subscriptions/sub"),
-])
+@pytest.mark.parametrize(
+    "resource_id, label",
+    [
+        (STORAGE, "Microsoft.Storage/storageAccounts/stdata"),
+        (f"{VNET}/subnets/snet", "Microsoft.Network/virtualNetworks/vnet/subnets/snet"),
+        ("/subscriptions/sub/resourcegroups/rg-new/", "resourceGroups/rg-new"),
+        (
+            "/subscriptions/sub/PROVIDERS/Microsoft.Authorization/roleDefinitions/r1",
+            "Microsoft.Authorization/roleDefinitions/r1",
+        ),
+        ("/subscriptions/sub", "/subscriptions/sub"),
+    ],
+)
 def test_resource_label(resource_id, label):
     assert resource_label(resource_id) == label
 
 
 def test_change_marks(summary):
     assert change_marks(summary["effective"]) == [
-        "+ Microsoft.Storage/storageAccounts/stdata (Create)", "~ Microsoft.Network/virtualNetworks/vnet (Modify)",
-        "- Microsoft.Insights/components/old (Delete)", "! Microsoft.Resources/deployments/nested (Deploy)"]
+        "+ Microsoft.Storage/storageAccounts/stdata (Create)",
+        "~ Microsoft.Network/virtualNetworks/vnet (Modify)",
+        "- Microsoft.Insights/components/old (Delete)",
+        "! Microsoft.Resources/deployments/nested (Deploy)",
+    ]
     assert change_marks([{"resource": "r", "change_type": "Unsupported"}]) == ["? r (Unsupported)"]

@@ -1,4 +1,5 @@
 """choose_credential's choice per auth_source and in auto order, and build_credential's azure-identity arguments."""
+
 import pytest
 from azure import identity
 
@@ -15,10 +16,12 @@ SECRETS = (OPTION_SECRET, AZCOLLECTION_SECRET, IDENTITY_SECRET, FILE_SECRET)
 
 OPTIONS = {"client_id": "opt-client", "secret": OPTION_SECRET, "tenant": "opt-tenant"}
 AZCOLLECTION_ENV = {"AZURE_CLIENT_ID": "env-client", "AZURE_SECRET": AZCOLLECTION_SECRET, "AZURE_TENANT": "env-tenant"}
-IDENTITY_ENV = {"AZURE_CLIENT_ID": "id-client", "AZURE_CLIENT_SECRET": IDENTITY_SECRET,
-                "AZURE_TENANT_ID": "id-tenant"}
-WORKLOAD_ENV = {"AZURE_CLIENT_ID": "wi-client", "AZURE_TENANT_ID": "wi-tenant",
-                "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token"}
+IDENTITY_ENV = {"AZURE_CLIENT_ID": "id-client", "AZURE_CLIENT_SECRET": IDENTITY_SECRET, "AZURE_TENANT_ID": "id-tenant"}
+WORKLOAD_ENV = {
+    "AZURE_CLIENT_ID": "wi-client",
+    "AZURE_TENANT_ID": "wi-tenant",
+    "AZURE_FEDERATED_TOKEN_FILE": "/var/run/token",
+}
 CREDENTIALS_INI = f"""
 [default]
 subscription_id = file-subscription
@@ -53,8 +56,9 @@ def no_file(tmp_path):
 def az_cli(monkeypatch):
     """Whether ``az`` is on PATH; the test sets ``az_cli.present``."""
     state = type("Which", (), {"present": False})()
-    monkeypatch.setattr(azure_auth.shutil, "which", lambda name: "/usr/bin/az" if state.present and name == "az"
-                        else None)
+    monkeypatch.setattr(
+        azure_auth.shutil, "which", lambda name: "/usr/bin/az" if state.present and name == "az" else None
+    )
     return state
 
 
@@ -64,18 +68,34 @@ def assert_no_secret(choice):
         assert secret not in repr(choice)
 
 
-@pytest.mark.parametrize("options, environment, with_file, cli, expected", [
-    (OPTIONS, {**AZCOLLECTION_ENV, **WORKLOAD_ENV}, True, True, ("auto", "client_secret", "opt-client", "opt-tenant")),
-    ({}, {**AZCOLLECTION_ENV, "AZURE_FEDERATED_TOKEN_FILE": "/t"}, True, True,
-     ("env", "client_secret", "env-client", "env-tenant")),
-    ({}, IDENTITY_ENV, True, True, ("env", "client_secret", "id-client", "id-tenant")),
-    ({}, WORKLOAD_ENV, True, True, ("workload_identity", "workload_identity", "wi-client", "wi-tenant")),
-    ({}, {}, True, True, ("credential_file", "client_secret", "file-client", "file-tenant")),
-    ({}, {}, False, True, ("cli", "cli", None, None)),
-    ({}, {}, False, False, ("msi", "msi", None, None)),
-], ids=["options", "azcollection-env", "identity-env", "workload-identity", "credential-file", "cli", "msi"])
-def test_auto_takes_the_first_available_source(options, environment, with_file, cli, expected, credentials, no_file,
-                                               az_cli):
+@pytest.mark.parametrize(
+    "options, environment, with_file, cli, expected",
+    [
+        (
+            OPTIONS,
+            {**AZCOLLECTION_ENV, **WORKLOAD_ENV},
+            True,
+            True,
+            ("auto", "client_secret", "opt-client", "opt-tenant"),
+        ),
+        (
+            {},
+            {**AZCOLLECTION_ENV, "AZURE_FEDERATED_TOKEN_FILE": "/t"},
+            True,
+            True,
+            ("env", "client_secret", "env-client", "env-tenant"),
+        ),
+        ({}, IDENTITY_ENV, True, True, ("env", "client_secret", "id-client", "id-tenant")),
+        ({}, WORKLOAD_ENV, True, True, ("workload_identity", "workload_identity", "wi-client", "wi-tenant")),
+        ({}, {}, True, True, ("credential_file", "client_secret", "file-client", "file-tenant")),
+        ({}, {}, False, True, ("cli", "cli", None, None)),
+        ({}, {}, False, False, ("msi", "msi", None, None)),
+    ],
+    ids=["options", "azcollection-env", "identity-env", "workload-identity", "credential-file", "cli", "msi"],
+)
+def test_auto_takes_the_first_available_source(
+    options, environment, with_file, cli, expected, credentials, no_file, az_cli
+):
     az_cli.present = cli
     choice = choose_credential(options, environment, credential_file=credentials if with_file else no_file)
     assert (choice.source, choice.kind, choice.settings.get("client_id"), choice.settings.get("tenant_id")) == expected
@@ -91,8 +111,9 @@ def test_azcollection_secret_wins_over_identity_secret_and_is_named(no_file):
 
 
 def test_incomplete_options_fall_through_to_the_environment(no_file):
-    choice = choose_credential({"client_id": "opt-client", "tenant": "opt-tenant"}, AZCOLLECTION_ENV,
-                               credential_file=no_file)
+    choice = choose_credential(
+        {"client_id": "opt-client", "tenant": "opt-tenant"}, AZCOLLECTION_ENV, credential_file=no_file
+    )
     assert choice.settings["client_id"] == "env-client"
 
 
@@ -102,10 +123,13 @@ def test_auth_source_env_uses_options_first_and_reports_env():
     assert_no_secret(choice)
 
 
-@pytest.mark.parametrize("source, environment, named", [
-    ("env", {"AZURE_CLIENT_ID": "c", "AZURE_TENANT": "t"}, "AZURE_SECRET"),
-    ("workload_identity", {"AZURE_CLIENT_ID": "c", "AZURE_TENANT_ID": "t"}, "AZURE_FEDERATED_TOKEN_FILE"),
-])
+@pytest.mark.parametrize(
+    "source, environment, named",
+    [
+        ("env", {"AZURE_CLIENT_ID": "c", "AZURE_TENANT": "t"}, "AZURE_SECRET"),
+        ("workload_identity", {"AZURE_CLIENT_ID": "c", "AZURE_TENANT_ID": "t"}, "AZURE_FEDERATED_TOKEN_FILE"),
+    ],
+)
 def test_explicit_source_without_its_pieces_fails_naming_them(source, environment, named):
     with pytest.raises(DlinfraError, match=f"auth_source={source}.*{named}"):
         choose_credential({"auth_source": source}, environment)
@@ -128,11 +152,14 @@ def test_unknown_auth_source_is_refused():
         choose_credential({"auth_source": "keychain"}, {})
 
 
-@pytest.mark.parametrize("options, environment, profile, client", [
-    ({}, {}, "default", "file-client"),
-    ({}, {"AZURE_PROFILE": "other"}, "other", "other-client"),
-    ({"profile": "other"}, {"AZURE_PROFILE": "default"}, "other", "other-client"),
-])
+@pytest.mark.parametrize(
+    "options, environment, profile, client",
+    [
+        ({}, {}, "default", "file-client"),
+        ({}, {"AZURE_PROFILE": "other"}, "other", "other-client"),
+        ({"profile": "other"}, {"AZURE_PROFILE": "default"}, "other", "other-client"),
+    ],
+)
 def test_credential_file_profile_selection(options, environment, profile, client, credentials):
     choice = choose_credential({"auth_source": "credential_file", **options}, environment, credential_file=credentials)
     assert choice.settings["client_id"] == client
@@ -158,11 +185,14 @@ def test_unreadable_credential_file_is_reported(tmp_path):
         choose_credential({"auth_source": "credential_file"}, {}, credential_file=str(path))
 
 
-@pytest.mark.parametrize("options, environment, expected", [
-    ({"subscription_id": "from-option"}, {"AZURE_SUBSCRIPTION_ID": "from-env"}, "from-option"),
-    ({}, {"AZURE_SUBSCRIPTION_ID": "from-env"}, "from-env"),
-    ({}, {}, "file-subscription"),
-])
+@pytest.mark.parametrize(
+    "options, environment, expected",
+    [
+        ({"subscription_id": "from-option"}, {"AZURE_SUBSCRIPTION_ID": "from-env"}, "from-option"),
+        ({}, {"AZURE_SUBSCRIPTION_ID": "from-env"}, "from-env"),
+        ({}, {}, "file-subscription"),
+    ],
+)
 def test_subscription_id_precedence(options, environment, expected, credentials):
     assert choose_credential(options, environment, credential_file=credentials).subscription_id == expected
 
@@ -180,8 +210,12 @@ class Recorder:
 
 @pytest.fixture
 def identity_classes(monkeypatch):
-    for name in ("ClientSecretCredential", "WorkloadIdentityCredential", "AzureCliCredential",
-                 "ManagedIdentityCredential"):
+    for name in (
+        "ClientSecretCredential",
+        "WorkloadIdentityCredential",
+        "AzureCliCredential",
+        "ManagedIdentityCredential",
+    ):
         monkeypatch.setattr(identity, name, type(name, (Recorder,), {}))
 
 
@@ -194,16 +228,23 @@ def test_client_secret_on_a_custom_authority_disables_instance_discovery(identit
     credential = build_credential(choice, CUSTOM, "/etc/ca.pem")
     assert type(credential).__name__ == "ClientSecretCredential"
     assert credential.args == ("opt-tenant", "opt-client", OPTION_SECRET)
-    assert credential.kwargs == {"authority": "https://localhost:8443/login", "disable_instance_discovery": True,
-                                 "connection_verify": "/etc/ca.pem"}
+    assert credential.kwargs == {
+        "authority": "https://localhost:8443/login",
+        "disable_instance_discovery": True,
+        "connection_verify": "/etc/ca.pem",
+    }
 
 
 def test_workload_identity_on_public_cloud_keeps_instance_discovery(identity_classes):
     choice = choose_credential({"auth_source": "workload_identity"}, WORKLOAD_ENV)
     credential = build_credential(choice, PUBLIC, None)
     assert type(credential).__name__ == "WorkloadIdentityCredential"
-    assert credential.kwargs == {"authority": "https://login.microsoftonline.com", "tenant_id": "wi-tenant",
-                                 "client_id": "wi-client", "token_file_path": "/var/run/token"}
+    assert credential.kwargs == {
+        "authority": "https://login.microsoftonline.com",
+        "tenant_id": "wi-tenant",
+        "client_id": "wi-client",
+        "token_file_path": "/var/run/token",
+    }
 
 
 def test_cli_and_msi_credentials(identity_classes):

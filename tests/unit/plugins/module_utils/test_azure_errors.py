@@ -1,4 +1,5 @@
 """describe / azure_operation / is_not_found on real azure-core exceptions built from a fake HTTP response."""
+
 import json
 
 import pytest
@@ -28,28 +29,46 @@ class FakeResponse:
 
 
 def arm_error(status, code, message, details=(), reason="Bad Request", kind=HttpResponseError):
-    body = {"error": {"code": code, "message": message,
-                      "details": [{"code": c, "message": m, "target": t} for c, m, t in details]}}
+    body = {
+        "error": {
+            "code": code,
+            "message": message,
+            "details": [{"code": c, "message": m, "target": t} for c, m, t in details],
+        }
+    }
     return kind(response=FakeResponse(status, body, reason))
 
 
 def test_describe_names_operation_status_code_message_and_details():
-    error = describe("create storage account 'st1'", arm_error(
-        400, "InvalidTemplateDeployment", "The template deployment failed.",
-        [("InvalidParameter", "sku is wrong", "sku"), ("Conflict", "busy", None)]))
+    error = describe(
+        "create storage account 'st1'",
+        arm_error(
+            400,
+            "InvalidTemplateDeployment",
+            "The template deployment failed.",
+            [("InvalidParameter", "sku is wrong", "sku"), ("Conflict", "busy", None)],
+        ),
+    )
     assert error.message.splitlines() == [
         "create storage account 'st1' failed: HTTP 400 InvalidTemplateDeployment: The template deployment failed.",
-        "  - InvalidParameter: sku is wrong", "  - Conflict: busy"]
+        "  - InvalidParameter: sku is wrong",
+        "  - Conflict: busy",
+    ]
     assert (error.status, error.code) == (400, "InvalidTemplateDeployment")
-    assert error.details == [{"code": "InvalidParameter", "message": "sku is wrong", "target": "sku"},
-                             {"code": "Conflict", "message": "busy", "target": None}]
+    assert error.details == [
+        {"code": "InvalidParameter", "message": "sku is wrong", "target": "sku"},
+        {"code": "Conflict", "message": "busy", "target": None},
+    ]
 
 
-@pytest.mark.parametrize("code, details, fix", [
-    ("AuthorizationFailed", [], "grant the deploying principal a role"),
-    ("StorageAccountAlreadyTaken", [], "the name is taken somewhere in Azure"),
-    ("InvalidTemplateDeployment", [("QuotaExceeded", "cores", None)], "request a quota increase"),
-])
+@pytest.mark.parametrize(
+    "code, details, fix",
+    [
+        ("AuthorizationFailed", [], "grant the deploying principal a role"),
+        ("StorageAccountAlreadyTaken", [], "the name is taken somewhere in Azure"),
+        ("InvalidTemplateDeployment", [("QuotaExceeded", "cores", None)], "request a quota increase"),
+    ],
+)
 def test_describe_adds_the_known_fix(code, details, fix):
     error = describe("deploy", arm_error(409, code, "no", details))
     assert error.message.splitlines()[-1].startswith(f"Fix: {fix}")
@@ -89,11 +108,14 @@ def test_azure_operation_without_error_returns_normally():
     assert value == 42
 
 
-@pytest.mark.parametrize("error, expected", [
-    (arm_error(404, "NotFound", "gone", kind=ResourceNotFoundError), True),
-    (arm_error(404, "ResourceNotFound", "gone"), True),
-    (arm_error(409, "Conflict", "busy"), False),
-    (KeyError("x"), False),
-])
+@pytest.mark.parametrize(
+    "error, expected",
+    [
+        (arm_error(404, "NotFound", "gone", kind=ResourceNotFoundError), True),
+        (arm_error(404, "ResourceNotFound", "gone"), True),
+        (arm_error(409, "Conflict", "busy"), False),
+        (KeyError("x"), False),
+    ],
+)
 def test_is_not_found(error, expected):
     assert is_not_found(error) is expected

@@ -1,5 +1,6 @@
 """ml_datastore's main() with the SDK boundary replaced by an in-memory workspace: the JSON result, check mode,
 diff, secrets and argument errors before any client is built."""
+
 import json
 from types import SimpleNamespace
 
@@ -50,9 +51,14 @@ class FakeDatastores:
             credentials = entities.AccountKeyConfiguration(account_key=None)
         elif isinstance(credentials, entities.SasTokenConfiguration):
             credentials = entities.SasTokenConfiguration(sas_token=None)
-        self.items[datastore.name] = blob(datastore.name, dict(datastore.tags), credentials,
-                                          account_name=datastore.account_name,
-                                          container_name=datastore.container_name, description=datastore.description)
+        self.items[datastore.name] = blob(
+            datastore.name,
+            dict(datastore.tags),
+            credentials,
+            account_name=datastore.account_name,
+            container_name=datastore.container_name,
+            description=datastore.description,
+        )
         return datastore
 
     def delete(self, name):
@@ -81,8 +87,10 @@ class FakeFactory:
 @pytest.fixture
 def workspace(monkeypatch):
     """Patches the client factory; returns the fake MLClient whose ``datastores`` a test may replace."""
-    client = SimpleNamespace(datastores=FakeDatastores(*system_datastores()),
-                             workspaces=SimpleNamespace(get=lambda name: SimpleNamespace(name=name)))
+    client = SimpleNamespace(
+        datastores=FakeDatastores(*system_datastores()),
+        workspaces=SimpleNamespace(get=lambda name: SimpleNamespace(name=name)),
+    )
     FakeFactory.built = []
     monkeypatch.setattr(client_factory, "ClientFactory", lambda options: FakeFactory(client))
     return client
@@ -95,15 +103,30 @@ def run_main(module, args, capsys):
 
 
 def run(args, capsys, check=False, diff=False):
-    options = {"resource_group": "rg", "workspace_name": "ws", **AUTH, "_ansible_check_mode": check,
-               "_ansible_diff": diff, **args}
+    options = {
+        "resource_group": "rg",
+        "workspace_name": "ws",
+        **AUTH,
+        "_ansible_check_mode": check,
+        "_ansible_diff": diff,
+        **args,
+    }
     return run_main(ml_datastore, options, capsys)
 
 
-DATASETS = {"name": "shared_datasets", "account_name": "stdata", "container_name": "datasets",
-            "description": "Shared datasets", "tags": {"wp": "perception"}}
-KEYED = {"name": "shared_metrics", "account_name": "stdata", "container_name": "metrics",
-         "credentials": {"account_key": SECRET}}
+DATASETS = {
+    "name": "shared_datasets",
+    "account_name": "stdata",
+    "container_name": "datasets",
+    "description": "Shared datasets",
+    "tags": {"wp": "perception"},
+}
+KEYED = {
+    "name": "shared_metrics",
+    "account_name": "stdata",
+    "container_name": "metrics",
+    "credentials": {"account_key": SECRET},
+}
 
 
 def test_check_mode_predicts_and_writes_nothing(workspace, capsys):
@@ -125,8 +148,9 @@ def test_apply_then_rerun_is_unchanged(workspace, capsys):
     assert written["shared_datasets"].credentials.type != "account_key"
     assert SECRET not in json.dumps(result)
     returned = {item["name"]: item for item in result["datastores"]}
-    assert returned["workspaceblobstore"]["is_default"] and returned["shared_metrics"]["credentials_type"] == \
-        "account_key"
+    assert (
+        returned["workspaceblobstore"]["is_default"] and returned["shared_metrics"]["credentials_type"] == "account_key"
+    )
     assert result["diff"]["before_header"] == "datastores of workspace 'ws' (before)"
 
     workspace.datastores.written.clear()
@@ -185,11 +209,14 @@ def test_an_untagged_listed_datastore_fails_before_any_write(workspace, capsys):
     assert workspace.datastores.written == []
 
 
-@pytest.mark.parametrize("entry, words", [
-    ({"name": "x", "account_name": "stdata", "container_name": "UPPER"}, "container_name 'UPPER'"),
-    ({"name": "x-y", "account_name": "stdata", "container_name": "ok1"}, "name 'x-y'"),
-    (dict(KEYED, credentials={"account_key": SECRET, "sas_token": "sv=1"}), "both account_key and sas_token"),
-])
+@pytest.mark.parametrize(
+    "entry, words",
+    [
+        ({"name": "x", "account_name": "stdata", "container_name": "UPPER"}, "container_name 'UPPER'"),
+        ({"name": "x-y", "account_name": "stdata", "container_name": "ok1"}, "name 'x-y'"),
+        (dict(KEYED, credentials={"account_key": SECRET, "sas_token": "sv=1"}), "both account_key and sas_token"),
+    ],
+)
 def test_argument_errors_fail_before_a_client_is_built(workspace, capsys, entry, words):
     result = run({"datastores": [entry]}, capsys)
     assert result["failed"] and words in result["msg"] and "Fix:" in result["msg"]

@@ -1,5 +1,6 @@
 """The info modules' main() on fake MLClient operations: facts, a missing name as an empty list, a missing
 workspace as a clear failure, and no secret in the output."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -17,17 +18,27 @@ def missing(name=None, **kwargs):
 
 @pytest.fixture
 def client(monkeypatch):
-    cluster = entities.AmlCompute(name="gpu", size="Standard_NC6s_v3", min_instances=0, max_instances=4,
-                                  tier="low_priority", enable_node_public_ip=False,
-                                  network_settings=entities.NetworkSettings(subnet="/subnets/snet-ml"))
+    cluster = entities.AmlCompute(
+        name="gpu",
+        size="Standard_NC6s_v3",
+        min_instances=0,
+        max_instances=4,
+        tier="low_priority",
+        enable_node_public_ip=False,
+        network_settings=entities.NetworkSettings(subnet="/subnets/snet-ml"),
+    )
     workspace = entities.Workspace(name="ws", location="westeurope", public_network_access="Disabled")
     fake = SimpleNamespace(
-        datastores=FakeDatastores(blob("workspaceblobstore"), blob("keyed", credentials=entities.AccountKeyConfiguration(
-            account_key=SECRET))),
-        compute=SimpleNamespace(list=lambda: iter([cluster]),
-                                get=lambda name: cluster if name == "gpu" else missing(name)),
-        workspaces=SimpleNamespace(list=lambda scope: iter([workspace]),
-                                   get=lambda name: workspace if name == "ws" else missing(name)))
+        datastores=FakeDatastores(
+            blob("workspaceblobstore"), blob("keyed", credentials=entities.AccountKeyConfiguration(account_key=SECRET))
+        ),
+        compute=SimpleNamespace(
+            list=lambda: iter([cluster]), get=lambda name: cluster if name == "gpu" else missing(name)
+        ),
+        workspaces=SimpleNamespace(
+            list=lambda scope: iter([workspace]), get=lambda name: workspace if name == "ws" else missing(name)
+        ),
+    )
     factory = SimpleNamespace(ml_client=lambda resource_group, workspace_name=None: fake)
     monkeypatch.setattr(client_factory, "ClientFactory", lambda options: factory)
     return fake
@@ -47,8 +58,9 @@ def test_datastore_info_lists_without_secrets(client, capsys):
 
 
 def test_datastore_info_by_name_and_missing_name(client, capsys):
-    assert [item["name"] for item in run(ml_datastore_info, capsys, workspace_name="ws", name="keyed")["datastores"]] \
-        == ["keyed"]
+    assert [
+        item["name"] for item in run(ml_datastore_info, capsys, workspace_name="ws", name="keyed")["datastores"]
+    ] == ["keyed"]
     assert run(ml_datastore_info, capsys, workspace_name="ws", name="nope")["datastores"] == []
 
 
@@ -69,5 +81,9 @@ def test_workspace_info(client, capsys):
 def test_compute_info(client, capsys):
     [cluster] = run(ml_compute_info, capsys, workspace_name="ws")["computes"]
     assert (cluster["size"], cluster["max_instances"], cluster["tier"], cluster["subnet"]) == (
-        "Standard_NC6s_v3", 4, "low_priority", "/subnets/snet-ml")
+        "Standard_NC6s_v3",
+        4,
+        "low_priority",
+        "/subnets/snet-ml",
+    )
     assert run(ml_compute_info, capsys, workspace_name="ws", name="nope")["computes"] == []

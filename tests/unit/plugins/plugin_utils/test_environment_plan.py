@@ -1,5 +1,6 @@
 """plan_environment on the repository's own templates and the local inventory: order, names, the values Ansible
 passes and their wiring, dependencies, one work package, refusals with findings, and datastores per workspace."""
+
 import json
 from pathlib import Path
 
@@ -50,7 +51,8 @@ def refusal(variables, work_package=None):
 
 def test_plan_order_and_names(plan):
     expected = [f"dlinfra-{template}" for template in SHARED] + [
-        f"dlinfra-{template}-{package}" for template in PER_PACKAGE for package in PACKAGES]
+        f"dlinfra-{template}-{package}" for template in PER_PACKAGE for package in PACKAGES
+    ]
     assert [entry["key"] for entry in plan["deployments"]] == expected
     assert all(entry["arguments"]["name"] == entry["key"] for entry in plan["deployments"])
     assert [entry["group"] for entry in plan["deployments"]] == ["shared"] * 7 + PACKAGES * 3
@@ -68,7 +70,10 @@ def test_scope_template_and_parameter_file(plan):
 
 def test_parameters_hold_only_deploy_time_and_wired_values(plan):
     assert by_key(plan)["dlinfra-monitoring"]["parameters"] == {
-        "location": "westeurope", "namePrefix": "it4adloc", "environmentName": "int"}
+        "location": "westeurope",
+        "namePrefix": "it4adloc",
+        "environmentName": "int",
+    }
     for entry in plan["deployments"]:
         arguments = entry["arguments"]
         file_values = json.loads(Path(arguments["parameters_file"]).read_text())["parameters"]
@@ -87,23 +92,33 @@ def test_wiring_matches_rendered_outputs(plan):
     assert endpoints["keyVaultId"] == f"{SUBSCRIPTION_RG}/Microsoft.KeyVault/vaults/it4adloc-int-kv"
     assert endpoints["dataStorageAccountId"] == f"{SUBSCRIPTION_RG}/Microsoft.Storage/storageAccounts/it4adlocintdatast"
     assert deployments["dlinfra-roleassignments-planning"]["parameters"]["developerGroupObjectId"] == (
-        "8e2d4a6c-5f1b-4c7e-9d3a-2b8f0e6c4a20")
+        "8e2d4a6c-5f1b-4c7e-9d3a-2b8f0e6c4a20"
+    )
 
 
 def test_depends_on(plan):
     deployments = by_key(plan)
     assert deployments["dlinfra-monitoring"]["depends_on"] == []
     assert deployments["dlinfra-privateendpoints"]["depends_on"] == [
-        "dlinfra-containerregistry", "dlinfra-datastorage", "dlinfra-keyvault", "dlinfra-mlstorage"]
+        "dlinfra-containerregistry",
+        "dlinfra-datastorage",
+        "dlinfra-keyvault",
+        "dlinfra-mlstorage",
+    ]
     assert deployments["dlinfra-mlcompute-planning"]["depends_on"] == ["dlinfra-mlworkspace-planning"]
     assert deployments["dlinfra-roleassignments-perception"]["depends_on"] == [
-        "dlinfra-containerregistry", "dlinfra-customrole", "dlinfra-datastorage", "dlinfra-mlworkspace-perception"]
+        "dlinfra-containerregistry",
+        "dlinfra-customrole",
+        "dlinfra-datastorage",
+        "dlinfra-mlworkspace-perception",
+    ]
 
 
 def test_one_work_package_limits_the_plan(variables):
     plan = plan_environment(REPOSITORY, settings_of(variables), "planning")
     assert [entry["key"] for entry in plan["deployments"]][7:] == [
-        f"dlinfra-{template}-planning" for template in PER_PACKAGE]
+        f"dlinfra-{template}-planning" for template in PER_PACKAGE
+    ]
     assert len(plan["deployments"]) == 10
     assert plan["groups"] == ["shared", "planning"] and list(plan["datastores"]) == ["planning"]
 
@@ -111,14 +126,16 @@ def test_one_work_package_limits_the_plan(variables):
 def test_unknown_work_package_is_refused_naming_the_inventory_file(variables):
     findings = refusal(variables, "mapping")
     assert [(finding["file"], finding["json_path"]) for finding in findings] == [
-        ("inventories/local/group_vars/all/work_packages.yml", "$.dlinfra_work_packages")]
+        ("inventories/local/group_vars/all/work_packages.yml", "$.dlinfra_work_packages")
+    ]
     assert "'mapping' is not in this inventory (it has: perception, planning)" in findings[0]["problem"]
 
 
 def test_broken_variable_is_refused_naming_its_file(variables):
     findings = refusal(dict(variables, dlinfra_environment="qa"))
     assert [(finding["file"], finding["json_path"]) for finding in findings] == [
-        ("inventories/local/group_vars/all/environment.yml", "$.dlinfra_environment")]
+        ("inventories/local/group_vars/all/environment.yml", "$.dlinfra_environment")
+    ]
 
 
 def test_only_dlinfra_variables_are_taken(variables):
@@ -129,14 +146,20 @@ def test_only_dlinfra_variables_are_taken(variables):
 
 def test_datastores_per_work_package_as_datastore_config_says(variables):
     packages = variables["dlinfra_work_packages"] + [
-        {"name": "mapping", "developer_group_object_id": "0f1e2d3c-4b5a-4968-8776-655443322110"}]
+        {"name": "mapping", "developer_group_object_id": "0f1e2d3c-4b5a-4968-8776-655443322110"}
+    ]
     plan = plan_environment(REPOSITORY, settings_of(dict(variables, dlinfra_work_packages=packages)))
     attached = {name: [store["name"] for store in entry["datastores"]] for name, entry in plan["datastores"].items()}
-    assert attached == {"perception": ["shared_datasets", "shared_metrics", "initialization_networks"],
-                        "planning": ["shared_datasets", "shared_metrics", "initialization_networks"],
-                        "mapping": ["shared_datasets", "shared_metrics"]}
+    assert attached == {
+        "perception": ["shared_datasets", "shared_metrics", "initialization_networks"],
+        "planning": ["shared_datasets", "shared_metrics", "initialization_networks"],
+        "mapping": ["shared_datasets", "shared_metrics"],
+    }
     datasets, metrics = plan["datastores"]["mapping"]["datastores"]
     assert (datasets["account_name"], datasets["container_name"], datasets["tags"]) == (
-        "it4adlocintdatast", "datasets", {"readOnly": "true"})
+        "it4adlocintdatast",
+        "datasets",
+        {"readOnly": "true"},
+    )
     assert metrics["tags"] == {"readOnly": "false"}
     assert len(plan["deployments"]) == 7 + 3 * 3

@@ -1,4 +1,5 @@
 """The engine's one facade (arm/api.py), and the import path `make setup` gives every venv python."""
+
 import ast
 import subprocess
 import sys
@@ -21,9 +22,11 @@ def engine_imports(path: Path) -> set[str]:
 
 
 def test_the_endpoint_and_the_validator_import_only_the_facade():
-    callers = [*sorted((REPOSITORY / "localazure").rglob("*.py")),
-               REPOSITORY / "plugins" / "plugin_utils" / "validation" / "environment_render.py",
-               REPOSITORY / "scripts" / "arm-eval"]
+    callers = [
+        *sorted((REPOSITORY / "localazure").rglob("*.py")),
+        REPOSITORY / "plugins" / "plugin_utils" / "validation" / "environment_render.py",
+        REPOSITORY / "scripts" / "arm-eval",
+    ]
     imported = {str(path.relative_to(REPOSITORY)): engine_imports(path) for path in callers}
     assert {name: modules for name, modules in imported.items() if modules - {f"{ENGINE}.api"}} == {}
     assert imported["localazure/deployments/engine.py"] == {f"{ENGINE}.api"}
@@ -37,8 +40,9 @@ def test_the_offline_resolver_is_a_resolver():
 
 def test_the_venv_python_imports_the_collection_and_the_endpoint_from_anywhere(tmp_path):
     """No bootstrap: the .pth file `make setup` writes is enough, from any working directory."""
-    code = ("import localazure.deployments.engine as engine, ansible_collections.it4ad.dlinfra.plugins."
-            "module_utils.arm.api as api; print(engine.evaluate_template is api.evaluate_template)")
-    completed = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True,
-                               check=False)
+    code = (
+        "import localazure.deployments.engine as engine, ansible_collections.it4ad.dlinfra.plugins."
+        "module_utils.arm.api as api; print(engine.evaluate_template is api.evaluate_template)"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert completed.stdout.strip() == "True", completed.stderr

@@ -5,31 +5,81 @@ documentation text it was compared with. The coverage test fails when a register
 function on the documentation's index page, has fewer than three vectors; the verification tests
 fail when a documented vector was not compared with stored text and is not listed in UNVERIFIED.
 """
+
 from __future__ import annotations
 
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.evaluator import Evaluator
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.functions import FUNCTIONS
-
 from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors import (
-    array, cidr, comparison, date, deployment, lambdas, logical, numeric, objects, resource, scope, string)
-from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors.vector_records import (
-    BICEP_DOCS, DOCS, STORED_TEXTS)
+    array,
+    cidr,
+    comparison,
+    date,
+    deployment,
+    lambdas,
+    logical,
+    numeric,
+    objects,
+    resource,
+    scope,
+    string,
+)
 from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors.fakes import (
-    FIXED_NOW, FakeResolver, context_for)
+    FIXED_NOW,
+    FakeResolver,
+    context_for,
+)
+from ansible_collections.it4ad.dlinfra.tests.unit.plugins.module_utils.arm.function_vectors.vector_records import (
+    BICEP_DOCS,
+    DOCS,
+    STORED_TEXTS,
+)
 
-VECTORS = [vector for module in (array, cidr, comparison, date, deployment, lambdas, logical, numeric, objects,
-                                 resource, scope, string)
-           for vector in module.VECTORS]
+VECTORS = [
+    vector
+    for module in (
+        array,
+        cidr,
+        comparison,
+        date,
+        deployment,
+        lambdas,
+        logical,
+        numeric,
+        objects,
+        resource,
+        scope,
+        string,
+    )
+    for vector in module.VECTORS
+]
 
 # https://learn.microsoft.com/azure/azure-resource-manager/templates/template-functions (ms.date 05/10/2024):
 # every function the index page lists, section by section. "list*" stands for listAccountSas, listKeys,
 # listSecrets and the other list functions.
 DOCS_INDEX_URL = DOCS + "template-functions"
 DOCS_INDEX = {
-    "array": ["array", "concat", "contains", "createArray", "empty", "first", "indexOf", "intersection", "last",
-              "lastIndexOf", "length", "max", "min", "range", "skip", "take", "union"],
+    "array": [
+        "array",
+        "concat",
+        "contains",
+        "createArray",
+        "empty",
+        "first",
+        "indexOf",
+        "intersection",
+        "last",
+        "lastIndexOf",
+        "length",
+        "max",
+        "min",
+        "range",
+        "skip",
+        "take",
+        "union",
+    ],
     "cidr": ["parseCidr", "cidrSubnet", "cidrHost"],
     "comparison": ["coalesce", "equals", "greater", "greaterOrEquals", "less", "lessOrEquals"],
     "date": ["dateTimeAdd", "dateTimeFromEpoch", "dateTimeToEpoch", "utcNow"],
@@ -38,13 +88,56 @@ DOCS_INDEX = {
     "logical": ["and", "bool", "false", "if", "not", "or", "true"],
     "numeric": ["add", "copyIndex", "div", "float", "int", "min", "max", "mod", "mul", "sub"],
     "object": ["contains", "createObject", "empty", "intersection", "items", "json", "length", "null", "union"],
-    "resource": ["extensionResourceId", "listAccountSas", "listKeys", "listSecrets", "pickZones", "providers",
-                 "reference", "references", "resourceId", "subscriptionResourceId", "tenantResourceId"],
+    "resource": [
+        "extensionResourceId",
+        "listAccountSas",
+        "listKeys",
+        "listSecrets",
+        "pickZones",
+        "providers",
+        "reference",
+        "references",
+        "resourceId",
+        "subscriptionResourceId",
+        "tenantResourceId",
+    ],
     "scope": ["managementGroup", "resourceGroup", "subscription", "tenant"],
-    "string": ["base64", "base64ToJson", "base64ToString", "concat", "contains", "dataUri", "dataUriToString",
-               "empty", "endsWith", "first", "format", "guid", "indexOf", "join", "json", "last", "lastIndexOf",
-               "length", "newGuid", "padLeft", "replace", "skip", "split", "startsWith", "string", "substring",
-               "take", "toLower", "toUpper", "trim", "uniqueString", "uri", "uriComponent", "uriComponentToString"],
+    "string": [
+        "base64",
+        "base64ToJson",
+        "base64ToString",
+        "concat",
+        "contains",
+        "dataUri",
+        "dataUriToString",
+        "empty",
+        "endsWith",
+        "first",
+        "format",
+        "guid",
+        "indexOf",
+        "join",
+        "json",
+        "last",
+        "lastIndexOf",
+        "length",
+        "newGuid",
+        "padLeft",
+        "replace",
+        "skip",
+        "split",
+        "startsWith",
+        "string",
+        "substring",
+        "take",
+        "toLower",
+        "toUpper",
+        "trim",
+        "uniqueString",
+        "uri",
+        "uriComponent",
+        "uriComponentToString",
+    ],
 }
 # Functions the issue names besides the index page (the lambda page's later additions).
 ISSUE_FUNCTIONS = ["groupBy", "mapValues"]
@@ -58,8 +151,7 @@ UNVERIFIED = {
 
 def evaluate(vector):
     context = context_for(vector.scope)
-    evaluator = Evaluator(context, parameters=vector.parameters, variables=vector.variables,
-                          resolver=FakeResolver())
+    evaluator = Evaluator(context, parameters=vector.parameters, variables=vector.variables, resolver=FakeResolver())
     evaluator.scope.now = FIXED_NOW
     return evaluator.evaluate(f"[{vector.expression}]")
 
@@ -74,8 +166,10 @@ def test_documented_function_example(vector):
 
 
 def test_every_documented_vector_was_verified():
-    unverified = sorted({(vector.function, vector.example) for vector in VECTORS
-                         if not vector.derived and not vector.verified} - set(UNVERIFIED))
+    unverified = sorted(
+        {(vector.function, vector.example) for vector in VECTORS if not vector.derived and not vector.verified}
+        - set(UNVERIFIED)
+    )
     assert not unverified, f"documented cases not compared with stored documentation text: {unverified}"
 
 
@@ -123,6 +217,11 @@ def test_every_documented_function_is_implemented():
 
 
 def test_vectors_only_name_known_functions():
-    unknown = sorted({vector.function for vector in VECTORS
-                      if vector.function.lower() not in FUNCTIONS and not vector.function.startswith("list")})
+    unknown = sorted(
+        {
+            vector.function
+            for vector in VECTORS
+            if vector.function.lower() not in FUNCTIONS and not vector.function.startswith("list")
+        }
+    )
     assert not unknown

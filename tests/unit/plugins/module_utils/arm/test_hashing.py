@@ -1,4 +1,5 @@
 """uniqueString and guid against values Azure itself produced, each with its public source."""
+
 import uuid
 
 import pytest
@@ -11,18 +12,29 @@ KNOWN_UNIQUE_STRINGS = [
     (("aaa",), "zavj67f3en4hc", "issue 3 / DESIGN.md (known ARM output)"),
     (("xxx", "yyy", "zzz"), "lghi7k5js7itq", "issue 3 / DESIGN.md (known ARM output)"),
     # 62 bytes: seven full 8-byte blocks and a 6-byte tail, so the block loop is exercised, not only the tail.
-    (("/subscriptions/00000000-0000-0000-0000-000000000000", "resource-id"), "cwvxuqg24sifi",
-     "Azure/terraform-provider-azapi internal/services/functions/unique_string_function_test.go"),
+    (
+        ("/subscriptions/00000000-0000-0000-0000-000000000000", "resource-id"),
+        "cwvxuqg24sifi",
+        "Azure/terraform-provider-azapi internal/services/functions/unique_string_function_test.go",
+    ),
     # 150 bytes; the test calls it 'valueFromArmTemplate' (an earlier revision of the same file carried a
     # different value, yeygmhukyx3qg, later corrected to this one).
-    (("/subscriptions/31e9f9a0-9fd2-4294-a0a3-0101246d9700/resourceGroups/rg-modm201-20230913120256/providers/"
-      "Microsoft.Compute/virtualMachines/bobjacmodm201",), "yvjxno3je5on2",
-     "modm ArmFunctionsTests.UniqueStringShouldEqualValueCreatedFromArmTemplate (Modm.Tests.UnitTests)"),
+    (
+        (
+            "/subscriptions/31e9f9a0-9fd2-4294-a0a3-0101246d9700/resourceGroups/rg-modm201-20230913120256/providers/"
+            "Microsoft.Compute/virtualMachines/bobjacmodm201",
+        ),
+        "yvjxno3je5on2",
+        "modm ArmFunctionsTests.UniqueStringShouldEqualValueCreatedFromArmTemplate (Modm.Tests.UnitTests)",
+    ),
 ]
 
 
-@pytest.mark.parametrize("arguments, expected, source", KNOWN_UNIQUE_STRINGS,
-                         ids=[case[2].split()[0] + f"-{len(''.join(case[0]))}" for case in KNOWN_UNIQUE_STRINGS])
+@pytest.mark.parametrize(
+    "arguments, expected, source",
+    KNOWN_UNIQUE_STRINGS,
+    ids=[case[2].split()[0] + f"-{len(''.join(case[0]))}" for case in KNOWN_UNIQUE_STRINGS],
+)
 def test_unique_string_matches_azure(arguments, expected, source):
     assert unique_string(*arguments) == expected, source
 

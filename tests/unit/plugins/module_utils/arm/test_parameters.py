@@ -1,4 +1,5 @@
 """Parameter validation: one test per kind of invalid input, asserting ARM's code, target and message."""
+
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.errors import ArmTemplateError
@@ -45,8 +46,10 @@ def test_boolean_is_not_an_integer():
 def test_not_in_allowed_values():
     error = only_error({"prefix": "dlx", "adminPassword": "correct horse battery", "sku": "premium"})
     assert error.target == "parameters.sku"
-    assert ("The provided value 'premium' for the template parameter 'sku' is not valid. The parameter value is "
-            "not part of the allowed value(s): 'basic,enterprise'.") in error.message
+    assert (
+        "The provided value 'premium' for the template parameter 'sku' is not valid. The parameter value is "
+        "not part of the allowed value(s): 'basic,enterprise'."
+    ) in error.message
 
 
 @pytest.mark.parametrize("value, bound", [(0, "greater than or equal to '1'"), (9, "less than or equal to '8'")])
@@ -57,7 +60,9 @@ def test_out_of_range(value, bound):
     assert f"The value must be {bound}." in error.message
 
 
-@pytest.mark.parametrize("value, bound", [("ab", "greater than or equal to '3'"), ("abcdef", "less than or equal to '5'")])
+@pytest.mark.parametrize(
+    "value, bound", [("ab", "greater than or equal to '3'"), ("abcdef", "less than or equal to '5'")]
+)
 def test_length_out_of_range(value, bound):
     error = only_error({"prefix": value, "adminPassword": "correct horse battery"})
     assert error.target == "parameters.prefix"
@@ -74,15 +79,22 @@ def test_unknown_parameter():
     error = only_error({"prefix": "dlx", "adminPassword": "correct horse battery", "computeMinNodes": 0})
     assert error.target == "parameters.computeMinNodes"
     assert "The template parameters 'computeMinNodes' in the parameters file are not valid" in error.message
-    assert "The only supported parameters for this template are 'computeMaxNodes, sku, prefix, adminPassword, tags'" \
+    assert (
+        "The only supported parameters for this template are 'computeMaxNodes, sku, prefix, adminPassword, tags'"
         in error.message
+    )
 
 
 def test_all_problems_are_reported_not_only_the_first():
     errors = check_parameter_values(TEMPLATE, {"computeMaxNodes": 99, "sku": "x", "prefix": 5, "other": 1})
     targets = sorted(error.target for error in errors)
-    assert targets == ["parameters.adminPassword", "parameters.computeMaxNodes", "parameters.other",
-                       "parameters.prefix", "parameters.sku"]
+    assert targets == [
+        "parameters.adminPassword",
+        "parameters.computeMaxNodes",
+        "parameters.other",
+        "parameters.prefix",
+        "parameters.sku",
+    ]
 
 
 def test_names_match_case_insensitively():
@@ -106,9 +118,14 @@ def test_evaluate_template_raises_first_problem_with_the_rest_as_details():
 
 
 def test_default_values_may_be_expressions_over_other_parameters():
-    template = {"parameters": {"name": {"type": "string"},
-                               "storage": {"type": "string", "defaultValue": "[concat('sa', parameters('name'))]"}},
-                "resources": [], "outputs": {"storage": {"type": "string", "value": "[parameters('storage')]"}}}
+    template = {
+        "parameters": {
+            "name": {"type": "string"},
+            "storage": {"type": "string", "defaultValue": "[concat('sa', parameters('name'))]"},
+        },
+        "resources": [],
+        "outputs": {"storage": {"type": "string", "value": "[parameters('storage')]"}},
+    }
     assert evaluate_template(template, {"name": "x"}, None).outputs == {"storage": "sax"}
 
 
@@ -119,9 +136,11 @@ def test_default_value_breaking_a_constraint_is_reported():
 
 
 def test_a_null_value_counts_as_not_provided_so_the_default_applies():
-    template = {"parameters": {"runtime": {"type": "string", "defaultValue": "3.4"},
-                               "required": {"type": "string"}},
-                "resources": [], "outputs": {"runtime": {"type": "string", "value": "[parameters('runtime')]"}}}
+    template = {
+        "parameters": {"runtime": {"type": "string", "defaultValue": "3.4"}, "required": {"type": "string"}},
+        "resources": [],
+        "outputs": {"runtime": {"type": "string", "value": "[parameters('runtime')]"}},
+    }
     assert check_parameter_values(template, {"runtime": None, "required": "x"}) == []
     assert evaluate_template(template, {"runtime": None, "required": "x"}).outputs == {"runtime": "3.4"}
     problems = check_parameter_values(template, {"runtime": "3.5", "required": None})

@@ -1,4 +1,5 @@
 """Nested child resources (also in copied parents), languageVersion 2.0 user-defined types, linked templates."""
+
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.context import DeploymentContext
@@ -11,10 +12,21 @@ RG = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg1"
 
 
 def vnet_with_subnet(**parent_extra):
-    return {"type": "Microsoft.Network/virtualNetworks", "apiVersion": "2023-04-01", "location": "westeurope",
-            "name": parent_extra.pop("name", "vnet"), **parent_extra,
-            "resources": [{"type": "subnets", "apiVersion": "2023-04-01", "name": "snet",
-                           "properties": {"addressPrefix": "10.0.0.0/24"}}]}
+    return {
+        "type": "Microsoft.Network/virtualNetworks",
+        "apiVersion": "2023-04-01",
+        "location": "westeurope",
+        "name": parent_extra.pop("name", "vnet"),
+        **parent_extra,
+        "resources": [
+            {
+                "type": "subnets",
+                "apiVersion": "2023-04-01",
+                "name": "snet",
+                "properties": {"addressPrefix": "10.0.0.0/24"},
+            }
+        ],
+    }
 
 
 def test_child_resource_name_type_and_implicit_dependency_on_its_parent():
@@ -47,40 +59,82 @@ def test_child_with_a_full_type_and_name_keeps_them():
 TYPED = {
     "languageVersion": "2.0",
     "definitions": {
-        "workPackage": {"type": "object", "properties": {
-            "name": {"type": "string", "minLength": 2},
-            "maxNodes": {"type": "int", "minValue": 1, "nullable": True},
-            "tags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": True}}},
-        "store": {"type": "object", "discriminator": {"propertyName": "kind", "mapping": {
-            "blob": {"type": "object", "properties": {"container": {"type": "string"}}},
-            "file": {"type": "object", "properties": {"share": {"type": "string"}}}}}},
+        "workPackage": {
+            "type": "object",
+            "properties": {
+                "name": {"type": "string", "minLength": 2},
+                "maxNodes": {"type": "int", "minValue": 1, "nullable": True},
+                "tags": {"type": "object", "additionalProperties": {"type": "string"}, "nullable": True},
+            },
+        },
+        "store": {
+            "type": "object",
+            "discriminator": {
+                "propertyName": "kind",
+                "mapping": {
+                    "blob": {"type": "object", "properties": {"container": {"type": "string"}}},
+                    "file": {"type": "object", "properties": {"share": {"type": "string"}}},
+                },
+            },
+        },
     },
-    "parameters": {"packages": {"type": "array", "items": {"$ref": "#/definitions/workPackage"}},
-                   "store": {"$ref": "#/definitions/store"},
-                   "optional": {"$ref": "#/definitions/workPackage", "nullable": True}},
+    "parameters": {
+        "packages": {"type": "array", "items": {"$ref": "#/definitions/workPackage"}},
+        "store": {"$ref": "#/definitions/store"},
+        "optional": {"$ref": "#/definitions/workPackage", "nullable": True},
+    },
     "resources": {},
     "outputs": {"first": {"$ref": "#/definitions/workPackage", "value": "[parameters('packages')[0]]"}},
 }
 
 
 def test_user_defined_types_accept_conforming_values():
-    result = evaluate_template(TYPED, {"packages": [{"name": "perception", "maxNodes": 2}, {"name": "planning"}],
-                                       "store": {"kind": "blob", "container": "data"}}, CONTEXT)
+    result = evaluate_template(
+        TYPED,
+        {
+            "packages": [{"name": "perception", "maxNodes": 2}, {"name": "planning"}],
+            "store": {"kind": "blob", "container": "data"},
+        },
+        CONTEXT,
+    )
     assert result.outputs["first"] == {"name": "perception", "maxNodes": 2}
 
 
-@pytest.mark.parametrize("values, where, problem", [
-    ({"packages": [{"name": 7}], "store": {"kind": "blob", "container": "c"}}, "packages[0].name",
-     "expected a value of type 'String' but the provided value is of type 'Integer'"),
-    ({"packages": [{"maxNodes": 1}], "store": {"kind": "blob", "container": "c"}}, "packages[0].name",
-     "the required property is missing"),
-    ({"packages": [{"name": "ab", "extra": 1}], "store": {"kind": "blob", "container": "c"}}, "packages[0].extra",
-     "the property is not allowed by the type"),
-    ({"packages": [{"name": "ab", "tags": {"a": 1}}], "store": {"kind": "blob", "container": "c"}},
-     "packages[0].tags.a", "expected a value of type 'String'"),
-    ({"packages": [], "store": {"kind": "disk"}}, "store.kind", "the discriminator value 'disk' is not one of 'blob, file'"),
-    ({"packages": [], "store": {"kind": "file", "container": "c"}}, "store.share", "the required property is missing"),
-])
+@pytest.mark.parametrize(
+    "values, where, problem",
+    [
+        (
+            {"packages": [{"name": 7}], "store": {"kind": "blob", "container": "c"}},
+            "packages[0].name",
+            "expected a value of type 'String' but the provided value is of type 'Integer'",
+        ),
+        (
+            {"packages": [{"maxNodes": 1}], "store": {"kind": "blob", "container": "c"}},
+            "packages[0].name",
+            "the required property is missing",
+        ),
+        (
+            {"packages": [{"name": "ab", "extra": 1}], "store": {"kind": "blob", "container": "c"}},
+            "packages[0].extra",
+            "the property is not allowed by the type",
+        ),
+        (
+            {"packages": [{"name": "ab", "tags": {"a": 1}}], "store": {"kind": "blob", "container": "c"}},
+            "packages[0].tags.a",
+            "expected a value of type 'String'",
+        ),
+        (
+            {"packages": [], "store": {"kind": "disk"}},
+            "store.kind",
+            "the discriminator value 'disk' is not one of 'blob, file'",
+        ),
+        (
+            {"packages": [], "store": {"kind": "file", "container": "c"}},
+            "store.share",
+            "the required property is missing",
+        ),
+    ],
+)
 def test_user_defined_type_violations_are_arm_errors_with_the_path(values, where, problem):
     with pytest.raises(ArmTemplateError) as caught:
         evaluate_template(TYPED, values, CONTEXT)
@@ -105,17 +159,37 @@ def test_unknown_type_reference_is_reported():
 
 
 LINKING = {
-    "resources": [{
-        "type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "linked",
-        "properties": {"mode": "Incremental", "templateLink": {"relativePath": "nested/storage.json"},
-                       "parameters": {"accountName": {"value": "stlinked"}}}}],
+    "resources": [
+        {
+            "type": "Microsoft.Resources/deployments",
+            "apiVersion": "2022-09-01",
+            "name": "linked",
+            "properties": {
+                "mode": "Incremental",
+                "templateLink": {"relativePath": "nested/storage.json"},
+                "parameters": {"accountName": {"value": "stlinked"}},
+            },
+        }
+    ],
     "outputs": {"accountId": {"type": "string", "value": "[reference('linked').outputs.accountId.value]"}},
 }
-LINKED = {"parameters": {"accountName": {"type": "string"}},
-          "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
-                         "name": "[parameters('accountName')]", "location": "westeurope"}],
-          "outputs": {"accountId": {"type": "string", "value": "[resourceId('Microsoft.Storage/storageAccounts', "
-                                                               "parameters('accountName'))]"}}}
+LINKED = {
+    "parameters": {"accountName": {"type": "string"}},
+    "resources": [
+        {
+            "type": "Microsoft.Storage/storageAccounts",
+            "apiVersion": "2023-01-01",
+            "name": "[parameters('accountName')]",
+            "location": "westeurope",
+        }
+    ],
+    "outputs": {
+        "accountId": {
+            "type": "string",
+            "value": "[resourceId('Microsoft.Storage/storageAccounts', parameters('accountName'))]",
+        }
+    },
+}
 
 
 class LinkingResolver(OfflineResolver):
@@ -145,9 +219,12 @@ def test_linked_template_offline_is_known_only_after_deployment():
 def test_errors_inside_a_linked_template_name_it():
     class Broken(OfflineResolver):
         def linked_template(self, location):
-            return {"parameters": {"accountName": {"type": "string"}},
-                    "resources": [{"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01",
-                                   "name": "[nope()]"}]}
+            return {
+                "parameters": {"accountName": {"type": "string"}},
+                "resources": [
+                    {"type": "Microsoft.Storage/storageAccounts", "apiVersion": "2023-01-01", "name": "[nope()]"}
+                ],
+            }
 
     with pytest.raises(ArmTemplateError) as caught:
         evaluate_template(LINKING, {}, CONTEXT, Broken())

@@ -1,4 +1,5 @@
 """What-if changes in the shape Microsoft documents (deployment-what-if.md): change types and property deltas."""
+
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import UnknownValue
@@ -34,8 +35,14 @@ def test_nested_object_property_is_a_modify_at_its_full_path():
     desired = account(encryption={"services": {"blob": {"enabled": True}}, "keySource": "Microsoft.Storage"})
     change = resource_change(ID, current, desired)
     assert change["changeType"] == "Modify"
-    assert change["delta"] == [{"path": "properties.encryption.services.blob.enabled",
-                                "propertyChangeType": "Modify", "before": False, "after": True}]
+    assert change["delta"] == [
+        {
+            "path": "properties.encryption.services.blob.enabled",
+            "propertyChangeType": "Modify",
+            "before": False,
+            "after": True,
+        }
+    ]
 
 
 def test_added_and_removed_properties():
@@ -45,20 +52,27 @@ def test_added_and_removed_properties():
 
 
 def test_array_changes_are_reported_by_index_as_children():
-    current = account(rules=[{"value": "10.0.0.1", "action": "Allow"}, {"value": "10.0.0.2", "action": "Allow"}],
-                      zones=["1"])
-    desired = account(rules=[{"value": "10.0.0.1", "action": "Allow"}, {"value": "10.0.0.9", "action": "Allow"},
-                             {"value": "10.0.0.3", "action": "Allow"}], zones=["1"])
+    current = account(
+        rules=[{"value": "10.0.0.1", "action": "Allow"}, {"value": "10.0.0.2", "action": "Allow"}], zones=["1"]
+    )
+    desired = account(
+        rules=[
+            {"value": "10.0.0.1", "action": "Allow"},
+            {"value": "10.0.0.9", "action": "Allow"},
+            {"value": "10.0.0.3", "action": "Allow"},
+        ],
+        zones=["1"],
+    )
     change = resource_change(ID, current, desired)
     assert change["changeType"] == "Modify"
     (array,) = change["delta"]
     assert array["path"] == "properties.rules" and array["propertyChangeType"] == "Array"
     modified, created = array["children"]
     assert modified["path"] == "1" and modified["propertyChangeType"] == "Modify"
-    assert modified["children"] == [{"path": "value", "propertyChangeType": "Modify", "before": "10.0.0.2",
-                                     "after": "10.0.0.9"}]
-    assert created == {"path": "2", "propertyChangeType": "Create", "after": {"value": "10.0.0.3",
-                                                                              "action": "Allow"}}
+    assert modified["children"] == [
+        {"path": "value", "propertyChangeType": "Modify", "before": "10.0.0.2", "after": "10.0.0.9"}
+    ]
+    assert created == {"path": "2", "propertyChangeType": "Create", "after": {"value": "10.0.0.3", "action": "Allow"}}
 
 
 def test_shorter_array_deletes_by_index():
@@ -67,9 +81,14 @@ def test_shorter_array_deletes_by_index():
 
 
 def test_read_only_and_server_defaulted_properties_do_not_count():
-    current = account(minimumTlsVersion="TLS1_2", provisioningState="Succeeded", creationTime="2024-01-01",
-                      primaryEndpoints={"blob": "https://sa.blob.core.windows.net/"}, accessTier="Hot")
-    current.update(etag="W/\"1\"", id=ID, name="sa", type="Microsoft.Storage/storageAccounts")
+    current = account(
+        minimumTlsVersion="TLS1_2",
+        provisioningState="Succeeded",
+        creationTime="2024-01-01",
+        primaryEndpoints={"blob": "https://sa.blob.core.windows.net/"},
+        accessTier="Hot",
+    )
+    current.update(etag='W/"1"', id=ID, name="sa", type="Microsoft.Storage/storageAccounts")
     change = resource_change(ID, current, account(minimumTlsVersion="TLS1_2"))
     assert change["changeType"] == "NoChange" and change["delta"] == []
 
@@ -78,8 +97,14 @@ def test_template_setting_a_read_only_property_is_a_modify_of_no_effect():
     """Azure's what-if noise: the resource is Modify, its every property change NoEffect."""
     change = resource_change(ID, account(provisioningState="Succeeded"), account(provisioningState="Creating"))
     assert change["changeType"] == "Modify"
-    assert change["delta"] == [{"path": "properties.provisioningState", "propertyChangeType": "NoEffect",
-                                "before": "Succeeded", "after": "Creating"}]
+    assert change["delta"] == [
+        {
+            "path": "properties.provisioningState",
+            "propertyChangeType": "NoEffect",
+            "before": "Succeeded",
+            "after": "Creating",
+        }
+    ]
     assert effective_change_type(change) == "NoChange"
 
 
@@ -93,8 +118,14 @@ def test_read_only_property_inside_an_array_item_is_no_effect():
     (array,) = change["delta"]
     (item,) = array["children"]
     assert item["propertyChangeType"] == "NoEffect"
-    assert item["children"] == [{"path": "properties.provisioningState", "propertyChangeType": "NoEffect",
-                                 "before": "Succeeded", "after": "Updating"}]
+    assert item["children"] == [
+        {
+            "path": "properties.provisioningState",
+            "propertyChangeType": "NoEffect",
+            "before": "Succeeded",
+            "after": "Updating",
+        }
+    ]
 
 
 def test_a_property_read_only_in_another_type_counts_where_it_is_writable():
@@ -112,20 +143,30 @@ TENANT, OTHER_TENANT = "11111111-1111-1111-1111-111111111111", "22222222-2222-22
 
 
 def key_vault(tenant_id):
-    return {"location": "westeurope", "properties": {"tenantId": tenant_id, "sku": {"family": "A", "name": "standard"},
-                                                     "enableRbacAuthorization": True}}
+    return {
+        "location": "westeurope",
+        "properties": {
+            "tenantId": tenant_id,
+            "sku": {"family": "A", "name": "standard"},
+            "enableRbacAuthorization": True,
+        },
+    }
 
 
 def workspace(**properties):
-    return {"location": "westeurope", "identity": {"type": "SystemAssigned", "principalId": "p1", "tenantId": TENANT},
-            "properties": {"friendlyName": "ws", **properties}}
+    return {
+        "location": "westeurope",
+        "identity": {"type": "SystemAssigned", "principalId": "p1", "tenantId": TENANT},
+        "properties": {"friendlyName": "ws", **properties},
+    }
 
 
 def test_a_key_vaults_tenant_is_writable_so_a_new_tenant_is_a_modify():
     change = resource_change(KEY_VAULT_ID, key_vault(TENANT), key_vault(OTHER_TENANT))
     assert change["changeType"] == "Modify" and effective_change_type(change) == "Modify"
-    assert change["delta"] == [{"path": "properties.tenantId", "propertyChangeType": "Modify", "before": TENANT,
-                                "after": OTHER_TENANT}]
+    assert change["delta"] == [
+        {"path": "properties.tenantId", "propertyChangeType": "Modify", "before": TENANT, "after": OTHER_TENANT}
+    ]
 
 
 def test_a_workspaces_tenant_and_identity_ids_are_read_only():
@@ -135,15 +176,19 @@ def test_a_workspaces_tenant_and_identity_ids_are_read_only():
     change = resource_change(WORKSPACE_ID, current, desired)
     assert change["changeType"] == "Modify" and effective_change_type(change) == "NoChange"
     assert {entry["path"]: entry["propertyChangeType"] for entry in change["delta"]} == {
-        "identity.principalId": "NoEffect", "identity.tenantId": "NoEffect", "properties.tenantId": "NoEffect"}
+        "identity.principalId": "NoEffect",
+        "identity.tenantId": "NoEffect",
+        "properties.tenantId": "NoEffect",
+    }
 
 
 def test_hbi_workspace_is_writable_so_a_change_shows():
     """Immutable after creation in Azure, but not read-only in the model: what-if shows the change."""
     change = resource_change(WORKSPACE_ID, workspace(hbiWorkspace=False), workspace(hbiWorkspace=True))
     assert effective_change_type(change) == "Modify"
-    assert change["delta"] == [{"path": "properties.hbiWorkspace", "propertyChangeType": "Modify", "before": False,
-                                "after": True}]
+    assert change["delta"] == [
+        {"path": "properties.hbiWorkspace", "propertyChangeType": "Modify", "before": False, "after": True}
+    ]
 
 
 def test_map_values_of_user_assigned_identities_are_read_only_below_any_key():
@@ -168,13 +213,22 @@ def test_the_bodies_type_decides_over_the_id():
 
 def test_a_type_without_a_table_falls_back_to_the_universal_server_fields():
     other_id = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Example/widgets/w"
-    current = {"identity": {"principalId": "p1"}, "etag": "1",
-               "properties": {"tenantId": TENANT, "rules": [{"provisioningState": "Succeeded"}]}}
-    desired = {"identity": {"principalId": "p2"}, "etag": "2",
-               "properties": {"tenantId": OTHER_TENANT, "rules": [{"provisioningState": "Updating"}]}}
+    current = {
+        "identity": {"principalId": "p1"},
+        "etag": "1",
+        "properties": {"tenantId": TENANT, "rules": [{"provisioningState": "Succeeded"}]},
+    }
+    desired = {
+        "identity": {"principalId": "p2"},
+        "etag": "2",
+        "properties": {"tenantId": OTHER_TENANT, "rules": [{"provisioningState": "Updating"}]},
+    }
     change = resource_change(other_id, current, desired)
     assert {entry["path"]: entry["propertyChangeType"] for entry in change["delta"]} == {
-        "identity.principalId": "NoEffect", "properties.tenantId": "Modify", "properties.rules": "Array"}
+        "identity.principalId": "NoEffect",
+        "properties.tenantId": "Modify",
+        "properties.rules": "Array",
+    }
     assert change["delta"][-1]["children"][0]["propertyChangeType"] == "NoEffect"
 
 
@@ -183,12 +237,24 @@ def test_effective_change_type_reads_azures_rest_shape():
         return {"resourceId": ID, "changeType": change_type, "delta": list(delta)}
 
     no_effect = {"path": "properties.provisioningState", "propertyChangeType": "NoEffect", "before": "a", "after": "b"}
-    noise_array = {"path": "properties.subnets", "propertyChangeType": "Array", "children": [
-        {"path": "0", "propertyChangeType": "Modify", "children": [
-            {"path": "properties.provisioningState", "propertyChangeType": "NoEffect"}]},
-        {"path": "1", "propertyChangeType": "NoEffect", "children": None}]}
-    real = {"path": "properties.minimumTlsVersion", "propertyChangeType": "Modify", "before": "TLS1_0",
-            "after": "TLS1_2"}
+    noise_array = {
+        "path": "properties.subnets",
+        "propertyChangeType": "Array",
+        "children": [
+            {
+                "path": "0",
+                "propertyChangeType": "Modify",
+                "children": [{"path": "properties.provisioningState", "propertyChangeType": "NoEffect"}],
+            },
+            {"path": "1", "propertyChangeType": "NoEffect", "children": None},
+        ],
+    }
+    real = {
+        "path": "properties.minimumTlsVersion",
+        "propertyChangeType": "Modify",
+        "before": "TLS1_0",
+        "after": "TLS1_2",
+    }
     assert effective_change_type(change(no_effect, noise_array)) == "NoChange"
     assert effective_change_type(change(no_effect, real)) == "Modify"
     assert effective_change_type(change({**noise_array, "children": [real]})) == "Modify"
@@ -219,10 +285,14 @@ VNET_ID = "/subscriptions/s/resourceGroups/ExampleGroup/providers/Microsoft.Netw
 
 
 def vnet(prefix, subnets, tags=None):
-    return {"location": "centralus", "tags": tags,
-            "properties": {"addressSpace": {"addressPrefixes": [prefix]},
-                           "subnets": [{"name": name, "properties": {"addressPrefix": address}}
-                                       for name, address in subnets]}}
+    return {
+        "location": "centralus",
+        "tags": tags,
+        "properties": {
+            "addressSpace": {"addressPrefixes": [prefix]},
+            "subnets": [{"name": name, "properties": {"addressPrefix": address}} for name, address in subnets],
+        },
+    }
 
 
 def test_the_documented_example():
@@ -247,14 +317,29 @@ def test_the_documented_example():
     assert change["changeType"] == "Modify" and change["before"] is before and change["after"] is after
     assert change["delta"] == [
         {"path": "tags.Owner", "propertyChangeType": "Delete", "before": "Team A"},
-        {"path": "properties.addressSpace.addressPrefixes", "propertyChangeType": "Array",
-         "before": ["10.0.0.0/16"], "after": ["10.0.0.0/15"], "children": [
-             {"path": "0", "propertyChangeType": "Delete", "before": "10.0.0.0/16"},
-             {"path": "0", "propertyChangeType": "Create", "after": "10.0.0.0/15"}]},
-        {"path": "properties.subnets", "propertyChangeType": "Array",
-         "before": before["properties"]["subnets"], "after": after["properties"]["subnets"], "children": [
-             {"path": "0", "propertyChangeType": "Delete",
-              "before": {"name": "subnet001", "properties": {"addressPrefix": "10.0.0.0/24"}}}]},
+        {
+            "path": "properties.addressSpace.addressPrefixes",
+            "propertyChangeType": "Array",
+            "before": ["10.0.0.0/16"],
+            "after": ["10.0.0.0/15"],
+            "children": [
+                {"path": "0", "propertyChangeType": "Delete", "before": "10.0.0.0/16"},
+                {"path": "0", "propertyChangeType": "Create", "after": "10.0.0.0/15"},
+            ],
+        },
+        {
+            "path": "properties.subnets",
+            "propertyChangeType": "Array",
+            "before": before["properties"]["subnets"],
+            "after": after["properties"]["subnets"],
+            "children": [
+                {
+                    "path": "0",
+                    "propertyChangeType": "Delete",
+                    "before": {"name": "subnet001", "properties": {"addressPrefix": "10.0.0.0/24"}},
+                }
+            ],
+        },
     ]
 
 

@@ -1,4 +1,5 @@
 """A disposable copy of the repository's desired state, plus a small fixture template to break."""
+
 import json
 import shutil
 from pathlib import Path
@@ -19,7 +20,9 @@ FIXTURE_TEMPLATE = {
         "skuName": {"type": "string", "allowedValues": ["Standard_LRS", "Standard_ZRS"]},
         "label": {"type": "string", "minLength": 3, "maxLength": 8, "defaultValue": "fixture"},
     },
-    "variables": {"accountName": "[format('{0}{1}fixturestore', parameters('namePrefix'), parameters('environmentName'))]"},
+    "variables": {
+        "accountName": "[format('{0}{1}fixturestore', parameters('namePrefix'), parameters('environmentName'))]"
+    },
     "resources": [
         {
             "type": "Microsoft.Storage/storageAccounts",
@@ -75,11 +78,19 @@ def repository(tmp_path) -> RepositoryCopy:
         shutil.copytree(REPOSITORY_ROOT / folder, tmp_path / folder)
     copy = RepositoryCopy(tmp_path)
     copy.write_json("arm-templates/fixturestore/fixturestore.json", FIXTURE_TEMPLATE)
-    for environment, (days, sku) in {"dev": (7, "Standard_LRS"), "int": (7, "Standard_LRS"),
-                                     "pro": (30, "Standard_ZRS")}.items():
-        copy.write_json(f"arm-templates/fixturestore/fixturestore.parameters.{environment}.json", {
-            "$schema": PARAMETERS_SCHEMA, "contentVersion": "1.0.0.0",
-            "parameters": {"retentionDays": {"value": days}, "skuName": {"value": sku}}})
+    for environment, (days, sku) in {
+        "dev": (7, "Standard_LRS"),
+        "int": (7, "Standard_LRS"),
+        "pro": (30, "Standard_ZRS"),
+    }.items():
+        copy.write_json(
+            f"arm-templates/fixturestore/fixturestore.parameters.{environment}.json",
+            {
+                "$schema": PARAMETERS_SCHEMA,
+                "contentVersion": "1.0.0.0",
+                "parameters": {"retentionDays": {"value": days}, "skuName": {"value": sku}},
+            },
+        )
     plan = copy.read_yaml("arm-templates/deployment_plan.yml")
     plan["deployments"].append({"template": "fixturestore"})
     copy.write_yaml("arm-templates/deployment_plan.yml", plan)

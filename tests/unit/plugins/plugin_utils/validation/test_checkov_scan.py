@@ -1,4 +1,5 @@
 """Checkov runs for real over a small template tree; the skip file needs a reason for every skip."""
+
 import json
 
 import pytest
@@ -8,15 +9,17 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation import ch
 INSECURE_STORAGE_TEMPLATE = {
     "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
     "contentVersion": "1.0.0.0",
-    "resources": [{
-        "type": "Microsoft.Storage/storageAccounts",
-        "apiVersion": "2023-05-01",
-        "name": "insecurest",
-        "location": "westeurope",
-        "sku": {"name": "Standard_LRS"},
-        "kind": "StorageV2",
-        "properties": {"supportsHttpsTrafficOnly": False, "minimumTlsVersion": "TLS1_0"},
-    }],
+    "resources": [
+        {
+            "type": "Microsoft.Storage/storageAccounts",
+            "apiVersion": "2023-05-01",
+            "name": "insecurest",
+            "location": "westeurope",
+            "sku": {"name": "Standard_LRS"},
+            "kind": "StorageV2",
+            "properties": {"supportsHttpsTrafficOnly": False, "minimumTlsVersion": "TLS1_0"},
+        }
+    ],
 }
 
 
@@ -39,7 +42,8 @@ def test_an_insecure_storage_account_fails_named_checks(insecure_tree):
 
 def test_a_skip_with_a_reason_silences_its_check(insecure_tree):
     (insecure_tree / checkov_scan.SKIP_FILE).write_text(
-        "skips:\n  - id: CKV_AZURE_3\n    reason: test of the skip file\n")
+        "skips:\n  - id: CKV_AZURE_3\n    reason: test of the skip file\n"
+    )
     findings = checkov_scan.checkov_findings(insecure_tree)
     failed_ids = {finding.problem.split()[1] for finding in findings}
     assert "CKV_AZURE_3" not in failed_ids

@@ -2,6 +2,7 @@
 
 Every test breaks one thing and asserts the finding names the file, the JSON path, the problem and a fix.
 """
+
 import json
 import subprocess
 import sys
@@ -27,16 +28,16 @@ def findings_of(repository, inventories=None):
 
 def only_finding(findings, file_name):
     matching = [finding for finding in findings if finding.file == file_name]
-    assert len(matching) == 1, "expected one finding for {0}, got: {1}".format(
-        file_name, "\n".join(finding.render() for finding in findings))
+    assert len(matching) == 1, "expected one finding for {}, got: {}".format(
+        file_name, "\n".join(finding.render() for finding in findings)
+    )
     return matching[0]
 
 
 def test_the_repository_itself_is_valid_for_every_inventory():
     report = validate_repository(REPOSITORY_ROOT, run_checkov=False)
     assert report.findings == [], "\n".join(finding.render() for finding in report.findings)
-    assert sorted(environment.settings.name for environment in report.environments) == [
-        "dev", "int", "local", "pro"]
+    assert sorted(environment.settings.name for environment in report.environments) == ["dev", "int", "local", "pro"]
 
 
 def test_the_fixture_copy_is_valid_before_anything_is_broken(repository):
@@ -52,8 +53,9 @@ def test_a_missing_parameter_file_is_named_with_its_expected_path(repository):
 
 
 def test_a_parameter_file_for_an_unknown_environment_is_rejected(repository):
-    repository.write_json("arm-templates/fixturestore/fixturestore.parameters.qa.json",
-                          repository.read_json(FIXTURE_PRO))
+    repository.write_json(
+        "arm-templates/fixturestore/fixturestore.parameters.qa.json", repository.read_json(FIXTURE_PRO)
+    )
     finding = only_finding(findings_of(repository), "arm-templates/fixturestore/fixturestore.parameters.qa.json")
     assert "unknown environment 'qa'" in finding.problem
 
@@ -93,15 +95,25 @@ def test_a_missing_required_parameter_is_reported_for_the_file_that_must_set_it(
     assert "defaultValue" in finding.fix
 
 
-@pytest.mark.parametrize("name, value, expected_words", [
-    ("retentionDays", "thirty", ["retentionDays", "Int"]),
-    ("retentionDays", 365, ["retentionDays", "90"]),
-    ("retentionDays", 1, ["retentionDays", "7"]),
-    ("skuName", "Premium_LRS", ["skuName", "Standard_LRS"]),
-    ("label", "ab", ["label", "3"]),
-    ("label", "much-too-long", ["label", "8"]),
-], ids=["wrong-type", "above-maxValue", "below-minValue", "not-in-allowedValues", "below-minLength",
-        "above-maxLength"])
+@pytest.mark.parametrize(
+    "name, value, expected_words",
+    [
+        ("retentionDays", "thirty", ["retentionDays", "Int"]),
+        ("retentionDays", 365, ["retentionDays", "90"]),
+        ("retentionDays", 1, ["retentionDays", "7"]),
+        ("skuName", "Premium_LRS", ["skuName", "Standard_LRS"]),
+        ("label", "ab", ["label", "3"]),
+        ("label", "much-too-long", ["label", "8"]),
+    ],
+    ids=[
+        "wrong-type",
+        "above-maxValue",
+        "below-minValue",
+        "not-in-allowedValues",
+        "below-minLength",
+        "above-maxLength",
+    ],
+)
 def test_a_value_that_breaks_its_declaration_names_file_path_and_limit(repository, name, value, expected_words):
     repository.set_fixture_parameter("pro", name, value)
     finding = only_finding(findings_of(repository, ["pro"]), FIXTURE_PRO)
@@ -159,8 +171,12 @@ def test_a_rendered_name_that_breaks_azure_naming_rules_is_reported_against_the_
 
 def test_a_work_package_name_the_template_cannot_take_is_reported_against_the_inventory(repository):
     variables = repository.read_yaml(DEV_WORK_PACKAGES)
-    variables["dlinfra_work_packages"].append({  # 19 characters
-        "name": "planningandcontrols", "developer_group_object_id": "0f5a3c7e-1d2b-4e6f-8a9c-b1d3e5f7a9c2"})
+    variables["dlinfra_work_packages"].append(
+        {  # 19 characters
+            "name": "planningandcontrols",
+            "developer_group_object_id": "0f5a3c7e-1d2b-4e6f-8a9c-b1d3e5f7a9c2",
+        }
+    )
     repository.write_yaml(DEV_WORK_PACKAGES, variables)
     findings = findings_of(repository, ["dev"])
     assert findings, "a 19-character work package name must be reported"
@@ -230,14 +246,25 @@ def test_a_template_that_is_never_deployed_is_reported(repository):
 def test_the_command_line_exits_non_zero_and_prints_each_finding(repository):
     repository.set_fixture_parameter("pro", "retentionDays", 365)
     completed = subprocess.run(
-        [sys.executable, str(REPOSITORY_ROOT / "scripts" / "dlinfra-validate"), "--repository",
-         str(repository.root), "--skip-checkov", "--format", "json"],
-        capture_output=True, text=True, check=False)
+        [
+            sys.executable,
+            str(REPOSITORY_ROOT / "scripts" / "dlinfra-validate"),
+            "--repository",
+            str(repository.root),
+            "--skip-checkov",
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert completed.returncode == 1, completed.stderr
     report = json.loads(completed.stdout)
     assert report["passed"] is False
     assert [(finding["file"], finding["json_path"]) for finding in report["findings"]] == [
-        (FIXTURE_PRO, "$.parameters.retentionDays.value")]
+        (FIXTURE_PRO, "$.parameters.retentionDays.value")
+    ]
 
 
 def test_an_invalid_template_expression_is_reported_in_arm_words_at_its_json_path(repository):

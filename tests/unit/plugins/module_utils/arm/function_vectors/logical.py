@@ -1,4 +1,5 @@
 """template-functions-logical."""
+
 from .vector_records import vectors_for
 
 case = vectors_for("logical")
@@ -25,6 +26,10 @@ VECTORS = [
     case("true", "not(true())", False, derived=True),
     case("if", "if(equals('a', 'a'), 'yes', 'no')", "yes", example="yesOutput"),
     case("if", "if(equals('a', 'b'), 'yes', 'no')", "no", example="noOutput"),
-    case("if", "if(equals('a', 'a'), json('{\"test\": \"value1\"}'), json('null'))", {"test": "value1"},
-         example="objectOutput"),
+    case(
+        "if",
+        "if(equals('a', 'a'), json('{\"test\": \"value1\"}'), json('null'))",
+        {"test": "value1"},
+        example="objectOutput",
+    ),
 ]

@@ -10,6 +10,7 @@ follows from the documented semantics of the function, not from a printed table.
 inputs and expected output were compared with, word for word. A documented (non-derived) vector
 without it fails ``test_every_documented_vector_was_verified``.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -24,28 +25,38 @@ _SAMPLES = "Azure/azure-docs-json-samples azure-resource-manager/functions/"
 # path, commit or ms.date) and, where the article includes its example templates by reference,
 # the sample repository folder that holds them.
 STORED_TEXTS = {
-    "array": ("template-functions-array.md, ms.date 08/01/2025 (read by the first pass); rechecked: contains, "
-              "empty, intersection, length, union against the object text of 08/01/2025 and array, concat, first, "
-              "last, max, min, range, skip, take against MicrosoftDocs/azure-docs "
-              "articles/azure-resource-manager/bicep/bicep-functions-array.md@012c700"),
+    "array": (
+        "template-functions-array.md, ms.date 08/01/2025 (read by the first pass); rechecked: contains, "
+        "empty, intersection, length, union against the object text of 08/01/2025 and array, concat, first, "
+        "last, max, min, range, skip, take against MicrosoftDocs/azure-docs "
+        "articles/azure-resource-manager/bicep/bicep-functions-array.md@012c700"
+    ),
     "cidr": "template-functions-cidr.md, ms.date 07/14/2023 (stored text id 747169949)",
     "comparison": _ARTICLES + "template-functions-comparison.md@012c700 (ms.date 05/11/2021)",
     "copy-variables": _ARTICLES + "copy-variables.md@017654d (ms.date 02/13/2020)",
-    "date": ("template-functions-date.md: dateTimeAdd in stored text id 473716310, dateTimeFromEpoch, "
-             "dateTimeToEpoch and utcNow in stored text id 28878778249"),
-    "deployment": (_ARTICLES + "template-functions-deployment.md@00f3244 (ms.date 03/10/2022); "
-                   + _SAMPLES + "deployment/*.json"),
+    "date": (
+        "template-functions-date.md: dateTimeAdd in stored text id 473716310, dateTimeFromEpoch, "
+        "dateTimeToEpoch and utcNow in stored text id 28878778249"
+    ),
+    "deployment": (
+        _ARTICLES + "template-functions-deployment.md@00f3244 (ms.date 03/10/2022); " + _SAMPLES + "deployment/*.json"
+    ),
     "lambda": "template-functions-lambda.md, ms.date 01/25/2024, and bicep-functions-lambda.md (read by the first pass)",
-    "logical": ("template-functions-logical.md, ms.date 06/23/2023 (stored text id 7529079); "
-                + _SAMPLES + "logical/*.json"),
+    "logical": (
+        "template-functions-logical.md, ms.date 06/23/2023 (stored text id 7529079); " + _SAMPLES + "logical/*.json"
+    ),
     "numeric": _ARTICLES + "template-functions-numeric.md@05c11e5 (ms.date 11/08/2017); " + _SAMPLES + "numeric/*.json",
     "object": _ARTICLES + "template-functions-object.md@0054094 (ms.date 01/11/2024); " + _SAMPLES + "object/*.json",
     "object-2025": "template-functions-object.md, ms.date 08/01/2025 (stored text id 8867487562)",
-    "resource": (_ARTICLES + "template-functions-resource.md@0166123 (ms.date 03/18/2024); "
-                 + _SAMPLES + "resource/*.json"),
+    "resource": (
+        _ARTICLES + "template-functions-resource.md@0166123 (ms.date 03/18/2024); " + _SAMPLES + "resource/*.json"
+    ),
     "scope": _ARTICLES + "template-functions-scope.md@1a965bd (ms.date 11/23/2021); " + _SAMPLES + "resource/*.json",
-    "string": ("template-functions-string.md (stored text id 32536648; outputs read by the first pass); "
-               + _SAMPLES + "string/*.json and padleft.json (inputs)"),
+    "string": (
+        "template-functions-string.md (stored text id 32536648; outputs read by the first pass); "
+        + _SAMPLES
+        + "string/*.json and padleft.json (inputs)"
+    ),
 }
 
 
@@ -85,4 +96,5 @@ def vectors_for(page_name: str, stored: str | None = None):
         if not details.get("derived"):
             details.setdefault("verified", page_text)
         return Vector(function, expression, expected, page(page_name, anchor or function, bicep), **details)
+
     return case
