@@ -101,12 +101,15 @@ sanity: setup
 
 # Builds the tarball, installs it into an empty collections folder and fails if development-only
 # content was shipped.
+# The install check must see only the installed tarball, not the work tree that the venv's .pth file puts on
+# sys.path (ansible-galaxy scans sys.path for collections unless told not to).
 build: setup
 	ansible-galaxy collection build --output-path $(DIST) --force
 	rm -rf $(INSTALL_CHECK)
-	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection install --offline \
-		--collections-path $(INSTALL_CHECK) $(DIST)/it4ad-dlinfra-*.tar.gz
-	ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection verify --offline it4ad.dlinfra
+	ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection \
+		install --offline --collections-path $(INSTALL_CHECK) $(DIST)/it4ad-dlinfra-*.tar.gz
+	ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection \
+		verify --offline it4ad.dlinfra
 	tar -tzf $(DIST)/it4ad-dlinfra-*.tar.gz | sort > $(BUILD)/dist-content.txt
 	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
 		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
