@@ -12,10 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils import arm_deployment_service as service
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.context import DeploymentContext
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.errors import ArmTemplateError
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.template import evaluate_template
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import contains_unknown
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
+    ArmTemplateError,
+    DeploymentContext,
+    contains_unknown,
+    evaluate_template,
+)
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import TemplateInput
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report import (
     change_marks,

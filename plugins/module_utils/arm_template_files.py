@@ -13,7 +13,7 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.parameters import check_parameter_values
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import check_parameter_values
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 
 SECURE_TYPES = ("securestring", "secureobject")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.whatif import (
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
     EFFECTIVE_CHANGE_TYPES,
     effective_change_type,
 )

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import contains_unknown
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import contains_unknown
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation import datastore_config
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import load_deployment_plan
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (

@@ -5,7 +5,7 @@
 - ``DeploymentContext``: where the deployment happens (subscription, group, location, scope, ...);
 - ``Resolver``: how ``reference()``, ``list*()``, ``existing`` resources and linked templates reach real
   state; ``OfflineResolver`` answers every question with an ``UnknownValue``;
-- ``resource_change`` / ``effective_change_type``: the what-if differ;
+- ``resource_change`` / ``effective_change_type`` / ``EFFECTIVE_CHANGE_TYPES``: the what-if differ;
 - the secure-value helpers: ``supplied_secrets``, ``secret_texts``, ``scrub`` and ``REDACTED``;
 - parameter files: ``plain_parameter_values``, ``check_parameter_values``, ``is_secure``;
 - ``WorkBudget``: the bound on one evaluation's work (see ``limits``).
@@ -22,12 +22,13 @@ from .resolver import OfflineResolver, Resolver
 from .secure import REDACTED, scrub, secret_texts, supplied_secrets
 from .template import TemplateResult, evaluate_template
 from .values import UnknownValue, contains_unknown
-from .whatif import effective_change_type, resource_change
+from .whatif import EFFECTIVE_CHANGE_TYPES, effective_change_type, resource_change
 
 __all__ = [
     "AZURE_CLOUD_ENVIRONMENT",
     "ArmTemplateError",
     "DeploymentContext",
+    "EFFECTIVE_CHANGE_TYPES",
     "MAX_VALUE_SIZE",
     "MAX_WORK",
     "OfflineResolver",

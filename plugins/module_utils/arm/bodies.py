@@ -6,12 +6,13 @@ from __future__ import annotations
 from .errors import ArmTemplateError, validation_failed
 from .ids import normalize_id
 from .instances import DEPLOYMENTS_TYPE, Instance, shown_name
+from .run_state import TemplateRunState
 from .values import type_name
 
 OPTIONAL_KEYS = ("zones", "plan", "managedBy", "extendedLocation", "comments")
 
 
-class BodiesAndDependencies:
+class BodiesAndDependencies(TemplateRunState):
     """Evaluates bodies and dependencies for a template run (``_TemplateRun`` in template.py)."""
 
     def _in_loop(self, instance: Instance, produce):
@@ -21,7 +22,7 @@ class BodiesAndDependencies:
         return self._in_own_loop(instance, produce)
 
     def _in_own_loop(self, instance: Instance, produce):
-        if instance.loop is None:
+        if instance.loop is None or instance.index is None:
             return produce()
         with self.evaluator.scope.in_loop(instance.loop, instance.index):
             return produce()

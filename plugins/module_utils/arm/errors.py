@@ -110,7 +110,7 @@ class ArmTemplateError(Exception):
         return {"error": self._body()}
 
     def _body(self) -> dict:
-        body = {"code": self.code, "message": self.message}
+        body: dict[str, object] = {"code": self.code, "message": self.message}
         if self.target:
             body["target"] = self.target
         body["details"] = [detail._body() for detail in self.details]
@@ -126,9 +126,7 @@ class ArmTemplateError(Exception):
     def redacted(self, secrets: list[str], mask: str) -> ArmTemplateError:
         """A copy whose message and details no longer contain any of ``secrets``."""
 
-        def scrub(text: str | None) -> str | None:
-            if text is None:
-                return None
+        def scrub(text: str) -> str:
             for secret in secrets:
                 if secret:
                     text = text.replace(secret, mask)
@@ -137,7 +135,7 @@ class ArmTemplateError(Exception):
         copy = ArmTemplateError(
             scrub(self.message),
             self.code,
-            scrub(self.target),
+            None if self.target is None else scrub(self.target),
             [detail.redacted(secrets, mask) for detail in self.details],
         )
         copy.section_reported = self.section_reported

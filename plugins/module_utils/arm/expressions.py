@@ -60,7 +60,7 @@ def _parse_error(text: str, detail: str) -> ArmTemplateError:
 
 
 def _tokenize(text: str) -> list[tuple[str, object]]:
-    tokens = []
+    tokens: list[tuple[str, object]] = []
     position = 0
     while position < len(text):
         match = _TOKEN.match(text, position)

@@ -8,6 +8,8 @@ from .errors import ArmTemplateError
 from .ids import normalize_id, scoped_resource_id, split_names
 from .limits import MAX_RESOURCES
 from .loops import copy_count, iterate
+from .result import TemplateResult
+from .run_state import TemplateRunState
 from .values import UnknownValue, contains_unknown, type_name
 
 DEPLOYMENTS_TYPE = "microsoft.resources/deployments"
@@ -20,22 +22,36 @@ def deploy_scope_id(context: DeploymentContext, resource_type: str) -> str:
 
 
 class Instance:
-    """One resource instance (one iteration of a copy loop, or a plain resource)."""
+    """One resource instance (one iteration of a copy loop, or a plain resource).
 
-    def __init__(self, declaration, path, symbolic, loop, index, parent):
+    Pass 1 gives it its identity: ``name`` and ``type`` (``identified`` says they are set), then
+    ``target_context`` (until then the run's own) and ``id``.
+    """
+
+    def __init__(
+        self,
+        declaration: dict,
+        path: str,
+        symbolic: str | None,
+        loop: str | None,
+        index: int | None,
+        parent: Instance | None,
+        target_context: DeploymentContext,
+    ):
         self.declaration = declaration
         self.path = path
         self.symbolic = symbolic
         self.loop = loop  # copy loop name or None
         self.index = index
         self.parent = parent  # the parent Instance of a nested child resource
-        self.parent_instance = None
+        self.parent_instance: Instance | None = None
         self.existing = bool(declaration.get("existing"))
-        self.id = self.name = self.type = None
+        self.identified = False
+        self.name = self.type = self.id = ""
         self.condition = True
-        self.target_context = None
-        self.body = None
-        self.nested = None
+        self.target_context = target_context
+        self.body: dict | None = None
+        self.nested: TemplateResult | None = None
         self.depends_on: list[str] = []
         self.references: set[str] = set()
 
@@ -44,7 +60,7 @@ class Instance:
         return self.condition is not False and not self.existing
 
 
-class InstanceDeclarations:
+class InstanceDeclarations(TemplateRunState):
     """Declares the instances of a template run (``_TemplateRun`` in template.py): ``instances``, ``by_id``,
     ``loops`` and ``symbols``."""
 
@@ -126,9 +142,8 @@ class InstanceDeclarations:
         return batch
 
     def _declare_one(self, declaration, path, symbolic, loop, index, parent) -> Instance:
-        instance = Instance(
-            declaration, path if index is None else f"{path}[copyIndex={index}]", symbolic, loop, index, parent
-        )
+        instance_path = path if index is None else f"{path}[copyIndex={index}]"
+        instance = Instance(declaration, instance_path, symbolic, loop, index, parent, self.id_context)
         try:
             return self._declare_identity(instance, path)
         except ArmTemplateError as error:
@@ -158,7 +173,7 @@ class InstanceDeclarations:
                 resource_type = f"{parent_type}/{resource_type}"
             if name.count("/") < resource_type.count("/") - 1:
                 name = f"{parent_name}/{name}"
-        instance.name, instance.type = name, resource_type
+        instance.name, instance.type, instance.identified = name, resource_type, True
         instance.target_context = self._target_context(declaration, path)
         instance.id = self._resource_id(instance, path)
         self.instances.append(instance)
@@ -240,7 +255,7 @@ class InstanceDeclarations:
 
 def shown_name(instance: Instance) -> str:
     """The resource's name as ARM quotes it in errors: evaluated if known, else as declared."""
-    if instance.name is not None:
+    if instance.identified:
         return instance.name
     return str(instance.declaration.get("name"))
 

@@ -9,10 +9,11 @@ from .errors import ArmTemplateError
 from .instances import Instance
 from .limits import check_template_limits
 from .result import TemplateResult
+from .run_state import TemplateRunState
 from .values import UnknownValue
 
 
-class NestedDeployments:
+class NestedDeployments(TemplateRunState):
     """Evaluates the deployments a template run (``_TemplateRun`` in template.py) nests. The run supplies
     ``_evaluate_template`` (a whole template in its own scope) and is the class of inner outer-scope runs."""
 

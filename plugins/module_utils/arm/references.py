@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from .ids import normalize_id
 from .instances import DEPLOYMENTS_TYPE, Instance
+from .run_state import TemplateRunState
 
 
-class ReferenceSupport:
+class ReferenceSupport(TemplateRunState):
     """Answers the evaluator's questions about resources of a template run (``_TemplateRun`` in template.py)."""
 
     def resolve_reference_target(self, name_or_id: str) -> str | None:

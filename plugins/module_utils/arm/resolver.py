@@ -28,16 +28,17 @@ class Resolver(Protocol):
 
 
 class OfflineResolver:
-    """Answers "known only after deployment" for everything."""
+    """Answers "known only after deployment" for everything; an unknown resource says which one it is
+    (``UnknownValue.for_resource``), a linked template is an unknown that names its location."""
 
     def reference(self, resource_id: str, api_version: str | None = None, full: bool = False):
-        return UnknownValue(f"reference({resource_id})")
+        return UnknownValue.for_resource("reference", resource_id)
 
     def list(self, function_name: str, resource_id: str, api_version: str | None = None, body=None):
-        return UnknownValue(f"{function_name}({resource_id})")
+        return UnknownValue.for_resource("list", resource_id, function_name)
 
     def existing(self, resource_id: str, api_version: str | None = None):
-        return UnknownValue(f"existing({resource_id})")
+        return UnknownValue.for_resource("existing", resource_id)
 
     def linked_template(self, location: str):
         return UnknownValue(f"linkedTemplate({location})")

@@ -144,25 +144,14 @@ class _TemplateRun(InstanceDeclarations, BodiesAndDependencies, NestedDeployment
     """Evaluates one template's resources and outputs; also answers ``reference()`` about them.
 
     Pass 1 (instances.py) declares every resource instance, pass 2 (bodies.py) evaluates bodies, nested and
-    linked deployments (nested.py) and then dependencies; references.py answers ``reference()``.
+    linked deployments (nested.py) and then dependencies; references.py answers ``reference()``. Their shared
+    state is ``TemplateRunState`` (run_state.py).
     """
 
-    _evaluate_template = staticmethod(_evaluate)
-
-    def __init__(self, template, evaluator, id_context, *, depth, secrets, deferred=False):
-        self.template = template
-        self.deferred = deferred
-        self.evaluator = evaluator
-        self.id_context = id_context
-        self.depth = depth
-        self.secrets = secrets
-        self.language_v2 = str(template.get("languageVersion", "")).startswith("2")
-        self.instances: list[Instance] = []
-        self.by_id: dict[str, Instance] = {}
-        self.loops: dict[str, list[Instance]] = {}
-        self.symbols: dict[str, list[Instance]] = {}
-        self._in_progress: set[int] = set()
-        self._batches: dict[str, int] = {}
+    def _evaluate_template(
+        self, template: dict, parameter_values: dict, context: DeploymentContext, resolver: Resolver, **options
+    ) -> TemplateResult:
+        return _evaluate(template, parameter_values, context, resolver, **options)
 
     # --- entry point ------------------------------------------------------------------------------
     def evaluate(self) -> TemplateResult:
