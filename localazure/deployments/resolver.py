@@ -103,13 +103,15 @@ class LiveResolver:
         return json.loads(response.encoded_body()) if response.encoded_body() else {}
 
     def _api_version(self, resource_id: str, api_version: str | None) -> str:
-        """The template's api-version where the endpoint serves it, else the type's default (the endpoint's
-        tables of versions are narrower than Azure's, and a read must not fail for that alone)."""
+        """The template's api-version as given: a version the type does not serve fails the read as a client's
+        GET or POST fails (400 NoRegisteredProviderFound). Without one, the type's default version."""
+        if api_version:
+            return api_version
         path = parse_resource_path(resource_id)
         resource_type = self.app.registry.get(path.full_type) if path is not None else None
         if resource_type is None:
-            return api_version if api_version in RESOURCES_API_VERSIONS else RESOURCES_API_VERSIONS[-1]
-        return api_version if api_version in resource_type.api_versions else resource_type.default_api_version
+            return RESOURCES_API_VERSIONS[-1]
+        return resource_type.default_api_version
 
 
 def first_unknown(value):

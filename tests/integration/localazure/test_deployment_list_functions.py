@@ -249,3 +249,57 @@ def test_list_service_sas_and_list_credentials_refuse_as_azure_does(endpoint, ac
     assert created.status_code in (200, 201), created.text
     refused = endpoint.call("POST", f"{registry}/listCredentials", api_version="2023-07-01")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == "UnAuthorizedForCredentialOperations"
+
+
+@pytest.mark.parametrize(
+    "expression",
+    [f"[listKeys({ACCOUNT_ID[1:-1]}, '1999-01-01')]", f"[reference({ACCOUNT_ID[1:-1]}, '1999-01-01')]"],
+)
+def test_a_read_at_an_api_version_azure_does_not_serve_fails_the_deployment(endpoint, account_key, expression):
+    """Inside a deployment, reference() and list*() are the caller's GET and POST: an api-version the type does
+    not serve fails them as it fails a client (400 NoRegisteredProviderFound), never falls back to another."""
+    direct = endpoint.call(
+        "POST",
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}/providers/Microsoft.Storage/"
+        f"storageAccounts/{ACCOUNT}/listKeys",
+        api_version="1999-01-01",
+    )
+    assert (direct.status_code, direct.json()["error"]["code"]) == (400, "NoRegisteredProviderFound")
+    name = "old-version-" + expression[1:5].lower()
+    record = _deploy(endpoint, name, {"x": {"type": "object", "value": expression}})
+    assert record["properties"]["provisioningState"] == "Failed"
+    assert "NoRegisteredProviderFound" in json.dumps(record["properties"]["error"])
+    assert account_key not in json.dumps(record)
+
+
+@pytest.mark.parametrize("expression", ["[json('NaN')]", "[json('1e999')]", "[float('-Infinity')]"])
+def test_outputs_never_store_nan_or_infinity(endpoint, account_key, expression):
+    """NaN and infinities are no JSON: a template whose outputs would hold one is refused (400 InvalidTemplate,
+    as ARM refuses a template function that fails), and every later list of the group's deployments is still
+    strict JSON."""
+    path = (
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}/providers/"
+        "Microsoft.Resources/deployments/non-finite"
+    )
+    template = {
+        "$schema": SCHEMA,
+        "contentVersion": "1.0.0.0",
+        "resources": [],
+        "outputs": {"x": {"type": "object", "value": {"v": expression}}},
+    }
+    put = endpoint.call(
+        "PUT", path, api_version=API, body={"properties": {"mode": "Incremental", "template": template}}
+    )
+    assert (put.status_code, put.json()["error"]["code"]) == (400, "InvalidTemplate")
+    assert put.json()["error"]["target"] == "outputs.x.value.v"
+
+    def strict(name):
+        raise AssertionError(f"{name} in a response")
+
+    listed = endpoint.call(
+        "GET",
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}/providers/Microsoft.Resources/deployments",
+        api_version=API,
+    )
+    assert listed.status_code == 200
+    json.loads(listed.text, parse_constant=strict)

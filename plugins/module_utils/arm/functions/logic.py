@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from ..values import UnknownValue
 from .conversions import deep_equals
 from .registry import UNLIMITED, expect, fail, function
@@ -197,9 +199,12 @@ def _float(ev, args):
     if isinstance(value, bool):
         raise fail("float", "a boolean cannot be converted to a float.")
     try:
-        return float(expect("float", value, str, int, float))
-    except ValueError:
-        raise fail("float", f"the value '{value}' cannot be converted to a float.") from None
+        number = float(expect("float", value, str, int, float))
+    except (ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number):  # NaN and infinities are no JSON numbers: nothing could store the result
+        raise fail("float", f"the value '{value}' cannot be converted to a float.")
+    return number
 
 
 def _extreme(function_name: str, args, pick):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64 as _b64
 import json as _json
+import math
 import re
 import urllib.parse
 import uuid
@@ -39,13 +40,25 @@ def parse_json(function_name: str, text: str):
     if text.strip() == "null":
         return None
     try:
-        return _json.loads(text)
+        return _json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except ValueError:
         pass
     try:
-        return _json.loads(_double_quoted(text))
+        return _json.loads(_double_quoted(text), parse_constant=_refuse_constant, parse_float=_finite_float)
     except ValueError:
         raise fail(function_name, f"the provided value '{text}' is not valid JSON.") from None
+
+
+def _refuse_constant(name: str):
+    """NaN and Infinity are not JSON: a value holding one could never be written back as JSON."""
+    raise ValueError(f"'{name}' is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"'{text}' is outside the range of a JSON number")
+    return number
 
 
 def _double_quoted(text: str) -> str:
