@@ -4,9 +4,11 @@ tokens, started and stopped by PID (tests/integration/conftest.py)."""
 
 from __future__ import annotations
 
+import resource
+
 import pytest
 
-from endpoint_process import process_endpoint
+from endpoint_process import check_peak_memory, process_endpoint
 from inprocess import InProcessEndpoint
 
 
@@ -21,3 +23,6 @@ def endpoint(tmp_path_factory, request):
     in_process = InProcessEndpoint(tmp_path_factory.mktemp("localazure"), *extra)
     yield in_process
     in_process.stop()
+    # In process, the endpoint shares the test process: its peak resident memory (ru_maxrss, KiB on Linux) bounds
+    # the endpoint's from above, and must stay under the same limit as a process endpoint's.
+    check_peak_memory(f"{request.module.__name__} (in process)", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
