@@ -126,12 +126,6 @@ class DeploymentRecords:
             )
             db.execute("DELETE FROM deployments WHERE scope_key = ?", (resource_key(scope_id),))
 
-    def by_operation(self, operation_id: str) -> dict | None:
-        row = self.store.db.execute(
-            "SELECT body FROM deployments WHERE operation_id = ?", (operation_id.lower(),)
-        ).fetchone()
-        return json.loads(row["body"]) if row else None
-
     def interrupted(self) -> list[dict]:
         """Deployments a stopped endpoint left Accepted or Running."""
         rows = self.store.db.execute("SELECT body FROM deployments")

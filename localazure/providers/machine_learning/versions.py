@@ -15,9 +15,3 @@ COMPUTE_TYPE = f"{NAMESPACE}/workspaces/computes"
 DATASTORE_TYPE = f"{NAMESPACE}/workspaces/datastores"
 
 DEFAULT_API_VERSION = "2025-12-01"
-# What MLClient (azure-ai-ml 1.35) sends, per type.
-MLCLIENT_API_VERSIONS = {
-    WORKSPACE_TYPE: ("2024-10-01-preview", "2023-08-01-preview"),
-    COMPUTE_TYPE: ("2023-08-01-preview",),
-    DATASTORE_TYPE: ("2024-10-01-preview",),
-}

@@ -33,7 +33,6 @@ LINKED_RESOURCES = {
     "applicationInsights": ("Microsoft.Insights/components", "application insights", False),
     "containerRegistry": ("Microsoft.ContainerRegistry/registries", "container registry", False),
 }
-IN_PROGRESS = ("Accepted", "Running", "Creating", "Updating")
 # Linked resources fixed at creation -> the service's words when an update swaps one.
 # "Storage Account update is not supported yet" is the service's own (code BadRequest, quoted in
 # Azure-Samples/get-started-with-ai-chat#65); the Key Vault one is NOT VERIFIED, written after it.
