@@ -61,7 +61,7 @@ def assignment_scope(body: dict) -> str:
     scope = (body.get("properties") or {}).get("scope")
     if scope:
         return scope
-    return body["id"].lower().rsplit("/providers/microsoft.authorization/roleassignments/", 1)[0] or "/"
+    return body["id"].lower().rsplit(f"/providers/{type_key(ROLE_ASSIGNMENTS)}/", 1)[0] or "/"
 
 
 def _denial_scope(path: str, method: str) -> str:
