@@ -31,18 +31,16 @@ from pathlib import Path
 import requests
 
 REPOSITORY = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPOSITORY / ".build" / "collections"))
-sys.path.insert(0, str(REPOSITORY / "tests" / "integration" / "localazure"))
 
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (  # noqa: E402
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environment_render import (
     deployment_parameter_values,
     render_environment,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (  # noqa: E402
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (
     EnvironmentUnreadable,
     load_environment_inputs,
 )
-from endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
+from tests.integration.localazure.endpoint_process import start_endpoint, stop_endpoint_process
 
 INVENTORY = "local"
 WORK_PACKAGE_NAMESPACE = uuid.UUID("0f3f4c8e-6a51-4d0b-9a57-2c1e0b7d5e42")

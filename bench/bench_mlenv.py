@@ -39,7 +39,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_localazure import (  # noqa: E402 - also puts .build/collections and the endpoint helpers on sys.path
+from bench_localazure import (  # noqa: E402
     REPOSITORY,
     deploy_environment,
     deployments_client,
@@ -53,7 +53,7 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repositor
     EnvironmentUnreadable,
     load_environment_inputs,
 )
-from endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
+from tests.integration.localazure.endpoint_process import start_endpoint, stop_endpoint_process  # noqa: E402
 
 INVENTORY = "local"
 PLAYBOOK = "playbooks/mlenv.yml"

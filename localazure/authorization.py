@@ -25,9 +25,8 @@ from localazure.rbac.builtin_roles import BUILT_IN_ROLES
 from localazure.rbac.evaluation import Assignment, authorization_failed, is_allowed
 from localazure.rbac.operations import operation_for
 from localazure.rbac.role_definitions import role_guid_of
+from localazure.resource_types import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, type_key
 
-ROLE_ASSIGNMENTS_TYPE = "microsoft.authorization/roleassignments"
-ROLE_DEFINITIONS_TYPE = "microsoft.authorization/roledefinitions"
 _CACHE_SIZE = 256
 _OPEN_ACTIONS = ("microsoft.authorization/permissions/read",)
 _OPEN_TENANT_ACTIONS = ("/providers/microsoft.resources/calculatetemplatehash",)
@@ -44,12 +43,12 @@ def _bodies_of_type(store, resource_type: str) -> list[dict]:
 
 
 def stored_role_assignments(store) -> list[dict]:
-    return _bodies_of_type(store, ROLE_ASSIGNMENTS_TYPE)
+    return _bodies_of_type(store, type_key(ROLE_ASSIGNMENTS))
 
 
 def stored_role_definitions(store) -> list[dict]:
     """The custom role definitions (built-in ones are in ``rbac.builtin_roles``)."""
-    return _bodies_of_type(store, ROLE_DEFINITIONS_TYPE)
+    return _bodies_of_type(store, type_key(ROLE_DEFINITIONS))
 
 
 def invalidate_role_cache(app) -> None:
@@ -62,7 +61,7 @@ def assignment_scope(body: dict) -> str:
     scope = (body.get("properties") or {}).get("scope")
     if scope:
         return scope
-    return body["id"].lower().rsplit("/providers/microsoft.authorization/roleassignments/", 1)[0] or "/"
+    return body["id"].lower().rsplit(f"/providers/{type_key(ROLE_ASSIGNMENTS)}/", 1)[0] or "/"
 
 
 def _denial_scope(path: str, method: str) -> str:

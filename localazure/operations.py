@@ -91,11 +91,6 @@ class Operations:
             with self.app.store.transaction():
                 self._settle(operation_id)
 
-    def finish(self, operation_id: str, status: str, error: dict | None = None) -> None:
-        """End an operation directly (for kinds that run on their own, e.g. deployments)."""
-        self.app.store.end_operation(operation_id, status, error, time.time())
-        self._forget_if_done(operation_id)
-
     def _settle(self, operation_id: str) -> dict | None:
         operation = self.get(operation_id)
         if operation is None or operation["status"] in TERMINAL:

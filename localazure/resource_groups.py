@@ -13,7 +13,7 @@ from localazure.error_catalogue import (
 )
 from localazure.ids import invalid_name_characters, resource_group_id
 from localazure.registry import check_tags, normalize_location
-from localazure.resources import RESOURCE_GROUP_TYPE
+from localazure.resource_types import RESOURCE_GROUPS
 
 ACTION = "Microsoft.Resources/subscriptions/resourceGroups"
 
@@ -40,7 +40,7 @@ def group_body(
     body = {
         "id": group_id,
         "name": name,
-        "type": RESOURCE_GROUP_TYPE,
+        "type": RESOURCE_GROUPS,
         "location": location,
         "properties": {"provisioningState": state},
     }
@@ -82,5 +82,5 @@ def create_or_update(app, subscription_id: str, name: str, definition: dict, *, 
             name = existing["name"]
             group_id = existing["id"]
         body = group_body(group_id, name, location, definition.get("tags"), definition.get("managedBy"))
-        store.put_resource(group_id, RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", body, now=time.time())
+        store.put_resource(group_id, RESOURCE_GROUPS, f"/subscriptions/{subscription_id}", body, now=time.time())
     return (200 if existing else 201), body

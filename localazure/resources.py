@@ -41,7 +41,6 @@ from localazure.registry import (
     stamp_system_data,
 )
 
-RESOURCE_GROUP_TYPE = "Microsoft.Resources/resourceGroups"
 # ARM's api-version syntax: a date, optionally with a suffix (2024-10-01-preview, 2014-04-01-alpha).
 _API_VERSION_SYNTAX = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z]+)?$")
 
@@ -386,4 +385,4 @@ class ResourceService:
             raise PRECONDITION_FAILED("The condition specified using HTTP conditional header(s) is not met.")
 
 
-__all__ = ["ResourceService", "RESOURCE_GROUP_TYPE", "ACTIVE_STATES", "merge_patch"]
+__all__ = ["ResourceService", "ACTIVE_STATES", "merge_patch"]

@@ -23,24 +23,23 @@ import secrets
 import time
 import uuid
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
 from localazure import resource_groups
 from localazure.ids import parse_resource_path, scope_parts
+from localazure.rbac.builtin_roles import BUILT_IN_ROLES, role_definition_id
+from localazure.resource_types import ROLE_ASSIGNMENTS
 
 SEED_NAMESPACE = uuid.UUID("5b2f7f0e-3c59-4a43-9d0b-6c1c2f3d9a10")
 CONNECTION_FILE = "connection.json"
 LOCAL_SUBSCRIPTION = "11111111-2222-4333-8444-555555555555"
 LOCAL_TENANT = "72f988bf-0000-4000-8000-00000000a11c"
-# Well-known built-in role definition ids (phase C owns the full definitions).
-BUILTIN_ROLE_IDS = {
-    "owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-    "contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
-    "reader": "acdd72a7-3385-48ef-bd42-f606fba81ae7",
-    "user access administrator": "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
-}
-ROLE_ASSIGNMENT_TYPE = "Microsoft.Authorization/roleAssignments"
+# Built-in role definition ids by lower-cased role name, for seeds that name a role (rbac/builtin_roles.py).
+BUILTIN_ROLE_IDS = MappingProxyType(
+    {body["properties"]["roleName"].lower(): role_id for role_id, body in BUILT_IN_ROLES.items()}
+)
 
 _NETWORK_GROUP = f"/subscriptions/{LOCAL_SUBSCRIPTION}/resourceGroups/rg-it4ad-network-local"
 _VNET = f"{_NETWORK_GROUP}/providers/Microsoft.Network/virtualNetworks/vnet-it4ad-local"
@@ -133,17 +132,16 @@ def record_role_assignment(app, principal: dict, role: str, scope: str) -> str:
     """Store a role assignment as ARM returns it (enforcement is phase C's)."""
     role_id = BUILTIN_ROLE_IDS.get(role.lower(), role)
     subscription_id = scope_parts(scope)[0]
-    definition_scope = f"/subscriptions/{subscription_id}" if subscription_id else ""
     name = _stable_uuid("assignment", scope.lower(), principal["object_id"], role_id)
-    assignment_id = f"{scope.rstrip('/')}/providers/{ROLE_ASSIGNMENT_TYPE}/{name}"
+    assignment_id = f"{scope.rstrip('/')}/providers/{ROLE_ASSIGNMENTS}/{name}"
     if not app.store.resource_exists(assignment_id):
         now = time.strftime("%Y-%m-%dT%H:%M:%S.0000000Z", time.gmtime())
         body = {
             "id": assignment_id,
-            "type": ROLE_ASSIGNMENT_TYPE,
+            "type": ROLE_ASSIGNMENTS,
             "name": name,
             "properties": {
-                "roleDefinitionId": f"{definition_scope}/providers/Microsoft.Authorization/roleDefinitions/{role_id}",
+                "roleDefinitionId": role_definition_id(role_id, subscription_id),
                 "principalId": principal["object_id"],
                 "principalType": "ServicePrincipal",
                 "scope": scope,
@@ -157,7 +155,7 @@ def record_role_assignment(app, principal: dict, role: str, scope: str) -> str:
                 "description": None,
             },
         }
-        app.store.put_resource(assignment_id, ROLE_ASSIGNMENT_TYPE, scope, body, now=time.time())
+        app.store.put_resource(assignment_id, ROLE_ASSIGNMENTS, scope, body, now=time.time())
     return assignment_id
 
 

@@ -2,7 +2,9 @@
 
 Resources live in one generic table keyed by the lower-cased resource id; ``body`` is the JSON exactly as
 ARM returns it. Other tables hold the directory (tenants, principals), subscriptions, provider registrations,
-long-running operations and the request log.
+long-running operations, the request log, and deployments with their operations and what-if results (tables
+of their own: a deployment is not a resource of its resource group, so it never shows in the group's resource
+list nor in complete-mode deletions).
 """
 
 from __future__ import annotations
@@ -12,11 +14,14 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 # PRAGMA user_version of a state file this code reads and writes. Raise it with every change to SCHEMA that an
-# older state file lacks, and migrate in ``Store._open_schema``.
-SCHEMA_VERSION = 1
+# older state file lacks, and migrate in ``Store._open_schema``. Version 2 adds the deployment tables (created
+# outside the Store before, with IF NOT EXISTS, so that a version 1 file may already hold them).
+SCHEMA_VERSION = 2
+READABLE_VERSIONS = (0, 1, SCHEMA_VERSION)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (tenant_id TEXT PRIMARY KEY, display_name TEXT NOT NULL);
@@ -48,6 +53,16 @@ CREATE TABLE IF NOT EXISTS ml_deleted_workspaces (
     resource_key TEXT PRIMARY KEY, resource_id TEXT NOT NULL, subscription_key TEXT NOT NULL,
     state TEXT NOT NULL, deleted_at REAL, purge_at REAL, body TEXT);
 CREATE TABLE IF NOT EXISTS ml_datastore_secrets (resource_key TEXT PRIMARY KEY, secrets TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deployments (
+    key TEXT PRIMARY KEY, id TEXT NOT NULL, scope_key TEXT NOT NULL, body TEXT NOT NULL,
+    request TEXT NOT NULL, operation_id TEXT NOT NULL, created_at REAL NOT NULL, updated_at REAL NOT NULL);
+CREATE INDEX IF NOT EXISTS deployments_by_scope ON deployments (scope_key);
+CREATE TABLE IF NOT EXISTS deployment_operations (
+    deployment_key TEXT NOT NULL, operation_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+    PRIMARY KEY (deployment_key, operation_id));
+CREATE TABLE IF NOT EXISTS deployment_whatif_results (
+    token TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, polls INTEGER NOT NULL, result TEXT NOT NULL,
+    created_at REAL NOT NULL);
 """
 TERMINAL_OPERATION_STATES = ("Succeeded", "Failed", "Canceled")
 REQUEST_LOG_COLUMNS = (
@@ -93,11 +108,12 @@ class Store:
             ) from None
 
     def _open_schema(self) -> None:
-        """Initialize an empty state file (or one written before the schema had a version, whose tables are
-        version 1's); refuse a file of any other version with a clear message."""
+        """Initialize an empty state file, or bring an older one (version 1, or one written before the schema had
+        a version, whose tables are version 1's) to the current version by adding the tables it lacks; refuse a
+        file of any other version with a clear message."""
         db = self.db
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version not in (0, SCHEMA_VERSION):
+        if version not in READABLE_VERSIONS:
             raise StateFileError(
                 f"{self.path} has schema version {version}, which this localazure (schema version {SCHEMA_VERSION}) "
                 "cannot read. Use the localazure that wrote it, or start with an empty --state-dir."
@@ -477,3 +493,110 @@ class Store:
     def delete_ml_datastore_secrets(self, resource_id: str) -> None:
         with self.transaction() as db:
             db.execute("DELETE FROM ml_datastore_secrets WHERE resource_key = ?", (resource_key(resource_id),))
+
+    # -- deployments, their operations and what-if results --------------------------------------------
+    def deployment(self, deployment_id: str) -> dict | None:
+        row = self.db.execute("SELECT body FROM deployments WHERE key = ?", (resource_key(deployment_id),)).fetchone()
+        return json.loads(row["body"]) if row else None
+
+    def deployment_row(self, deployment_id: str) -> dict | None:
+        """The deployment's body, the request that started its run, the run's operation id and its creation time."""
+        row = self.db.execute("SELECT * FROM deployments WHERE key = ?", (resource_key(deployment_id),)).fetchone()
+        if row is None:
+            return None
+        return {
+            "body": json.loads(row["body"]),
+            "request": json.loads(row["request"]),
+            "operation_id": row["operation_id"],
+            "created_at": row["created_at"],
+        }
+
+    def deployments(self, scope_id: str | None = None) -> list[dict]:
+        """The deployment bodies at a scope, oldest first; at every scope without one."""
+        sql, parameters = "SELECT body FROM deployments", []
+        if scope_id is not None:
+            sql += " WHERE scope_key = ?"
+            parameters.append(resource_key(scope_id))
+        return [json.loads(row["body"]) for row in self.db.execute(sql + " ORDER BY created_at", parameters)]
+
+    def start_deployment(self, deployment_id: str, scope_id: str, body: dict, request: dict, operation_id: str) -> None:
+        """Record a new run of the deployment: replaces the earlier one and forgets its operations."""
+        key, now = resource_key(deployment_id), time.time()
+        with self.transaction() as db:
+            db.execute("DELETE FROM deployment_operations WHERE deployment_key = ?", (key,))
+            db.execute(
+                "INSERT INTO deployments (key, id, scope_key, body, request, operation_id, created_at, "
+                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+                "body = excluded.body, request = excluded.request, operation_id = excluded.operation_id, "
+                "updated_at = excluded.updated_at",
+                (
+                    key,
+                    deployment_id,
+                    resource_key(scope_id),
+                    json.dumps(body),
+                    json.dumps(request),
+                    operation_id,
+                    now,
+                    now,
+                ),
+            )
+
+    def set_deployment_body(self, deployment_id: str, body: dict) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE deployments SET body = ?, updated_at = ? WHERE key = ?",
+                (json.dumps(body), time.time(), resource_key(deployment_id)),
+            )
+
+    def delete_deployment(self, deployment_id: str) -> None:
+        key = resource_key(deployment_id)
+        with self.transaction() as db:
+            db.execute("DELETE FROM deployment_operations WHERE deployment_key = ?", (key,))
+            db.execute("DELETE FROM deployments WHERE key = ?", (key,))
+
+    def delete_deployments_at(self, scope_id: str) -> None:
+        """Forget every deployment at a scope, with their operations."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM deployment_operations WHERE deployment_key IN "
+                "(SELECT key FROM deployments WHERE scope_key = ?)",
+                (resource_key(scope_id),),
+            )
+            db.execute("DELETE FROM deployments WHERE scope_key = ?", (resource_key(scope_id),))
+
+    def put_deployment_operation(self, deployment_id: str, operation: dict) -> None:
+        """Add or replace (by ``operationId``) one operation of the deployment's run, kept in insertion order."""
+        key = resource_key(deployment_id)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO deployment_operations (deployment_key, operation_id, seq, body) VALUES "
+                "(?, ?, (SELECT COUNT(*) FROM deployment_operations WHERE deployment_key = ?), ?) "
+                "ON CONFLICT (deployment_key, operation_id) DO UPDATE SET body = excluded.body",
+                (key, operation["operationId"], key, json.dumps(operation)),
+            )
+
+    def deployment_operations(self, deployment_id: str) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT body FROM deployment_operations WHERE deployment_key = ? ORDER BY seq",
+            (resource_key(deployment_id),),
+        )
+        return [json.loads(row["body"]) for row in rows]
+
+    def add_what_if_result(self, token: str, subscription_id: str, result: dict) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO deployment_whatif_results VALUES (?, ?, 0, ?, ?)",
+                (token, subscription_id.lower(), json.dumps(result), time.time()),
+            )
+
+    def poll_what_if_result(self, token: str, subscription_id: str) -> tuple[int, dict] | None:
+        """(polls before this one, result) of a subscription's what-if, or None for an unknown token."""
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT polls, result FROM deployment_whatif_results WHERE token = ? AND subscription_id = ?",
+                (token.lower(), subscription_id.lower()),
+            ).fetchone()
+            if row is None:
+                return None
+            db.execute("UPDATE deployment_whatif_results SET polls = polls + 1 WHERE token = ?", (token.lower(),))
+        return row["polls"], json.loads(row["result"])

@@ -15,8 +15,8 @@ from localazure.error_catalogue import (
 )
 from localazure.errors import AzureError
 from localazure.ids import resource_group_id
+from localazure.resource_types import DEPLOYMENTS
 
-DEPLOYMENTS_TYPE = "Microsoft.Resources/deployments"
 MODES = {"incremental": "Incremental", "complete": "Complete"}
 _TYPE_LABELS = {
     "string": "String",
@@ -47,7 +47,7 @@ class Scope:
         return "subscription" if self.resource_group is None else "resourceGroup"
 
     def deployment_id(self, name: str) -> str:
-        return f"{self.id}/providers/{DEPLOYMENTS_TYPE}/{name}"
+        return f"{self.id}/providers/{DEPLOYMENTS}/{name}"
 
 
 @dataclass

@@ -30,21 +30,7 @@ from localazure.errors import AzureError
 from localazure.http import Request
 from localazure.ids import parse_resource_path
 from localazure.rbac.operations import operation_for
-
-DEPLOYMENTS = "microsoft.resources/deployments"
-RESOURCE_GROUPS = "microsoft.resources/resourcegroups"
-BODY_KEYS = (
-    "location",
-    "tags",
-    "sku",
-    "kind",
-    "identity",
-    "properties",
-    "zones",
-    "plan",
-    "managedBy",
-    "extendedLocation",
-)
+from localazure.resource_types import DEPLOYMENTS, RESOURCE_GROUPS, TEMPLATE_BODY_KEYS, type_key
 
 
 class TemplateRejected(AzureError):
@@ -102,7 +88,7 @@ def evaluate(app, definition: Definition, context: DeploymentContext, resolver: 
 
 def resource_body(resource: dict) -> dict:
     """The PUT body for one evaluated template resource."""
-    return {key: resource[key] for key in BODY_KEYS if resource.get(key) is not None}
+    return {key: resource[key] for key in TEMPLATE_BODY_KEYS if resource.get(key) is not None}
 
 
 def deployable(result) -> list[dict]:
@@ -111,7 +97,7 @@ def deployable(result) -> list[dict]:
     return [
         resource
         for resource in result.all_resources()
-        if resource.get("condition", True) and resource["type"].lower() != DEPLOYMENTS
+        if resource.get("condition", True) and type_key(resource["type"]) != type_key(DEPLOYMENTS)
     ]
 
 
@@ -138,7 +124,7 @@ def preflight(app, scope: Scope, name: str, definition: Definition, result) -> l
     pending = [resource["id"].lower() for resource in resources if not app.store.resource_exists(resource["id"])]
     for resource in resources:
         validated.append({"id": resource["id"]})
-        if resource["type"].lower() == RESOURCE_GROUPS:
+        if type_key(resource["type"]) == type_key(RESOURCE_GROUPS):
             continue
         path = parse_resource_path(resource["id"])
         if path is None:

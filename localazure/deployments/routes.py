@@ -9,7 +9,7 @@ import uuid
 from urllib.parse import quote
 
 from localazure.api_versions import RESOURCES_API_VERSIONS, check_api_version
-from localazure.deployments.definition import DEPLOYMENTS_TYPE, Scope, minified, parse, template_hash
+from localazure.deployments.definition import Scope, minified, parse, template_hash
 from localazure.deployments.records import ACTIVE, check_name
 from localazure.error_catalogue import (
     DEPLOYMENT_ACTIVE,
@@ -20,11 +20,12 @@ from localazure.error_catalogue import (
     OPERATION_NOT_FOUND,
 )
 from localazure.http import Response, json_response
+from localazure.resource_types import DEPLOYMENTS
 
 API_VERSIONS = tuple(sorted(set(RESOURCES_API_VERSIONS) | {"2025-10-01", "2026-06-01"}))
 OPERATION_RESULT_API_VERSION = "2025-04-01"  # served by the core's /operationresults route
 PRIORITY = 30  # before the generic resource route (90) and its operation-status route (40)
-ACTION = DEPLOYMENTS_TYPE
+ACTION = DEPLOYMENTS
 _SUBSCRIPTION = r"/subscriptions/(?P<subscription_id>[^/]+)"
 _GROUP = _SUBSCRIPTION + r"/resourcegroups/(?P<resource_group>[^/]+)"
 _DEPLOYMENTS = r"/providers/Microsoft\.Resources/deployments"

@@ -23,13 +23,14 @@ from datetime import UTC, datetime
 
 from localazure.deployments.definition import shown_outputs
 from localazure.deployments.engine import ArmTemplateError, UnknownValue, scrub
-from localazure.deployments.evaluation import DEPLOYMENTS, TemplateRejected, resource_body
+from localazure.deployments.evaluation import TemplateRejected, resource_body
 from localazure.deployments.resolver import first_unknown, missing_resource
 from localazure.error_catalogue import RESOURCE_DEPLOYMENT_FAILURE
 from localazure.errors import AzureError
 from localazure.http import Request
 from localazure.ids import parse_resource_path
 from localazure.operations import TERMINAL
+from localazure.resource_types import DEPLOYMENTS, type_key
 
 WORKERS = 4
 LRO_POLL_SECONDS = 0.02
@@ -236,8 +237,7 @@ class Run:
             unknown = first_unknown(body)
             if unknown is not None:
                 raise missing_resource(unknown)
-            kind = resource["type"].lower()
-            if kind == DEPLOYMENTS:
+            if type_key(resource["type"]) == type_key(DEPLOYMENTS):
                 status, message = self._nested(resource)
             else:
                 status, message = self._put(resource, body)

@@ -7,7 +7,7 @@ import threading
 import uuid
 
 from localazure.deployments import what_if
-from localazure.deployments.definition import DEPLOYMENTS_TYPE, Definition, Scope, shown_parameters, template_hash
+from localazure.deployments.definition import Definition, Scope, shown_parameters, template_hash
 from localazure.deployments.engine import scrub, secret_texts
 from localazure.deployments.evaluation import (
     check_write_permissions,
@@ -23,6 +23,7 @@ from localazure.deployments.runner import Run, now_iso
 from localazure.error_catalogue import DEPLOYMENT_ACTIVE, DEPLOYMENT_CANNOT_BE_CANCELLED, INVALID_TEMPLATE
 from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
+from localazure.resource_types import DEPLOYMENTS
 
 INTERRUPTED = {
     "code": "DeploymentInterrupted",
@@ -84,7 +85,7 @@ class DeploymentService:
         """Run a Microsoft.Resources/deployments resource of a template as a child deployment, here and now."""
         deployment_id = resource["id"]
         path = parse_resource_path(deployment_id)
-        scope_id = deployment_id[: len(deployment_id) - len(f"/providers/{DEPLOYMENTS_TYPE}/{path.name}")]
+        scope_id = deployment_id[: len(deployment_id) - len(f"/providers/{DEPLOYMENTS}/{path.name}")]
         check_name(path.name)
         previous = self.records.get(deployment_id)
         if previous is not None and previous["properties"].get("provisioningState") in ACTIVE:
@@ -95,7 +96,7 @@ class DeploymentService:
         if nested is None:
             raise INVALID_TEMPLATE(f"The nested deployment '{path.name}' could not be evaluated.")
         request = parent.request_for("PUT", deployment_id, resource.get("apiVersion") or "")
-        self.app.authorize(request, f"{DEPLOYMENTS_TYPE}/write", deployment_id)
+        self.app.authorize(request, f"{DEPLOYMENTS}/write", deployment_id)
         mode = "Complete" if str(properties.get("mode", "")).lower() == "complete" else "Incremental"
         texts = sorted(
             set(parent.texts)
@@ -115,7 +116,7 @@ class DeploymentService:
         body = {
             "id": deployment_id,
             "name": path.name,
-            "type": DEPLOYMENTS_TYPE,
+            "type": DEPLOYMENTS,
             "properties": {
                 "templateHash": template_hash(template),
                 "parameters": scrub(shown_parameters(template, nested.parameters), texts),
@@ -226,7 +227,7 @@ def deployment_body(
     correlation_id: str,
     state: str,
 ) -> dict:
-    body = {"id": deployment_id, "name": name, "type": DEPLOYMENTS_TYPE}
+    body = {"id": deployment_id, "name": name, "type": DEPLOYMENTS}
     if scope.resource_group is None:
         body["location"] = definition.location
     if definition.tags:

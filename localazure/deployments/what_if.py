@@ -12,9 +12,10 @@ from __future__ import annotations
 
 from localazure.deployments.definition import Definition, Scope
 from localazure.deployments.engine import scrub, whatif
-from localazure.deployments.evaluation import RESOURCE_GROUPS, deployable, resource_body, secrets_of
+from localazure.deployments.evaluation import deployable, resource_body, secrets_of
 from localazure.deployments.resolver import LiveResolver
 from localazure.ids import parse_resource_path
+from localazure.resource_types import RESOURCE_GROUPS, type_key
 
 # What-if compares the properties ARM would send; these keys of a stored body are the server's own.
 _IDENTITY_KEYS = ("id", "name", "type")
@@ -45,7 +46,7 @@ def changes(app, scope: Scope, definition: Definition, result, resolver: LiveRes
 
 
 def _current(app, resolver: LiveResolver, resource_id: str, resource_type: str) -> dict | None:
-    if resource_type.lower() == RESOURCE_GROUPS:
+    if type_key(resource_type) == type_key(RESOURCE_GROUPS):
         return app.store.get_resource(resource_id)
     return resolver.body(resource_id)
 

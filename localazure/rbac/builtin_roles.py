@@ -12,6 +12,8 @@ page and the commit each role was read from, so a test or a reader can check it 
 import copy
 from types import MappingProxyType
 
+from localazure.resource_types import ROLE_DEFINITIONS
+
 _DOCS = "MicrosoftDocs/azure-docs"
 _PAGES = "articles/role-based-access-control/built-in-roles/"
 
@@ -181,20 +183,18 @@ _ROLES = (
     ),
 )
 
-ROLE_DEFINITIONS_TYPE = "Microsoft.Authorization/roleDefinitions"
-
 
 def role_definition_id(role_guid, subscription_id=None):
     """The resource id of a role definition, at tenant scope or as seen from a subscription."""
     prefix = f"/subscriptions/{subscription_id}" if subscription_id else ""
-    return f"{prefix}/providers/Microsoft.Authorization/roleDefinitions/{role_guid}"
+    return f"{prefix}/providers/{ROLE_DEFINITIONS}/{role_guid}"
 
 
 def _arm_body(role_guid, role_name, description, actions, not_actions, data_actions, not_data_actions):
     return {
         "id": role_definition_id(role_guid),
         "name": role_guid,
-        "type": ROLE_DEFINITIONS_TYPE,
+        "type": ROLE_DEFINITIONS,
         "properties": {
             "roleName": role_name,
             "type": "BuiltInRole",

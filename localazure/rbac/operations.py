@@ -41,7 +41,6 @@ class _ParsedPath:
     trailing_type: str | None
     outer_types: list
     ends_at_namespace: bool
-    scope_segments: list
 
 
 def _parse(segments):
@@ -56,7 +55,7 @@ def _parse(segments):
         if segment.lower() == "providers":
             outer_types = types
             if index + 1 == len(segments):
-                return _ParsedPath(_RESOURCES_NAMESPACE, outer_types + ["providers"], None, [], False, segments)
+                return _ParsedPath(_RESOURCES_NAMESPACE, outer_types + ["providers"], None, [], False)
             namespace, types = segments[index + 1], []
             ends_at_namespace = index + 2 == len(segments)
             index += 2
@@ -67,7 +66,7 @@ def _parse(segments):
         else:
             trailing_type = segment
             index += 1
-    return _ParsedPath(namespace, types, trailing_type, outer_types, ends_at_namespace, segments)
+    return _ParsedPath(namespace, types, trailing_type, outer_types, ends_at_namespace)
 
 
 def _path_segments(path):

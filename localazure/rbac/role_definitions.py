@@ -12,8 +12,9 @@ from typing import NamedTuple
 
 from localazure.rbac.builtin_roles import BUILT_IN_ROLES
 from localazure.rbac.scopes import ROOT_SCOPE, is_guid, normalize_scope, scope_covers
+from localazure.resource_types import ROLE_DEFINITIONS, type_key
 
-_ROLE_DEFINITION_PREFIX = "/providers/microsoft.authorization/roledefinitions/"
+_ROLE_DEFINITION_PREFIX = f"/providers/{type_key(ROLE_DEFINITIONS)}/"
 # The principalType values of the API definition (azure-mgmt-authorization, 2022-04-01).
 _PRINCIPAL_TYPES = ("User", "Group", "ServicePrincipal", "ForeignGroup", "Device")
 

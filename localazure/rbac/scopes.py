@@ -30,11 +30,3 @@ def scope_covers(outer, inner):
     if outer_path == ROOT_SCOPE:
         return True
     return inner_path == outer_path or inner_path.startswith(outer_path + "/")
-
-
-def subscription_of(scope):
-    """The subscription id a scope lies in, or None for tenant and management group scopes."""
-    segments = [segment for segment in scope.split("?", 1)[0].split("/") if segment]
-    if len(segments) >= 2 and segments[0].lower() == "subscriptions":
-        return segments[1]
-    return None

@@ -17,7 +17,8 @@ from localazure.ids import resource_group_id
 from localazure.registry import check_tags, normalize_location
 from localazure.resource_filter import GROUP_PROPERTIES, RESOURCE_PROPERTIES, page, parse_filter
 from localazure.resource_groups import ACTION, create_or_update, group_body
-from localazure.resources import RESOURCE_GROUP_TYPE, merge_patch
+from localazure.resource_types import GENERIC_RESOURCE_KEYS, RESOURCE_GROUPS
+from localazure.resources import merge_patch
 
 
 def register(app) -> None:
@@ -69,7 +70,7 @@ def group_route(app, request, subscription_id, name):
             existing["id"], existing["name"], existing["location"], merged.get("tags"), merged.get("managedBy")
         )
         app.store.put_resource(
-            existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", body, now=time.time()
+            existing["id"], RESOURCE_GROUPS, f"/subscriptions/{subscription_id}", body, now=time.time()
         )
         return json_response(body)
     # DELETE: long-running; the group and everything in it go when the operation completes.
@@ -79,7 +80,7 @@ def group_route(app, request, subscription_id, name):
         if existing["properties"].get("provisioningState") != "Deleting":
             existing["properties"]["provisioningState"] = "Deleting"
             app.store.put_resource(
-                existing["id"], RESOURCE_GROUP_TYPE, f"/subscriptions/{subscription_id}", existing, now=time.time()
+                existing["id"], RESOURCE_GROUPS, f"/subscriptions/{subscription_id}", existing, now=time.time()
             )
         operation = app.operations.start(
             "rg-delete", subscription_id, existing["id"], {"api_version": request.api_version}
@@ -113,11 +114,7 @@ def operation_result(app, request, subscription_id, operation_id):
 
 
 def _generic_resource(body: dict) -> dict:
-    return {
-        key: body[key]
-        for key in ("id", "name", "type", "sku", "kind", "location", "tags", "identity", "managedBy", "plan")
-        if key in body
-    }
+    return {key: body[key] for key in GENERIC_RESOURCE_KEYS if key in body}
 
 
 # The lists below answer 200 with the items the caller may read, as ARM filters them (a principal with a role on
@@ -156,7 +153,7 @@ def list_subscription_resources(app, request, subscription_id):
     check_api_version(request, RESOURCES_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     value = []
-    for group in app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE):
+    for group in app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUPS):
         value.extend(_readable_resources(app, request, group["id"]))
     return _listed(app, request, value)
 
@@ -165,7 +162,7 @@ def list_groups(app, request, subscription_id):
     check_api_version(request, RESOURCES_API_VERSIONS)
     app.resources.check_subscription(subscription_id, request.principal)
     app.operations.settle_all()
-    groups = app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUP_TYPE)
+    groups = app.store.list_resources(f"/subscriptions/{subscription_id}", RESOURCE_GROUPS)
     return _listed(
         app,
         request,

@@ -15,6 +15,26 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from localazure.resource_types import (
+    APPLICATION_INSIGHTS,
+    BLOB_CONTAINERS,
+    BLOB_SERVICES,
+    CONTAINER_REGISTRIES,
+    KEY_VAULTS,
+    LOG_ANALYTICS_WORKSPACES,
+    ML_COMPUTES,
+    ML_DATASTORES,
+    ML_WORKSPACES,
+    PRIVATE_DNS_ZONE_GROUPS,
+    PRIVATE_ENDPOINTS,
+    RESOURCE_GROUPS,
+    ROLE_ASSIGNMENTS,
+    ROLE_DEFINITIONS,
+    STORAGE_ACCOUNTS,
+    SUBNETS,
+    VIRTUAL_NETWORKS,
+)
+
 _CONFIGURED_VERSION = re.compile(r'"api_version",\s*"(\d{4}-\d{2}-\d{2}(?:-preview)?)"')
 _OPERATION_VERSION = re.compile(r'"api-version",\s*"(\d{4}-\d{2}-\d{2}(?:-preview)?)"')
 
@@ -33,48 +53,32 @@ _ML = "azure.ai.ml._restclient.arm_ml_service"
 _STORAGE_SDK = "azure.mgmt.storage"
 _NETWORK_SDK = "azure.mgmt.network"
 MODELS = {
-    "Microsoft.Storage/storageAccounts": ModelRef(
-        "typespec", _STORAGE_SDK, "StorageAccountCreateParameters", "storage"
-    ),
-    "Microsoft.Storage/storageAccounts/blobServices": ModelRef(
-        "typespec", _STORAGE_SDK, "BlobServiceProperties", "storage"
-    ),
-    "Microsoft.Storage/storageAccounts/blobServices/containers": ModelRef(
-        "typespec", _STORAGE_SDK, "BlobContainer", "storage"
-    ),
-    "Microsoft.ContainerRegistry/registries": ModelRef("typespec", "azure.mgmt.containerregistry", "Registry"),
-    "Microsoft.KeyVault/vaults": ModelRef("typespec", "azure.mgmt.keyvault", "VaultCreateOrUpdateParameters"),
-    "Microsoft.OperationalInsights/workspaces": ModelRef("typespec", "azure.mgmt.loganalytics", "Workspace"),
-    "Microsoft.Insights/components": ModelRef(
-        "msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"
-    ),
-    "Microsoft.Network/virtualNetworks": ModelRef("typespec", _NETWORK_SDK, "VirtualNetwork"),
-    "Microsoft.Network/virtualNetworks/subnets": ModelRef("typespec", _NETWORK_SDK, "Subnet"),
-    "Microsoft.Network/privateEndpoints": ModelRef("typespec", _NETWORK_SDK, "PrivateEndpoint"),
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": ModelRef(
-        "typespec", _NETWORK_SDK, "PrivateDnsZoneGroup"
-    ),
-    "Microsoft.MachineLearningServices/workspaces": ModelRef("typespec", _ML, "Workspace", "machinelearning"),
-    "Microsoft.MachineLearningServices/workspaces/computes": ModelRef(
-        "typespec", _ML, "ComputeResource", "machinelearning"
-    ),
-    "Microsoft.MachineLearningServices/workspaces/datastores": ModelRef(
-        "typespec", _ML, "Datastore", "machinelearning"
-    ),
-    "Microsoft.Authorization/roleDefinitions": ModelRef("msrest", "azure.mgmt.authorization", "RoleDefinition"),
-    "Microsoft.Authorization/roleAssignments": ModelRef(
-        "msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"
-    ),
-    "Microsoft.Resources/resourceGroups": ModelRef("typespec", "azure.mgmt.resource.resources", "ResourceGroup"),
+    STORAGE_ACCOUNTS: ModelRef("typespec", _STORAGE_SDK, "StorageAccountCreateParameters", "storage"),
+    BLOB_SERVICES: ModelRef("typespec", _STORAGE_SDK, "BlobServiceProperties", "storage"),
+    BLOB_CONTAINERS: ModelRef("typespec", _STORAGE_SDK, "BlobContainer", "storage"),
+    CONTAINER_REGISTRIES: ModelRef("typespec", "azure.mgmt.containerregistry", "Registry"),
+    KEY_VAULTS: ModelRef("typespec", "azure.mgmt.keyvault", "VaultCreateOrUpdateParameters"),
+    LOG_ANALYTICS_WORKSPACES: ModelRef("typespec", "azure.mgmt.loganalytics", "Workspace"),
+    APPLICATION_INSIGHTS: ModelRef("msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"),
+    VIRTUAL_NETWORKS: ModelRef("typespec", _NETWORK_SDK, "VirtualNetwork"),
+    SUBNETS: ModelRef("typespec", _NETWORK_SDK, "Subnet"),
+    PRIVATE_ENDPOINTS: ModelRef("typespec", _NETWORK_SDK, "PrivateEndpoint"),
+    PRIVATE_DNS_ZONE_GROUPS: ModelRef("typespec", _NETWORK_SDK, "PrivateDnsZoneGroup"),
+    ML_WORKSPACES: ModelRef("typespec", _ML, "Workspace", "machinelearning"),
+    ML_COMPUTES: ModelRef("typespec", _ML, "ComputeResource", "machinelearning"),
+    ML_DATASTORES: ModelRef("typespec", _ML, "Datastore", "machinelearning"),
+    ROLE_DEFINITIONS: ModelRef("msrest", "azure.mgmt.authorization", "RoleDefinition"),
+    ROLE_ASSIGNMENTS: ModelRef("msrest", "azure.mgmt.authorization", "RoleAssignmentCreateParameters"),
+    RESOURCE_GROUPS: ModelRef("typespec", "azure.mgmt.resource.resources", "ResourceGroup"),
 }
 
 # The api-version the installed SDK's client uses by default, where the SDK holds several (the client's
 # profile: ApplicationInsightsManagementClient.LATEST_PROFILE 'components', AuthorizationManagementClient
 # DEFAULT_API_VERSION).
 MSREST_DEFAULTS = {
-    "Microsoft.Insights/components": "2020-02-02",
-    "Microsoft.Authorization/roleDefinitions": "2022-04-01",
-    "Microsoft.Authorization/roleAssignments": "2022-04-01",
+    APPLICATION_INSIGHTS: "2020-02-02",
+    ROLE_DEFINITIONS: "2022-04-01",
+    ROLE_ASSIGNMENTS: "2022-04-01",
 }
 
 # Published api-versions, read from azure-rest-api-specs (the version folders of each service's stable/ and preview/
@@ -307,18 +311,14 @@ _ML_VERSIONS = (
 )
 _ML_DATASTORES = ("2021-03-01-preview",) + tuple(version for version in _ML_VERSIONS if version >= "2022-02-01")
 PUBLISHED = {
-    "Microsoft.Storage/storageAccounts": _STORAGE_ACCOUNTS,
+    STORAGE_ACCOUNTS: _STORAGE_ACCOUNTS,
     # azure-mgmt-storage 21.2.1: blob services operations from v2018_07_01, blob containers from v2018_02_01.
-    "Microsoft.Storage/storageAccounts/blobServices": tuple(
-        version for version in _STORAGE_ACCOUNTS if version >= "2018-07-01"
-    ),
-    "Microsoft.Storage/storageAccounts/blobServices/containers": tuple(
-        version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"
-    ),
-    "Microsoft.ContainerRegistry/registries": _CONTAINER_REGISTRY,
-    "Microsoft.KeyVault/vaults": _KEY_VAULT,
+    BLOB_SERVICES: tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-07-01"),
+    BLOB_CONTAINERS: tuple(version for version in _STORAGE_ACCOUNTS if version >= "2018-02-01"),
+    CONTAINER_REGISTRIES: _CONTAINER_REGISTRY,
+    KEY_VAULTS: _KEY_VAULT,
     # Microsoft.OperationalInsights/{stable,preview}/<version>: Workspaces.json, OperationalInsights.json before 2019.
-    "Microsoft.OperationalInsights/workspaces": (
+    LOG_ANALYTICS_WORKSPACES: (
         "2015-03-20",
         "2015-11-01-preview",
         "2019-08-01-preview",
@@ -331,26 +331,24 @@ PUBLISHED = {
         "2023-09-01",
         "2025-02-01",
     ),
-    "Microsoft.Insights/components": (),
-    "Microsoft.Network/virtualNetworks": _NETWORK,
-    "Microsoft.Network/virtualNetworks/subnets": _NETWORK,
-    "Microsoft.Network/privateEndpoints": tuple(version for version in _NETWORK if version >= "2019-04-01"),
-    "Microsoft.Network/privateEndpoints/privateDnsZoneGroups": tuple(
-        version for version in _NETWORK if version >= "2020-03-01"
-    ),
-    "Microsoft.MachineLearningServices/workspaces": _ML_VERSIONS,
-    "Microsoft.MachineLearningServices/workspaces/computes": _ML_VERSIONS,
-    "Microsoft.MachineLearningServices/workspaces/datastores": _ML_DATASTORES,
-    "Microsoft.Authorization/roleDefinitions": (),
-    "Microsoft.Authorization/roleAssignments": (),
-    "Microsoft.Resources/resourceGroups": RESOURCES,
+    APPLICATION_INSIGHTS: (),
+    VIRTUAL_NETWORKS: _NETWORK,
+    SUBNETS: _NETWORK,
+    PRIVATE_ENDPOINTS: tuple(version for version in _NETWORK if version >= "2019-04-01"),
+    PRIVATE_DNS_ZONE_GROUPS: tuple(version for version in _NETWORK if version >= "2020-03-01"),
+    ML_WORKSPACES: _ML_VERSIONS,
+    ML_COMPUTES: _ML_VERSIONS,
+    ML_DATASTORES: _ML_DATASTORES,
+    ROLE_DEFINITIONS: (),
+    ROLE_ASSIGNMENTS: (),
+    RESOURCE_GROUPS: RESOURCES,
 }
 
 
 # Providers known to ignore members they do not model instead of rejecting them. Evidence: azure-ai-ml's own
 # workspace template (azure/ai/ml/_arm_deployments/arm_templates/workspace_base.json, 1.35) sends
 # properties.Application_Type and kind on a Microsoft.OperationalInsights/workspaces resource, and Azure deploys it.
-IGNORES_UNKNOWN_MEMBERS = frozenset({"Microsoft.OperationalInsights/workspaces"})
+IGNORES_UNKNOWN_MEMBERS = frozenset({LOG_ANALYTICS_WORKSPACES})
 
 
 @dataclass(frozen=True)
@@ -366,7 +364,7 @@ class LegacyMember:
 # azure-ai-ml 1.35 sends these on workspaces at 2024-10-01-preview; its own comment
 # (azure/ai/ml/_utils/_workspace_utils.py) says they were removed at 2025-12-01.
 LEGACY_MEMBERS = {
-    "Microsoft.MachineLearningServices/workspaces": (
+    ML_WORKSPACES: (
         LegacyMember(("properties",), "allowRoleAssignmentOnRG", "boolean", "2025-12-01"),
         LegacyMember(("properties",), "networkAcls", "any", "2025-12-01"),
     ),

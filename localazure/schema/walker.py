@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from localazure.resource_types import UNMODELLED_MEMBERS
+
 from .shapes import EnumShape, ListShape, MapShape, ObjectShape, ScalarShape, UnionShape
 
 _ISO_DURATION = re.compile(
@@ -19,12 +21,9 @@ _ISO_DURATION = re.compile(
     r"(T(?=\d)(\d+(\.\d+)?H)?(\d+(\.\d+)?M)?(\d+(\.\d+)?S)?)?$"
 )
 _TIMESPAN = re.compile(r"^-?(\d+\.)?\d{1,2}:\d{2}(:\d{2}(\.\d{1,7})?)?$")
-# The top-level members of Resource Manager's resource envelope (the ARM template resource format). ARM accepts
+# The top-level members of Resource Manager's resource envelope (resource_types.UNMODELLED_MEMBERS). ARM accepts
 # them on every type and hands the provider only what it models: azure-ai-ml's own workspace template sends
 # "kind" on a Log Analytics workspace, whose model has no such member, and Azure deploys it.
-ARM_ENVELOPE_MEMBERS = frozenset(
-    ("kind", "sku", "plan", "identity", "zones", "tags", "location", "extendedlocation", "managedby", "etag")
-)
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,7 @@ class _Walk:
         for name, item in value.items():
             member = shape.member(name)
             if member is None:
-                if not path and name.lower() in ARM_ENVELOPE_MEMBERS:
+                if not path and name.lower() in UNMODELLED_MEMBERS:
                     continue  # Resource Manager's own envelope: accepted on every type, used or not by the provider
                 self.findings.append(Finding("unknown_member", path + (name,), shape.type_name, item))
                 continue

@@ -20,10 +20,9 @@ from localazure.error_catalogue import (
 from localazure.errors import AzureError
 from localazure.rbac.builtin_roles import BUILT_IN_ROLES, role_definition_id
 from localazure.rbac.role_definitions import check_role_assignment, check_role_definition, role_guid_of
+from localazure.resource_types import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS
 from localazure.types._base import ValidatedType, properties_of
 
-ROLE_DEFINITIONS = "Microsoft.Authorization/roleDefinitions"
-ROLE_ASSIGNMENTS = "Microsoft.Authorization/roleAssignments"
 _PERMISSION_KEYS = ("actions", "notActions", "dataActions", "notDataActions")
 
 

@@ -12,12 +12,12 @@ import re
 from localazure.cloud import cloud_document
 from localazure.error_catalogue import ALREADY_IN_USE, INVALID_REGISTRY_NAME, UN_AUTHORIZED_FOR_CREDENTIAL_OPERATIONS
 from localazure.http import json_response
+from localazure.resource_types import CONTAINER_REGISTRIES
 from localazure.types._base import ValidatedType, kept, properties_of
 from localazure.types._name_availability import NameRules, globally_named
 from localazure.types._name_availability import register_route as register_name_check
 from localazure.types.storage import now_iso
 
-REGISTRIES = "Microsoft.ContainerRegistry/registries"
 _NAME = re.compile(r"^[a-zA-Z0-9]{5,50}$")
 
 
@@ -36,7 +36,7 @@ def taken_registry_name(name: str) -> str:
 
 # Registry names are global (a registry is {name}.azurecr.io); the API takes only the registries type.
 NAME_RULES = NameRules(
-    REGISTRIES,
+    CONTAINER_REGISTRIES,
     "Microsoft.ContainerRegistry/checkNameAvailability/read",
     _NAME,
     "Invalid",
@@ -55,7 +55,7 @@ class Registry(ValidatedType):
         name = context.path.name
         if not _NAME.match(name):
             raise INVALID_REGISTRY_NAME(invalid_registry_name(name))
-        other = globally_named(context.store, REGISTRIES, name) if context.existing is None else None
+        other = globally_named(context.store, CONTAINER_REGISTRIES, name) if context.existing is None else None
         if other is not None and other.lower() != context.resource_id.lower():
             # Code and words as `az acr create` prints them (MicrosoftDocs/azure-dev-docs#1303); NOT VERIFIED: 409.
             raise ALREADY_IN_USE(
@@ -126,7 +126,7 @@ def list_credentials(app, request, context):
 
 def register(app) -> None:
     registries = app.registry.register(
-        Registry(REGISTRIES, long_running_put=True, long_running_delete=True, etag=False)
+        Registry(CONTAINER_REGISTRIES, long_running_put=True, long_running_delete=True, etag=False)
     )
     registries.actions["listcredentials"] = list_credentials
     register_name_check(app, NAME_RULES)

@@ -27,10 +27,9 @@ from localazure.error_catalogue import (
 )
 from localazure.http import Response, json_response
 from localazure.ids import ResourcePath
+from localazure.resource_types import DELETED_KEY_VAULTS, KEY_VAULTS
 from localazure.types._base import ValidatedType, properties_of
 
-VAULTS = "Microsoft.KeyVault/vaults"
-DELETED_VAULTS = "Microsoft.KeyVault/deletedVaults"
 PURGE_KIND = "keyvault-purge"
 _SUBSCRIPTION = r"/subscriptions/(?P<subscription_id>[^/]+)/providers/Microsoft\.KeyVault"
 _VAULT_NAME = re.compile(r"^(?!.*--)[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$")
@@ -47,7 +46,7 @@ def _iso(moment: datetime) -> str:
 
 
 def deleted_vault_named(store, subscription_id: str, name: str) -> dict | None:
-    for body in store.list_resources(f"/subscriptions/{subscription_id}", DELETED_VAULTS):
+    for body in store.list_resources(f"/subscriptions/{subscription_id}", DELETED_KEY_VAULTS):
         if body["name"].lower() == name.lower():
             return body
     return None
@@ -94,12 +93,12 @@ class Vault(ValidatedType):
         deleted_id = deleted_vault_id(context.path.subscription_id, location, context.path.name)
         context.store.put_resource(
             deleted_id,
-            DELETED_VAULTS,
+            DELETED_KEY_VAULTS,
             f"/subscriptions/{context.path.subscription_id}",
             {
                 "id": deleted_id,
                 "name": context.path.name,
-                "type": DELETED_VAULTS,
+                "type": DELETED_KEY_VAULTS,
                 "properties": {
                     "vaultId": body["id"],
                     "location": location,
@@ -199,7 +198,7 @@ def _check_irreversible_settings(properties: dict, previous: dict) -> None:
 
 def vault_named(store, name: str) -> str | None:
     """The id of a vault with this name in any subscription (vault names are global)."""
-    return store.resource_id_named(VAULTS, name)
+    return store.resource_id_named(KEY_VAULTS, name)
 
 
 # -- deleted vaults ---------------------------------------------------------------------------------
@@ -227,7 +226,7 @@ def get_deleted(app, request, subscription_id, location, name):
 def list_deleted(app, request, subscription_id):
     _check_api_version(app, request)
     app.resources.check_subscription(subscription_id, request.principal)
-    return json_response({"value": app.store.list_resources(f"/subscriptions/{subscription_id}", DELETED_VAULTS)})
+    return json_response({"value": app.store.list_resources(f"/subscriptions/{subscription_id}", DELETED_KEY_VAULTS)})
 
 
 def purge_deleted(app, request, subscription_id, location, name):
@@ -257,7 +256,7 @@ def _complete_purge(app, operation):
 
 
 def register(app) -> None:
-    app.registry.register(Vault(VAULTS))
+    app.registry.register(Vault(KEY_VAULTS))
     app.operations.register_kind(PURGE_KIND, _complete_purge)
     app.router.add("GET", _SUBSCRIPTION + r"/deletedVaults", list_deleted, priority=30)
     located = _SUBSCRIPTION + r"/locations/(?P<location>[^/]+)/deletedVaults/(?P<name>[^/]+)"

@@ -8,11 +8,9 @@ component's ``WorkspaceResourceId`` must name an existing Log Analytics workspac
 from __future__ import annotations
 
 from localazure.error_catalogue import BAD_REQUEST
+from localazure.resource_types import APPLICATION_INSIGHTS, LOG_ANALYTICS_WORKSPACES
 from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of, synchronous_put_route
 from localazure.types.storage import now_iso
-
-WORKSPACES = "Microsoft.OperationalInsights/workspaces"
-COMPONENTS = "Microsoft.Insights/components"
 
 
 class LogAnalyticsWorkspace(ValidatedType):
@@ -42,7 +40,9 @@ class ApplicationInsightsComponent(ValidatedType):
     def check(self, body, context):
         workspace_id = _property(properties_of(body), "WorkspaceResourceId")
         if workspace_id:
-            linked_resource(context.app, workspace_id, "properties.WorkspaceResourceId", expected_type=WORKSPACES)
+            linked_resource(
+                context.app, workspace_id, "properties.WorkspaceResourceId", expected_type=LOG_ANALYTICS_WORKSPACES
+            )
         elif str(_property(properties_of(body), "IngestionMode") or "").lower() == "loganalytics":
             # NOT VERIFIED: code and words; a LogAnalytics-ingesting component needs its workspace.
             raise BAD_REQUEST("WorkspaceResourceId is required when IngestionMode is LogAnalytics.")
@@ -76,6 +76,8 @@ class ApplicationInsightsComponent(ValidatedType):
 
 
 def register(app) -> None:
-    app.registry.register(LogAnalyticsWorkspace(WORKSPACES, long_running_put=True, long_running_delete=True))
-    app.registry.register(ApplicationInsightsComponent(COMPONENTS))
-    synchronous_put_route(app, COMPONENTS)  # Application Insights answers a create with 200
+    app.registry.register(
+        LogAnalyticsWorkspace(LOG_ANALYTICS_WORKSPACES, long_running_put=True, long_running_delete=True)
+    )
+    app.registry.register(ApplicationInsightsComponent(APPLICATION_INSIGHTS))
+    synchronous_put_route(app, APPLICATION_INSIGHTS)  # Application Insights answers a create with 200

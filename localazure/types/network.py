@@ -27,12 +27,21 @@ from localazure.error_catalogue import (
 )
 from localazure.errors import AzureError
 from localazure.ids import parse_resource_path
+from localazure.resource_types import (
+    CONTAINER_REGISTRIES,
+    KEY_VAULTS,
+    ML_WORKSPACES,
+    PRIVATE_DNS_ZONE_GROUPS,
+    PRIVATE_DNS_ZONES,
+    PRIVATE_ENDPOINTS,
+    PRIVATE_LINK_SCOPES,
+    STORAGE_ACCOUNTS,
+    SUBNETS,
+    VIRTUAL_NETWORKS,
+    type_key,
+)
 from localazure.types._base import ValidatedType, kept, linked_resource, new_guid, properties_of
 
-VIRTUAL_NETWORKS = "Microsoft.Network/virtualNetworks"
-SUBNETS = "Microsoft.Network/virtualNetworks/subnets"
-PRIVATE_ENDPOINTS = "Microsoft.Network/privateEndpoints"
-DNS_ZONE_GROUPS = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups"
 DEFAULT_API_VERSION = "2024-05-01"
 # From this api-version on, a virtual network PUT without ``subnets`` keeps the existing subnets (Azure networking
 # blog "Azure Virtual Network now supports updates without subnet property", 2024; confirmed for 2023-11-01 in
@@ -49,7 +58,7 @@ _NETWORK_OPTIONS = {
 
 # Private link sub-resources (groupIds) per target type, from Azure's "What is a private endpoint?" table.
 GROUP_IDS = {
-    "microsoft.storage/storageaccounts": (
+    type_key(STORAGE_ACCOUNTS): (
         "blob",
         "blob_secondary",
         "table",
@@ -63,10 +72,10 @@ GROUP_IDS = {
         "dfs",
         "dfs_secondary",
     ),
-    "microsoft.keyvault/vaults": ("vault",),
-    "microsoft.containerregistry/registries": ("registry",),
-    "microsoft.machinelearningservices/workspaces": ("amlworkspace",),
-    "microsoft.insights/privatelinkscopes": ("azuremonitor",),
+    type_key(KEY_VAULTS): ("vault",),
+    type_key(CONTAINER_REGISTRIES): ("registry",),
+    type_key(ML_WORKSPACES): ("amlworkspace",),
+    type_key(PRIVATE_LINK_SCOPES): ("azuremonitor",),
 }
 
 
@@ -246,11 +255,11 @@ def _fqdn(app, target_id: str, group_id: str) -> str | None:
     path = parse_resource_path(target_id)
     suffixes = cloud_document(app, "2019-05-01")["suffixes"]
     kind = path.full_type.lower() if path else ""
-    if kind == "microsoft.storage/storageaccounts":
+    if kind == type_key(STORAGE_ACCOUNTS):
         return f"{path.name}.{group_id.removesuffix('_secondary')}.{suffixes['storage']}"
-    if kind == "microsoft.keyvault/vaults":
+    if kind == type_key(KEY_VAULTS):
         return f"{path.name}.{suffixes['keyVaultDns']}"
-    if kind == "microsoft.containerregistry/registries":
+    if kind == type_key(CONTAINER_REGISTRIES):
         return f"{path.name.lower()}.{suffixes['acrLoginServer']}"
     return None
 
@@ -356,12 +365,12 @@ class PrivateDnsZoneGroup(ValidatedType):
         for index, config in enumerate(properties_of(body).get("privateDnsZoneConfigs") or []):
             zone_id = properties_of(config).get("privateDnsZoneId")
             zone_path = parse_resource_path(zone_id) if isinstance(zone_id, str) else None
-            if zone_path is None or zone_path.full_type.lower() != "microsoft.network/privatednszones":
+            if zone_path is None or zone_path.full_type.lower() != type_key(PRIVATE_DNS_ZONES):
                 linked_resource(
                     context.app,
                     zone_id,
                     f"properties.privateDnsZoneConfigs[{index}].properties.privateDnsZoneId",
-                    expected_type="Microsoft.Network/privateDnsZones",
+                    expected_type=PRIVATE_DNS_ZONES,
                 )
             if context.app.registry.get(zone_path.full_type) and not context.store.resource_exists(zone_path.id):
                 raise _reference_not_found(zone_id, context.resource_id)
@@ -390,4 +399,4 @@ def register(app) -> None:
     app.registry.register(VirtualNetwork(VIRTUAL_NETWORKS, **_NETWORK_OPTIONS), replace=True)
     app.registry.register(Subnet(SUBNETS, **_NETWORK_OPTIONS), replace=True)
     app.registry.register(PrivateEndpoint(PRIVATE_ENDPOINTS, **_NETWORK_OPTIONS))
-    app.registry.register(PrivateDnsZoneGroup(DNS_ZONE_GROUPS, **_NETWORK_OPTIONS))
+    app.registry.register(PrivateDnsZoneGroup(PRIVATE_DNS_ZONE_GROUPS, **_NETWORK_OPTIONS))

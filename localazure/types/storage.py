@@ -38,13 +38,11 @@ from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import parse_resource_path
 from localazure.operations import lro_headers
+from localazure.resource_types import BLOB_CONTAINERS, BLOB_SERVICES, STORAGE_ACCOUNTS
 from localazure.types._base import ValidatedType, kept, properties_of
 from localazure.types._name_availability import NameRules, globally_named
 from localazure.types._name_availability import register_route as register_name_check
 
-ACCOUNTS = "Microsoft.Storage/storageAccounts"
-BLOB_SERVICES = "Microsoft.Storage/storageAccounts/blobServices"
-CONTAINERS = "Microsoft.Storage/storageAccounts/blobServices/containers"
 KEY_NAMES = ("key1", "key2")
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _CONTAINER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")
@@ -85,11 +83,11 @@ def taken_account_name(name: str) -> str:
 
 def account_named(store, name: str) -> str | None:
     """The id of a storage account with this name in any subscription (names are global)."""
-    return globally_named(store, ACCOUNTS, name)
+    return globally_named(store, STORAGE_ACCOUNTS, name)
 
 
 NAME_RULES = NameRules(
-    ACCOUNTS,
+    STORAGE_ACCOUNTS,
     "Microsoft.Storage/checknameavailability/read",
     _ACCOUNT_NAME,
     "AccountNameInvalid",
@@ -271,7 +269,7 @@ def regenerate_key(app, request, context):
         account = app.store.get_resource(context.resource_id)
         account["properties"].setdefault("keyCreationTime", {})[key_name.lower()] = now_iso()
         app.store.put_resource(
-            context.resource_id, ACCOUNTS, context.path.parent_id, account, context.api_version, now=time.time()
+            context.resource_id, STORAGE_ACCOUNTS, context.path.parent_id, account, context.api_version, now=time.time()
         )
     return json_response(keys_body(app, account))
 
@@ -451,13 +449,15 @@ def create_account(app, request, resource_path):
 
 
 def register(app) -> None:
-    accounts = app.registry.register(StorageAccount(ACCOUNTS, long_running_put=True, status_segment="asyncoperations"))
+    accounts = app.registry.register(
+        StorageAccount(STORAGE_ACCOUNTS, long_running_put=True, status_segment="asyncoperations")
+    )
     accounts.actions["listkeys"] = list_keys
     accounts.actions["regeneratekey"] = regenerate_key
     accounts.actions["listaccountsas"] = list_account_sas
     accounts.actions["listservicesas"] = list_service_sas
     app.registry.register(BlobService(BLOB_SERVICES))
-    app.registry.register(BlobContainer(CONTAINERS))
+    app.registry.register(BlobContainer(BLOB_CONTAINERS))
     app.router.add(
         "PUT",
         r"(?P<resource_path>/subscriptions/[^/]+/resourceGroups/[^/]+/providers/Microsoft\.Storage/"

@@ -3,13 +3,11 @@ state dir, started as a real process and stopped by its PID at the end."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parent / "localazure"))
-from endpoint_process import MEMORY_LIMIT_KB, PEAKS_KB, process_endpoint  # noqa: E402
+from endpoint_process import MEMORY_LIMIT_KB, PEAKS_KB, process_endpoint
 
 # Every test here runs ansible-playbook or Ansible modules as separate processes: seconds to a minute each.
 SLOW_FOLDERS = ("playbooks", "modules")

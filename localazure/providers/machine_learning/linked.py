@@ -5,12 +5,7 @@ from __future__ import annotations
 import time
 
 from localazure.ids import parse_resource_path
-
-STORAGE_ACCOUNT_TYPE = "Microsoft.Storage/storageAccounts"
-BLOB_SERVICE_TYPE = "Microsoft.Storage/storageAccounts/blobServices"
-CONTAINER_TYPE = "Microsoft.Storage/storageAccounts/blobServices/containers"
-FILE_SERVICE_TYPE = "Microsoft.Storage/storageAccounts/fileServices"
-SHARE_TYPE = "Microsoft.Storage/storageAccounts/fileServices/shares"
+from localazure.resource_types import BLOB_CONTAINERS, BLOB_SERVICES, FILE_SERVICES, FILE_SHARES, STORAGE_ACCOUNTS
 
 
 def is_resource_id_of(resource_id, expected_type: str) -> bool:
@@ -23,9 +18,9 @@ def find_storage_account(store, subscription_id: str, account_name: str, resourc
     if resource_group:
         return store.get_resource(
             f"/subscriptions/{subscription_id}/resourceGroups/{resource_group}/providers/"
-            f"{STORAGE_ACCOUNT_TYPE}/{account_name}"
+            f"{STORAGE_ACCOUNTS}/{account_name}"
         )
-    for _, _, body in store.list_resources_under(f"/subscriptions/{subscription_id}", STORAGE_ACCOUNT_TYPE):
+    for _, _, body in store.list_resources_under(f"/subscriptions/{subscription_id}", STORAGE_ACCOUNTS):
         if str(body.get("name", "")).lower() == account_name.lower():
             return body
     return None
@@ -41,21 +36,21 @@ def share_id(account_id: str, share: str) -> str:
 
 def ensure_blob_container(app, account_id: str, container: str) -> None:
     """Create ``container`` (and the default blob service) in the account, as the storage API would."""
-    _ensure(app, f"{account_id}/blobServices/default", BLOB_SERVICE_TYPE, {"properties": {}})
+    _ensure(app, f"{account_id}/blobServices/default", BLOB_SERVICES, {"properties": {}})
     _ensure(
         app,
         container_id(account_id, container),
-        CONTAINER_TYPE,
+        BLOB_CONTAINERS,
         {"properties": {"publicAccess": "None", "metadata": {}}},
     )
 
 
 def ensure_file_share(app, account_id: str, share: str) -> None:
     """Create the file share when this endpoint serves Azure Files' management types (else nothing)."""
-    if app.registry.get(SHARE_TYPE) is None:
+    if app.registry.get(FILE_SHARES) is None:
         return
-    _ensure(app, f"{account_id}/fileServices/default", FILE_SERVICE_TYPE, {"properties": {}})
-    _ensure(app, share_id(account_id, share), SHARE_TYPE, {"properties": {"shareQuota": 5120}})
+    _ensure(app, f"{account_id}/fileServices/default", FILE_SERVICES, {"properties": {}})
+    _ensure(app, share_id(account_id, share), FILE_SHARES, {"properties": {"shareQuota": 5120}})
 
 
 def _ensure(app, resource_id: str, resource_type: str, body: dict) -> None:

@@ -9,15 +9,10 @@ as recorded with the request log (tests/integration/localazure/test_machine_lear
 
 from __future__ import annotations
 
-NAMESPACE = "Microsoft.MachineLearningServices"
-WORKSPACE_TYPE = f"{NAMESPACE}/workspaces"
-COMPUTE_TYPE = f"{NAMESPACE}/workspaces/computes"
-DATASTORE_TYPE = f"{NAMESPACE}/workspaces/datastores"
+from localazure.resource_types import ML_COMPUTES, ML_DATASTORES, ML_WORKSPACES
+
+WORKSPACE_TYPE = ML_WORKSPACES
+COMPUTE_TYPE = ML_COMPUTES
+DATASTORE_TYPE = ML_DATASTORES
 
 DEFAULT_API_VERSION = "2025-12-01"
-# What MLClient (azure-ai-ml 1.35) sends, per type.
-MLCLIENT_API_VERSIONS = {
-    WORKSPACE_TYPE: ("2024-10-01-preview", "2023-08-01-preview"),
-    COMPUTE_TYPE: ("2023-08-01-preview",),
-    DATASTORE_TYPE: ("2024-10-01-preview",),
-}

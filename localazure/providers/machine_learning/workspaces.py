@@ -20,6 +20,12 @@ import uuid
 
 from localazure.error_catalogue import BAD_REQUEST
 from localazure.ids import parse_resource_path
+from localazure.resource_types import (
+    APPLICATION_INSIGHTS,
+    CONTAINER_REGISTRIES,
+    KEY_VAULTS,
+    STORAGE_ACCOUNTS,
+)
 from localazure.types._base import ValidatedType
 
 from . import linked, soft_delete
@@ -28,12 +34,11 @@ from .versions import DEFAULT_API_VERSION, WORKSPACE_TYPE
 
 # property -> (resource type it must name, words for messages, required for kind Default)
 LINKED_RESOURCES = {
-    "storageAccount": ("Microsoft.Storage/storageAccounts", "storage account", True),
-    "keyVault": ("Microsoft.KeyVault/vaults", "key vault", True),
-    "applicationInsights": ("Microsoft.Insights/components", "application insights", False),
-    "containerRegistry": ("Microsoft.ContainerRegistry/registries", "container registry", False),
+    "storageAccount": (STORAGE_ACCOUNTS, "storage account", True),
+    "keyVault": (KEY_VAULTS, "key vault", True),
+    "applicationInsights": (APPLICATION_INSIGHTS, "application insights", False),
+    "containerRegistry": (CONTAINER_REGISTRIES, "container registry", False),
 }
-IN_PROGRESS = ("Accepted", "Running", "Creating", "Updating")
 # Linked resources fixed at creation -> the service's words when an update swaps one.
 # "Storage Account update is not supported yet" is the service's own (code BadRequest, quoted in
 # Azure-Samples/get-started-with-ai-chat#65); the Key Vault one is NOT VERIFIED, written after it.

@@ -9,12 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "localazure"))
 # The linked resources, datastore body and template deployment helpers of the ML provider tests.
-import test_machine_learning as ml_provider_tests  # noqa: E402
-from test_machine_learning import ACCOUNT, GROUP, LOCATION, SUBNET, _blob_datastore, _deploy, _workspace_path  # noqa: E402
+import test_machine_learning as ml_provider_tests
+import yaml
+from test_machine_learning import ACCOUNT, GROUP, LOCATION, SUBNET, _blob_datastore, _deploy, _workspace_path
 
 # Their module-scoped fixtures, used here by name: the resource group with storage, Key Vault, registry, App Insights.
 storage = ml_provider_tests.storage
