@@ -69,7 +69,11 @@ def test_services_never_import_routes():
                 if isinstance(node, ast.Import)
                 else []
             )
-            if isinstance(node, ast.ImportFrom) and node.module == "localazure":
+            if isinstance(node, ast.ImportFrom) and node.level:  # relative: resolve against the file's package
+                package = ["localazure", *relative.split("/")[:-1]]
+                base = ".".join(package[: len(package) - node.level + 1])
+                names = [f"{base}.{node.module}" if node.module else base]
+            if isinstance(node, ast.ImportFrom) and names == ["localazure"]:
                 names = [f"localazure.{alias.name}" for alias in node.names]
             offenders += [
                 f"{relative}: {name}"
@@ -77,3 +81,28 @@ def test_services_never_import_routes():
                 if name == "localazure.routes" or name.startswith("localazure.routes.")
             ]
     assert offenders == []
+
+
+NAN_BODY = b'{"location": "westeurope", "tags": {"x": NaN}}'
+
+
+def test_the_steps_run_in_order_authentication_authorization_body_faults(app, principal):
+    """Authentication, then authorization, then body validation, then faults: each refusal is the first one that
+    applies, whichever other refusals the same request would also earn."""
+    path = _group(app)
+    unauthenticated = Request.from_target("PUT", f"{path}?api-version=2025-04-01", {}, NAN_BODY)
+    assert app.handle(unauthenticated).status == 401
+    app.faults.add_failure({"method": "PUT", "path": "rg-pipeline$", "status": 503, "count": 10})
+    developer = _request("PUT", path, principal("model-developer-test"))
+    developer.body = NAN_BODY
+    with pytest.raises(AzureError) as refused:
+        app.dispatch(developer)
+    assert (refused.value.status, refused.value.code) == (403, "AuthorizationFailed")
+    deployer = _request("PUT", path, principal("deployer"))
+    deployer.body = NAN_BODY
+    with pytest.raises(AzureError) as invalid:
+        app.dispatch(deployer)
+    assert (invalid.value.status, invalid.value.code) == (400, "InvalidRequestContent")
+    with pytest.raises(AzureError) as faulted:
+        app.dispatch(_request("PUT", path, principal("deployer"), {"location": "westeurope"}))
+    assert faulted.value.status == 503, "a valid request meets the injected fault"
