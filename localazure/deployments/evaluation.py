@@ -14,7 +14,7 @@ import uuid
 
 from localazure.deployments.definition import Definition, Scope
 from localazure.deployments.engine import (
-    AZURE_ENVIRONMENT,
+    AZURE_CLOUD_ENVIRONMENT,
     ArmTemplateError,
     DeploymentContext,
     contains_unknown,
@@ -46,7 +46,7 @@ class TemplateRejected(AzureError):
 
 def context_for(app, scope: Scope, name: str, definition: Definition) -> DeploymentContext:
     subscription = app.store.subscription(scope.subscription_id)
-    environment = copy.deepcopy(AZURE_ENVIRONMENT)
+    environment = copy.deepcopy(AZURE_CLOUD_ENVIRONMENT)
     environment.update(name="LocalAzure", resourceManager=app.arm_endpoint + "/")
     environment["authentication"] = {**environment["authentication"], "loginEndpoint": app.authority_host + "/"}
     values = {

@@ -1,17 +1,17 @@
-"""What-if: the engine's differ (``whatif.resource_change``) between live state and the evaluated template.
+"""What-if: the engine's differ (``resource_change``) between live state and the evaluated template.
 
 Resources the template deploys are Create, Modify, NoChange or Deploy (a value known only after
 deployment); resources of the resource group the template does not contain are Delete in complete mode and
 Ignore in incremental mode. Secure values are scrubbed from the result. As in Azure, a resource whose only
 differences are read-only properties the template sets to other values is Modify with NoEffect deltas
-(``whatif.effective_change_type`` reads it as NoChange). Nothing here decides what a deployment writes: the
+(``effective_change_type`` reads it as NoChange). Nothing here decides what a deployment writes: the
 runner PUTs every resource of the template, as ARM does.
 """
 
 from __future__ import annotations
 
 from localazure.deployments.definition import Definition, Scope
-from localazure.deployments.engine import scrub, whatif
+from localazure.deployments.engine import resource_change, scrub
 from localazure.deployments.evaluation import deployable, resource_body, secrets_of
 from localazure.deployments.resolver import LiveResolver
 from localazure.ids import parse_resource_path
@@ -35,13 +35,13 @@ def changes(app, scope: Scope, definition: Definition, result, resolver: LiveRes
             **resource_body(resource),
         }
         current = _current(app, resolver, resource_id, resource["type"])
-        change = whatif.resource_change(resource_id, current, desired, mode=definition.mode)
+        change = resource_change(resource_id, current, desired, mode=definition.mode)
         found.append(change)
     if scope.resource_group is not None:
         for body in app.store.list_resources(scope.id):
             if body["id"].lower() in listed or parse_resource_path(body["id"]) is None:
                 continue
-            found.append(whatif.resource_change(body["id"], resolver.body(body["id"]), None, mode=definition.mode))
+            found.append(resource_change(body["id"], resolver.body(body["id"]), None, mode=definition.mode))
     return scrub(found, secrets_of(definition))
 
 

@@ -17,6 +17,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
     DeploymentContext,
     contains_unknown,
     evaluate_template,
+    is_secure,
 )
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_template_files import TemplateInput
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report import (
@@ -28,7 +29,6 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm_whatif_report im
 )
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 
-SECURE_OUTPUT_TYPES = ("securestring", "secureobject")
 KNOWN_AFTER_DEPLOYMENT = "(known after deployment)"
 
 
@@ -169,7 +169,7 @@ def deployment_outputs(deployment: dict | None) -> dict:
     """Plain output values; secure outputs (whose values Azure never returns) are left out."""
     outputs = {}
     for name, entry in ((deployment or {}).get("properties") or {}).get("outputs", {}).items() or []:
-        if not isinstance(entry, dict) or str(entry.get("type", "")).lower() in SECURE_OUTPUT_TYPES:
+        if not isinstance(entry, dict) or is_secure(entry):
             continue
         outputs[name] = entry.get("value")
     return outputs
@@ -206,7 +206,7 @@ def _offline_outputs(factory, request: DeploymentRequest, rendered=None) -> dict
     return {
         name: KNOWN_AFTER_DEPLOYMENT if contains_unknown(value) else value
         for name, value in rendered.outputs.items()
-        if str((declared.get(name) or {}).get("type", "")).lower() not in SECURE_OUTPUT_TYPES
+        if not is_secure(declared.get(name) or {})
     }
 
 

@@ -13,19 +13,13 @@ import json
 import os
 from dataclasses import dataclass, field
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import check_parameter_values
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
+    SECURE_TYPES,
+    check_parameter_values,
+    is_secure,
+    placeholder_for,
+)
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
-
-SECURE_TYPES = ("securestring", "secureobject")
-_PLACEHOLDERS = {
-    "string": "",
-    "securestring": "",
-    "int": 0,
-    "bool": False,
-    "object": {},
-    "secureobject": {},
-    "array": [],
-}
 
 
 @dataclass
@@ -115,7 +109,7 @@ def _check_offline(source: TemplateInput, parameters_file: str | None) -> None:
     for name, entry in source.parameters.items():
         if "reference" in entry:
             # Azure resolves the value from Key Vault: only its declared type can be checked offline.
-            values[name] = _PLACEHOLDERS.get(source.parameter_type(name), "")
+            values[name] = placeholder_for(source.parameter_type(name))
             template = dict(
                 template,
                 parameters=dict(
@@ -143,7 +137,7 @@ def secure_values_of(template: dict, values: dict | None) -> list:
     secure = {
         name.lower()
         for name, declaration in declared.items()
-        if isinstance(declaration, dict) and str(declaration.get("type", "")).lower() in SECURE_TYPES
+        if isinstance(declaration, dict) and is_secure(declaration)
     }
     return [value for name, value in (values or {}).items() if str(name).lower() in secure]
 

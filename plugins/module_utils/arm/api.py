@@ -17,11 +17,11 @@ from .context import AZURE_CLOUD_ENVIRONMENT, DeploymentContext
 from .errors import ArmTemplateError
 from .hashing import murmur_hash64
 from .limits import MAX_VALUE_SIZE, MAX_WORK, WorkBudget
-from .parameters import check_parameter_values, is_secure, plain_parameter_values
+from .parameters import SECURE_TYPES, check_parameter_values, is_secure, plain_parameter_values
 from .resolver import OfflineResolver, Resolver
 from .secure import REDACTED, scrub, secret_texts, supplied_secrets
 from .template import TemplateResult, evaluate_template
-from .values import UnknownValue, contains_unknown
+from .values import UnknownValue, contains_unknown, placeholder_for
 from .whatif import EFFECTIVE_CHANGE_TYPES, effective_change_type, resource_change
 
 __all__ = [
@@ -33,6 +33,7 @@ __all__ = [
     "MAX_WORK",
     "OfflineResolver",
     "REDACTED",
+    "SECURE_TYPES",
     "Resolver",
     "TemplateResult",
     "UnknownValue",
@@ -43,6 +44,7 @@ __all__ = [
     "evaluate_template",
     "is_secure",
     "murmur_hash64",
+    "placeholder_for",
     "plain_parameter_values",
     "resource_change",
     "scrub",

@@ -4,19 +4,10 @@ from __future__ import annotations
 
 from .errors import ArmTemplateError
 from .user_types import is_user_defined, type_problems
-from .values import UnknownValue, type_name
+from .values import PYTHON_TYPES, UnknownValue, type_name
 
 # ARM checks output values only after the resources are deployed, and fails the deployment with this code.
 OUTPUT_EVALUATION_FAILED = "DeploymentOutputEvaluationFailed"
-_OUTPUT_TYPES = {
-    "string": str,
-    "securestring": str,
-    "int": int,
-    "bool": bool,
-    "object": dict,
-    "secureobject": dict,
-    "array": list,
-}
 
 
 def check_output_type(name: str, declaration: dict, value, definitions: dict) -> None:
@@ -32,7 +23,7 @@ def check_output_type(name: str, declaration: dict, value, definitions: dict) ->
             )
         return
     declared = str(declaration.get("type", "")).lower()
-    expected = _OUTPUT_TYPES.get(declared)
+    expected = PYTHON_TYPES.get(declared)
     if expected is None:
         raise ArmTemplateError(
             f"The template output '{name}' has an invalid type '{declaration.get('type')}'.",

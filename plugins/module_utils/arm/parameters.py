@@ -24,7 +24,7 @@ from .errors import INVALID_TEMPLATE, ArmTemplateError, validation_failed
 from .evaluator import Evaluator
 from .functions.conversions import deep_equals, to_json_text
 from .user_types import is_user_defined, type_problems
-from .values import UnknownValue, type_name
+from .values import PYTHON_TYPES, UnknownValue, type_name
 
 PARAMETER_TYPES = {
     "string": "String, Uri",
@@ -70,15 +70,7 @@ def is_secure(declaration: dict) -> bool:
 
 
 def _matches_type(value, declared_type: str) -> bool:
-    expected = {
-        "string": str,
-        "securestring": str,
-        "int": int,
-        "bool": bool,
-        "object": dict,
-        "secureobject": dict,
-        "array": list,
-    }.get(declared_type)
+    expected = PYTHON_TYPES.get(declared_type)
     if expected is None:
         return True
     if expected is int:

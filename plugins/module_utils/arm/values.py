@@ -2,6 +2,34 @@
 
 from __future__ import annotations
 
+import copy
+
+# An ARM parameter or output type (lower-cased) and the Python type of its values.
+PYTHON_TYPES = {
+    "string": str,
+    "securestring": str,
+    "int": int,
+    "bool": bool,
+    "object": dict,
+    "secureobject": dict,
+    "array": list,
+}
+# A value of each ARM type, for offline checks that know a value's type but not the value (a Key Vault reference).
+_PLACEHOLDERS = {
+    "string": "",
+    "securestring": "",
+    "int": 0,
+    "bool": False,
+    "object": {},
+    "secureobject": {},
+    "array": [],
+}
+
+
+def placeholder_for(declared_type: str):
+    """A value of the declared ARM type (a string for an unknown type), fresh for each call."""
+    return copy.deepcopy(_PLACEHOLDERS.get(str(declared_type).lower(), ""))
+
 
 class UnknownValue:
     """A value known only after deployment, such as ``reference()`` without a resolver.

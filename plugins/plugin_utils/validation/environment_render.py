@@ -17,21 +17,13 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import (
     DeploymentContext,
     check_parameter_values,
     evaluate_template,
+    placeholder_for,
 )
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.deployment_plan import PLAN_FILE
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.findings import Finding
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.naming_rules import leaf_name, rule_for
 
 _PARAMETER_TARGET = re.compile(r"^parameters\.(?P<name>[^.\[]+)")
-_KEY_VAULT_REFERENCE_PLACEHOLDERS = {
-    "string": "",
-    "securestring": "",
-    "int": 0,
-    "bool": False,
-    "object": {},
-    "secureobject": {},
-    "array": [],
-}
 
 
 @dataclass
@@ -122,7 +114,7 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
     }
     for name in source.key_vault_references.get(environment, ()):
         declared_type = str(source.declared_parameters[name].get("type", "string")).lower()
-        values[name] = _KEY_VAULT_REFERENCE_PLACEHOLDERS.get(declared_type, "")
+        values[name] = placeholder_for(declared_type)
         origins[name] = None  # resolved by Azure from the vault; nothing to check offline
     for name, origin in plan.deploy_time_parameters.items():
         declared = source.declared_name(name)
