@@ -16,6 +16,7 @@ REPOSITORY_ROOT = Path(__file__).resolve().parents[3]
 KEY_VAULT_TEMPLATE = json.loads((REPOSITORY_ROOT / "arm-templates" / "keyvault" / "keyvault.json").read_text())
 KEY_VAULT_VERSION = "2026-05-15"
 REGISTRY_VERSION = "2025-11-01"
+LOG_ANALYTICS_VERSION = "2025-07-01"
 OTHER_TENANT = "22222222-2222-2222-2222-222222222222"
 
 
@@ -33,12 +34,26 @@ def group(endpoint):
     return name
 
 
-def key_vault_deployment(prefix: str) -> dict:
+@pytest.fixture(scope="module")
+def workspace_id(endpoint, group):
+    """A Log Analytics workspace for the vault's audit log (the template's logAnalyticsWorkspaceId)."""
+    path = (
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}/providers/"
+        "Microsoft.OperationalInsights/workspaces/wif-log"
+    )
+    body = {"location": "westeurope", "properties": {"sku": {"name": "PerGB2018"}, "retentionInDays": 30}}
+    answer = endpoint.call("PUT", path, api_version=LOG_ANALYTICS_VERSION, body=body)
+    assert answer.status_code in (200, 201), answer.text
+    return path
+
+
+def key_vault_deployment(prefix: str, workspace_id: str) -> dict:
     parameters = {
         "location": "westeurope",
         "namePrefix": prefix,
         "environmentName": "dev",
         "enablePurgeProtection": False,
+        "logAnalyticsWorkspaceId": workspace_id,
     }
     return {
         "properties": {
@@ -58,8 +73,8 @@ def deltas(change: dict) -> dict:
     return {entry["path"]: entry for entry in change.get("delta") or ()}
 
 
-def test_an_unchanged_redeploy_of_a_project_template_is_no_change(client, group):
-    body = key_vault_deployment("wifsame")
+def test_an_unchanged_redeploy_of_a_project_template_is_no_change(client, group, workspace_id):
+    body = key_vault_deployment("wifsame", workspace_id)
     deployed = client.deployments.begin_create_or_update(group, "kv-same", body).result()
     assert deployed.properties.provisioning_state == "Succeeded"
     changes = rest_changes(client.deployments.begin_what_if(group, "kv-same", body).result())
@@ -70,8 +85,8 @@ def test_an_unchanged_redeploy_of_a_project_template_is_no_change(client, group)
     ), vault["delta"]
 
 
-def test_a_tenant_changed_outside_the_template_is_a_modify(endpoint, client, group):
-    body = key_vault_deployment("wiftenant")
+def test_a_tenant_changed_outside_the_template_is_a_modify(endpoint, client, group, workspace_id):
+    body = key_vault_deployment("wiftenant", workspace_id)
     client.deployments.begin_create_or_update(group, "kv-tenant", body).result()
     vault_path = (
         f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}/providers/"

@@ -39,6 +39,7 @@ DEPLOY_TIME_VALUES = {
     "healthyRegistryId": f"{GROUP}/Microsoft.ContainerRegistry/registries/crit4adlocinthealthy",
     "stagingRegistryName": "crit4adlocintstaging",
     "healthyRegistryName": "crit4adlocinthealthy",
+    "logAnalyticsWorkspaceId": f"{GROUP}/Microsoft.OperationalInsights/workspaces/it4adloc-int-log",
     "modelDeveloperRoleDefinitionId": f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/"
     "roleDefinitions/0b5c2d1e-3f4a-4b6c-8d7e-9f0a1b2c3d4e",
 }
@@ -97,10 +98,14 @@ def put_body(resource: dict) -> dict:
 
 
 def bodies_of_type(resource_type: str) -> list:
-    """(template, apiVersion, PUT body) for every rendered resource of the type, across all templates."""
+    """(template, apiVersion, PUT body) for every rendered resource of the type, across all templates. The ones the
+    int environment deploys come first; those whose condition is false there (never sent, but still the template's
+    shape) follow."""
     found = []
     for folder in sorted(path.name for path in TEMPLATES.iterdir() if (path / f"{path.name}.json").exists()):
         for resource in rendered_resources(folder):
             if resource["type"].lower() == resource_type.lower():
-                found.append((folder, resource["apiVersion"], put_body(resource)))
-    return found
+                found.append(
+                    (resource.get("condition", True) is False, folder, resource["apiVersion"], put_body(resource))
+                )
+    return [entry[1:] for entry in sorted(found, key=lambda entry: entry[0])]

@@ -127,6 +127,8 @@ MONITORING_CREATES = [
     "resourceGroups/rg-new",
     "Microsoft.OperationalInsights/workspaces/it4adloc-int-log",
     "Microsoft.Insights/components/it4adloc-int-appi",
+    # The workspace's own audit log (an extension resource); its delete lock is off (deleteLocks false).
+    "Microsoft.Insights/diagnosticSettings/audit-to-log-analytics",
 ]
 
 
@@ -176,7 +178,7 @@ def test_missing_group_in_check_mode_predicts_every_resource_as_create_offline(a
     result = run_deployment(FACTORY, monitoring_request(), check_mode=True)
     assert [entry["resource"] for entry in result["changes"]] == MONITORING_CREATES
     assert {entry["change_type"] for entry in result["changes"]} == {"Create"}
-    assert result["what_if_counts"] == {"Create": 3}
+    assert result["what_if_counts"] == {"Create": 4}
     assert result["outputs"]["applicationInsightsName"] == "it4adloc-int-appi"
     assert "'rg-new' does not exist yet" in result["reason"]
     assert [function for function, _name in azure.calls] == ["get_resource_group"]
