@@ -21,9 +21,13 @@ _MARKS = {"Create": "+", "Delete": "-", "Modify": "~", "Deploy": "!", "NoEffect"
 
 
 def resource_label(resource_id: str) -> str:
-    """``Microsoft.Storage/storageAccounts/name`` of a resource id (the resource group for a group's id)."""
+    """``Microsoft.Storage/storageAccounts/name`` of a resource id (the resource group for a group's id).
+
+    An extension resource keeps the resource it extends, so the diagnostic settings and locks of different
+    resources stay apart: ``Microsoft.KeyVault/vaults/kv/providers/Microsoft.Authorization/locks/do-not-delete``.
+    """
     lowered = resource_id.lower()
-    marker = lowered.rfind("/providers/")
+    marker = lowered.find("/providers/")
     if marker >= 0:
         return resource_id[marker + len("/providers/") :]
     if "/resourcegroups/" in lowered:

@@ -74,7 +74,7 @@ def test_check_mode_on_an_empty_subscription_lists_every_resource_as_create(proj
     assert run.returncode == 0, run.explain()
     assert run.writes == [], f"check mode wrote: {run.written_paths()}"
     for resource_id in all_ids(rendered_environment(project)):
-        label = resource_id.rsplit("/providers/", 1)[1]
+        label = resource_id.split("/providers/", 1)[1]
         assert f"+{label}:  # create" in run.output.lower(), f"{label} is not listed as a Create\n{run.explain()}"
     assert "+  properties.properties.scaleSettings.maxNodeCount: 2" in run.output, run.explain()
     groups = endpoint.call("GET", f"/subscriptions/{endpoint.subscription_id}/resourcegroups/{RESOURCE_GROUP}")

@@ -128,7 +128,8 @@ MONITORING_CREATES = [
     "Microsoft.OperationalInsights/workspaces/it4adloc-int-log",
     "Microsoft.Insights/components/it4adloc-int-appi",
     # The workspace's own audit log (an extension resource); its delete lock is off (deleteLocks false).
-    "Microsoft.Insights/diagnosticSettings/audit-to-log-analytics",
+    "Microsoft.OperationalInsights/workspaces/it4adloc-int-log/providers/Microsoft.Insights/diagnosticSettings/"
+    "audit-to-log-analytics",
 ]
 
 

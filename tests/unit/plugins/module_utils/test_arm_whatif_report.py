@@ -156,6 +156,14 @@ def test_render_diff_of_nothing_is_empty():
             "Microsoft.Authorization/roleDefinitions/r1",
         ),
         ("/subscriptions/sub", "/subscriptions/sub"),
+        (
+            f"{STORAGE}/providers/Microsoft.Authorization/locks/do-not-delete",
+            "Microsoft.Storage/storageAccounts/stdata/providers/Microsoft.Authorization/locks/do-not-delete",
+        ),
+        (
+            "/subscriptions/sub/resourceGroups/rg/providers/Microsoft.Authorization/locks/group-lock",
+            "Microsoft.Authorization/locks/group-lock",
+        ),
     ],
 )
 def test_resource_label(resource_id, label):
