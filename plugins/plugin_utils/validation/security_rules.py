@@ -15,6 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import contains_unknown
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.findings import Finding, json_path_of
@@ -181,7 +182,7 @@ def _shown(value) -> str:
 # --- rules ----------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: the key of its expected value per inventory
 class Check:
     path: PropertyPath
     expectation: Expectation
@@ -233,13 +234,18 @@ def load_security_rules(repository_root: Path):
     except UnreadableFile as unreadable:
         return None, [unreadable.finding]
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(document), key=lambda error: list(error.absolute_path))
+    errors = sorted(
+        (_most_relevant(error) for error in validator.iter_errors(document)),
+        key=lambda error: list(error.absolute_path),
+    )
     if errors:
         return None, [
             Finding(RULES_FILE, json_path_of(error.absolute_path), f"{error.message}.", _schema_fix(error))
             for error in errors
         ]
-    rules, findings, seen = [], [], {}
+    rules: list = []
+    findings: list = []
+    seen: dict = {}
     for index, entry in enumerate(document["rules"]):
         try:
             rules.append(_rule_of(index, entry, repository_root))
@@ -259,6 +265,13 @@ def load_security_rules(repository_root: Path):
     return rules, findings  # a rule that cannot be read is left out; its finding says why
 
 
+def _most_relevant(error):
+    """For a value that fits none of several shapes, the error of the shape it comes closest to."""
+    while error.validator in ("oneOf", "anyOf") and error.context:
+        error = jsonschema.exceptions.best_match(error.context)
+    return error
+
+
 def _schema_fix(error) -> str:
     description = error.schema.get("description") if isinstance(error.schema, dict) else None
     if description:
@@ -268,6 +281,12 @@ def _schema_fix(error) -> str:
 
 def _rule_of(index: int, entry: dict, repository_root: Path) -> Rule:
     path = f"$.rules[{index}]"
+    if ("property" in entry) != ("expect" in entry) or ("property" in entry) == ("extension" in entry):
+        raise RuleFileError(
+            path,
+            f"rule '{entry['id']}' needs either 'property' with 'expect', or 'extension' (not both).",
+            "check a property of the resource (property + expect) or an extension resource of it (extension).",
+        )
     types = entry["resource"] if isinstance(entry["resource"], list) else [entry["resource"]]
     where = entry.get("where") or {}
     name_pattern = where.get("name")
@@ -301,7 +320,15 @@ def _rule_of(index: int, entry: dict, repository_root: Path) -> Rule:
 
 def _check_of(entry: dict, path: str, repository_root: Path) -> Check:
     expect = entry["expect"]
-    kind = next(name for name in _EXPECTATION_KINDS if name in expect)
+    kinds = [name for name in _EXPECTATION_KINDS if name in expect]
+    if len(kinds) != 1:
+        raise RuleFileError(
+            f"{path}.expect",
+            f"an expectation needs exactly one of {', '.join(_EXPECTATION_KINDS)}; this one has "
+            f"{', '.join(kinds) or 'none'}.",
+            "keep one kind of expectation per property; write a second rule for a second one.",
+        )
+    kind = kinds[0]
     value = expect[kind]
     value_path = f"{path}.expect.{kind}"
     if kind == "matches":
@@ -381,138 +408,144 @@ def security_rule_findings(rules: list, templates: dict, rendered_environment) -
     for rule in rules:
         if not rule.applies_to_inventory(settings):
             continue
+        try:
+            expected = _expected_values(rule, settings)
+        except _UnsetVariable as unset:
+            findings.append(unset.finding)
+            continue
         for resource, deployment in placed:
             if not rule.selects(resource):
                 continue
+            context = _Context(rule, expected, settings, locator, _subject(resource, deployment))
             if rule.check is not None:
-                findings.extend(_property_findings(rule, resource, deployment, settings, locator))
+                findings.extend(_property_findings(context, resource, deployment))
             else:
-                findings.extend(_extension_findings(rule, resource, deployment, placed, settings, locator))
-    unique = []
+                findings.extend(_extension_findings(context, resource, deployment, placed))
+    unique: list = []
     for finding in findings:
         if finding not in unique:
             unique.append(finding)
     return unique
 
 
-def _expected(expectation: Expectation, settings, rule: Rule):
-    """The expected value, with an inventory reference resolved; raises ``RuleFileError`` when it is unset."""
-    value = expectation.value
-    if not _is_reference(value):
-        return value
-    name = value["from_inventory"]
-    if name not in settings.variables:
-        raise RuleFileError(
-            f"{expectation.json_path}.from_inventory",
-            f"security rule '{rule.id}' compares with the inventory variable {name}, which {settings.folder} "
-            "does not set.",
-            f"set {name} in {settings.folder}/group_vars/all/, or correct the variable name in {RULES_FILE}.",
+class _UnsetVariable(Exception):
+    def __init__(self, finding: Finding):
+        super().__init__(finding.render())
+        self.finding = finding
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One rule applied in one inventory to one selected resource."""
+
+    rule: Rule
+    expected: dict  # Check -> the expected value in this inventory
+    settings: Any  # InventorySettings
+    locator: _Locator
+    subject: str  # the selected resource, for humans
+
+    def finding(self, template: str, resource: dict, json_suffix: str, detail: str) -> Finding:
+        """A violation found at ``resource`` (the selected one or its extension), declared in ``template``."""
+        file_name, declaration_path = self.locator.locate(template, resource)
+        return Finding(
+            file_name,
+            declaration_path + json_suffix,
+            f"{self.subject} breaks security rule '{self.rule.id}' ({self.rule.description}): {detail}.",
+            self.rule.fix,
+            self.settings.name,
         )
-    return settings.variables[name]
 
 
-def _violation(rule: Rule, check: Check, document, settings):
-    """``None`` when ``document`` meets ``check``, else ``(problem detail, expected)``."""
-    try:
-        expected = _expected(check.expectation, settings, rule)
-    except RuleFileError as error:
-        return Finding(settings.file_of(check.expectation.value["from_inventory"]), "$", error.problem, error.fix)
+def _expected_values(rule: Rule, settings) -> dict:
+    """The expected value of each check of ``rule``, inventory references resolved for this inventory."""
+    expected = {}
+    for check in ((rule.check,) if rule.check else ()) + rule.extension_checks:
+        value = check.expectation.value
+        if _is_reference(value):
+            name = value["from_inventory"]
+            if name not in settings.variables:
+                raise _UnsetVariable(
+                    Finding(
+                        settings.file_of(name),
+                        "$",
+                        f"security rule '{rule.id}' ({RULES_FILE} {check.expectation.json_path}) compares with the "
+                        f"inventory variable {name}, which {settings.folder} does not set.",
+                        f"set {name} in {settings.folder}/group_vars/all/, or correct the variable name in "
+                        f"{RULES_FILE}.",
+                        settings.name,
+                    )
+                )
+            value = settings.variables[name]
+        expected[check] = value
+    return expected
+
+
+def _violation(check: Check, expected, document) -> str | None:
+    """``None`` when ``document`` meets ``check``, else what is wrong."""
     actual = check.path.read(document)
     ok, lacking = check.expectation.holds(actual, expected)
     if ok:
         return None
     detail = f"{check.path.text} is {_shown(actual)}, expected {check.expectation.describe(expected)}"
-    if lacking:
-        detail += f"; it lacks {_shown(lacking)}"
-    return detail
+    return detail + (f"; it lacks {_shown(lacking)}" if lacking else "")
 
 
-def _property_findings(rule, resource, deployment, settings, locator) -> list:
-    violation = _violation(rule, rule.check, resource, settings)
+def _property_findings(context: _Context, resource: dict, deployment) -> list:
+    check = context.rule.check
+    assert check is not None  # a property rule
+    violation = _violation(check, context.expected[check], resource)
     if violation is None:
         return []
-    if isinstance(violation, Finding):
-        return [_with_environment(violation, settings)]
-    file_name, declaration_path = locator.locate(deployment.template, resource)
-    return [
-        Finding(
-            file_name,
-            declaration_path + rule.check.path.json_suffix(),
-            f"{_subject(resource, deployment)} breaks security rule '{rule.id}' ({rule.description}): {violation}.",
-            rule.fix,
-            settings.name,
-        )
-    ]
+    return [context.finding(deployment.template, resource, check.path.json_suffix(), violation)]
 
 
-def _extension_findings(rule, resource, deployment, placed, settings, locator) -> list:
+def _extension_findings(context: _Context, resource: dict, deployment, placed: list) -> list:
+    rule = context.rule
     target = resource["id"] + (f"/{rule.extension_child}" if rule.extension_child else "")
     prefix = f"{target}/providers/{rule.extension_type}/".lower()
     extensions = [
         (extension, home)
         for extension, home in placed
-        if str(extension.get("type", "")).lower() == rule.extension_type.lower()
+        if str(extension.get("type", "")).lower() == str(rule.extension_type).lower()
         and extension["id"].lower().startswith(prefix)
     ]
-    subject = _subject(resource, deployment)
     on_child = f" on {rule.extension_child}" if rule.extension_child else ""
     if not rule.extension_exists:
-        findings = []
-        for extension, home in extensions:
-            file_name, declaration_path = locator.locate(home.template, extension)
-            findings.append(
-                Finding(
-                    file_name,
-                    declaration_path,
-                    f"{subject} breaks security rule '{rule.id}' ({rule.description}): it has the "
-                    f"{extension['type']} '{leaf_name(extension['name'])}'{on_child}, which this environment "
-                    "must not have.",
-                    rule.fix,
-                    settings.name,
-                )
-            )
-        return findings
-    if not extensions:
-        file_name, declaration_path = locator.locate(deployment.template, resource)
         return [
-            Finding(
-                file_name,
-                declaration_path,
-                f"{subject} breaks security rule '{rule.id}' ({rule.description}): it has no "
-                f"{rule.extension_type} extension resource{on_child} (one whose scope is {target}).",
-                rule.fix,
-                settings.name,
+            context.finding(
+                home.template,
+                extension,
+                "",
+                f"it has the {extension['type']} '{leaf_name(extension['name'])}'{on_child}, which this environment "
+                "must not have",
+            )
+            for extension, home in extensions
+        ]
+    if not extensions:
+        return [
+            context.finding(
+                deployment.template,
+                resource,
+                "",
+                f"it has no {rule.extension_type} extension resource{on_child} (one whose scope is {target})",
             )
         ]
-    failures = []
+    findings: list = []
     for extension, home in extensions:
-        violations = [(check, _violation(rule, check, extension, settings)) for check in rule.extension_checks]
-        violations = [(check, violation) for check, violation in violations if violation is not None]
-        if not violations:
-            return []
-        failures.append((extension, home, violations))
-    findings = []
-    for extension, home, violations in failures:
-        file_name, declaration_path = locator.locate(home.template, extension)
-        for check, violation in violations:
-            if isinstance(violation, Finding):
-                findings.append(_with_environment(violation, settings))
-                continue
-            findings.append(
-                Finding(
-                    file_name,
-                    declaration_path + check.path.json_suffix(),
-                    f"{subject} breaks security rule '{rule.id}' ({rule.description}): its {extension['type']} "
-                    f"'{leaf_name(extension['name'])}'{on_child} has {violation}.",
-                    rule.fix,
-                    settings.name,
-                )
+        violations = [(check, _violation(check, context.expected[check], extension)) for check in rule.extension_checks]
+        failed = [(check, violation) for check, violation in violations if violation is not None]
+        if not failed:
+            return []  # one extension that meets every check is enough
+        findings.extend(
+            context.finding(
+                home.template,
+                extension,
+                check.path.json_suffix(),
+                f"its {extension['type']} '{leaf_name(extension['name'])}'{on_child} has {violation}",
             )
+            for check, violation in failed
+        )
     return findings
-
-
-def _with_environment(finding: Finding, settings) -> Finding:
-    return Finding(finding.file, finding.json_path, finding.problem, finding.fix, settings.name)
 
 
 def _subject(resource: dict, deployment) -> str:
@@ -554,7 +587,9 @@ class _Locator:
 
 
 def _declarations_of(template: dict):
-    variables = template.get("variables") if isinstance(template.get("variables"), dict) else {}
+    variables = template.get("variables")
+    if not isinstance(variables, dict):
+        variables = {}
     section = template.get("resources")
     if isinstance(section, dict):
         items = [(f"$.resources.{name}", name, body) for name, body in section.items()]
