@@ -5,8 +5,6 @@ Each test keeps the rules it is about, sets the templates of the copy so that th
 of the resource's declaration, the rule, the environment and the fix.
 """
 
-import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -35,36 +33,22 @@ REGISTRY = "Microsoft.ContainerRegistry/registries"
 LOG_ANALYTICS_ID = "[resourceId('Microsoft.OperationalInsights/workspaces', 'it4ad-log')]"
 
 
-class RepositoryCopy:
-    def __init__(self, root: Path):
-        self.root = root
-
-    def read_json(self, relative: str):
-        return json.loads((self.root / relative).read_text())
-
-    def write_json(self, relative: str, document) -> None:
-        (self.root / relative).write_text(json.dumps(document, indent=2))
-
-    def write_yaml(self, relative: str, document) -> None:
-        (self.root / relative).write_text(yaml.safe_dump(document, sort_keys=False))
-
-    def keep_rules(self, *ids) -> None:
-        """Only the real rules with these ids."""
-        document = yaml.safe_load((REPOSITORY_ROOT / RULES_FILE).read_text())
-        document["rules"] = [rule for rule in document["rules"] if rule["id"] in ids]
-        assert sorted(rule["id"] for rule in document["rules"]) == sorted(ids), "a rule id the test names is gone"
-        self.write_yaml(RULES_FILE, document)
-
-    def findings(self, *inventories):
-        report = validate_repository(self.root, list(inventories) or None, run_checkov=False)
-        return [finding for finding in report.findings]
-
-
 @pytest.fixture
-def repository(tmp_path) -> RepositoryCopy:
-    for folder in ("arm-templates", "inventories"):
-        shutil.copytree(REPOSITORY_ROOT / folder, tmp_path / folder)
-    return RepositoryCopy(tmp_path)
+def repository(plain_repository):
+    """A copy of the real repository (conftest.py), without the fixture template."""
+    return plain_repository
+
+
+def keep_rules(repository, *ids) -> None:
+    """Only the real rules with these ids."""
+    document = yaml.safe_load((REPOSITORY_ROOT / RULES_FILE).read_text())
+    document["rules"] = [rule for rule in document["rules"] if rule["id"] in ids]
+    assert sorted(rule["id"] for rule in document["rules"]) == sorted(ids), "a rule id the test names is gone"
+    repository.write_yaml(RULES_FILE, document)
+
+
+def findings_of(repository, *inventories):
+    return validate_repository(repository.root, list(inventories) or None, run_checkov=False).findings
 
 
 def index_of(template: dict, resource_type: str, position: int = 0) -> int:
@@ -169,7 +153,7 @@ def test_the_real_rules_file_is_well_formed_given_the_role_file(repository):
 )
 def test_a_rule_that_breaks_the_schema_is_named_with_its_path(repository, broken_rule, json_path, words):
     repository.write_yaml(RULES_FILE, {"rules": [broken_rule]})
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     assert [finding.file for finding in findings] == [RULES_FILE], render(findings)
     assert findings[0].json_path == json_path
     for word in words:
@@ -227,7 +211,7 @@ def test_a_rule_that_cannot_be_used_is_named_and_the_others_still_run(repository
         "fix": "rename",
     }
     repository.write_yaml(RULES_FILE, {"rules": [broken, working]})
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     [rules_finding] = [finding for finding in findings if finding.file == RULES_FILE]
     assert rules_finding.json_path == json_path
     for word in words:
@@ -239,14 +223,14 @@ def test_a_rule_that_cannot_be_used_is_named_and_the_others_still_run(repository
 def test_a_rule_id_used_twice_is_reported(repository):
     rule = {"id": "twice", "description": "d", "resource": REGISTRY, "property": "name", "expect": {"present": True}}
     repository.write_yaml(RULES_FILE, {"rules": [dict(rule, fix="a"), dict(rule, fix="b")]})
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     assert [(finding.file, finding.json_path) for finding in findings] == [(RULES_FILE, "$.rules[1].id")]
     assert "also used by $.rules[0]" in findings[0].problem
 
 
 def test_invalid_yaml_in_the_rules_file_names_line_and_column(repository):
     (repository.root / RULES_FILE).write_text("rules:\n  - id: [unclosed\n")
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     assert [finding.file for finding in findings] == [RULES_FILE]
     assert "not valid YAML" in findings[0].problem
 
@@ -267,7 +251,7 @@ def test_an_inventory_variable_a_rule_needs_but_the_inventory_lacks_is_named(rep
             ]
         },
     )
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     assert len(findings) == 1, render(findings)
     assert findings[0].file.startswith("inventories/dev")
     assert "dlinfra_no_such_variable" in findings[0].problem
@@ -287,11 +271,11 @@ def set_registry_policies(repository, staging: dict, healthy: dict) -> dict:
 
 
 def test_a_registry_that_allows_export_is_named_with_file_path_rule_and_fix(repository):
-    repository.keep_rules("registry-export-disabled")
+    keep_rules(repository, "registry-export-disabled")
     template = set_registry_policies(
         repository, {"exportPolicy": {"status": "disabled"}}, {"exportPolicy": {"status": "enabled"}}
     )
-    findings = repository.findings("pro")
+    findings = findings_of(repository, "pro")
     assert len(findings) == 1, render(findings)
     finding = findings[0]
     assert finding.file == REGISTRIES
@@ -306,7 +290,8 @@ def test_a_registry_that_allows_export_is_named_with_file_path_rule_and_fix(repo
 
 
 def test_registry_policies_that_meet_the_rules_pass_in_every_environment(repository):
-    repository.keep_rules(
+    keep_rules(
+        repository,
         "registry-export-disabled",
         "registry-arm-token-auth-disabled",
         "staging-quarantine-enabled",
@@ -316,13 +301,13 @@ def test_registry_policies_that_meet_the_rules_pass_in_every_environment(reposit
     closed = {"exportPolicy": {"status": "disabled"}, "azureADAuthenticationAsArmPolicy": {"status": "disabled"}}
     staging = dict(closed, quarantinePolicy={"status": "enabled"}, retentionPolicy={"status": "enabled", "days": 7})
     set_registry_policies(repository, staging, closed)
-    assert repository.findings() == []
+    assert findings_of(repository) == []
 
 
 def test_the_staging_rules_select_only_the_staging_registry(repository):
-    repository.keep_rules("staging-quarantine-enabled", "staging-retention-days")
+    keep_rules(repository, "staging-quarantine-enabled", "staging-retention-days")
     template = set_registry_policies(repository, {"retentionPolicy": {"status": "enabled"}}, {})
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     staging_path = f"$.resources[{index_of(template, REGISTRY, 0)}]"
     assert sorted(finding.json_path for finding in findings) == [
         f"{staging_path}.properties.policies.quarantinePolicy.status",
@@ -332,13 +317,13 @@ def test_the_staging_rules_select_only_the_staging_registry(repository):
 
 
 def test_a_rule_for_pro_holds_only_in_pro(repository):
-    repository.keep_rules("log-retention-pro")
+    keep_rules(repository, "log-retention-pro")
     for environment, days in {"dev": 90, "int": 30, "pro": 90}.items():
         relative = f"arm-templates/monitoring/monitoring.parameters.{environment}.json"
         parameters = repository.read_json(relative)
         parameters["parameters"]["logRetentionDays"] = {"value": days}
         repository.write_json(relative, parameters)
-    findings = repository.findings()
+    findings = findings_of(repository)
     assert [(finding.file, finding.environment) for finding in findings] == [(MONITORING, "pro")], render(findings)
     assert findings[0].json_path.endswith(".properties.retentionInDays")
     assert "is 90, expected 365" in findings[0].problem
@@ -346,7 +331,7 @@ def test_a_rule_for_pro_holds_only_in_pro(repository):
 
 
 def test_tags_are_checked_on_tracked_resources_against_the_inventory(repository):
-    repository.keep_rules("tags-on-tracked-resources", "tag-environment")
+    keep_rules(repository, "tags-on-tracked-resources", "tag-environment")
     template = repository.read_json(KEY_VAULT)
     vault = index_of(template, "Microsoft.KeyVault/vaults")
     template["resources"][vault]["tags"] = {
@@ -356,7 +341,7 @@ def test_tags_are_checked_on_tracked_resources_against_the_inventory(repository)
         "dataClassification": "internal",
     }
     repository.write_json(KEY_VAULT, template)
-    findings = [finding for finding in repository.findings("dev", "local") if finding.file == KEY_VAULT]
+    findings = [finding for finding in findings_of(repository, "dev", "local") if finding.file == KEY_VAULT]
     # dev's vault says environment int; local (dlinfra_environment int) is right.
     assert [(finding.json_path, finding.environment) for finding in findings] == [
         (f"$.resources[{vault}].tags.environment", "dev")
@@ -365,19 +350,19 @@ def test_tags_are_checked_on_tracked_resources_against_the_inventory(repository)
 
 
 def test_a_value_known_only_after_deployment_is_not_judged_offline(repository):
-    repository.keep_rules("registry-admin-user-disabled")
+    keep_rules(repository, "registry-admin-user-disabled")
     template = repository.read_json(REGISTRIES)
     registry = template["resources"][index_of(template, REGISTRY)]
     registry["properties"]["adminUserEnabled"] = f"[reference({id_of(registry)[1:-1]}, '2025-11-01').adminUserEnabled]"
     repository.write_json(REGISTRIES, template)
-    assert repository.findings("dev") == []
+    assert findings_of(repository, "dev") == []
     registry["properties"]["adminUserEnabled"] = True
     repository.write_json(REGISTRIES, template)
-    assert len(repository.findings("dev")) == 1
+    assert len(findings_of(repository, "dev")) == 1
 
 
 def test_the_role_must_deny_every_action_its_role_file_lists(repository):
-    repository.keep_rules("role-denies-listed-actions")
+    keep_rules(repository, "role-denies-listed-actions")
     denied = [
         "Microsoft.MachineLearningServices/workspaces/listStorageAccountKeys/action",
         "Microsoft.MachineLearningServices/workspaces/outboundRules/write",
@@ -397,24 +382,24 @@ def test_the_role_must_deny_every_action_its_role_file_lists(repository):
         {"actions": ["Microsoft.MachineLearningServices/workspaces/*/read"], "notActions": [denied[0].lower()]}
     ]
     repository.write_json(CUSTOM_ROLE, template)
-    findings = repository.findings("int")
+    findings = findings_of(repository, "int")
     assert [(finding.file, finding.json_path) for finding in findings] == [
         (CUSTOM_ROLE, "$.resources[0].properties.permissions[0].notActions")
     ], render(findings)
     assert f'it lacks ["{denied[1]}"]' in findings[0].problem  # the first one matches, case aside
     role["properties"]["permissions"][0]["notActions"] = denied
     repository.write_json(CUSTOM_ROLE, template)
-    assert repository.findings("int") == []
+    assert findings_of(repository, "int") == []
 
 
 # --- extension resources: diagnostic settings and locks -----------------------------------------------------
 
 
 def test_a_key_vault_without_audit_logs_is_named_at_its_declaration(repository):
-    repository.keep_rules("keyvault-audit-logs")
+    keep_rules(repository, "keyvault-audit-logs")
     template = without(repository.read_json(KEY_VAULT), DIAGNOSTIC_SETTINGS)
     repository.write_json(KEY_VAULT, template)
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     vault = index_of(template, "Microsoft.KeyVault/vaults")
     assert [(finding.file, finding.json_path) for finding in findings] == [(KEY_VAULT, f"$.resources[{vault}]")]
     assert "has no Microsoft.Insights/diagnosticSettings extension resource" in findings[0].problem
@@ -422,25 +407,25 @@ def test_a_key_vault_without_audit_logs_is_named_at_its_declaration(repository):
 
 
 def test_audit_logs_with_the_wrong_category_are_named_at_the_setting(repository):
-    repository.keep_rules("keyvault-audit-logs")
+    keep_rules(repository, "keyvault-audit-logs")
     template = without(repository.read_json(KEY_VAULT), DIAGNOSTIC_SETTINGS)
     vault = template["resources"][index_of(template, "Microsoft.KeyVault/vaults")]
     template["resources"].append(diagnostic_settings(id_of(vault), [{"category": "AzurePolicyEvaluationDetails"}]))
     repository.write_json(KEY_VAULT, template)
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     setting = len(template["resources"]) - 1
     assert [finding.json_path for finding in findings] == [f"$.resources[{setting}].properties.logs"], render(findings)
     assert '[{"category": "AuditEvent", "enabled": true}]' in findings[0].problem
     template["resources"][-1]["properties"]["logs"] = [{"category": "auditevent", "enabled": True}]
     repository.write_json(KEY_VAULT, template)
-    assert len(repository.findings("dev")) == 1  # categories are compared exactly unless the rule ignores case
+    assert len(findings_of(repository, "dev")) == 1  # categories are compared exactly unless the rule ignores case
     template["resources"][-1]["properties"]["logs"] = [{"category": "AuditEvent", "enabled": True}]
     repository.write_json(KEY_VAULT, template)
-    assert repository.findings("dev") == []
+    assert findings_of(repository, "dev") == []
 
 
 def test_the_setting_of_each_registry_is_told_apart_by_its_scope(repository):
-    repository.keep_rules("registry-audit-logs")
+    keep_rules(repository, "registry-audit-logs")
     template = without(repository.read_json(REGISTRIES), DIAGNOSTIC_SETTINGS)
     staging = template["resources"][index_of(template, REGISTRY, 0)]
     healthy = template["resources"][index_of(template, REGISTRY, 1)]
@@ -451,7 +436,7 @@ def test_the_setting_of_each_registry_is_told_apart_by_its_scope(repository):
     # healthy's setting first, so that declaration order alone would point at the wrong one
     template["resources"] += [diagnostic_settings(id_of(healthy), both[:1]), diagnostic_settings(id_of(staging), both)]
     repository.write_json(REGISTRIES, template)
-    findings = repository.findings("dev")
+    findings = findings_of(repository, "dev")
     healthy_setting = len(template["resources"]) - 2
     assert [finding.json_path for finding in findings] == [f"$.resources[{healthy_setting}].properties.logs"]
     assert "'it4addevacr'" in findings[0].problem
@@ -459,13 +444,13 @@ def test_the_setting_of_each_registry_is_told_apart_by_its_scope(repository):
 
 
 def test_blob_audit_logs_belong_on_the_blob_service(repository):
-    repository.keep_rules("storage-blob-audit-logs")
+    keep_rules(repository, "storage-blob-audit-logs")
     template = without(repository.read_json(ML_STORAGE), DIAGNOSTIC_SETTINGS)
     account = template["resources"][index_of(template, "Microsoft.Storage/storageAccounts")]
     logs = [{"category": name, "enabled": True} for name in ("StorageRead", "StorageWrite", "StorageDelete")]
     template["resources"].append(diagnostic_settings(id_of(account), logs))  # on the account: the wrong scope
     repository.write_json(ML_STORAGE, template)
-    findings = [finding for finding in repository.findings("dev") if finding.file == ML_STORAGE]
+    findings = [finding for finding in findings_of(repository, "dev") if finding.file == ML_STORAGE]
     assert [finding.json_path for finding in findings] == [f"$.resources[{template['resources'].index(account)}]"]
     assert "on blobServices/default" in findings[0].problem
     name_expression = account["name"][1:-1]
@@ -473,7 +458,7 @@ def test_blob_audit_logs_belong_on_the_blob_service(repository):
         f"[resourceId('Microsoft.Storage/storageAccounts/blobServices', {name_expression}, 'default')]"
     )
     repository.write_json(ML_STORAGE, template)
-    assert [finding for finding in repository.findings("dev") if finding.file == ML_STORAGE] == []
+    assert [finding for finding in findings_of(repository, "dev") if finding.file == ML_STORAGE] == []
 
 
 def locked_registries(repository, condition) -> dict:
@@ -487,11 +472,11 @@ def locked_registries(repository, condition) -> dict:
 
 
 def test_locks_are_required_in_pro_and_refused_elsewhere(repository):
-    repository.keep_rules("locks-in-pro", "no-locks-outside-pro")
+    keep_rules(repository, "locks-in-pro", "no-locks-outside-pro")
     template = locked_registries(repository, "[equals(parameters('environmentName'), 'pro')]")
-    assert [finding for finding in repository.findings() if finding.file == REGISTRIES] == []
+    assert [finding for finding in findings_of(repository) if finding.file == REGISTRIES] == []
     locked_registries(repository, True)
-    findings = [finding for finding in repository.findings() if finding.file == REGISTRIES]
+    findings = [finding for finding in findings_of(repository) if finding.file == REGISTRIES]
     first_lock = len(template["resources"]) - 2
     assert sorted((finding.environment, finding.json_path) for finding in findings) == [
         (environment, f"$.resources[{first_lock + offset}]")
@@ -500,7 +485,7 @@ def test_locks_are_required_in_pro_and_refused_elsewhere(repository):
     ], render(findings)
     assert all("'no-locks-outside-pro'" in finding.problem for finding in findings)
     locked_registries(repository, False)
-    findings = [finding for finding in repository.findings("pro") if finding.file == REGISTRIES]
+    findings = [finding for finding in findings_of(repository, "pro") if finding.file == REGISTRIES]
     assert [finding.json_path for finding in findings] == [
         f"$.resources[{index_of(template, REGISTRY, position)}]" for position in (0, 1)
     ]
@@ -508,11 +493,11 @@ def test_locks_are_required_in_pro_and_refused_elsewhere(repository):
 
 
 def test_a_lock_of_the_wrong_level_does_not_count(repository):
-    repository.keep_rules("locks-in-pro")
+    keep_rules(repository, "locks-in-pro")
     template = locked_registries(repository, True)
     template["resources"][-1]["properties"]["level"] = "ReadOnly"
     repository.write_json(REGISTRIES, template)
-    findings = [finding for finding in repository.findings("pro") if finding.file == REGISTRIES]
+    findings = [finding for finding in findings_of(repository, "pro") if finding.file == REGISTRIES]
     assert [finding.json_path for finding in findings] == [
         f"$.resources[{len(template['resources']) - 1}].properties.level"
     ]
@@ -520,15 +505,15 @@ def test_a_lock_of_the_wrong_level_does_not_count(repository):
 
 
 def test_an_ephemeral_inventory_may_carry_no_lock(repository):
-    repository.keep_rules("no-locks-when-ephemeral")
+    keep_rules(repository, "no-locks-when-ephemeral")
     locked_registries(repository, True)
-    findings = [finding for finding in repository.findings("dev", "local") if finding.file == REGISTRIES]
+    findings = [finding for finding in findings_of(repository, "dev", "local") if finding.file == REGISTRIES]
     assert {finding.environment for finding in findings} == {"local"}  # dev is not ephemeral
     assert len(findings) == 2
 
 
 def test_the_command_line_prints_a_rule_violation_and_exits_non_zero(repository):
-    repository.keep_rules("registry-admin-user-disabled")
+    keep_rules(repository, "registry-admin-user-disabled")
     template = repository.read_json(REGISTRIES)
     template["resources"][index_of(template, REGISTRY, 1)]["properties"]["adminUserEnabled"] = True
     repository.write_json(REGISTRIES, template)
