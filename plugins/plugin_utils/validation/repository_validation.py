@@ -18,6 +18,10 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory
 )
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.naming_rules import leaf_name, rule_for
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.plan_consistency import plan_findings
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
+    load_security_rules,
+    security_rule_findings,
+)
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
 
@@ -32,8 +36,14 @@ class ValidationReport:
         return not self.findings
 
 
-def validate_repository(repository_root: Path, inventories=None, run_checkov: bool = True) -> ValidationReport:
-    """Validate everything offline; ``inventories`` limits the environments (default: all of them)."""
+def validate_repository(
+    repository_root: Path, inventories=None, run_checkov: bool = True, check_security_rules: bool = True
+) -> ValidationReport:
+    """Validate everything offline; ``inventories`` limits the environments (default: all of them).
+
+    ``check_security_rules=False`` leaves out ``arm-templates/security_rules.yml``, for tests of the other checks
+    on fixture templates that are not meant to be secure.
+    """
     report = ValidationReport()
     plan, findings = load_deployment_plan(repository_root)
     report.findings.extend(findings)
@@ -45,6 +55,10 @@ def validate_repository(repository_root: Path, inventories=None, run_checkov: bo
     config, findings = datastore_config.load_datastore_config(repository_root)
     report.findings.extend(findings)
     report.datastore_config = config
+    rules: list = []
+    if check_security_rules:
+        rules, findings = load_security_rules(repository_root)
+        report.findings.extend(findings)
     for inventory_name in inventories or discover_inventories(repository_root):
         settings, findings = load_inventory_settings(repository_root, inventory_name)
         report.findings.extend(findings)
@@ -55,6 +69,7 @@ def validate_repository(repository_root: Path, inventories=None, run_checkov: bo
         report.environments.append(rendered)
         if config is not None:
             report.findings.extend(datastore_config.environment_findings(config, rendered))
+        report.findings.extend(security_rule_findings(rules or [], templates, rendered))
     report.findings.extend(_global_name_findings(report.environments))
     if run_checkov:
         report.findings.extend(checkov_findings(repository_root))

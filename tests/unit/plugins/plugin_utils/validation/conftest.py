@@ -73,10 +73,17 @@ class RepositoryCopy:
 
 
 @pytest.fixture
-def repository(tmp_path) -> RepositoryCopy:
+def plain_repository(tmp_path) -> RepositoryCopy:
+    """A copy of the repository's templates and inventories as they are."""
     for folder in ("arm-templates", "inventories"):
         shutil.copytree(REPOSITORY_ROOT / folder, tmp_path / folder)
-    copy = RepositoryCopy(tmp_path)
+    return RepositoryCopy(tmp_path)
+
+
+@pytest.fixture
+def repository(plain_repository) -> RepositoryCopy:
+    """The copy plus the fixture template, deployed last."""
+    copy = plain_repository
     copy.write_json("arm-templates/fixturestore/fixturestore.json", FIXTURE_TEMPLATE)
     for environment, (days, sku) in {
         "dev": (7, "Standard_LRS"),
