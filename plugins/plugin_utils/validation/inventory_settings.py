@@ -140,7 +140,12 @@ INVENTORY_VARIABLES_SCHEMA: dict[str, Any] = {
             "type": "object",
             "required": list(REQUIRED_TAGS),
             "maxProperties": MAX_INVENTORY_TAGS,
-            "propertyNames": {"pattern": TAG_NAME_PATTERN, "not": {"const": "workPackage"}},
+            "propertyNames": {
+                "pattern": TAG_NAME_PATTERN,
+                "not": {"const": "workPackage"},
+                "description": "tag names of 1-512 characters without < > % & \\ ? /, and no workPackage (each "
+                "template adds its own)",
+            },
             "additionalProperties": TAG_VALUE,
             "description": "a mapping of tag names to string values with at least "
             f"{', '.join(REQUIRED_TAGS)} (built from dlinfra_environment, dlinfra_cost_centre and "
@@ -273,7 +278,7 @@ def _schema_findings(settings: InventorySettings):
     validator = jsonschema.Draft202012Validator(INVENTORY_VARIABLES_SCHEMA)
     for error in sorted(validator.iter_errors(settings.variables), key=lambda error: list(error.absolute_path)):
         path = list(error.absolute_path)
-        if error.validator == "required":
+        if error.validator == "required" and not path:
             missing = error.message.split("'")[1]
             description = INVENTORY_VARIABLES_SCHEMA["properties"][missing]["description"]
             findings.append(
