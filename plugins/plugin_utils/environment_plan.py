@@ -63,7 +63,7 @@ def inventory_settings_from(variables: dict, repository_root: Path, inventory_di
 
 def plan_environment(repository_root: Path, settings: InventorySettings, work_package: str | None = None) -> dict:
     """The checked plan (see the module docstring); raises ``PlanRefused`` with every finding."""
-    findings = settings_findings(settings)
+    findings = settings_findings(settings, repository_root)
     plan, plan_problems = load_deployment_plan(repository_root)
     findings.extend(plan_problems)
     if plan is None or findings:

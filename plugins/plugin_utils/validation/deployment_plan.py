@@ -10,25 +10,37 @@ from pathlib import Path
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.findings import Finding
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.json_files import (
     UnreadableFile,
+    read_json,
     read_yaml,
 )
 
 PLAN_FILE = "arm-templates/deployment_plan.yml"
+TEMPLATES_FOLDER = "arm-templates"
 SCOPES = ("resourceGroup", "subscription")
 REPETITIONS = ("environment", "work_package")
+ORIGIN_KINDS = ("inventory", "work_package", "file")
+DATA_FILE_SUFFIXES = (".json", ".yml", ".yaml")
 
 
 @dataclass(frozen=True)
 class ValueOrigin:
-    """Where Ansible takes a deploy-time parameter's value: an inventory variable or a work package key."""
+    """Where Ansible takes a deploy-time parameter's value: an inventory variable, a work package key, or the
+    parsed content of a data file under arm-templates/ (``key`` is then its path relative to arm-templates/)."""
 
-    source: str  # "inventory" or "work_package"
+    source: str  # "inventory", "work_package" or "file"
     key: str
 
     def describe(self) -> str:
         if self.source == "inventory":
             return f"the inventory variable '{self.key}'"
+        if self.source == "file":
+            return f"the data file {self.file}"
         return f"the key '{self.key}' of each entry in dlinfra_work_packages"
+
+    @property
+    def file(self) -> str:
+        """The data file's path relative to the repository root (only for ``source == "file"``)."""
+        return f"{TEMPLATES_FOLDER}/{self.key}"
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,11 @@ class PlannedDeployment:
 class DeploymentPlan:
     deploy_time_parameters: dict  # parameter -> ValueOrigin
     deployments: list
+    data_files: dict = field(default_factory=dict)  # ValueOrigin.key of a file origin -> its parsed content
+
+    def file_value(self, origin: ValueOrigin):
+        """The parsed content of a file origin's data file; None when it could not be read (a finding says why)."""
+        return self.data_files.get(origin.key)
 
 
 def load_deployment_plan(repository_root: Path):
@@ -76,19 +93,25 @@ def load_deployment_plan(repository_root: Path):
         ]
     findings = []
     origins = {}
+    data_files: dict = {}
     for name, origin in (document.get("deploy_time_parameters") or {}).items():
-        if not (isinstance(origin, dict) and len(origin) == 1 and next(iter(origin)) in ("inventory", "work_package")):
+        if not (isinstance(origin, dict) and len(origin) == 1 and next(iter(origin)) in ORIGIN_KINDS):
             findings.append(
                 Finding(
                     PLAN_FILE,
                     f"$.deploy_time_parameters.{name}",
                     "must name exactly one origin.",
-                    "write {inventory: <variable>} or {work_package: <key>}.",
+                    "write {inventory: <variable>}, {work_package: <key>} or {file: <path under arm-templates/>}.",
                 )
             )
             continue
         ((source, key),) = origin.items()
-        origins[name] = ValueOrigin(source, key)
+        origins[name] = ValueOrigin(source, str(key))
+        if source == "file":
+            content, problems = _read_data_file(repository_root, name, origins[name])
+            findings.extend(problems)
+            if not problems:
+                data_files[origins[name].key] = content
     deployments: list = []
     for index, entry in enumerate(document.get("deployments") or []):
         deployment, entry_findings = _planned_deployment(index, entry, deployments)
@@ -99,7 +122,47 @@ def load_deployment_plan(repository_root: Path):
         findings.append(
             Finding(PLAN_FILE, "$.deployments", "lists no deployment.", "list the templates in the order they deploy.")
         )
-    return DeploymentPlan(origins, deployments), findings
+    return DeploymentPlan(origins, deployments, data_files), findings
+
+
+def _read_data_file(repository_root: Path, name: str, origin: ValueOrigin):
+    """``(content, [Finding])`` of the data file a ``{file: <path>}`` origin names."""
+    path = f"$.deploy_time_parameters.{name}.file"
+    relative = Path(origin.key)
+    templates_root = (repository_root / TEMPLATES_FOLDER).resolve()
+    target = (templates_root / relative).resolve()
+    if relative.is_absolute() or not target.is_relative_to(templates_root) or target == templates_root:
+        return None, [
+            Finding(
+                PLAN_FILE,
+                path,
+                f"'{origin.key}' is not a path inside {TEMPLATES_FOLDER}/.",
+                f"write the data file's path relative to {TEMPLATES_FOLDER}/, e.g. customrole/model_developer_role.json.",
+            )
+        ]
+    if target.suffix.lower() not in DATA_FILE_SUFFIXES:
+        return None, [
+            Finding(
+                PLAN_FILE,
+                path,
+                f"'{origin.key}' is neither JSON nor YAML, so parameter '{name}' cannot be read from it.",
+                f"name a data file ending in {', '.join(DATA_FILE_SUFFIXES)}.",
+            )
+        ]
+    if not target.is_file():
+        return None, [
+            Finding(
+                origin.file,
+                "$",
+                f"is missing, but {PLAN_FILE} passes its content as the deploy-time parameter '{name}'.",
+                f"create {origin.file}, or correct deploy_time_parameters.{name}.file in {PLAN_FILE}.",
+            )
+        ]
+    try:
+        reader = read_json if target.suffix.lower() == ".json" else read_yaml
+        return reader(target, repository_root), []
+    except UnreadableFile as unreadable:
+        return None, [unreadable.finding]
 
 
 def _planned_deployment(index, entry, earlier):

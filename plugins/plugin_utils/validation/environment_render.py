@@ -128,6 +128,11 @@ def _assemble_values(deployment, source, settings, plan, outputs, package, packa
                     f"$.{origin.key}",
                     f"correct {origin.key} in {settings.file_of(origin.key)}.",
                 )
+        elif origin.source == "file":
+            content = plan.file_value(origin)
+            if content is not None:  # an unreadable data file has its own finding
+                values[declared] = content
+                origins[declared] = _ValueOrigin(origin.file, "$", f"correct {origin.file}.")
         elif package is not None and origin.key in package:
             values[declared] = package[origin.key]
             json_path = f"$.dlinfra_work_packages[{package_index}].{origin.key}"

@@ -18,6 +18,7 @@ from ansible.vars.manager import VariableManager
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.findings import Finding, json_path_of
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.json_files import (
     UnreadableFile,
+    read_json,
     read_yaml,
     relative_name,
 )
@@ -30,6 +31,15 @@ except ImportError:  # reported by the validator's dependency check
 INVENTORIES_FOLDER = "inventories"
 VARIABLE_PREFIX = "dlinfra_"
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+# Azure's tag rules: names of 1-512 characters without < > % & \ ? /, values of up to 256 characters, at most 50
+# tags per resource, one of which is the workPackage tag each template adds.
+TAG_NAME_PATTERN = r"^[^<>%&\\?/]{1,512}$"
+TAG_VALUE = {"type": "string", "minLength": 1, "maxLength": 256}
+MAX_INVENTORY_TAGS = 49
+REQUIRED_TAGS = ("environment", "costCentre", "dataClassification")
+DATA_CLASSIFICATIONS = ["public", "internal", "confidential", "restricted"]
+KEY_VAULT_TEMPLATE = "arm-templates/keyvault/keyvault.json"
+PURGE_PROTECTION = "enablePurgeProtection"
 
 INVENTORY_VARIABLES_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -44,6 +54,11 @@ INVENTORY_VARIABLES_SCHEMA: dict[str, Any] = {
         "dlinfra_compute_vm_size",
         "dlinfra_compute_max_nodes",
         "dlinfra_work_packages",
+        "dlinfra_cost_centre",
+        "dlinfra_data_classification",
+        "dlinfra_resource_tags",
+        "dlinfra_delete_locks",
+        "dlinfra_customer_managed_keys",
     ],
     "properties": {
         "dlinfra_environment": {
@@ -113,6 +128,39 @@ INVENTORY_VARIABLES_SCHEMA: dict[str, Any] = {
                 },
             },
         },
+        "dlinfra_cost_centre": {
+            **TAG_VALUE,
+            "description": "the cost centre the environment is booked to, e.g. CC-4711-ML (a tag value: 1-256 characters)",
+        },
+        "dlinfra_data_classification": {
+            "enum": DATA_CLASSIFICATIONS,
+            "description": f"the classification of the data the environment holds: one of {', '.join(DATA_CLASSIFICATIONS)}",
+        },
+        "dlinfra_resource_tags": {
+            "type": "object",
+            "required": list(REQUIRED_TAGS),
+            "maxProperties": MAX_INVENTORY_TAGS,
+            "propertyNames": {
+                "pattern": TAG_NAME_PATTERN,
+                "not": {"const": "workPackage"},
+                "description": "tag names of 1-512 characters without < > % & \\ ? /, and no workPackage (each "
+                "template adds its own)",
+            },
+            "additionalProperties": TAG_VALUE,
+            "description": "a mapping of tag names to string values with at least "
+            f"{', '.join(REQUIRED_TAGS)} (built from dlinfra_environment, dlinfra_cost_centre and "
+            f"dlinfra_data_classification), at most {MAX_INVENTORY_TAGS} tags, and no workPackage (each template "
+            "adds its own)",
+        },
+        "dlinfra_delete_locks": {
+            "type": "boolean",
+            "description": "true or false: whether the protected resources get CanNotDelete locks (pro: true)",
+        },
+        "dlinfra_customer_managed_keys": {
+            "type": "boolean",
+            "description": "true or false: whether storage, registries and workspaces encrypt with keys from the "
+            "environment's Key Vault (pro: true)",
+        },
     },
 }
 
@@ -173,12 +221,18 @@ def load_inventory_settings(repository_root: Path, inventory_name: str):
             )
         ]
     settings = InventorySettings(inventory_name, folder_name, variables, variable_files)
-    return settings, settings_findings(settings)
+    return settings, settings_findings(settings, repository_root)
 
 
-def settings_findings(settings: InventorySettings) -> list:
-    """Schema and semantic problems of an inventory's variables (also of variables Ansible already templated)."""
-    return _schema_findings(settings) + _semantic_findings(settings)
+def settings_findings(settings: InventorySettings, repository_root: Path | None = None) -> list:
+    """Schema and semantic problems of an inventory's variables (also of variables Ansible already templated).
+
+    With ``repository_root``, the switches that need something of a template's parameter file are checked too.
+    """
+    findings = _schema_findings(settings) + _semantic_findings(settings)
+    if repository_root is not None and settings.variables.get("dlinfra_customer_managed_keys") is True:
+        findings.extend(_purge_protection_findings(settings, repository_root))
+    return findings
 
 
 def variable_files_of(folder: Path, repository_root: Path):
@@ -224,7 +278,7 @@ def _schema_findings(settings: InventorySettings):
     validator = jsonschema.Draft202012Validator(INVENTORY_VARIABLES_SCHEMA)
     for error in sorted(validator.iter_errors(settings.variables), key=lambda error: list(error.absolute_path)):
         path = list(error.absolute_path)
-        if error.validator == "required":
+        if error.validator == "required" and not path:
             missing = error.message.split("'")[1]
             description = INVENTORY_VARIABLES_SCHEMA["properties"][missing]["description"]
             findings.append(
@@ -272,4 +326,49 @@ def _semantic_findings(settings: InventorySettings):
                 settings.name,
             )
         )
+    if settings.variables.get("dlinfra_delete_locks") is True and settings.variables.get("dlinfra_ephemeral") is True:
+        findings.append(
+            Finding(
+                settings.file_of("dlinfra_delete_locks"),
+                "$.dlinfra_delete_locks",
+                "delete locks are switched on in an ephemeral environment, so its teardown after the release "
+                "tests would fail on the locks (the cleanup never removes a lock).",
+                "set dlinfra_delete_locks: false, or dlinfra_ephemeral: false if the environment is kept.",
+                settings.name,
+            )
+        )
     return findings
+
+
+def _purge_protection_findings(settings: InventorySettings, repository_root: Path) -> list:
+    """Customer-managed keys need a purge-protected Key Vault: Azure refuses a key from a vault without it."""
+    environment = settings.environment
+    if environment is None:
+        return []
+    parameter_file = f"arm-templates/keyvault/keyvault.parameters.{environment}.json"
+    try:
+        parameters = read_json(repository_root / parameter_file, repository_root).get("parameters") or {}
+        template = read_json(repository_root / KEY_VAULT_TEMPLATE, repository_root)
+    except (UnreadableFile, AttributeError):
+        return []  # the template-set checks report an unreadable or malformed file
+    entry = parameters.get(PURGE_PROTECTION)
+    if isinstance(entry, dict) and "value" in entry:
+        file_name, json_path, value = parameter_file, f"$.parameters.{PURGE_PROTECTION}.value", entry["value"]
+    else:
+        declaration = (template.get("parameters") or {}).get(PURGE_PROTECTION) or {}
+        file_name, json_path = KEY_VAULT_TEMPLATE, f"$.parameters.{PURGE_PROTECTION}.defaultValue"
+        value = declaration.get("defaultValue", True)
+    if value is not False:
+        return []
+    return [
+        Finding(
+            file_name,
+            json_path,
+            f"{settings.file_of('dlinfra_customer_managed_keys')} switches customer-managed keys on "
+            f"(dlinfra_customer_managed_keys: true), but the {environment} Key Vault has no purge protection; Azure "
+            "refuses keys for storage, registry and workspace encryption from such a vault.",
+            f"set {PURGE_PROTECTION} to true here (irreversible once deployed), or set "
+            f"dlinfra_customer_managed_keys: false in {settings.file_of('dlinfra_customer_managed_keys')}.",
+            settings.name,
+        )
+    ]

@@ -26,6 +26,10 @@ def test_the_committed_table_is_not_stale():
 
 def _deployed_types(resources):
     for resource in resources:
+        if resource["type"].lower() == "microsoft.resources/deployments":
+            # what-if compares what a nested deployment deploys, not the deployment itself
+            yield from _deployed_types(((resource.get("properties") or {}).get("template") or {}).get("resources", ()))
+            continue
         yield resource["type"]
         yield from _deployed_types(resource.get("resources") or ())
 

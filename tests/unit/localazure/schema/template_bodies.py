@@ -42,6 +42,15 @@ DEPLOY_TIME_VALUES = {
     "logAnalyticsWorkspaceId": f"{GROUP}/Microsoft.OperationalInsights/workspaces/it4adloc-int-log",
     "modelDeveloperRoleDefinitionId": f"/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/"
     "roleDefinitions/0b5c2d1e-3f4a-4b6c-8d7e-9f0a1b2c3d4e",
+    "mlStorageAccountName": "stit4adlocintml",
+    "computeName": "train-cluster",
+    "logAnalyticsWorkspaceId": f"{GROUP}/Microsoft.OperationalInsights/workspaces/log-it4adloc-int",
+    "tags": {"environment": "int", "costCentre": "CC-4711-ML", "dataClassification": "internal"},
+    "deleteLocks": False,
+    "customerManagedKeys": False,
+    # the {file: ...} deploy-time parameters of arm-templates/deployment_plan.yml
+    "modelDeveloperRole": json.loads((TEMPLATES / "customrole" / "model_developer_role.json").read_text()),
+    "datastoreConfig": json.loads((TEMPLATES / "mlworkspace" / "datastore_config.json").read_text()),
 }
 
 
@@ -68,8 +77,9 @@ def _rendered(template_name: str) -> tuple:
     )
     if "subscriptionDeploymentTemplate" in str(template.get("$schema", "")):
         context = context.replace(scope="subscription")
-    result = arm_template.evaluate_template(template, values, context).to_json()
-    return tuple(json.dumps(resource, default=lambda _unknown: None) for resource in result["resources"])
+    result = arm_template.evaluate_template(template, values, context)
+    # all_resources: a nested deployment's resources too (roleassignments deploys its assignments in one)
+    return tuple(json.dumps(resource, default=lambda _unknown: None) for resource in result.all_resources())
 
 
 def rendered_resources(template_name: str) -> list:

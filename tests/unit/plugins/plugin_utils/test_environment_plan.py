@@ -21,6 +21,7 @@ SHARED = ["customrole", "monitoring", "keyvault", "mlstorage", "datastorage", "c
 PER_PACKAGE = ["mlworkspace", "mlcompute", "roleassignments"]
 PACKAGES = ["perception", "planning"]
 SUBSCRIPTION_RG = "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg-it4ad-dl-local/providers"
+TAGS = {"environment": "int", "costCentre": "CC-4711-ML", "dataClassification": "internal"}
 
 
 @pytest.fixture(scope="module")
@@ -69,10 +70,12 @@ def test_scope_template_and_parameter_file(plan):
 
 
 def test_parameters_hold_only_deploy_time_and_wired_values(plan):
-    assert by_key(plan)["dlinfra-monitoring"]["parameters"] == {
+    monitoring = by_key(plan)["dlinfra-monitoring"]["parameters"]
+    assert {key: monitoring[key] for key in ("location", "namePrefix", "environmentName", "tags")} == {
         "location": "westeurope",
         "namePrefix": "it4adloc",
         "environmentName": "int",
+        "tags": TAGS,
     }
     for entry in plan["deployments"]:
         arguments = entry["arguments"]
@@ -110,6 +113,8 @@ def test_depends_on(plan):
         "dlinfra-containerregistry",
         "dlinfra-customrole",
         "dlinfra-datastorage",
+        "dlinfra-mlcompute-perception",
+        "dlinfra-mlstorage",
         "dlinfra-mlworkspace-perception",
     ]
 
@@ -163,3 +168,60 @@ def test_datastores_per_work_package_as_datastore_config_says(variables):
     )
     assert metrics["tags"] == {"readOnly": "false"}
     assert len(plan["deployments"]) == 7 + 3 * 3
+
+
+def test_data_files_reach_exactly_the_templates_that_declare_them(plan):
+    deployments = by_key(plan)
+    role = json.loads((REPOSITORY / "arm-templates/customrole/model_developer_role.json").read_text())
+    config = json.loads((REPOSITORY / "arm-templates/mlworkspace/datastore_config.json").read_text())
+    assert deployments["dlinfra-customrole"]["parameters"]["modelDeveloperRole"] == role
+    for package in PACKAGES:
+        assert deployments[f"dlinfra-roleassignments-{package}"]["parameters"]["datastoreConfig"] == config
+    for key, arguments in deployments.items():
+        if key != "dlinfra-customrole":
+            assert "modelDeveloperRole" not in arguments["parameters"], key
+        if not key.startswith("dlinfra-roleassignments-"):
+            assert "datastoreConfig" not in arguments["parameters"], key
+
+
+def test_tags_locks_and_keys_come_from_the_inventory(plan):
+    workspace = by_key(plan)["dlinfra-mlworkspace-perception"]["parameters"]
+    assert (workspace["tags"], workspace["deleteLocks"], workspace["customerManagedKeys"]) == (TAGS, False, False)
+    assert by_key(plan)["dlinfra-mlcompute-planning"]["parameters"]["tags"] == TAGS
+    # the role assignments template deploys nothing that carries tags, a lock or a key, and declares none of them
+    assignments = by_key(plan)["dlinfra-roleassignments-perception"]["parameters"]
+    assert not {"tags", "deleteLocks", "customerManagedKeys"} & set(assignments)
+
+
+def test_workspaces_link_the_staging_registry_and_log_to_log_analytics(plan):
+    workspace = by_key(plan)["dlinfra-mlworkspace-planning"]["parameters"]
+    assert workspace["containerRegistryId"] == (
+        f"{SUBSCRIPTION_RG}/Microsoft.ContainerRegistry/registries/it4adlocintacrstaging"
+    )
+    assert workspace["logAnalyticsWorkspaceId"].startswith(
+        f"{SUBSCRIPTION_RG}/Microsoft.OperationalInsights/workspaces/"
+    )
+
+
+def test_a_wrongly_typed_switch_is_refused_naming_its_file(variables):
+    findings = refusal({**variables, "dlinfra_customer_managed_keys": "yes"})
+    assert [(finding["file"], finding["json_path"]) for finding in findings] == [
+        ("inventories/local/group_vars/all/environment.yml", "$.dlinfra_customer_managed_keys")
+    ]
+    assert "true or false" in findings[0]["fix"]
+
+
+def test_delete_locks_in_an_ephemeral_environment_are_refused(variables):
+    findings = refusal({**variables, "dlinfra_delete_locks": True})
+    assert [(finding["file"], finding["json_path"]) for finding in findings] == [
+        ("inventories/local/group_vars/all/environment.yml", "$.dlinfra_delete_locks")
+    ]
+    assert "ephemeral" in findings[0]["problem"]
+
+
+def test_customer_managed_keys_need_a_purge_protected_vault(variables):
+    findings = refusal({**variables, "dlinfra_customer_managed_keys": True})
+    assert [(finding["file"], finding["json_path"]) for finding in findings] == [
+        ("arm-templates/keyvault/keyvault.parameters.int.json", "$.parameters.enablePurgeProtection.value")
+    ]
+    assert "dlinfra_customer_managed_keys: false" in findings[0]["fix"]
