@@ -68,6 +68,12 @@ def set_inventory_variable(repository, relative: str, name: str, value) -> None:
     repository.write_yaml(relative, document)
 
 
+@pytest.fixture
+def repository(plain_repository):
+    """The repository as it is, without the fixture template of the other validator tests (which meets no rule)."""
+    return plain_repository
+
+
 @pytest.fixture(scope="module")
 def environments():
     report = validate_repository(REPOSITORY_ROOT, run_checkov=False)
