@@ -116,7 +116,7 @@ def test_the_model_developer_still_works_inside_its_workspace(deployed, endpoint
     body = {
         "properties": {
             "datastoreType": "AzureBlob",
-            "accountName": "it4adlocintdata",
+            "accountName": "it4adlocintdatast",
             "containerName": "metrics",
             "endpoint": "core.windows.net",
             "protocol": "https",
@@ -171,7 +171,7 @@ def data_containers() -> tuple[set[str], set[str]]:
 def test_a_blob_write_into_a_read_only_container_is_refused(deployed, endpoint):
     read_only, writable = data_containers()
     assert read_only and writable, "datastore_config.json no longer has both kinds of container"
-    service = blob_service(endpoint, "it4adlocintdata")
+    service = blob_service(endpoint, "it4adlocintdatast")
     name = f"probe-{uuid.uuid4().hex[:8]}.txt"
     for container in sorted(read_only):
         client = service.get_container_client(container)
