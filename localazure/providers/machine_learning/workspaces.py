@@ -26,7 +26,7 @@ from localazure.resource_types import (
     KEY_VAULTS,
     STORAGE_ACCOUNTS,
 )
-from localazure.types._base import ValidatedType
+from localazure.types._base import ValidatedType, tenant_of
 
 from . import linked, soft_delete
 from .errors import SOFT_DELETE_HELP, WorkspaceValidationError
@@ -92,7 +92,7 @@ class Workspace(ValidatedType):
                 "workspaceId": workspace_id,
                 "discoveryUrl": f"https://{location}.api.azureml.ms/discovery",
                 "mlFlowTrackingUri": f"azureml://{location}.api.azureml.ms/mlflow/v1.0{context.resource_id}",
-                "tenantId": _tenant_of(context),
+                "tenantId": tenant_of(context),
                 "storageHnsEnabled": bool(previous_properties.get("storageHnsEnabled", False)),
                 "privateLinkCount": int(previous_properties.get("privateLinkCount", 0)),
                 "notebookInfo": previous_properties.get("notebookInfo"),
@@ -106,7 +106,6 @@ class Workspace(ValidatedType):
         properties["creationTime"] = previous_properties.get("creationTime") or now
         result.setdefault("kind", "Default")
         result.setdefault("sku", {"name": "Basic", "tier": "Basic"})
-        _fill_identity(result, previous, context)
         if previous_properties.get("provisioningState") == "Succeeded":
             result.setdefault("systemData", {})["lastModifiedAt"] = now
         return result
@@ -222,20 +221,6 @@ def _linked_problem(store, name: str, value) -> str | None:
     if not store.resource_exists(value):
         return f"The {words} '{value}' linked to the workspace was not found."
     return None
-
-
-def _fill_identity(result: dict, previous: dict, context) -> None:
-    identity = result.get("identity")
-    if not isinstance(identity, dict) or "systemassigned" not in str(identity.get("type", "")).lower():
-        return
-    previous_identity = previous.get("identity") or {}
-    identity["principalId"] = previous_identity.get("principalId") or str(uuid.uuid4())
-    identity["tenantId"] = _tenant_of(context)
-
-
-def _tenant_of(context) -> str:
-    subscription = context.store.subscription(context.path.subscription_id) if context.path.subscription_id else None
-    return (subscription or {}).get("tenant_id", "")
 
 
 def _iso(timestamp: float) -> str:
