@@ -9,7 +9,9 @@ def register_all(app) -> None:
         authorization,
         container_registry,
         diagnostic_settings,
+        file_shares,
         key_vault,
+        key_vault_keys,
         locks,
         managed_identity,
         monitoring,
@@ -19,8 +21,10 @@ def register_all(app) -> None:
 
     for module in (
         storage,
+        file_shares,
         container_registry,
         key_vault,
+        key_vault_keys,
         monitoring,
         network,
         authorization,
