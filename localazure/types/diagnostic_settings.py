@@ -132,6 +132,7 @@ def _check_entries(entries, supported_categories, supported_groups, metrics: boo
 
 class DiagnosticSetting(ValidatedType):
     create_status = 200  # DiagnosticSettings_CreateOrUpdate answers 200 only (azure-mgmt-monitor accepts no other)
+
     def check(self, body, context):
         log_categories, groups, metric_categories = _categories_of(context)
         properties = properties_of(body)

@@ -24,6 +24,7 @@ _RSA_OPERATIONS = ["encrypt", "decrypt", "sign", "verify", "wrapKey", "unwrapKey
 
 class VaultKey(ValidatedType):
     create_status = 200  # Keys_CreateIfNotExist answers 200 only (azure-mgmt-keyvault accepts no other)
+
     def fill(self, result, context):
         if context.existing is not None:
             # Create If Not Exist: the stored key is the answer, whatever the body.
