@@ -20,7 +20,7 @@ import threading
 from collections import OrderedDict
 
 from localazure.errors import AzureError
-from localazure.ids import scope_parts
+from localazure.ids import parse_resource_path, scope_parts
 from localazure.rbac.builtin_roles import BUILT_IN_ROLES
 from localazure.rbac.evaluation import Assignment, authorization_failed, is_allowed
 from localazure.rbac.operations import operation_for
@@ -28,6 +28,7 @@ from localazure.rbac.role_definitions import role_guid_of
 from localazure.resource_types import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS, type_key
 
 _CACHE_SIZE = 256
+_PROXIED_NAMESPACE = "microsoft.insights/"
 _OPEN_ACTIONS = ("microsoft.authorization/permissions/read",)
 _OPEN_TENANT_ACTIONS = ("/providers/microsoft.resources/calculatetemplatehash",)
 # Lists ARM filters to what the caller may read instead of refusing them: resource groups of a subscription and
@@ -74,6 +75,20 @@ def _denial_scope(path: str, method: str) -> str:
     return "/" + "/".join(segments)
 
 
+def proxied_actions(action: str, scope: str) -> tuple[str, ...]:
+    """The resource provider's own name of an Azure Monitor extension action on one of its resources, which a role
+    may grant instead: ``Microsoft.MachineLearningServices/workspaces/providers/Microsoft.Insights/diagnosticSettings/
+    write`` for ``Microsoft.Insights/diagnosticSettings/write`` on a workspace (the providers' operation lists name
+    both; a role's ``workspaces/*/write`` covers the first, so it is what a closed role must exclude)."""
+    if not action.lower().startswith(_PROXIED_NAMESPACE):
+        return ()
+    path = parse_resource_path(scope or "")
+    target = parse_resource_path(path.scope) if path is not None else None
+    if target is None or target.is_collection:
+        return ()
+    return (f"{target.full_type}/providers/{action}",)
+
+
 class Authorizer:
     def __init__(self, app):
         self.app = app
@@ -104,12 +119,14 @@ class Authorizer:
         return assignments
 
     def _load(self, object_id: str) -> list[Assignment]:
+        """The assignments to the principal and to the groups it belongs to (transitively, as Azure RBAC honours
+        nested group membership)."""
         store = self.app.store
-        wanted = object_id.lower()
+        wanted = {object_id.lower(), *store.groups_of(object_id)}
         mine = [
             body
             for body in stored_role_assignments(store)
-            if str((body.get("properties") or {}).get("principalId", "")).lower() == wanted
+            if str((body.get("properties") or {}).get("principalId", "")).lower() in wanted
         ]
         if not mine:
             return []
@@ -141,7 +158,9 @@ class Authorizer:
         if action.lower() in _OPEN_ACTIONS or (scope in ("", "/") and action.lower().endswith("/read")):
             return
         assignments = self.assignments_of(principal.object_id, getattr(request, "request_id", None))
-        if is_allowed(assignments, scope or "/", action):
+        if any(
+            is_allowed(assignments, scope or "/", candidate) for candidate in (action, *proxied_actions(action, scope))
+        ):
             return
         # For a service principal ARM names its object id twice ("The client '<oid>' with object id '<oid>'", as
         # quoted in Azure/azure-sdk-for-net#1157 and #5026), not the application (client) id.

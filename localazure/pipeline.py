@@ -6,7 +6,8 @@ Steps, in order, for Resource Manager routes:
 
 1. authentication: the bearer token over HTTPS; a deployment's request carries its caller's ``Principal``;
 2. api-version present, and throttling (HTTPS only: a deployment's requests are ARM's own);
-3. authorization of the operation the method and path name (``Authorizer.check_request``), as the principal;
+3. authorization of the operation the method and path name (``Authorizer.check_request``), as the principal,
+   then management locks (``locks.check_locks``: 409 ScopeLocked);
 4. body validation: a body must be JSON (``InvalidRequestContent``) before anything acts on it;
 5. faults: injected latency and failures;
 6. request log: the outcome, with the principal, once the handler has answered;
@@ -26,6 +27,7 @@ from localazure.error_catalogue import AUTHORIZATION_FAILED, INTERNAL_SERVER_ERR
 from localazure.errors import AzureError
 from localazure.http import Principal, Request, Response, json_response
 from localazure.ids import scope_parts
+from localazure.locks import check_locks
 from localazure.middleware.faults import DROP
 
 ADMIN_HEADER = "x-localazure-admin"
@@ -112,6 +114,7 @@ class Pipeline:
                 throttle_headers = app.throttler.check(request.method, subscription_id, request.principal.object_id)
             if app.authorizer is not None:
                 app.authorizer.check_request(request)
+            check_locks(app, request)
             if request.method in BODY_METHODS:
                 request.json(required=False)
         if faults:

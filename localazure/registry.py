@@ -192,6 +192,10 @@ class ResourceType:
         """Before the resource is removed (also when its parent or resource group is deleted). It may keep a
         soft-deleted copy elsewhere, or raise AzureError to refuse the delete."""
 
+    def listed(self, store, parent_id: str) -> list[dict]:
+        """The stored bodies a list of the type under ``parent_id`` returns (the type's resources in it)."""
+        return store.list_resources(parent_id, self.type)
+
     def present(self, body: dict, context: ResourceContext) -> dict:
         """The body as a GET returns it (e.g. computed child lists). Keep it cheap: GET speed matters."""
         return body

@@ -159,10 +159,7 @@ class ResourceService:
         resource_type = self.resource_type(path, api_version)
         self.check_scope(path, principal)
         context = self.context(path, api_version, None, principal, request)
-        return [
-            resource_type.present(body, context)
-            for body in self.app.store.list_resources(path.parent_id, resource_type.type)
-        ]
+        return [resource_type.present(body, context) for body in resource_type.listed(self.app.store, path.parent_id)]
 
     # -- writes --------------------------------------------------------------------------------------
     def put(

@@ -12,7 +12,8 @@ Seed file shape::
     subscriptions: [{id, display_name?, tenant_id?}]    # the first subscription is connection.json's
     principals: [{name, tenant_id?, client_id?, client_secret?, object_id?,
                   roles?: [{role: Owner|Contributor|Reader|User Access Administrator|<definition GUID>, scope}]}]
-    groups: [{object_id, display_name, tenant_id?}]     # Entra ID groups that role assignments may name
+    groups: [{object_id, display_name, tenant_id?,      # Entra ID groups that role assignments may name;
+              members?: [<principal name or object id>]}]  # RBAC grants a group's roles to its members
     resources: [{id, body, api_version?}]               # resource groups first, parents before children
 """
 
@@ -50,9 +51,14 @@ DEFAULT_SEED = {
         {"name": "deployer", "roles": [{"role": "Owner", "scope": f"/subscriptions/{LOCAL_SUBSCRIPTION}"}]},
         {"name": "model-developer-test"},
     ],
-    # The developer groups of inventories/local's work packages, which the role assignments name.
+    # The developer groups of inventories/local's work packages, which the role assignments name; the test
+    # principal is a perception developer.
     "groups": [
-        {"object_id": "4b0c6f1e-2a7d-4e93-a5c8-1f6b9d3e7a10", "display_name": "it4ad perception developers"},
+        {
+            "object_id": "4b0c6f1e-2a7d-4e93-a5c8-1f6b9d3e7a10",
+            "display_name": "it4ad perception developers",
+            "members": ["model-developer-test"],
+        },
         {"object_id": "8e2d4a6c-5f1b-4c7e-9d3a-2b8f0e6c4a20", "display_name": "it4ad planning developers"},
     ],
     "resources": [
@@ -121,6 +127,10 @@ def apply_seed(app, seed: dict) -> None:
         for group in seed.get("groups", []):
             store.add_directory_group(group["object_id"], group.get("tenant_id", home_tenant), group["display_name"])
     by_name = {item["name"]: item for item in store.principals()}
+    for group in seed.get("groups", []):
+        for member in group.get("members", []):
+            # A member is a seeded principal (by name) or another directory object (by object id: a nested group).
+            store.add_group_member(group["object_id"], by_name[member]["object_id"] if member in by_name else member)
     for principal in seed.get("principals", []):
         for role in principal.get("roles", []):
             record_role_assignment(app, by_name[principal["name"]], role["role"], role["scope"])

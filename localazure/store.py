@@ -19,9 +19,10 @@ from pathlib import Path
 
 # PRAGMA user_version of a state file this code reads and writes. Raise it with every change to SCHEMA that an
 # older state file lacks, and migrate in ``Store._open_schema``. Version 2 adds the deployment tables (created
-# outside the Store before, with IF NOT EXISTS, so that a version 1 file may already hold them).
-SCHEMA_VERSION = 2
-READABLE_VERSIONS = (0, 1, SCHEMA_VERSION)
+# outside the Store before, with IF NOT EXISTS, so that a version 1 file may already hold them). Version 3 adds
+# group membership (directory_group_members), which older files get as an empty table.
+SCHEMA_VERSION = 3
+READABLE_VERSIONS = (0, 1, 2, SCHEMA_VERSION)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS tenants (tenant_id TEXT PRIMARY KEY, display_name TEXT NOT NULL);
@@ -30,6 +31,8 @@ CREATE TABLE IF NOT EXISTS principals (
     client_secret TEXT NOT NULL, object_id TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS directory_groups (
     object_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, display_name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS directory_group_members (
+    group_id TEXT NOT NULL, member_id TEXT NOT NULL, PRIMARY KEY (group_id, member_id));
 CREATE TABLE IF NOT EXISTS subscriptions (
     subscription_id TEXT PRIMARY KEY, tenant_id TEXT NOT NULL, display_name TEXT NOT NULL,
     state TEXT NOT NULL DEFAULT 'Enabled');
@@ -262,6 +265,24 @@ class Store:
     def add_directory_group(self, object_id: str, tenant_id: str, display_name: str) -> None:
         with self.transaction() as db:
             db.execute("INSERT OR IGNORE INTO directory_groups VALUES (?, ?, ?)", (object_id, tenant_id, display_name))
+
+    def add_group_member(self, group_id: str, member_id: str) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO directory_group_members VALUES (?, ?)", (group_id.lower(), member_id.lower())
+            )
+
+    def groups_of(self, member_id: str) -> list[str]:
+        """The object ids (lower-cased) of the groups ``member_id`` belongs to, directly or through other groups."""
+        found: list[str] = []
+        pending = [member_id.lower()]
+        while pending:
+            rows = self.db.execute("SELECT group_id FROM directory_group_members WHERE member_id = ?", (pending.pop(),))
+            for (group_id,) in rows:
+                if group_id not in found:
+                    found.append(group_id)
+                    pending.append(group_id)
+        return found
 
     def principals(self) -> list[dict]:
         return [dict(row) for row in self.db.execute("SELECT * FROM principals ORDER BY name")]

@@ -27,6 +27,9 @@ ACR_PULL = "7f951dda-4ed3-4680-a7ca-43fe172d538d"
 ACR_PUSH = "8311e382-0749-4cb8-b61a-304f252e45ec"
 STORAGE_BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 STORAGE_BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
+STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR = "69566ab7-960f-475b-8e7c-b3118f30c6bd"
+# Note the "8e2d": the docs' id (a similar id with "8e2e" circulates and names no role).
+KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
 
 
 def _source(page, commit):
@@ -38,6 +41,8 @@ _GENERAL = _source("general.md", "03e5750af10b23b5ba437d5b333ec5e9437844f9")
 _AI_ML = _source("ai-machine-learning.md", "51eb3126a9f90d5a2cefbe44ba16ce272fd55601")
 _CONTAINERS = _source("containers.md", "c0b7e64c2cecbd04ee83a0a8e3a9ee8149190595")
 _STORAGE = _source("storage.md", "9f00316210565693b99eaf70023cd7fe6bb75a71")
+_STORAGE_FILES = _source("storage.md", "1b4e136a1da731e1ed16444eb6ce5701bcd8c0f4")
+_SECURITY = _source("security.md", "03e5750af10b23b5ba437d5b333ec5e9437844f9")
 
 ROLE_SOURCES = MappingProxyType(
     {
@@ -51,6 +56,8 @@ ROLE_SOURCES = MappingProxyType(
         ACR_PUSH: _CONTAINERS,
         STORAGE_BLOB_DATA_CONTRIBUTOR: _STORAGE,
         STORAGE_BLOB_DATA_READER: _STORAGE,
+        STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR: _STORAGE_FILES,
+        KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER: _SECURITY,
     }
 )
 
@@ -179,6 +186,40 @@ _ROLES = (
         ],
         [],
         ["Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"],
+        [],
+    ),
+    (
+        STORAGE_FILE_DATA_PRIVILEGED_CONTRIBUTOR,
+        "Storage File Data Privileged Contributor",
+        "Customer has read, write, delete and modify NTFS permission access on Azure Storage file shares.",
+        [],
+        [],
+        [
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/read",
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/write",
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/delete",
+            "Microsoft.Storage/storageAccounts/fileServices/fileshares/files/modifypermissions/action",
+            "Microsoft.Storage/storageAccounts/fileServices/readFileBackupSemantics/action",
+            "Microsoft.Storage/storageAccounts/fileServices/writeFileBackupSemantics/action",
+        ],
+        [],
+    ),
+    (
+        KEY_VAULT_CRYPTO_SERVICE_ENCRYPTION_USER,
+        "Key Vault Crypto Service Encryption User",
+        "Read metadata of keys and perform wrap/unwrap operations. Only works for key vaults that use the 'Azure"
+        " role-based access control' permission model.",
+        [
+            "Microsoft.EventGrid/eventSubscriptions/write",
+            "Microsoft.EventGrid/eventSubscriptions/read",
+            "Microsoft.EventGrid/eventSubscriptions/delete",
+        ],
+        [],
+        [
+            "Microsoft.KeyVault/vaults/keys/read",
+            "Microsoft.KeyVault/vaults/keys/wrap/action",
+            "Microsoft.KeyVault/vaults/keys/unwrap/action",
+        ],
         [],
     ),
 )

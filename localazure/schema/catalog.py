@@ -20,8 +20,13 @@ from localazure.resource_types import (
     BLOB_CONTAINERS,
     BLOB_SERVICES,
     CONTAINER_REGISTRIES,
+    DIAGNOSTIC_SETTINGS,
+    FILE_SERVICES,
+    FILE_SHARES,
+    KEY_VAULT_KEYS,
     KEY_VAULTS,
     LOG_ANALYTICS_WORKSPACES,
+    MANAGEMENT_LOCKS,
     ML_COMPUTES,
     ML_DATASTORES,
     ML_WORKSPACES,
@@ -32,6 +37,7 @@ from localazure.resource_types import (
     ROLE_DEFINITIONS,
     STORAGE_ACCOUNTS,
     SUBNETS,
+    USER_ASSIGNED_IDENTITIES,
     VIRTUAL_NETWORKS,
 )
 
@@ -43,7 +49,9 @@ _OPERATION_VERSION = re.compile(r'"api-version",\s*"(\d{4}-\d{2}-\d{2}(?:-previe
 class ModelRef:
     """The PUT body model of a type: SDK style, the package holding ``models``, and the class name."""
 
-    style: str  # "typespec" (one api-version) or "msrest" (one subpackage per api-version)
+    # "typespec" (one api-version), "msrest" (one subpackage per api-version) or "autorest" (msrest-style models
+    # of one api-version in the package itself: azure-mgmt-resource-locks)
+    style: str
     package: str
     class_name: str
     dialect: str = "arm"  # the error wording family, see problems.py
@@ -57,7 +65,14 @@ MODELS = {
     BLOB_SERVICES: ModelRef("typespec", _STORAGE_SDK, "BlobServiceProperties", "storage"),
     BLOB_CONTAINERS: ModelRef("typespec", _STORAGE_SDK, "BlobContainer", "storage"),
     CONTAINER_REGISTRIES: ModelRef("typespec", "azure.mgmt.containerregistry", "Registry"),
+    FILE_SERVICES: ModelRef("typespec", _STORAGE_SDK, "FileServiceProperties", "storage"),
+    FILE_SHARES: ModelRef("typespec", _STORAGE_SDK, "FileShare", "storage"),
     KEY_VAULTS: ModelRef("typespec", "azure.mgmt.keyvault", "VaultCreateOrUpdateParameters"),
+    KEY_VAULT_KEYS: ModelRef("typespec", "azure.mgmt.keyvault", "KeyCreateParameters"),
+    # azure-mgmt-monitor 7 dropped diagnostic settings; 6.0.2 holds them (v2017_05_01_preview, v2021_05_01_preview).
+    DIAGNOSTIC_SETTINGS: ModelRef("msrest", "azure.mgmt.monitor", "DiagnosticSettingsResource"),
+    MANAGEMENT_LOCKS: ModelRef("autorest", "azure.mgmt.resource.locks", "ManagementLockObject"),
+    USER_ASSIGNED_IDENTITIES: ModelRef("msrest", "azure.mgmt.msi", "Identity"),
     LOG_ANALYTICS_WORKSPACES: ModelRef("typespec", "azure.mgmt.loganalytics", "Workspace"),
     APPLICATION_INSIGHTS: ModelRef("msrest", "azure.mgmt.applicationinsights", "ApplicationInsightsComponent"),
     VIRTUAL_NETWORKS: ModelRef("typespec", _NETWORK_SDK, "VirtualNetwork"),
@@ -73,12 +88,14 @@ MODELS = {
 }
 
 # The api-version the installed SDK's client uses by default, where the SDK holds several (the client's
-# profile: ApplicationInsightsManagementClient.LATEST_PROFILE 'components', AuthorizationManagementClient
-# DEFAULT_API_VERSION).
+# profile: ApplicationInsightsManagementClient.LATEST_PROFILE 'components', AuthorizationManagementClient,
+# MonitorManagementClient 'diagnostic_settings' and ManagedServiceIdentityClient DEFAULT_API_VERSION).
 MSREST_DEFAULTS = {
     APPLICATION_INSIGHTS: "2020-02-02",
     ROLE_DEFINITIONS: "2022-04-01",
     ROLE_ASSIGNMENTS: "2022-04-01",
+    DIAGNOSTIC_SETTINGS: "2021-05-01-preview",
+    USER_ASSIGNED_IDENTITIES: "2024-11-30",
 }
 
 # Published api-versions, read from azure-rest-api-specs (the version folders of each service's stable/ and preview/
@@ -342,6 +359,17 @@ PUBLISHED = {
     ROLE_DEFINITIONS: (),
     ROLE_ASSIGNMENTS: (),
     RESOURCE_GROUPS: RESOURCES,
+    # Azure Files' management types came with 2019-04-01 (azure-mgmt-storage's v2019_04_01 file_shares).
+    FILE_SERVICES: tuple(version for version in _STORAGE_ACCOUNTS if version >= "2019-04-01"),
+    FILE_SHARES: tuple(version for version in _STORAGE_ACCOUNTS if version >= "2019-04-01"),
+    # Microsoft.KeyVault/stable/<version>/keys.json: keys in the control plane from 2019-09-01.
+    KEY_VAULT_KEYS: tuple(version for version in _KEY_VAULT if version >= "2019-09-01"),
+    # Microsoft.Insights diagnosticSettings_API.json: 2017-05-01-preview, 2020-01-01-preview, 2021-05-01-preview.
+    DIAGNOSTIC_SETTINGS: ("2020-01-01-preview",),
+    # Microsoft.Authorization/stable/<version>/locks.json.
+    MANAGEMENT_LOCKS: ("2015-01-01", "2016-09-01"),
+    # Microsoft.ManagedIdentity/{stable,preview}/<version>/ManagedIdentity.json.
+    USER_ASSIGNED_IDENTITIES: ("2015-08-31-preview", "2023-01-31", "2023-07-31-preview", "2025-01-31-preview"),
 }
 
 
@@ -385,7 +413,7 @@ def installed_versions(resource_type: str) -> dict:
     root = _package_folder(ref.package)
     if root is None:
         return {}
-    if ref.style == "typespec":
+    if ref.style in ("typespec", "autorest"):
         version = _version_of(root)
         return {version: f"{ref.package}.models"} if version else {}
     found = {}

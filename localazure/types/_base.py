@@ -18,6 +18,7 @@ from localazure.ids import parse_resource_path
 from localazure.registry import ResourceContext, ResourceType
 from localazure.resources import not_found
 from localazure.schema import RequestBodyValidator
+from localazure.types._identity import check_identity, fill_identity
 
 VALIDATOR = RequestBodyValidator()
 _INDEX = re.compile(r"\[(\d+)\]")
@@ -43,6 +44,7 @@ class ValidatedType(ResourceType):
                 continue  # a member of the stored resource, not of the client's PATCH body
             error = problem.to_error()
             raise AzureError(problem.status, error["code"], error["message"], target=error.get("target"))
+        check_identity(context.store, body, context.resource_id)
         self.check(body, context)
 
     def check(self, body: dict, context: ResourceContext) -> None:
@@ -53,6 +55,7 @@ class ValidatedType(ResourceType):
         client_body = VALIDATOR.strip_read_only(self.type, context.api_version, body)
         result = super().fill_read_only(client_body, context)
         self.fill(result, context)
+        fill_identity(context.store, result, context.existing, tenant_of(context))
         return result
 
     def fill(self, result: dict, context: ResourceContext) -> None:
@@ -73,6 +76,12 @@ def kept(context: ResourceContext, key: str, make):
 
 def new_guid() -> str:
     return str(uuid.uuid4())
+
+
+def tenant_of(context: ResourceContext) -> str:
+    """The tenant of the resource's subscription (what ``tenantId`` members name)."""
+    subscription = context.store.subscription(context.path.subscription_id) if context.path.subscription_id else None
+    return (subscription or {}).get("tenant_id", "")
 
 
 def linked_resource(

@@ -22,6 +22,7 @@ from localazure.rbac.builtin_roles import BUILT_IN_ROLES, role_definition_id
 from localazure.rbac.role_definitions import check_role_assignment, check_role_definition, role_guid_of
 from localazure.resource_types import ROLE_ASSIGNMENTS, ROLE_DEFINITIONS
 from localazure.types._base import ValidatedType, properties_of
+from localazure.types._identity import managed_identity_principal_ids
 
 _PERMISSION_KEYS = ("actions", "notActions", "dataActions", "notDataActions")
 
@@ -127,7 +128,10 @@ class RoleAssignment(_InvalidatesRoleCache, ValidatedType):
                 context.path.scope or "/",
                 stored_role_assignments(context.store),
                 definitions,
-                known_principal_ids=context.store.directory_object_ids(),
+                known_principal_ids=[
+                    *context.store.directory_object_ids(),
+                    *managed_identity_principal_ids(context.store),
+                ],
                 tenant_id=tenant_id,
             )
         )

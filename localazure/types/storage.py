@@ -38,8 +38,9 @@ from localazure.errors import AzureError
 from localazure.http import Response, json_response
 from localazure.ids import parse_resource_path
 from localazure.operations import lro_headers
-from localazure.resource_types import BLOB_CONTAINERS, BLOB_SERVICES, STORAGE_ACCOUNTS
+from localazure.resource_types import BLOB_CONTAINERS, BLOB_SERVICES, FILE_SERVICES, KEY_VAULTS, STORAGE_ACCOUNTS
 from localazure.types._base import ValidatedType, kept, properties_of
+from localazure.types._cmk import require_assigned_identity, require_key_in_vault
 from localazure.types._name_availability import NameRules, globally_named
 from localazure.types._name_availability import register_route as register_name_check
 
@@ -47,6 +48,7 @@ KEY_NAMES = ("key1", "key2")
 _ACCOUNT_NAME = re.compile(r"^[a-z0-9]{3,24}$")
 _CONTAINER_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$")
 CONTAINER_NAME_LENGTH = (3, 63)
+CONTAINER_NAME_PATTERN = _CONTAINER_NAME  # file shares follow the same rules
 # An account's kind may change only by an upgrade to general-purpose v2 ("Upgrade to a general-purpose v2
 # storage account": from Storage or BlobStorage); every other change is refused.
 UPGRADABLE_KINDS = {"storage": "storagev2", "blobstorage": "storagev2"}
@@ -103,6 +105,16 @@ def account_key(app, account_id: str, key_name: str, created: str) -> str:
     return base64.b64encode(digest).decode()
 
 
+def file_service_body(service_id: str) -> dict:
+    """The file service ``default`` every account gets with it."""
+    return {
+        "id": service_id,
+        "name": "default",
+        "type": FILE_SERVICES,
+        "properties": {"cors": {"corsRules": []}, "shareDeleteRetentionPolicy": {"enabled": True, "days": 7}},
+    }
+
+
 class StorageAccount(ValidatedType):
     def check(self, body, context):
         name = context.path.name
@@ -114,6 +126,7 @@ class StorageAccount(ValidatedType):
                 raise STORAGE_ACCOUNT_ALREADY_TAKEN(taken_account_name(name))
         else:
             _check_kind_change(context.existing.get("kind"), body.get("kind"))
+        _check_customer_managed_key(context.store, body)
 
     def fill(self, result, context):
         name = context.path.name
@@ -153,7 +166,16 @@ class StorageAccount(ValidatedType):
         properties.setdefault("privateEndpointConnections", [])
 
     def on_create(self, body, context):
-        """Azure gives every account its blob service ``default`` at once."""
+        """Azure gives every account its blob and file services ``default`` at once."""
+        file_service_id = f"{context.resource_id}/fileServices/default"
+        context.store.put_resource(
+            file_service_id,
+            FILE_SERVICES,
+            context.resource_id,
+            {**file_service_body(file_service_id), "sku": body.get("sku")},
+            context.api_version,
+            now=time.time(),
+        )
         service_id = f"{context.resource_id}/blobServices/default"
         context.store.put_resource(
             service_id,
@@ -172,6 +194,24 @@ class StorageAccount(ValidatedType):
             context.api_version,
             now=time.time(),
         )
+
+
+def _check_customer_managed_key(store, body) -> None:
+    """encryption.keySource Microsoft.Keyvault: the key (keyvaultproperties.keyvaulturi + keyname) must exist and
+    encryption.identity.userAssignedIdentity must be one of the account's user-assigned identities."""
+    encryption = properties_of(body).get("encryption")
+    if not isinstance(encryption, dict) or str(encryption.get("keySource", "")).lower() != "microsoft.keyvault":
+        return
+    key_properties = encryption.get("keyvaultproperties") or {}
+    vault_uri = str(key_properties.get("keyvaulturi") or "")
+    vault_name = vault_uri.removeprefix("https://").split(".", 1)[0]
+    vault_id = store.resource_id_named(KEY_VAULTS, vault_name) if vault_name else None
+    require_key_in_vault(
+        store, vault_id or vault_uri, key_properties.get("keyname"), "properties.encryption.keyvaultproperties"
+    )
+    identity = (encryption.get("identity") or {}).get("userAssignedIdentity")
+    if identity:
+        require_assigned_identity(body, identity, "properties.encryption.identity.userAssignedIdentity")
 
 
 def _check_kind_change(previous_kind, kind) -> None:

@@ -10,6 +10,9 @@
 - On update, the storage account and Key Vault cannot be swapped (400 ``BadRequest``); the Application Insights
   component and the container registry can (Azure ML "Manage workspaces": only these two linked resources are
   updatable).
+- ``serverlessComputeSettings.serverlessComputeCustomSubnet`` must name an existing subnet; customer-managed keys
+  (``encryption``) need an existing vault and key and a user-assigned identity of the workspace, and are fixed at
+  creation. Both answer ``ValidationError`` like the linked resources.
 - DELETE soft-deletes (see soft_delete.py); ``forceToPurge=true`` purges.
 """
 
@@ -25,8 +28,11 @@ from localazure.resource_types import (
     CONTAINER_REGISTRIES,
     KEY_VAULTS,
     STORAGE_ACCOUNTS,
+    SUBNETS,
 )
-from localazure.types._base import ValidatedType
+from localazure.types._base import ValidatedType, tenant_of
+from localazure.types._identity import user_assigned_ids
+from localazure.types.key_vault_keys import key_by_uri
 
 from . import linked, soft_delete
 from .errors import SOFT_DELETE_HELP, WorkspaceValidationError
@@ -68,6 +74,8 @@ class Workspace(ValidatedType):
             for name in LINKED_RESOURCES
             if (problem := _linked_problem(context.store, name, properties.get(name)))
         ]
+        problems += _serverless_problems(context.store, properties)
+        problems += _encryption_problems(context.store, body, properties, context.existing)
         if problems:
             raise WorkspaceValidationError(problems[0], details=problems)
 
@@ -92,7 +100,7 @@ class Workspace(ValidatedType):
                 "workspaceId": workspace_id,
                 "discoveryUrl": f"https://{location}.api.azureml.ms/discovery",
                 "mlFlowTrackingUri": f"azureml://{location}.api.azureml.ms/mlflow/v1.0{context.resource_id}",
-                "tenantId": _tenant_of(context),
+                "tenantId": tenant_of(context),
                 "storageHnsEnabled": bool(previous_properties.get("storageHnsEnabled", False)),
                 "privateLinkCount": int(previous_properties.get("privateLinkCount", 0)),
                 "notebookInfo": previous_properties.get("notebookInfo"),
@@ -106,7 +114,6 @@ class Workspace(ValidatedType):
         properties["creationTime"] = previous_properties.get("creationTime") or now
         result.setdefault("kind", "Default")
         result.setdefault("sku", {"name": "Basic", "tier": "Basic"})
-        _fill_identity(result, previous, context)
         if previous_properties.get("provisioningState") == "Succeeded":
             result.setdefault("systemData", {})["lastModifiedAt"] = now
         return result
@@ -213,6 +220,46 @@ def _check_fixed_links(properties: dict, existing: dict | None) -> None:
             raise BAD_REQUEST(message)
 
 
+def _serverless_problems(store, properties: dict) -> list[str]:
+    """serverlessComputeSettings.serverlessComputeCustomSubnet must name an existing subnet (jobs without a compute
+    then run in it)."""
+    settings = properties.get("serverlessComputeSettings")
+    subnet = settings.get("serverlessComputeCustomSubnet") if isinstance(settings, dict) else None
+    if not subnet:
+        return []
+    if not linked.is_resource_id_of(subnet, SUBNETS):
+        return [f"Invalid serverless compute subnet id '{subnet}': expected a resource id of type '{SUBNETS}'."]
+    if not store.resource_exists(subnet):
+        return [f"The serverless compute subnet '{subnet}' linked to the workspace was not found."]
+    return []
+
+
+def _encryption_problems(store, body: dict, properties: dict, existing: dict | None) -> list[str]:
+    """Customer-managed keys (encryption.status Enabled): the vault (keyVaultProperties.keyVaultArmId) and its key
+    (keyIdentifier) must exist, and identity.userAssignedIdentity must be one of the workspace's user-assigned
+    identities. Encryption is decided when the workspace is created (Azure ML "Customer-managed keys": it cannot
+    be changed afterwards)."""
+    encryption = properties.get("encryption") if isinstance(properties.get("encryption"), dict) else {}
+    enabled = str(encryption.get("status", "")).lower() == "enabled"
+    if existing is not None:
+        before = (existing.get("properties") or {}).get("encryption") or {}
+        if str(before.get("status", "disabled")).lower() != str(encryption.get("status", "disabled")).lower():
+            return ["The encryption of a workspace is set when it is created and cannot be changed."]
+    if not enabled:
+        return []
+    key_properties = encryption.get("keyVaultProperties") or {}
+    vault_id = key_properties.get("keyVaultArmId")
+    if not (linked.is_resource_id_of(vault_id, KEY_VAULTS) and store.resource_exists(vault_id)):
+        return [f"The key vault '{vault_id}' of the workspace's encryption was not found."]
+    key = key_by_uri(store, key_properties.get("keyIdentifier"))
+    if key is None or not str(key.get("id", "")).lower().startswith(str(vault_id).lower() + "/"):
+        return [f"The key '{key_properties.get('keyIdentifier')}' was not found in the key vault '{vault_id}'."]
+    identity = (encryption.get("identity") or {}).get("userAssignedIdentity")
+    if identity and str(identity).lower() not in {item.lower() for item in user_assigned_ids(body)}:
+        return [f"The identity '{identity}' of the workspace's encryption is not one of its user-assigned identities."]
+    return []
+
+
 def _linked_problem(store, name: str, value) -> str | None:
     if not value:
         return None
@@ -222,20 +269,6 @@ def _linked_problem(store, name: str, value) -> str | None:
     if not store.resource_exists(value):
         return f"The {words} '{value}' linked to the workspace was not found."
     return None
-
-
-def _fill_identity(result: dict, previous: dict, context) -> None:
-    identity = result.get("identity")
-    if not isinstance(identity, dict) or "systemassigned" not in str(identity.get("type", "")).lower():
-        return
-    previous_identity = previous.get("identity") or {}
-    identity["principalId"] = previous_identity.get("principalId") or str(uuid.uuid4())
-    identity["tenantId"] = _tenant_of(context)
-
-
-def _tenant_of(context) -> str:
-    subscription = context.store.subscription(context.path.subscription_id) if context.path.subscription_id else None
-    return (subscription or {}).get("tenant_id", "")
 
 
 def _iso(timestamp: float) -> str:

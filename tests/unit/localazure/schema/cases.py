@@ -35,6 +35,33 @@ HAND_WRITTEN = {
         }
     },
     "Microsoft.Resources/resourceGroups": {"location": "westeurope", "tags": {"environment": "int"}},
+    "Microsoft.Storage/storageAccounts/fileServices": {
+        "properties": {
+            "cors": {
+                "corsRules": [
+                    {
+                        "allowedOrigins": ["*"],
+                        "allowedMethods": ["GET"],
+                        "maxAgeInSeconds": 5,
+                        "exposedHeaders": ["*"],
+                        "allowedHeaders": ["*"],
+                    }
+                ]
+            },
+            "shareDeleteRetentionPolicy": {"enabled": True, "days": 7},
+        }
+    },
+    "Microsoft.Storage/storageAccounts/fileServices/shares": {"properties": {"shareQuota": 100, "accessTier": "Hot"}},
+    "Microsoft.KeyVault/vaults/keys": {"properties": {"kty": "RSA", "keySize": 2048}},
+    "Microsoft.Insights/diagnosticSettings": {
+        "properties": {
+            "workspaceId": "/subscriptions/11111111-2222-4333-8444-555555555555/resourceGroups/rg/providers/"
+            "Microsoft.OperationalInsights/workspaces/log",
+            "logs": [{"category": "AuditEvent", "enabled": True}],
+        }
+    },
+    "Microsoft.Authorization/locks": {"properties": {"level": "CanNotDelete", "notes": "keep"}},
+    "Microsoft.ManagedIdentity/userAssignedIdentities": {"location": "westeurope", "tags": {"environment": "int"}},
 }
 
 # type: (wrong type (path, value), invalid enum (path, bad, good in other letter case[, target]),
@@ -122,6 +149,36 @@ CASES = {
         ("properties.principalId", DELETE),
     ),
     "Microsoft.Resources/resourceGroups": (("tags", ["environment"]), None, ("location", DELETE)),
+    "Microsoft.Storage/storageAccounts/fileServices": (
+        ("properties.shareDeleteRetentionPolicy.days", "seven"),
+        ("properties.cors.corsRules[0].allowedMethods[0]", "FETCH", "get"),
+        ("properties.cors.corsRules[0].allowedHeaders", DELETE),
+    ),
+    "Microsoft.Storage/storageAccounts/fileServices/shares": (
+        ("properties.shareQuota", "big"),
+        ("properties.accessTier", "Freezing", "hot"),
+        None,
+    ),
+    "Microsoft.KeyVault/vaults/keys": (
+        ("properties.keySize", "big"),
+        ("properties.kty", "AES", "rsa"),
+        ("properties", DELETE),
+    ),
+    "Microsoft.Insights/diagnosticSettings": (
+        ("properties.logs[0].enabled", "perhaps"),
+        None,
+        ("properties.logs[0]", {"category": "AuditEvent"}, "properties.logs[0].enabled"),
+    ),
+    "Microsoft.Authorization/locks": (
+        ("properties.owners", "me"),
+        ("properties.level", "Never", "cannotdelete"),
+        ("properties.level", DELETE),
+    ),
+    "Microsoft.ManagedIdentity/userAssignedIdentities": (
+        ("tags", ["environment"]),
+        ("properties.isolationScope", "Galaxy", "regional"),
+        ("location", DELETE),
+    ),
 }
 
 

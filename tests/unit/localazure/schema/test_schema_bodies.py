@@ -30,7 +30,7 @@ def _value_code(resource_type):
 
 def test_cases_cover_every_supported_type():
     assert set(CASES) == set(SUPPORTED_TYPES)
-    assert len(SUPPORTED_TYPES) == 17
+    assert len(SUPPORTED_TYPES) == 23
 
 
 @pytest.mark.parametrize("resource_type", SUPPORTED_TYPES)
