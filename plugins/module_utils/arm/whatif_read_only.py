@@ -15,6 +15,10 @@ MANAGED_IDENTITY = (
 )
 
 READ_ONLY_PATHS = {
+    # Microsoft.Authorization/locks 2020-05-01: ManagementLockObject
+    "microsoft.authorization/locks": (
+        "systemData",
+    ),
     # Microsoft.Authorization/roleAssignments 2022-04-01: RoleAssignmentCreateParameters, RoleAssignment
     "microsoft.authorization/roleassignments": (
         "properties.createdBy",
@@ -60,11 +64,25 @@ READ_ONLY_PATHS = {
         "properties.provisioningState",
         "properties.TenantId",
     ),
+    # Microsoft.Insights/diagnosticSettings 2021-05-01-preview: DiagnosticSettingsResource
+    "microsoft.insights/diagnosticsettings": (
+        "systemData",
+    ),
     # Microsoft.KeyVault/vaults 2026-05-15: VaultCreateOrUpdateParameters, Vault
     "microsoft.keyvault/vaults": (
         "properties.hsmPoolResourceId",
         "properties.privateEndpointConnections",
         "systemData",
+    ),
+    # Microsoft.KeyVault/vaults/keys 2026-05-15: KeyCreateParameters
+    "microsoft.keyvault/vaults/keys": (
+        "properties.attributes.created",
+        "properties.attributes.recoveryLevel",
+        "properties.attributes.updated",
+        "properties.keyUri",
+        "properties.keyUriWithVersion",
+        "properties.rotationPolicy.attributes.created",
+        "properties.rotationPolicy.attributes.updated",
     ),
     # Microsoft.MachineLearningServices/workspaces 2025-12-01: Workspace
     "microsoft.machinelearningservices/workspaces": (
@@ -118,6 +136,13 @@ READ_ONLY_PATHS = {
     # Microsoft.MachineLearningServices/workspaces/datastores 2025-12-01: Datastore
     "microsoft.machinelearningservices/workspaces/datastores": (
         "properties.isDefault",
+        "systemData",
+    ),
+    # Microsoft.ManagedIdentity/userAssignedIdentities 2024-11-30: Identity
+    "microsoft.managedidentity/userassignedidentities": (
+        "properties.clientId",
+        "properties.principalId",
+        "properties.tenantId",
         "systemData",
     ),
     # Microsoft.Network/privateEndpoints 2026-03-01: PrivateEndpoint
@@ -380,6 +405,33 @@ READ_ONLY_PATHS = {
         "properties.leaseStatus",
         "properties.legalHold",
         "properties.remainingRetentionDays",
+        "properties.version",
+        "systemData",
+    ),
+    # Microsoft.Storage/storageAccounts/fileServices 2026-09-01: FileServiceProperties
+    "microsoft.storage/storageaccounts/fileservices": (
+        "sku",
+        "systemData",
+    ),
+    # Microsoft.Storage/storageAccounts/fileServices/shares 2026-09-01: FileShare
+    "microsoft.storage/storageaccounts/fileservices/shares": (
+        "etag",
+        "properties.accessTierChangeTime",
+        "properties.accessTierStatus",
+        "properties.deleted",
+        "properties.deletedTime",
+        "properties.includedBurstIops",
+        "properties.lastModifiedTime",
+        "properties.leaseDuration",
+        "properties.leaseState",
+        "properties.leaseStatus",
+        "properties.maxBurstCreditsForIops",
+        "properties.nextAllowedProvisionedBandwidthDowngradeTime",
+        "properties.nextAllowedProvisionedIopsDowngradeTime",
+        "properties.nextAllowedQuotaDowngradeTime",
+        "properties.remainingRetentionDays",
+        "properties.shareUsageBytes",
+        "properties.snapshotTime",
         "properties.version",
         "systemData",
     ),

@@ -29,7 +29,7 @@ SWITCHES = {
 INVENTORY_TAGS = {"environment": "pro", "costCentre": "CC-4711-ML", "dataClassification": "confidential"}
 DIAGNOSTIC_SETTINGS = "Microsoft.Insights/diagnosticSettings"
 LOCKS = "Microsoft.Authorization/locks"
-CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2e-b22465e65bf6"
+CRYPTO_SERVICE_ENCRYPTION_USER = "e147488a-f6f5-4113-8e2d-b22465e65bf6"
 ON = {"tags": INVENTORY_TAGS, "deleteLocks": True, "customerManagedKeys": True}
 OFF = {"tags": {}, "deleteLocks": False, "customerManagedKeys": False}
 
