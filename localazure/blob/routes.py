@@ -105,7 +105,7 @@ def _level_and_names(request: Request, container: str | None, blob: str | None) 
 def _context(app, request: Request, account: str) -> BlobContext:
     account_id = account_named(app.store, account)
     body = app.store.get_resource(account_id) if account_id else None
-    if body is None:
+    if account_id is None or body is None:
         raise RESOURCE_NOT_FOUND()
     subscription = app.store.subscription(account_id.split("/")[2]) or {}
     return BlobContext(app, request, account.lower(), body["id"], body, subscription.get("tenant_id", ""))
