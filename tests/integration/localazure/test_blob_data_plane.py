@@ -20,19 +20,24 @@ ENDPOINT_ARGS = ("--lro-retry-after", "0", "--no-throttling")
 GROUP = "rg-blob-plane"
 ACCOUNT = "blobplanemain"  # the deployer holds Storage Blob Data Contributor here (through the group)
 READER_ACCOUNT = "blobplanereader"  # model-developer-test: Storage Blob Data Reader on the account
-NO_KEY_ACCOUNT = "blobplanenokey"  # allowSharedKeyAccess: false
+NO_KEY_ACCOUNT = "blobplanenokey"  # allowSharedKeyAccess: false; in a group where the deployer has no data role
+OTHER_GROUP = "rg-blob-plane-arm-roles-only"
 WRITABLE = "writable"  # model-developer-test: Storage Blob Data Contributor on this container only
 BLOB_DATA_READER = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1"
 BLOB_DATA_CONTRIBUTOR = "ba92f5b4-2d11-453d-a403-e96b0029c9fe"
 STORAGE_API = "2024-01-01"
 
 
-def _group_id(endpoint) -> str:
-    return f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}"
+def _group_id(endpoint, group: str = GROUP) -> str:
+    return f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{group}"
 
 
 def _account_id(endpoint, account: str) -> str:
     return f"{_group_id(endpoint)}/providers/Microsoft.Storage/storageAccounts/{account}"
+
+
+def _group_of(account: str) -> str:
+    return OTHER_GROUP if account == NO_KEY_ACCOUNT else GROUP
 
 
 def _assign(endpoint, principal: str, role: str, scope: str) -> None:
@@ -52,13 +57,14 @@ def _assign(endpoint, principal: str, role: str, scope: str) -> None:
 @pytest.fixture(scope="module")
 def plane(endpoint):
     """Three accounts and the role assignments of the module's scenarios."""
-    assert endpoint.call("PUT", _group_id(endpoint), body={"location": "westeurope"}).status_code == 201
+    for group in (GROUP, OTHER_GROUP):
+        assert endpoint.call("PUT", _group_id(endpoint, group), body={"location": "westeurope"}).status_code == 201
     storage = endpoint.mgmt_client(StorageManagementClient)
     for account, shared_key in ((ACCOUNT, None), (READER_ACCOUNT, None), (NO_KEY_ACCOUNT, False)):
         body = {"location": "westeurope", "kind": "StorageV2", "sku": {"name": "Standard_LRS"}}
         if shared_key is not None:
             body["properties"] = {"allowSharedKeyAccess": shared_key}
-        storage.storage_accounts.begin_create(GROUP, account, body).result()
+        storage.storage_accounts.begin_create(_group_of(account), account, body).result()
     _assign(endpoint, "deployer", BLOB_DATA_CONTRIBUTOR, _group_id(endpoint))
     _assign(endpoint, "model-developer-test", BLOB_DATA_READER, _account_id(endpoint, READER_ACCOUNT))
     storage.blob_containers.create(GROUP, READER_ACCOUNT, WRITABLE, {})
@@ -201,16 +207,22 @@ def test_a_role_at_container_scope_allows_that_container_only(endpoint, plane):
 
 
 def test_resource_manager_roles_carry_no_data_actions(endpoint, plane):
-    """Owner (the deployer's role on the subscription) has no DataActions: only the data role gives access."""
-    refused = _raw(
-        endpoint,
-        "GET",
-        f"/{NO_KEY_ACCOUNT}/x/y",
-        token=endpoint.token("model-developer-test", "https://storage.azure.com/.default"),
-    )
-    assert refused.status_code == 403 and _error_code(refused) == "AuthorizationPermissionMismatch"
-    assert refused.headers["x-ms-error-code"] == "AuthorizationPermissionMismatch"
-    assert refused.headers["Content-Type"].startswith("application/xml")
+    """Owner (the deployer's only role in the other group) grants the container Actions but no DataActions."""
+    owner = _service(endpoint, NO_KEY_ACCOUNT)
+    container = owner.create_container("by-owner")
+    assert [item.name for item in owner.list_containers()] == ["by-owner"]
+    with pytest.raises(HttpResponseError) as refused:
+        container.upload_blob("blob", b"data")
+    assert refused.value.status_code == 403 and refused.value.error_code == "AuthorizationPermissionMismatch"
+    token = endpoint.token(scope="https://storage.azure.com/.default")
+    raw = _raw(endpoint, "GET", f"/{NO_KEY_ACCOUNT}/by-owner/blob", token=token)
+    assert raw.status_code == 403 and _error_code(raw) == "AuthorizationPermissionMismatch"
+    assert raw.headers["x-ms-error-code"] == "AuthorizationPermissionMismatch"
+    assert raw.headers["Content-Type"].startswith("application/xml")
+    stranger = _service(endpoint, NO_KEY_ACCOUNT, "model-developer-test")
+    with pytest.raises(HttpResponseError) as refused:
+        stranger.get_container_client("by-owner").get_container_properties()
+    assert refused.value.error_code == "AuthorizationPermissionMismatch"
 
 
 def test_no_token_gets_the_bearer_challenge(endpoint, plane):
@@ -256,7 +268,7 @@ def test_shared_key_where_allowed_and_its_refusal(endpoint, plane):
     with pytest.raises(ClientAuthenticationError) as refused:
         wrong.get_container_client("keyed").get_container_properties()
     assert refused.value.error_code == "AuthenticationFailed"
-    no_key = plane.storage_accounts.list_keys(GROUP, NO_KEY_ACCOUNT)["keys"][0]["value"]
+    no_key = plane.storage_accounts.list_keys(OTHER_GROUP, NO_KEY_ACCOUNT)["keys"][0]["value"]
     refused_service = _service(
         endpoint, NO_KEY_ACCOUNT, credential={"account_name": NO_KEY_ACCOUNT, "account_key": no_key}
     )
