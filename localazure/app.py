@@ -3,10 +3,14 @@ deployment's, passes through the one pipeline in ``localazure/pipeline.py``."""
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from localazure.authorization import Authorizer
+from localazure.errors import AzureError
 from localazure.http import Request, Response
 from localazure.identity import KNOWN_RESOURCES, TokenService
 from localazure.middleware.faults import Faults
@@ -45,6 +49,16 @@ LOCATIONS = (
 )
 
 
+@dataclass(frozen=True)
+class BodyLimit:
+    """A request-body limit of the routes whose paths ``pattern`` matches, instead of ARM's 4 MB
+    (``http.MAX_REQUEST_BYTES``); ``refuse`` answers a body over it (or badly framed) in the routes' own shape."""
+
+    pattern: re.Pattern
+    limit: int
+    refuse: Callable[[AzureError], Response]
+
+
 class App:
     def __init__(self, settings: Settings, base_url: str):
         self.settings = settings
@@ -67,6 +81,7 @@ class App:
         self.request_log = RequestLog(self.store)
         self.sweeper = Sweeper(self.operations)
         self._principal_names: dict[str, str] = {}
+        self.body_limits: list[BodyLimit] = []
         # RBAC: authorizer(app, request, action, scope) raises AzureError 403 (localazure/authorization.py).
         self.authorizer = Authorizer(self)
         from localazure import routes_setup  # noqa: PLC0415 - avoids an import cycle
@@ -85,6 +100,15 @@ class App:
         """Hook for RBAC (phase C). ``action`` is an ARM action string, ``scope`` a resource id or scope."""
         if self.authorizer is not None and request.principal is not None:
             self.authorizer(self, request, action, scope)
+
+    def add_body_limit(self, pattern: str, limit: int, refuse: Callable[[AzureError], Response]) -> None:
+        """Routes whose paths match ``pattern`` (as the router matches them) read bodies up to ``limit`` bytes."""
+        self.body_limits.append(BodyLimit(re.compile(pattern + r"/?\Z", re.IGNORECASE), limit, refuse))
+
+    def body_limit(self, target: str) -> BodyLimit | None:
+        """The body limit of a request target (path and query, as sent), or None for ARM's."""
+        path = Request.from_target("GET", target, {}, b"").path
+        return next((item for item in self.body_limits if item.pattern.match(path)), None)
 
     def retry_after_header(self) -> str:
         """Whole seconds: the generated SDKs deserialize Retry-After as an int."""

@@ -1,5 +1,5 @@
 """Entra ID imitation: the signing key, access tokens (RS256 JWTs, v1.0 claims as Entra issues for ARM) and
-their verification as Azure Resource Manager does it."""
+their verification as Azure Resource Manager, Microsoft Graph and Azure Storage (the blob data plane) do it."""
 
 from __future__ import annotations
 
@@ -35,6 +35,11 @@ ARM_AUDIENCES = (
     "https://management.azure.com/",
     "https://management.azure.com",
 )
+# Azure Storage's resource id (the audience of its tokens, and the ``resource_id`` of its bearer challenge), and
+# the audiences the blob data plane accepts: the resource id with or without its slash (v1 and v2.0 tokens) and
+# Azure Storage's application id. An account's own blob endpoint URL is accepted too (``verify_for_storage``).
+STORAGE_RESOURCE = "https://storage.azure.com"
+STORAGE_AUDIENCES = (STORAGE_RESOURCE, STORAGE_RESOURCE + "/", "e406a681-f3d4-42a8-90b6-c2b029497af1")
 # Resources the token endpoint issues tokens for besides the endpoint's own ARM URL.
 KNOWN_RESOURCES = ARM_AUDIENCES + (
     "https://vault.azure.net",
@@ -47,6 +52,16 @@ KNOWN_RESOURCES = ARM_AUDIENCES + (
 
 class GraphTokenError(Exception):
     """A bearer token Microsoft Graph refuses (401 ``InvalidAuthenticationToken``); the message is Graph's."""
+
+
+class StorageTokenError(Exception):
+    """A bearer token Azure Storage refuses: ``detail`` is its ``AuthenticationErrorDetail`` (401
+    ``InvalidAuthenticationInfo``), or None when the request carries no token at all (401
+    ``NoAuthenticationInformation``)."""
+
+    def __init__(self, detail: str | None):
+        super().__init__(detail or "no authentication information")
+        self.detail = detail
 
 
 def _b64url(data: bytes) -> str:
@@ -246,6 +261,49 @@ class TokenService:
             raise GraphTokenError("Access token validation failure. Invalid audience.")
         if not claims.get("oid") or not claims.get("tid") or claims.get("iss") != self.issuer(str(claims["tid"])):
             raise GraphTokenError("Access token validation failure. Invalid issuer.")
+        return claims
+
+    def verify_for_storage(
+        self,
+        authorization: str | None,
+        tenant_id: str,
+        *,
+        extra_audiences: tuple[str, ...] = (),
+        now: float | None = None,
+    ) -> dict:
+        """The claims of a bearer token Azure Storage accepts for an account of tenant ``tenant_id``, else
+        StorageTokenError with the detail Storage gives. ``extra_audiences``: the account's own endpoint URLs."""
+        scheme, dummy_separator, token = (authorization or "").partition(" ")
+        token = token.strip()
+        if not authorization:
+            raise StorageTokenError(None)
+        if scheme.lower() != "bearer" or not token:
+            # NOT VERIFIED: the detail's words.
+            raise StorageTokenError("Authentication scheme Bearer is required; the Authorization header is malformed.")
+        try:
+            claims = self._verify_signature(token)
+            self._check_claim_types(claims)
+        except AzureError as error:
+            # NOT VERIFIED: the detail's words (IdentityModel's words for a signature that does not verify).
+            raise StorageTokenError("Signature validation failed. Signature is invalid.") from error
+        now = time.time() if now is None else now
+        if claims["exp"] <= now:
+            # Storage's words (Azure/azure-storage-azcopy, quoted in its reauthentication policy).
+            raise StorageTokenError("Lifetime validation failed. The token is expired.")
+        if claims.get("nbf", 0) > now + 300:
+            # NOT VERIFIED: the detail's words.
+            raise StorageTokenError("Lifetime validation failed. The token is not yet valid.")
+        audiences = {item.rstrip("/") for item in STORAGE_AUDIENCES + extra_audiences}
+        if str(claims.get("aud", "")).rstrip("/") not in audiences:
+            # Storage's words (recorded responses in Azure/azure-sdk-for-js's storage tests).
+            raise StorageTokenError("Audience validation failed. Audience did not match.")
+        if (
+            not claims.get("oid")
+            or str(claims.get("tid", "")).lower() != tenant_id.lower()
+            or claims.get("iss") != self.issuer(str(claims.get("tid")))
+        ):
+            # NOT VERIFIED: the detail's words.
+            raise StorageTokenError("Issuer validation failed. Issuer did not match.")
         return claims
 
     def _check_claim_types(self, claims: dict) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from localazure import deployments
+from localazure import blob, deployments
 from localazure import types as resource_types
 from localazure.providers import machine_learning
 from localazure.routes import admin, entra, generic, graph, metadata, resource_groups, subscriptions
@@ -18,3 +18,4 @@ def register_all(app) -> None:
     permission_routes.register(app)
     machine_learning.register(app)
     deployments.register(app)
+    blob.register(app)

@@ -194,6 +194,8 @@ def write_connection_file(app) -> Path:
     home_tenant = tenants[0]["tenant_id"]
     document = {
         "arm_endpoint": app.arm_endpoint,
+        # The blob data plane, path-style (localazure/blob/): format with the account's name.
+        "blob_endpoint": app.arm_endpoint + "/{account}",
         "authority_host": app.authority_host,
         "metadata_url": f"{app.arm_endpoint}/metadata/endpoints?api-version=2019-05-01",
         "cloud_name": "LocalAzure",

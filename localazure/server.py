@@ -29,9 +29,9 @@ def _bad_request(message: str) -> AzureError:
     return BAD_REQUEST(message)
 
 
-def _too_large() -> AzureError:
+def _too_large(limit: int) -> AzureError:
     return REQUEST_CONTENT_TOO_LARGE(
-        f"The request content size exceeds the maximum size of {MAX_REQUEST_BYTES // (1024 * 1024)} MB."
+        f"The request content size exceeds the maximum size of {limit // (1024 * 1024)} MB."
     )
 
 
@@ -58,7 +58,7 @@ def read_body(rfile, headers, limit: int = MAX_REQUEST_BYTES) -> bytes:
         raise _bad_request(f"The Content-Length header '{text}' is not a non-negative integer.")
     length = int(text)
     if length > limit:
-        raise _too_large()
+        raise _too_large(limit)
     body = rfile.read(length) if length else b""
     if len(body) != length:
         raise _bad_request(
@@ -84,7 +84,7 @@ def _read_chunked(rfile, limit: int) -> bytes:
             _skip_trailers(rfile)
             return b"".join(chunks)
         if total + size > limit:
-            raise _too_large()
+            raise _too_large(limit)
         data = rfile.read(size)
         if len(data) != size or rfile.readline(3) not in (b"\r\n", b"\n"):
             raise _bad_request("The chunked request body is malformed: a chunk is cut short or not followed by CRLF.")
@@ -124,10 +124,11 @@ class Handler(BaseHTTPRequestHandler):
         self.request_version = self.protocol_version
         self._refuse(error)
 
-    def _refuse(self, error: AzureError) -> None:
-        """Answer a request whose stream cannot be read on, then close the connection."""
+    def _refuse(self, error: AzureError, render=None) -> None:
+        """Answer a request whose stream cannot be read on, then close the connection. ``render``: the answer in
+        the shape of the request's routes (``App.body_limit``), else ARM's JSON."""
         self.close_connection = True
-        response = json_response(error.body(), error.status, error.headers)
+        response = render(error) if render else json_response(error.body(), error.status, error.headers)
         response.headers["Connection"] = "close"
         self._send(response)
         self._linger()
@@ -147,10 +148,11 @@ class Handler(BaseHTTPRequestHandler):
             pass
 
     def _handle(self) -> None:
+        body_limit = self.server.app.body_limit(self.path)
         try:
-            body = self._read_body()
+            body = self._read_body(body_limit.limit if body_limit else MAX_REQUEST_BYTES)
         except AzureError as error:
-            self._refuse(error)
+            self._refuse(error, body_limit.refuse if body_limit else None)
             return
         try:
             request = Request.from_target(self.command, self.path, dict(self.headers.items()), body)
@@ -170,10 +172,10 @@ class Handler(BaseHTTPRequestHandler):
             return
         self._send(response)
 
-    def _read_body(self) -> bytes:
+    def _read_body(self, limit: int) -> bytes:
         self.connection.settimeout(_BODY_IDLE_SECONDS)
         try:
-            return read_body(self.rfile, self.headers)
+            return read_body(self.rfile, self.headers, limit)
         except TimeoutError:
             raise _bad_request(
                 f"The request body stopped arriving for {_BODY_IDLE_SECONDS} s before its end (a "

@@ -4,7 +4,8 @@ Resources live in one generic table keyed by the lower-cased resource id; ``body
 ARM returns it. Other tables hold the directory (tenants, principals), subscriptions, provider registrations,
 long-running operations, the request log, and deployments with their operations and what-if results (tables
 of their own: a deployment is not a resource of its resource group, so it never shows in the group's resource
-list nor in complete-mode deletions).
+list nor in complete-mode deletions). The blob data plane keeps blobs and their uncommitted blocks in tables keyed
+by their container's resource key, so that deleting a container, account or group through ARM deletes its blobs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 # PRAGMA user_version of a state file this code reads and writes. Raise it with every change to SCHEMA that an
 # older state file lacks, and migrate in ``Store._open_schema``. Version 2 adds the deployment tables (created
 # outside the Store before, with IF NOT EXISTS, so that a version 1 file may already hold them). Version 3 adds
-# group membership (directory_group_members), which older files get as an empty table.
+# group membership (``directory_group_members``) and the blob data plane's tables (``blobs``, ``blob_blocks``);
+# an older file gets them, empty, on opening.
 SCHEMA_VERSION = 3
 READABLE_VERSIONS = (0, 1, 2, SCHEMA_VERSION)
 
@@ -66,6 +68,12 @@ CREATE TABLE IF NOT EXISTS deployment_operations (
 CREATE TABLE IF NOT EXISTS deployment_whatif_results (
     token TEXT PRIMARY KEY, subscription_id TEXT NOT NULL, polls INTEGER NOT NULL, result TEXT NOT NULL,
     created_at REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (
+    container_key TEXT NOT NULL, name TEXT NOT NULL, properties TEXT NOT NULL, content BLOB NOT NULL,
+    blocks TEXT NOT NULL, PRIMARY KEY (container_key, name));
+CREATE TABLE IF NOT EXISTS blob_blocks (
+    container_key TEXT NOT NULL, blob_name TEXT NOT NULL, block_id TEXT NOT NULL, content BLOB NOT NULL,
+    seq INTEGER NOT NULL, PRIMARY KEY (container_key, blob_name, block_id));
 """
 TERMINAL_OPERATION_STATES = ("Succeeded", "Failed", "Canceled")
 REQUEST_LOG_COLUMNS = (
@@ -235,11 +243,17 @@ class Store:
         return [(row["id"], row["type"], json.loads(row["body"])) for row in rows]
 
     def delete_resource_tree(self, resource_id: str) -> int:
+        """Delete the resource and everything under it, blobs of the containers among them included."""
         key = resource_key(resource_id)
         with self.transaction() as db:
             cursor = db.execute(
                 "DELETE FROM resources WHERE key = ? OR substr(key, 1, ?) = ?", (key, len(key) + 1, key + "/")
             )
+            for table in ("blobs", "blob_blocks"):
+                db.execute(
+                    f"DELETE FROM {table} WHERE container_key = ? OR substr(container_key, 1, ?) = ?",
+                    (key, len(key) + 1, key + "/"),
+                )
             return cursor.rowcount
 
     # -- directory and subscriptions ---------------------------------------------------------------
@@ -621,3 +635,91 @@ class Store:
                 return None
             db.execute("UPDATE deployment_whatif_results SET polls = polls + 1 WHERE token = ?", (token.lower(),))
         return row["polls"], json.loads(row["result"])
+
+    # -- blob data plane: committed blobs and uncommitted blocks, by their container's resource id ----------
+    def blob(self, container_id: str, name: str, *, content: bool = True) -> dict | None:
+        """The blob as ``{"name", "properties", "blocks", "size", "content"?}``, or None."""
+        columns = "name, properties, blocks, length(content) AS size" + (", content" if content else "")
+        row = self.db.execute(
+            f"SELECT {columns} FROM blobs WHERE container_key = ? AND name = ?",
+            (resource_key(container_id), name),
+        ).fetchone()
+        return _blob_row(row) if row else None
+
+    def blob_range(self, container_id: str, name: str, start: int, length: int) -> bytes:
+        """``length`` bytes of the blob's content from offset ``start`` (fewer at its end)."""
+        row = self.db.execute(
+            "SELECT substr(content, ?, ?) AS part FROM blobs WHERE container_key = ? AND name = ?",
+            (start + 1, length, resource_key(container_id), name),
+        ).fetchone()
+        return bytes(row["part"]) if row and row["part"] is not None else b""
+
+    def put_blob(self, container_id: str, name: str, properties: dict, content: bytes, blocks: list) -> None:
+        """Create or replace a committed blob; its uncommitted blocks are discarded, as a commit does in Azure."""
+        key = resource_key(container_id)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO blobs (container_key, name, properties, content, blocks) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (container_key, name) DO UPDATE SET properties = excluded.properties,"
+                " content = excluded.content, blocks = excluded.blocks",
+                (key, name, json.dumps(properties), content, json.dumps(blocks)),
+            )
+            db.execute("DELETE FROM blob_blocks WHERE container_key = ? AND blob_name = ?", (key, name))
+
+    def delete_blob(self, container_id: str, name: str) -> bool:
+        key = resource_key(container_id)
+        with self.transaction() as db:
+            db.execute("DELETE FROM blob_blocks WHERE container_key = ? AND blob_name = ?", (key, name))
+            return db.execute("DELETE FROM blobs WHERE container_key = ? AND name = ?", (key, name)).rowcount > 0
+
+    def list_blobs(self, container_id: str, prefix: str = "", start: str | None = None) -> list[dict]:
+        """The committed blobs whose names start with ``prefix`` (and sort at or after ``start``), in name order
+        (UTF-8 bytes, as Azure sorts them), without content."""
+        sql = (
+            "SELECT name, properties, blocks, length(content) AS size FROM blobs WHERE container_key = ?"
+            " AND substr(name, 1, ?) = ?"
+        )
+        parameters: list = [resource_key(container_id), len(prefix), prefix]
+        if start is not None:
+            sql += " AND name >= ?"
+            parameters.append(start)
+        return [_blob_row(row) for row in self.db.execute(sql + " ORDER BY name", parameters)]
+
+    def put_blob_block(self, container_id: str, blob_name: str, block_id: str, content: bytes) -> None:
+        """Stage an uncommitted block; the same id staged again replaces the earlier block."""
+        key = resource_key(container_id)
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO blob_blocks (container_key, blob_name, block_id, content, seq) VALUES (?, ?, ?, ?,"
+                " (SELECT COALESCE(MAX(seq), 0) + 1 FROM blob_blocks WHERE container_key = ? AND blob_name = ?))"
+                " ON CONFLICT (container_key, blob_name, block_id) DO UPDATE SET content = excluded.content,"
+                " seq = excluded.seq",
+                (key, blob_name, block_id, content, key, blob_name),
+            )
+
+    def blob_blocks(self, container_id: str, blob_name: str) -> dict[str, bytes]:
+        """The uncommitted blocks of a blob: id -> content."""
+        rows = self.db.execute(
+            "SELECT block_id, content FROM blob_blocks WHERE container_key = ? AND blob_name = ? ORDER BY seq",
+            (resource_key(container_id), blob_name),
+        )
+        return {row["block_id"]: bytes(row["content"]) for row in rows}
+
+    def blob_block_count(self, container_id: str, blob_name: str) -> int:
+        row = self.db.execute(
+            "SELECT COUNT(*) AS count FROM blob_blocks WHERE container_key = ? AND blob_name = ?",
+            (resource_key(container_id), blob_name),
+        ).fetchone()
+        return int(row["count"])
+
+
+def _blob_row(row) -> dict:
+    result = {
+        "name": row["name"],
+        "properties": json.loads(row["properties"]),
+        "blocks": json.loads(row["blocks"]),
+        "size": int(row["size"]),
+    }
+    if "content" in row.keys():
+        result["content"] = bytes(row["content"])
+    return result
