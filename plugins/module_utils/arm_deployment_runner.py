@@ -210,12 +210,15 @@ def _offline_outputs(factory, request: DeploymentRequest, rendered=None) -> dict
     }
 
 
+# Codes of a validation that failed only because something it references is not deployed yet. A user-assigned
+# identity that does not exist yet fails as FailedIdentityOperation (its message carries the NotFound).
 _MISSING_REFERENCE_CODES = (
     "invalidresourcereference",
     "parentresourcenotfound",
     "resourcenotfound",
     "resourcegroupnotfound",
     "notfound",
+    "failedidentityoperation",
 )
 
 

@@ -183,6 +183,13 @@ def test_customer_managed_keys_on(rendered):
     assert keyvault["storageKeyName"] == "storage-cmk"
     for name in ("keyVaultUri", "cmkIdentityClientId", "cmkIdentityPrincipalId", "registryKeyUri", "workspaceKeyUri"):
         assert keyvault[name] != "", name
+    # Known before deployment (no reference()), so the plan can wire them into later deployments.
+    vault_uri = f"https://it4ad-{environment}-kv.vault.azure.net/"
+    assert (keyvault["keyVaultUri"], keyvault["registryKeyUri"], keyvault["workspaceKeyUri"]) == (
+        vault_uri,
+        f"{vault_uri}keys/registry-cmk",
+        f"{vault_uri}keys/workspace-cmk",
+    )
     for account in shared.of_type("Microsoft.Storage/storageAccounts"):
         assert account["identity"] == {"type": "UserAssigned", "userAssignedIdentities": {identity["id"]: {}}}
         encryption = account["properties"]["encryption"]

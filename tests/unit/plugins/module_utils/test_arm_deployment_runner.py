@@ -203,8 +203,10 @@ def test_missing_group_is_created_with_its_tags_and_reported(azure):
     [
         DlinfraError("validate failed", code="InvalidResourceReference"),
         DlinfraError("validate failed", code="InvalidTemplateDeployment", details=[{"code": "ParentResourceNotFound"}]),
+        # A user-assigned identity (customer-managed keys) that an earlier deployment of the plan creates.
+        DlinfraError("validate failed", code="InvalidTemplateDeployment", details=[{"code": "FailedIdentityOperation"}]),
     ],
-    ids=["code", "detail"],
+    ids=["code", "detail", "identity"],
 )
 def test_unresolvable_reference_in_check_mode_is_predicted_offline(azure, error):
     azure.groups.add("rg-new")
