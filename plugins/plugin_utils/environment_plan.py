@@ -3,7 +3,8 @@
 """The whole environment's deployments, computed and checked on the controller before anything touches Azure.
 
 ``plan_environment`` runs the offline validation on the variables Ansible really has (inventory, group_vars,
-extra vars), renders the environment with the template engine, and returns every deployment in plan order with
+extra vars), renders the environment with the template engine, checks the rendered resources against the security
+rules (``arm-templates/security_rules.yml``), and returns every deployment in plan order with
 its template, parameter file, deterministic name, the values Ansible passes (deploy-time values and earlier
 outputs, assembled by the validator's ``deployment_parameter_values`` so the wiring lives in one place) and the
 deployments it waits for. It also returns the datastores ``datastore_config.json`` attaches to each workspace.
@@ -30,6 +31,10 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory
 )
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.json_files import relative_name
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.plan_consistency import plan_findings
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
+    load_security_rules,
+    security_rule_findings,
+)
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
 SHARED_GROUP = "shared"
@@ -76,6 +81,9 @@ def plan_environment(repository_root: Path, settings: InventorySettings, work_pa
         raise PlanRefused(findings)
     rendered, render_problems = render_environment(plan, templates, settings)
     findings.extend(render_problems + datastore_config.environment_findings(config, rendered))
+    # The security rules (arm-templates/security_rules.yml) hold for what would be deployed, or nothing is.
+    rules, rule_problems = load_security_rules(repository_root)
+    findings.extend(rule_problems + security_rule_findings(rules, templates, rendered))
     names = [package["name"] for package in settings.work_packages]
     if work_package is not None and work_package not in names:
         findings.append(

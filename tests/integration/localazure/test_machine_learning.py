@@ -33,6 +33,7 @@ def linked(endpoint, storage):
     from azure.mgmt.applicationinsights import ApplicationInsightsManagementClient
     from azure.mgmt.containerregistry import ContainerRegistryManagementClient
     from azure.mgmt.keyvault import KeyVaultManagementClient
+    from azure.mgmt.loganalytics import LogAnalyticsManagementClient
 
     endpoint.resource_client().resource_groups.create_or_update(GROUP, {"location": LOCATION})
     account = storage.storage_accounts.begin_create(
@@ -73,7 +74,13 @@ def linked(endpoint, storage):
     insights = endpoint.mgmt_client(ApplicationInsightsManagementClient).components.create_or_update(
         GROUP, INSIGHTS, {"location": LOCATION, "kind": "web", "application_type": "web"}
     )
+    logs = (
+        endpoint.mgmt_client(LogAnalyticsManagementClient)
+        .workspaces.begin_create_or_update(GROUP, f"{INSIGHTS}-log", {"location": LOCATION})
+        .result()
+    )
     return {
+        "logAnalyticsWorkspace": logs.id,
         "group": f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{GROUP}",
         "storageAccount": account.id,
         "keyVault": vault.id,
@@ -550,6 +557,7 @@ def test_project_workspace_and_compute_templates_deploy(endpoint, linked):
         keyVaultId=linked["keyVault"],
         applicationInsightsId=linked["applicationInsights"],
         containerRegistryId=linked["containerRegistry"],
+        logAnalyticsWorkspaceId=linked["logAnalyticsWorkspace"],
         **common,
     )
     assert deployed.properties.provisioning_state == "Succeeded", deployed.properties.error
@@ -562,6 +570,7 @@ def test_project_workspace_and_compute_templates_deploy(endpoint, linked):
         "mlcompute-perception",
         "mlcompute",
         workspaceName="it4-perception-dev",
+        workPackageName="perception",
         computeVmSize="Standard_NC6s_v3",
         computeMaxNodes=4,
         vmPriority="LowPriority",
@@ -580,6 +589,7 @@ def test_project_workspace_and_compute_templates_deploy(endpoint, linked):
             "mlcompute-bad-size",
             "mlcompute",
             workspaceName="it4-perception-dev",
+            workPackageName="perception",
             computeName="bad-cluster",
             computeVmSize="Standard_Imaginary_v1",
             computeMaxNodes=2,

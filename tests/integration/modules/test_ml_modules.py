@@ -50,6 +50,7 @@ def workspace(endpoint, linked, storage):  # pylint: disable=redefined-outer-nam
         keyVaultId=linked["keyVault"],
         applicationInsightsId=linked["applicationInsights"],
         containerRegistryId=linked["containerRegistry"],
+        logAnalyticsWorkspaceId=linked["logAnalyticsWorkspace"],
         **common,
     )
     assert deployed.properties.provisioning_state == "Succeeded", deployed.properties.error
@@ -58,6 +59,7 @@ def workspace(endpoint, linked, storage):  # pylint: disable=redefined-outer-nam
         "mlcompute-modules",
         "mlcompute",
         workspaceName=WORKSPACE,
+        workPackageName="perception",
         computeName=COMPUTE,
         computeVmSize="Standard_DS3_v2",
         computeMaxNodes=2,

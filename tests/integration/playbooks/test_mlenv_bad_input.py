@@ -79,3 +79,20 @@ def test_a_wrong_client_secret_fails_at_the_token_request_naming_the_credential(
     assert "authenticate with client secret of client_id" in run.output, run.explain()
     assert "auth_source=auto" in run.output and "not-the-secret" not in run.output, run.explain()
     assert run.output.count("authenticate with client secret") <= 3, run.explain()
+
+
+def test_a_template_that_breaks_a_security_rule_is_refused_with_the_rule(project, endpoint):
+    def enable_export(template):
+        for resource in template["resources"]:
+            if resource["type"] == "Microsoft.ContainerRegistry/registries":
+                resource["properties"]["policies"]["exportPolicy"]["status"] = "enabled"
+
+    edit_json(project / "arm-templates/containerregistry/containerregistry.json", enable_export)
+    run = run_playbook(project, endpoint)
+    assert_refused_without_requests(
+        run,
+        "arm-templates/containerregistry/containerregistry.json",
+        ".properties.policies.exportPolicy.status",
+        "registry-export-disabled",
+        "Fix: ",
+    )

@@ -44,7 +44,6 @@ DEPLOY_TIME_VALUES = {
     "roleDefinitions/0b5c2d1e-3f4a-4b6c-8d7e-9f0a1b2c3d4e",
     "mlStorageAccountName": "stit4adlocintml",
     "computeName": "train-cluster",
-    "logAnalyticsWorkspaceId": f"{GROUP}/Microsoft.OperationalInsights/workspaces/log-it4adloc-int",
     "tags": {"environment": "int", "costCentre": "CC-4711-ML", "dataClassification": "internal"},
     "deleteLocks": False,
     "customerManagedKeys": False,

@@ -204,7 +204,9 @@ def test_missing_group_is_created_with_its_tags_and_reported(azure):
         DlinfraError("validate failed", code="InvalidResourceReference"),
         DlinfraError("validate failed", code="InvalidTemplateDeployment", details=[{"code": "ParentResourceNotFound"}]),
         # A user-assigned identity (customer-managed keys) that an earlier deployment of the plan creates.
-        DlinfraError("validate failed", code="InvalidTemplateDeployment", details=[{"code": "FailedIdentityOperation"}]),
+        DlinfraError(
+            "validate failed", code="InvalidTemplateDeployment", details=[{"code": "FailedIdentityOperation"}]
+        ),
     ],
     ids=["code", "detail", "identity"],
 )
