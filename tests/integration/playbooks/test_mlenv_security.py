@@ -217,3 +217,64 @@ def test_the_ephemeral_environment_has_no_locks_and_every_resource_is_tagged(dep
         if resource["type"] == "Microsoft.MachineLearningServices/workspaces"
     }
     assert workspace_tags == {"it4adloc-perception-int": "perception", "it4adloc-planning-int": "planning"}
+
+
+ROLE_IDS = {
+    "7f951dda-4ed3-4680-a7ca-43fe172d538d": "AcrPull",
+    "8311e382-0749-4cb8-b61a-304f252e45ec": "AcrPush",
+    "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1": "Storage Blob Data Reader",
+    "ba92f5b4-2d11-453d-a403-e96b0029c9fe": "Storage Blob Data Contributor",
+    "69566ab7-960f-475b-8e7c-b3118f30c6bd": "Storage File Data Privileged Contributor",
+}
+
+
+def granted(endpoint, principal_id: str) -> set[tuple[str, str]]:
+    """(scope below the resource group, role name) of every assignment to ``principal_id``."""
+    response = endpoint.call(
+        "GET",
+        f"/subscriptions/{endpoint.subscription_id}/providers/Microsoft.Authorization/roleAssignments",
+        api_version="2022-04-01",
+    )
+    assert response.status_code == 200, response.text
+    group = f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{RESOURCE_GROUP}/providers/".lower()
+    found = set()
+    for item in response.json()["value"]:
+        properties = item["properties"]
+        if properties["principalId"] != principal_id:
+            continue
+        role = properties["roleDefinitionId"].rsplit("/", 1)[1]
+        found.add((properties["scope"].lower().removeprefix(group), ROLE_IDS.get(role, "model developer")))
+    return found
+
+
+def test_each_identity_has_exactly_its_access_at_the_narrowest_scope(deployed, endpoint):
+    workspace = endpoint.call("GET", workspace_id(endpoint, "perception"), api_version=ML_API).json()
+    compute = endpoint.call("GET", f"{workspace['id']}/computes/train-cluster", api_version=ML_API).json()
+    own = workspace["properties"]["workspaceId"]
+    ml_account = "microsoft.storage/storageaccounts/it4adlocintmlst"
+    data_account = "microsoft.storage/storageaccounts/it4adlocintdatast"
+    healthy = "microsoft.containerregistry/registries/it4adlocintacr"
+    staging = "microsoft.containerregistry/registries/it4adlocintacrstaging"
+    own_container = f"{ml_account}/blobservices/default/containers/azureml-blobstore-{own}"
+    own_share = f"{ml_account}/fileservices/default/shares/azureml-filestore-{own}"
+    read_only, writable = data_containers()
+    writable_scopes = {f"{data_account}/blobservices/default/containers/{name}" for name in writable}
+    assert granted(endpoint, compute["identity"]["principalId"]) == {
+        (healthy, "AcrPull"),
+        (staging, "AcrPush"),
+        (data_account, "Storage Blob Data Reader"),
+        (own_container, "Storage Blob Data Contributor"),
+        *((scope, "Storage Blob Data Contributor") for scope in writable_scopes),
+    }
+    developers = "4b0c6f1e-2a7d-4e93-a5c8-1f6b9d3e7a10"
+    assert granted(endpoint, developers) == {
+        ("microsoft.machinelearningservices/workspaces/it4adloc-perception-int", "model developer"),
+        (data_account, "Storage Blob Data Reader"),
+        (own_container, "Storage Blob Data Contributor"),
+        (own_share, "Storage File Data Privileged Contributor"),
+        (healthy, "model developer"),
+        (healthy, "AcrPull"),
+        (staging, "model developer"),
+        (staging, "AcrPush"),
+        *((scope, "model developer") for scope in writable_scopes),
+    }
