@@ -18,10 +18,8 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.environme
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (
     load_environment_inputs,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
-    load_security_rules,
-    security_rule_findings,
-)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rule_check import security_rule_findings
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import load_security_rules
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 

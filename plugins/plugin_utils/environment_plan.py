@@ -31,10 +31,8 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory
 )
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.json_files import relative_name
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.plan_consistency import plan_findings
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
-    load_security_rules,
-    security_rule_findings,
-)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rule_check import security_rule_findings
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import load_security_rules
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
 SHARED_GROUP = "shared"

@@ -18,10 +18,8 @@ from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.inventory
 )
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.naming_rules import leaf_name, rule_for
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.plan_consistency import plan_findings
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
-    load_security_rules,
-    security_rule_findings,
-)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rule_check import security_rule_findings
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import load_security_rules
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.template_set import load_template_set
 
 

@@ -15,10 +15,8 @@ import yaml
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.repository_validation import (
     validate_repository,
 )
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
-    RULES_FILE,
-    load_security_rules,
-)
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rule_model import RULES_FILE
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import load_security_rules
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[5]
 REGISTRIES = "arm-templates/containerregistry/containerregistry.json"

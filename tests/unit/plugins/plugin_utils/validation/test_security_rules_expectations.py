@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import UnknownValue
-from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rules import (
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.validation.security_rule_model import (
     Expectation,
     PropertyPath,
     RuleFileError,
