@@ -49,7 +49,8 @@ def newest_api_version(versions: list[str]) -> str | None:
     """The newest stable api-version, else the newest preview one."""
     ordered = sorted(versions, reverse=True)
     stable = [version for version in ordered if "preview" not in version.lower()]
-    return (stable or ordered or [None])[0]
+    candidates = stable or ordered
+    return candidates[0] if candidates else None
 
 
 class ResourceReader:

@@ -53,11 +53,12 @@ seealso:
 
 EXAMPLES = r"""
 - name: Read the ML storage account and a workspace's blob container
+  vars:
+    account: /subscriptions/{{ subscription }}/resourceGroups/rg-it4ad-dl-dev/providers/Microsoft.Storage/storageAccounts/it4addevml
   it4ad.dlinfra.azure_resource_info:
     ids:
-      - /subscriptions/{{ subscription }}/resourceGroups/rg-it4ad-dl-dev/providers/Microsoft.Storage/storageAccounts/it4addevml
-      - >-
-        /subscriptions/{{ subscription }}/resourceGroups/rg-it4ad-dl-dev/providers/Microsoft.Storage/storageAccounts/it4addevml/blobServices/default/containers/azureml-blobstore-{{ workspace_id }}
+      - "{{ account }}"
+      - "{{ account }}/blobServices/default/containers/azureml-blobstore-{{ workspace_id }}"
   register: read
 
 - name: Check that the storage account only speaks TLS 1.2

@@ -14,7 +14,7 @@ description:
   - O(step=plan) renders the inventory offline, with the same plan and template engine that deploy it, and
     returns what the environment should hold (RV(expectations)) and the resource ids to read (RV(read_ids)). An
     invalid desired state fails here with its findings, as M(it4ad.dlinfra.environment_plan) does.
-  - O(step=followup) returns the ids known only from what Azure returned (RV(read_ids)): each workspace's blob
+  - O(step=followup) returns the ids known only from what Azure returned (RV(read_ids)), that is each workspace's blob
     container C(azureml-blobstore-<workspaceId>) in the ML storage account, and the container each datastore
     resolves to.
   - O(step=evaluate) runs the O(checks) against the resources read and returns one result per check and target
@@ -138,10 +138,11 @@ results:
     - {check: registry_admin_user_off, description: The registries have no admin user, target: it4adintacr,
        id: /subscriptions/.../registries/it4adintacr, passed: false, detail: properties.adminUserEnabled is true, expected false}
 summary:
-  description: C(total), C(passed), C(failed) and the names of the C(failed_checks).
+  description: C(total), C(passed), C(failed), the names of the C(failed_checks) and one line per failure (C(failures)).
   returned: O(step=evaluate)
   type: dict
-  sample: {total: 80, passed: 79, failed: 1, failed_checks: [registry_admin_user_off]}
+  sample: {total: 80, passed: 79, failed: 1, failed_checks: [registry_admin_user_off],
+           failures: ["registry_admin_user_off / it4adintacr: properties.adminUserEnabled is true, expected false"]}
 table:
   description: The results as text lines (check, target, result, detail) and a totals line.
   returned: O(step=evaluate)

@@ -281,8 +281,10 @@ def _private_endpoint_detail(resource_id: str, group_id: str, private_endpoints:
             groups = link.get("groupIds") or []
             state = (link.get("privateLinkServiceConnectionState") or {}).get("status", "Approved")
             seen.append(f"{endpoint.get('name')} ({','.join(groups)}, {state})")
-            if group_id in groups and state == "Approved" and properties.get("provisioningState", "Succeeded") == (
-                "Succeeded"
+            if (
+                group_id in groups
+                and state == "Approved"
+                and properties.get("provisioningState", "Succeeded") == ("Succeeded")
             ):
                 return True, f"private endpoint {endpoint.get('name')} ({group_id}, Approved)"
     if seen:
@@ -421,6 +423,7 @@ def summary(results: list) -> dict:
         "passed": len(results) - len(failed),
         "failed": len(failed),
         "failed_checks": sorted({item["check"] for item in failed}),
+        "failures": [f"{item['check']} / {item['target']}: {item['detail']}" for item in failed],
     }
 
 
@@ -431,7 +434,10 @@ def result_table(results: list, width: int = 72) -> list[str]:
         text = str(text)
         return text if len(text) <= limit else text[: limit - 3] + "..."
 
-    rows = [(item["check"], cut(item["target"], width), "PASS" if item["passed"] else "FAIL", item["detail"]) for item in results]
+    rows = [
+        (item["check"], cut(item["target"], width), "PASS" if item["passed"] else "FAIL", item["detail"])
+        for item in results
+    ]
     header = ("check", "target", "result", "detail")
     widths = [max(len(row[column]) for row in rows + [header]) for column in range(3)]
     lines = []

@@ -81,8 +81,12 @@ def test_reads_by_id_in_the_newest_stable_version_and_reports_missing_ones(fake,
 
 
 def test_lists_a_resource_group_and_honours_an_api_version_override(fake, capsys):
-    args = {**AUTH, "resource_group": "rg", "resource_type": "Microsoft.ContainerRegistry/registries",
-            "api_versions": {"Microsoft.ContainerRegistry/registries": "2023-07-01"}}
+    args = {
+        **AUTH,
+        "resource_group": "rg",
+        "resource_type": "Microsoft.ContainerRegistry/registries",
+        "api_versions": {"Microsoft.ContainerRegistry/registries": "2023-07-01"},
+    }
     result = run_main(azure_resource_info, args, capsys)
     assert [(item["id"], item["api_version"]) for item in result["resources"]] == [(REGISTRY, "2023-07-01")]
 
@@ -99,9 +103,14 @@ def test_a_refused_read_is_one_readable_failure(fake, capsys):
     [
         (REGISTRY, ("Microsoft.ContainerRegistry", "registries")),
         (CONTAINER, ("Microsoft.Storage", "storageAccounts/blobServices/containers")),
-        (f"{REGISTRY}/providers/Microsoft.Insights/diagnosticSettings/audit", ("Microsoft.Insights", "diagnosticSettings")),
-        ("/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/g",
-         ("Microsoft.Authorization", "roleDefinitions")),
+        (
+            f"{REGISTRY}/providers/Microsoft.Insights/diagnosticSettings/audit",
+            ("Microsoft.Insights", "diagnosticSettings"),
+        ),
+        (
+            "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/g",
+            ("Microsoft.Authorization", "roleDefinitions"),
+        ),
         (RG, ("Microsoft.Resources", "resourceGroups")),
     ],
 )

@@ -101,16 +101,36 @@ def test_the_follow_up_reads_are_the_workspace_and_datastore_containers():
 
 def test_equals_one_of_and_equals_ref_pass_and_fail_with_a_detail():
     checks = [
-        {"name": "tls", "targets": "resources", "types": ["Microsoft.Storage/storageAccounts"],
-         "path": "properties.minimumTlsVersion", "equals": "TLS1_2"},
-        {"name": "admin", "targets": "resources", "types": ["Microsoft.ContainerRegistry/registries"],
-         "path": "properties.adminUserEnabled", "one_of": [False]},
-        {"name": "registry_link", "targets": "resources", "types": ["Microsoft.MachineLearningServices/workspaces"],
-         "path": "properties.containerRegistry", "equals_ref": "shared.containerregistry.stagingRegistryId",
-         "ignore_case": True},
-        {"name": "vm", "targets": "resources", "types": ["Microsoft.MachineLearningServices/workspaces/computes"],
-         "path": "properties.properties.vmSize", "equals_ref": "inventory.dlinfra_compute_vm_size",
-         "ignore_case": True},
+        {
+            "name": "tls",
+            "targets": "resources",
+            "types": ["Microsoft.Storage/storageAccounts"],
+            "path": "properties.minimumTlsVersion",
+            "equals": "TLS1_2",
+        },
+        {
+            "name": "admin",
+            "targets": "resources",
+            "types": ["Microsoft.ContainerRegistry/registries"],
+            "path": "properties.adminUserEnabled",
+            "one_of": [False],
+        },
+        {
+            "name": "registry_link",
+            "targets": "resources",
+            "types": ["Microsoft.MachineLearningServices/workspaces"],
+            "path": "properties.containerRegistry",
+            "equals_ref": "shared.containerregistry.stagingRegistryId",
+            "ignore_case": True,
+        },
+        {
+            "name": "vm",
+            "targets": "resources",
+            "types": ["Microsoft.MachineLearningServices/workspaces/computes"],
+            "path": "properties.properties.vmSize",
+            "equals_ref": "inventory.dlinfra_compute_vm_size",
+            "ignore_case": True,
+        },
     ]
     assert all(item["passed"] for item in results_of(checks, observed()))
     broken = observed(**{REGISTRY: {"properties": {"provisioningState": "Succeeded", "adminUserEnabled": True}}})
@@ -149,15 +169,33 @@ def test_derived_targets_fail_with_what_they_derive_from():
 
 
 def test_private_endpoint_needs_an_approved_connection_for_the_group():
-    check = {"name": "pe", "targets": "resources", "types": ["Microsoft.ContainerRegistry/registries"],
-             "private_endpoint": "registry"}
+    check = {
+        "name": "pe",
+        "targets": "resources",
+        "types": ["Microsoft.ContainerRegistry/registries"],
+        "private_endpoint": "registry",
+    }
     assert results_of([check], observed())[0]["passed"]
     assert not results_of([dict(check, private_endpoint="vault")], observed())[0]["passed"]
-    pending = observed(**{f"{SUB}/Microsoft.Network/privateEndpoints/pe-acr": {
-        "name": "pe-acr", "type": "Microsoft.Network/privateEndpoints",
-        "properties": {"manualPrivateLinkServiceConnections": [{"properties": {
-            "privateLinkServiceId": REGISTRY, "groupIds": ["registry"],
-            "privateLinkServiceConnectionState": {"status": "Pending"}}}]}}})
+    pending = observed(
+        **{
+            f"{SUB}/Microsoft.Network/privateEndpoints/pe-acr": {
+                "name": "pe-acr",
+                "type": "Microsoft.Network/privateEndpoints",
+                "properties": {
+                    "manualPrivateLinkServiceConnections": [
+                        {
+                            "properties": {
+                                "privateLinkServiceId": REGISTRY,
+                                "groupIds": ["registry"],
+                                "privateLinkServiceConnectionState": {"status": "Pending"},
+                            }
+                        }
+                    ]
+                },
+            }
+        }
+    )
     result = results_of([check], pending)[0]
     assert not result["passed"] and "pe-acr (registry, Pending)" in result["detail"]
 
@@ -186,15 +224,30 @@ def test_the_roles_checks_are_well_formed_and_cover_the_issue():
     checks = yaml.safe_load(CHECKS_FILE.read_text())["validate_functional_checks"]
     assert functional.check_definition_problems(checks) == []
     names = {check["name"] for check in checks}
-    for required in ("resource_provisioned", "workspace_container_registry", "workspace_blob_container",
-                     "compute_no_public_ip", "compute_no_ssh", "datastore_container", "storage_tls_1_2",
-                     "storage_shared_key_access", "registry_admin_user_off", "key_vault_rbac"):
+    for required in (
+        "resource_provisioned",
+        "workspace_container_registry",
+        "workspace_blob_container",
+        "compute_no_public_ip",
+        "compute_no_ssh",
+        "datastore_container",
+        "storage_tls_1_2",
+        "storage_shared_key_access",
+        "registry_admin_user_off",
+        "key_vault_rbac",
+    ):
         assert required in names
 
 
 def test_junit_xml_has_one_testcase_per_check_and_target_and_a_failure_with_the_detail():
-    check = {"name": "tls", "description": "TLS 1.2", "targets": "resources",
-             "types": ["Microsoft.Storage/storageAccounts"], "path": "properties.minimumTlsVersion", "equals": "TLS1_2"}
+    check = {
+        "name": "tls",
+        "description": "TLS 1.2",
+        "targets": "resources",
+        "types": ["Microsoft.Storage/storageAccounts"],
+        "path": "properties.minimumTlsVersion",
+        "equals": "TLS1_2",
+    }
     weak = observed(**{DATA_ACCOUNT: {"properties": {"minimumTlsVersion": "TLS1_0"}}})
     results = results_of([check], weak)
     root = ElementTree.fromstring(functional.junit_xml(results, "validate_env", "int").split("\n", 1)[1])
