@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: azure_resource_info
 short_description: Read any Azure resources by id, or every resource of a type in a resource group
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Reads Azure resources through Resource Manager, each with a C(GET) in its own api-version, and returns Azure's
     JSON body unchanged (C(properties) and all), so a playbook can check any property of any resource type.

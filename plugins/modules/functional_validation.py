@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: functional_validation
 short_description: Plan and evaluate the functional validation of a deployed environment, on the controller
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - The controller-side steps of the C(validate) role's C(functional) entry point. It never sends a request to
     Azure; the role reads the environment with M(it4ad.dlinfra.azure_resource_info) between the steps.
@@ -22,6 +22,9 @@ description:
     testcase per check and target, a C(failure) element holding the detail. It does not fail on a failed check;
     the role does, after writing the XML.
 author: IT4AD deep learning infrastructure team (@it4ad)
+extends_documentation_fragment:
+  - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.flow
 options:
   step:
     description: Which step to run.
@@ -70,11 +73,15 @@ attributes:
     details: It reads nothing from Azure and changes nothing there; O(junit_file) is written in check mode too.
   diff_mode:
     support: none
-  platform:
-    platforms: all
   action:
     support: full
-    details: It runs on the controller.
+    details: Runs on the controller as an action plugin.
+  async:
+    support: none
+  bypass_host_loop:
+    support: none
+  platform:
+    platforms: posix
 seealso:
   - module: it4ad.dlinfra.azure_resource_info
   - module: it4ad.dlinfra.environment_plan
