@@ -21,7 +21,7 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.values import contains_unknown
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.arm.api import contains_unknown
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.environment_plan import (
     STORAGE_OUTPUT,
     PlanRefused,
