@@ -63,7 +63,7 @@ class CleanupService:
         from azure.mgmt.core.exceptions import ARMErrorFormat
 
         pipeline = self._client._client  # noqa: SLF001 - the generated client's configured ARM pipeline
-        request = HttpRequest(method, pipeline.format_url(path), params={"api-version": api_version, **(params or {})})
+        request = HttpRequest(method, self.factory.cloud.arm_endpoint + path, params={"api-version": api_version, **(params or {})})
         pipeline_response = pipeline._pipeline.run(request)  # noqa: SLF001
         response = pipeline_response.http_response
         if response.status_code >= 400:
