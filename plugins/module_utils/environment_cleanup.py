@@ -63,7 +63,9 @@ class CleanupService:
         from azure.mgmt.core.exceptions import ARMErrorFormat
 
         pipeline = self._client._client  # noqa: SLF001 - the generated client's configured ARM pipeline
-        request = HttpRequest(method, self.factory.cloud.arm_endpoint + path, params={"api-version": api_version, **(params or {})})
+        request = HttpRequest(
+            method, self.factory.cloud.arm_endpoint + path, params={"api-version": api_version, **(params or {})}
+        )
         pipeline_response = pipeline._pipeline.run(request)  # noqa: SLF001
         response = pipeline_response.http_response
         if response.status_code >= 400:
@@ -120,7 +122,10 @@ class CleanupService:
         with azure_operation(f"list the management locks of resource group '{group}'"):
             body = self._send("GET", path, LOCKS_API_VERSION).http_response.json()
         return sorted(
-            ({"id": lock["id"], "level": (lock.get("properties") or {}).get("level")} for lock in body.get("value", [])),
+            (
+                {"id": lock["id"], "level": (lock.get("properties") or {}).get("level")}
+                for lock in body.get("value", [])
+            ),
             key=lambda lock: lock["id"],
         )
 
@@ -204,7 +209,13 @@ def plan_actions(state: dict, workspaces: list[str]) -> dict:
 
 def run_cleanup(service: CleanupService, group: str, state: dict, actions: dict) -> dict:
     """Carry out ``actions``; returns what was done."""
-    done = {"resource_group_deleted": False, "workspaces_purged": [], "key_vaults_purged": []}
+    purged_workspaces: list[str] = []
+    purged_vaults: list[str] = []
+    done: dict = {
+        "resource_group_deleted": False,
+        "workspaces_purged": purged_workspaces,
+        "key_vaults_purged": purged_vaults,
+    }
     if actions["delete_resource_group"] and state["locks"]:
         # Azure refuses the whole delete while a lock sits anywhere in the group, before deleting anything.
         service.delete_resource_group(group, state["locks"])
@@ -212,10 +223,10 @@ def run_cleanup(service: CleanupService, group: str, state: dict, actions: dict)
     if not done["resource_group_deleted"]:
         for name in actions["purge_workspaces"]:
             service.purge_workspace(group, name)
-            done["workspaces_purged"].append(name)
+            purged_workspaces.append(name)
         for name in actions["purge_if_soft_deleted"]:
             if service.purge_workspace(group, name):
-                done["workspaces_purged"].append(name)
+                purged_workspaces.append(name)
     if actions["delete_resource_group"] and not done["resource_group_deleted"]:
         service.delete_resource_group(group)
         done["resource_group_deleted"] = True
@@ -228,5 +239,5 @@ def run_cleanup(service: CleanupService, group: str, state: dict, actions: dict)
                 "az keyvault list-deleted whether it was recovered or is in another location."
             )
         service.purge_vault(locations[name], name)
-        done["key_vaults_purged"].append(name)
+        purged_vaults.append(name)
     return done

@@ -146,7 +146,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.environment_cleanup 
 )
 
 _SHOWN = ("resource_group", "workspaces", "key_vaults", "deleted_key_vaults")
-_GONE = {"resource_group": None, "workspaces": [], "key_vaults": [], "deleted_key_vaults": []}
+_GONE: dict = {"resource_group": None, "workspaces": [], "key_vaults": [], "deleted_key_vaults": []}
 
 
 def _run(module, make_factory):
@@ -156,9 +156,7 @@ def _run(module, make_factory):
     service = CleanupService(make_factory())
     state = read_state(service, group, params["workspaces"], params["key_vaults"], location)
     actions = plan_actions(state, params["workspaces"])
-    changed = bool(
-        actions["delete_resource_group"] or actions["purge_workspaces"] or actions["purge_key_vaults"]
-    )
+    changed = bool(actions["delete_resource_group"] or actions["purge_workspaces"] or actions["purge_key_vaults"])
     before = {key: state[key] for key in _SHOWN}
     result = {
         "changed": changed,
