@@ -180,7 +180,7 @@ def main():
     spec = {
         "resource_group": {"type": "str", "required": True},
         "workspaces": {"type": "list", "elements": "str", "default": []},
-        "key_vaults": {"type": "list", "elements": "str", "default": []},
+        "key_vaults": {"type": "list", "elements": "str", "default": [], "no_log": False},  # names, not keys
         "location": {"type": "str", "required": True},
     }
     run_module(spec, _run)
