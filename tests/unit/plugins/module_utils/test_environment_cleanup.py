@@ -1,9 +1,14 @@
-"""The cleanup's read -> plan -> act logic on a fake service: order, lock first, nothing to do on a gone group."""
+"""The cleanup's read -> plan -> act logic on a fake service: order, lock first, nothing to do on a gone group; and
+the environment_cleanup module's main() on the same fake: check mode writes nothing, a rerun is changed=false."""
 
 from __future__ import annotations
 
-import pytest
+import json
 
+import pytest
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.it4ad.dlinfra.plugins.module_utils import client_factory
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.environment_cleanup import (
     VAULT_TYPE,
@@ -12,6 +17,9 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.environment_cleanup 
     read_state,
     run_cleanup,
 )
+from ansible_collections.it4ad.dlinfra.plugins.modules import environment_cleanup
+
+AUTH = {"client_id": "c", "secret": "unit-test-client-secret", "tenant": "t", "subscription_id": "sub"}
 
 
 class FakeService:
@@ -131,3 +139,75 @@ def test_a_lock_sends_the_group_delete_first_so_nothing_is_deleted():
         cleanup(service)
     assert service.calls == [("delete group", "rg")]
     assert service.workspaces == ["ws-a"]
+
+
+# -- the module's main() ---------------------------------------------------------------------------------
+@pytest.fixture
+def azure(monkeypatch):
+    service = FakeService(workspaces=["ws-a"], soft_deleted_workspaces=["ws-b"], vaults=["kv"])
+    monkeypatch.setattr(client_factory, "ClientFactory", lambda options: object())
+    monkeypatch.setattr(environment_cleanup, "CleanupService", lambda factory: service)
+    return service
+
+
+def run_main(module, args, capsys):
+    with patch_module_args(args), pytest.raises(SystemExit):
+        module.main()
+    return json.loads(capsys.readouterr().out)
+
+
+def run(capsys, check=False):
+    options = {
+        "resource_group": "rg",
+        "workspaces": ["ws-a", "ws-b"],
+        "key_vaults": ["kv"],
+        "location": "West Europe",
+        **AUTH,
+        "_ansible_check_mode": check,
+        "_ansible_diff": True,
+    }
+    return run_main(environment_cleanup, options, capsys)
+
+
+def test_check_mode_predicts_and_writes_nothing(azure, capsys):
+    result = run(capsys, check=True)
+    assert result["changed"] is True
+    assert azure.calls == []
+    assert result["resource_group_deleted"] is True
+    assert result["workspaces_purged"] == ["ws-a"]
+    assert result["actions"]["purge_if_soft_deleted"] == ["ws-b"]
+    assert result["key_vaults_purged"] == ["kv"]
+    assert result["diff"]["before"]["resource_group"] == "/subscriptions/s/resourceGroups/rg"
+    assert result["diff"]["after"]["resource_group"] is None
+
+
+def test_the_run_reports_what_it_did_and_a_rerun_nothing(azure, capsys):
+    result = run(capsys)
+    assert result["changed"] is True
+    assert result["workspaces_purged"] == ["ws-a", "ws-b"]
+    assert result["key_vaults_purged"] == ["kv"]
+    assert result["diff"]["after"] == {
+        "resource_group": None,
+        "workspaces": [],
+        "key_vaults": [],
+        "deleted_key_vaults": [],
+    }
+    writes = len(azure.calls)
+    again = run(capsys)
+    assert again["changed"] is False
+    assert len(azure.calls) == writes
+
+
+def test_a_lock_fails_once_with_the_message(azure, capsys):
+    azure.lock_list = [
+        {
+            "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/locks/keep",
+            "level": "CanNotDelete",
+        }
+    ]
+    result = run(capsys)
+    assert result["failed"] is True
+    assert result["error_code"] == "ScopeLocked"
+    assert azure.calls == [("delete group", "rg")]
+    assert "ScopeLocked" in result["msg"]
+    assert azure.workspaces == ["ws-a"], "nothing is deleted when the group delete is refused"
