@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 name: cleanup_refusals
 short_description: The reasons why the cleanup stage refuses an inventory
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Extra vars (C(-e)) override every variable, so the resolved C(dlinfra_ephemeral) and C(dlinfra_environment)
     alone cannot be trusted. The filter also judges what the inventory's own files say and the name of the

@@ -7,7 +7,7 @@ from __future__ import annotations
 DOCUMENTATION = r"""
 module: environment_cleanup
 short_description: Tear down an environment's resource group and purge its soft-deleted workspaces and Key Vaults
-version_added: 0.2.0
+version_added: 0.1.0
 description:
   - Deletes the resource group O(resource_group) and waits for the deletion to finish.
   - Before that, deletes every Azure ML workspace of the group, and every workspace of O(workspaces), with
