@@ -47,11 +47,11 @@ from localazure.acr.tokens import (
     ScopeError,
     granted_actions,
     parse_scopes,
+    registry_permissions,
 )
 from localazure.blob import routes as blob_routes
 from localazure.http import Request, Response
 from localazure.identity import ARM_AUDIENCES
-from localazure.rbac.evaluation import is_allowed
 from localazure.resource_types import CONTAINER_REGISTRIES
 from localazure.types._name_availability import globally_named
 from localazure.types.container_registry import PASSWORD_NAMES, admin_password, login_server
@@ -128,7 +128,7 @@ class RegistryContext:
     def permissions_of(self, object_id: str) -> list[str]:
         """The registry actions the principal's role assignments (its groups' too) grant at the registry."""
         assignments = self.app.authorizer.assignments_of(object_id, self.request.request_id or None)
-        return [action for action in REGISTRY_ACTIONS if is_allowed(assignments, self.id, action)]
+        return registry_permissions(assignments, self.id)
 
 
 def _registry(app, request: Request, name: str) -> RegistryContext | None:

@@ -32,6 +32,8 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from localazure.rbac.evaluation import is_allowed
+
 ISSUER = "Azure Container Registry"
 SIGNING_KEY = "registry-signing-key.pem"
 # ACR's refresh tokens last three hours ("Authenticate with an Azure container registry": the token must be renewed
@@ -65,6 +67,12 @@ class Scope:
     type: str
     name: str
     actions: tuple[str, ...]
+
+
+def registry_permissions(assignments, registry_id: str) -> list[str]:
+    """The registry actions (``REGISTRY_ACTIONS``) that role ``assignments`` grant at the registry ``registry_id``:
+    Actions, as ACR's built-in roles (AcrPull, AcrPush, AcrDelete) and Owner, Contributor and Reader hold them."""
+    return [action for action in REGISTRY_ACTIONS if is_allowed(assignments, registry_id, action)]
 
 
 def parse_scopes(values: list[str]) -> list[Scope]:
@@ -192,5 +200,6 @@ class RegistryTokens:
         if claims.get("iss") != ISSUER or str(claims.get("aud", "")).lower() != login_server.lower():
             raise RegistryTokenError("the token was issued for another registry")
         if claims.get("grant_type") != grant_type:
-            raise RegistryTokenError(f"the token is not a {grant_type.replace('_', ' ')}")
+            article = "an" if grant_type.startswith("access") else "a"
+            raise RegistryTokenError(f"the token is not {article} {grant_type.replace('_', ' ')}")
         return claims
