@@ -50,7 +50,7 @@ from localazure.acr.tokens import (
     registry_permissions,
 )
 from localazure.blob import routes as blob_routes
-from localazure.http import Request, Response
+from localazure.http import Principal, Request, Response
 from localazure.identity import ARM_AUDIENCES
 from localazure.resource_types import CONTAINER_REGISTRIES
 from localazure.types._name_availability import globally_named
@@ -266,6 +266,14 @@ def exchange(context: RegistryContext) -> Response:
     if not access_token:
         raise unsupported("access_token is required")
     claims = _entra_claims(context, access_token, _first(fields, "tenant"))
+    # The request log records who exchanged.
+    request.principal = Principal(
+        object_id=claims["oid"],
+        tenant_id=str(claims["tid"]),
+        client_id=str(claims.get("appid", "")),
+        name=context.app.principal_name(claims["oid"]),
+        claims=claims,
+    )
     permissions = context.permissions_of(claims["oid"])
     refresh = context.app.registry_tokens.refresh_token(
         claims["oid"], str(claims["tid"]), context.login_server, permissions

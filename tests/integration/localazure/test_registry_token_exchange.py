@@ -303,3 +303,12 @@ def test_other_paths_of_a_name_that_is_no_registry_stay_the_blob_planes(endpoint
     response = endpoint.session.get(f"{_base(endpoint, 'noregistryhere')}/oauth2/exchange", verify=endpoint.ca)
     assert response.status_code == 404
     assert response.headers["x-ms-error-code"] == "ResourceNotFound"
+
+
+def test_the_exchange_is_logged_as_its_caller_and_other_methods_are_unsupported(endpoint, registries):
+    _refresh_token(endpoint, REGISTRY, MEMBER)
+    logged = endpoint.requests_log(method="POST", path=f"/{REGISTRY}/oauth2/exchange")
+    assert any(entry["status"] == 200 and entry["principal"]["name"] == MEMBER for entry in logged), logged
+    response = endpoint.session.put(f"{_base(endpoint, REGISTRY)}/oauth2/exchange", verify=endpoint.ca)
+    assert response.status_code == 405
+    assert response.json() == {"errors": [{"code": "UNSUPPORTED", "message": "The operation is unsupported."}]}
