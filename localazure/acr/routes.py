@@ -23,9 +23,9 @@ The messages ``authentication required, visit https://aka.ms/acr/authorization f
 ``arm aad token disallowed`` are ACR's (Azure/azure-sdk-for-go sdk/containers/azcontainerregistry
 TROUBLESHOOTING.md); the others are NOT VERIFIED words.
 
-A first path segment that names no registry is not the registry's: the request goes to the blob data plane
-(``localazure/blob/``), whose route these paths would match otherwise (a container ``oauth2`` may hold a blob
-``token``). Network rules (``publicNetworkAccess``) are not applied: the endpoint's one host stands for a client
+A first path segment that names no registry is not the registry's: the request goes to the public route that
+matches it after these, the blob data plane's (``localazure/blob/``: a container ``oauth2`` may hold a blob
+``token``) or Entra ID's (``/<tenant>/oauth2/token``). Network rules (``publicNetworkAccess``) are not applied: the endpoint's one host stands for a client
 inside the registry's network, as for the blob data plane.
 """
 
@@ -50,8 +50,10 @@ from localazure.acr.tokens import (
     registry_permissions,
 )
 from localazure.blob import routes as blob_routes
+from localazure.error_catalogue import NOT_FOUND
 from localazure.http import Principal, Request, Response
 from localazure.identity import ARM_AUDIENCES
+from localazure.pipeline import as_response
 from localazure.resource_types import CONTAINER_REGISTRIES
 from localazure.types._name_availability import globally_named
 from localazure.types.container_registry import PASSWORD_NAMES, admin_password, login_server
@@ -341,11 +343,11 @@ def v2(context: RegistryContext) -> Response:
     return Response(body=None if request.method == "HEAD" else {}, headers=dict(DISTRIBUTION_HEADERS))
 
 
-def _serve(handler, blob_container: str, blob_name: str | None):
+def _serve(handler):
     def serve(app, request: Request, registry: str) -> Response:
         context = _registry(app, request, registry)
         if context is None:
-            return blob_routes.serve(app, request, registry, blob_container, blob_name)
+            return _pass_on(app, request)
         try:
             return handler(context)
         except RegistryError as error:
@@ -355,14 +357,19 @@ def _serve(handler, blob_container: str, blob_name: str | None):
     return serve
 
 
+def _pass_on(app, request: Request) -> Response:
+    """A path of a name that is no registry goes to the public route it matches after these: the blob data plane's
+    (a container ``oauth2`` may hold a blob ``token``) or Entra ID's (``/<tenant>/oauth2/token``)."""
+    route, arguments = app.router.match(request.method, request.path, after=ROUTE_PRIORITY)
+    if route.kind != "public":  # no route of another kind matches these paths; never skip its authentication
+        raise NOT_FOUND(f"The requested path '{request.path}' was not found.")
+    return as_response(route.handler(app, request, **arguments))
+
+
 def register(app) -> None:
     app.registry_tokens = RegistryTokens(app.state_dir)
-    for path, handler, container, blob in (
-        (EXCHANGE_PATH, exchange, "oauth2", "exchange"),
-        (TOKEN_PATH, token, "oauth2", "token"),
-        (V2_PATH, v2, "v2", None),
-    ):
-        serve = _serve(handler, container, blob)
+    for path, handler in ((EXCHANGE_PATH, exchange), (TOKEN_PATH, token), (V2_PATH, v2)):
+        serve = _serve(handler)
         app.router.add(METHODS, path, serve, kind="public", priority=ROUTE_PRIORITY, name=serve.__name__)
 
 

@@ -312,3 +312,12 @@ def test_the_exchange_is_logged_as_its_caller_and_other_methods_are_unsupported(
     response = endpoint.session.put(f"{_base(endpoint, REGISTRY)}/oauth2/exchange", verify=endpoint.ca)
     assert response.status_code == 405
     assert response.json() == {"errors": [{"code": "UNSUPPORTED", "message": "The operation is unsupported."}]}
+
+
+def test_a_long_name_that_is_no_registry_stays_entra_ids(endpoint, registries):
+    # Names of 25 to 50 characters are too long for a storage account: /<name>/oauth2/token is Entra ID's route.
+    tenant = "a" * 30
+    form = {"grant_type": "client_credentials", "client_id": "x", "client_secret": "y", "resource": endpoint.arm}
+    response = endpoint.session.post(f"{endpoint.arm}/{tenant}/oauth2/token", data=form, verify=endpoint.ca)
+    assert response.status_code == 400, response.text
+    assert "error_codes" in response.json()
