@@ -42,6 +42,7 @@ class Request:
     request_id: str = ""
     correlation_id: str = ""
     principal: Principal | None = None
+    query_string: str = ""  # as sent: the few routes that read a repeated parameter (the registry's scope) parse it
     _json: object = field(default=None, repr=False)
 
     @classmethod
@@ -59,6 +60,7 @@ class Request:
             query=query,
             headers={name.lower(): value for name, value in headers.items()},
             body=body,
+            query_string=query_string,
         )
 
     @property

@@ -45,6 +45,7 @@ KNOWN_RESOURCES = ARM_AUDIENCES + (
     "https://vault.azure.net",
     "https://storage.azure.com",
     "https://ml.azure.com",
+    "https://containerregistry.azure.net",  # Azure Container Registry's audience (localazure/acr/)
     "https://graph.microsoft.com",
     "https://management.core.windows.net/",
 )

@@ -48,9 +48,13 @@ class Router:
         self._routes.append((priority, len(self._routes), route))
         self._routes.sort(key=lambda item: (item[0], item[1]))
 
-    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+    def match(self, method: str, path: str, *, after: int | None = None) -> tuple[Route, dict[str, str]]:
+        """The first route for ``method`` and ``path``; ``after``: only routes of a priority above it (a handler
+        that finds the path is not its own passes it on)."""
         path_matched = False
-        for dummy_priority, dummy_order, route in self._routes:
+        for priority, dummy_order, route in self._routes:
+            if after is not None and priority <= after:
+                continue
             found = route.pattern.match(path)
             if not found:
                 continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from localazure import blob, deployments
+from localazure import acr, blob, deployments
 from localazure import types as resource_types
 from localazure.providers import machine_learning
 from localazure.routes import admin, entra, generic, graph, metadata, resource_groups, subscriptions
@@ -19,3 +19,4 @@ def register_all(app) -> None:
     machine_learning.register(app)
     deployments.register(app)
     blob.register(app)
+    acr.register(app)

@@ -196,6 +196,9 @@ def write_connection_file(app) -> Path:
         "arm_endpoint": app.arm_endpoint,
         # The blob data plane, path-style (localazure/blob/): format with the account's name.
         "blob_endpoint": app.arm_endpoint + "/{account}",
+        # The container registries' token exchange and /v2/, path-style (localazure/acr/): format with the
+        # registry's name.
+        "registry_endpoint": app.arm_endpoint + "/{registry}",
         "authority_host": app.authority_host,
         "metadata_url": f"{app.arm_endpoint}/metadata/endpoints?api-version=2019-05-01",
         "cloud_name": "LocalAzure",
