@@ -57,9 +57,7 @@ def runner_calls(steps: list[dict], bound: dict | None = None) -> list[dict]:
     for step in steps:
         if "template" not in step:
             continue
-        arguments = {
-            name: substitute(value, bound or {}) for name, value in (step.get("parameters") or {}).items()
-        }
+        arguments = {name: substitute(value, bound or {}) for name, value in (step.get("parameters") or {}).items()}
         if step["template"] == RUNNER:
             calls.append({"playbook": declared(RUNNER)["playbook"]["default"], **arguments})
         else:
@@ -71,7 +69,9 @@ def substitute(value, bound: dict):
     if isinstance(value, list):
         return [substitute(item, bound) for item in value]
     if isinstance(value, str):
-        return re.sub(r"\$\{\{ parameters\.(\w+) \}\}", lambda match: str(bound.get(match.group(1), match.group(0))), value)
+        return re.sub(
+            r"\$\{\{ parameters\.(\w+) \}\}", lambda match: str(bound.get(match.group(1), match.group(0))), value
+        )
     return value
 
 
@@ -184,7 +184,11 @@ def template_calls() -> list[tuple[str, str, dict]]:
         if "template" in step
     ]
     for template in TEMPLATES:
-        calls += [(template, step["template"], step.get("parameters") or {}) for step in load(template)["steps"] if "template" in step]
+        calls += [
+            (template, step["template"], step.get("parameters") or {})
+            for step in load(template)["steps"]
+            if "template" in step
+        ]
     return calls
 
 
@@ -192,7 +196,9 @@ def test_every_template_call_passes_declared_parameters_with_allowed_values():
     for caller, template, arguments in template_calls():
         assert template in TEMPLATES, f"{caller}: unknown template {template}"
         parameters = declared(template)
-        assert set(arguments) <= set(parameters), f"{caller} -> {template}: undeclared {set(arguments) - set(parameters)}"
+        assert set(arguments) <= set(parameters), (
+            f"{caller} -> {template}: undeclared {set(arguments) - set(parameters)}"
+        )
         required = {name for name, parameter in parameters.items() if "default" not in parameter}
         assert required <= set(arguments), f"{caller} -> {template}: missing {required - set(arguments)}"
         for name, value in arguments.items():
@@ -205,7 +211,9 @@ def test_every_declared_template_parameter_is_used():
     for template in TEMPLATES:
         text = (ROOT / template).read_text()
         for name in declared(template):
-            assert re.search(rf"\bparameters\.{name}\b", text), f"{template}: parameter {name} is declared but never used"
+            assert re.search(rf"\bparameters\.{name}\b", text), (
+                f"{template}: parameter {name} is declared but never used"
+            )
     pipeline = (ROOT / PIPELINE).read_text()
     for parameter in load(PIPELINE)["parameters"]:
         assert re.search(rf"\bparameters\.{parameter['name']}\b", pipeline), parameter["name"]
