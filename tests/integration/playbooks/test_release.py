@@ -11,6 +11,7 @@ Results are checked by plain REST reads of the endpoint and by its request log.
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -237,3 +238,46 @@ def test_a_missing_stage_playbook_fails_before_any_stage(tmp_path_factory, endpo
     assert run.returncode != 0
     assert "The release cannot start, missing: " + str(project / "playbooks" / "cleanup.yml") in run.output
     assert recorded == [] and run.requests == []
+
+
+def test_validate_templates_alone_writes_nothing_and_summarizes_each_deployment(tmp_path_factory, endpoint):
+    project = make_project(tmp_path_factory.mktemp("stage1"))
+    run = run_playbook(
+        project,
+        endpoint,
+        playbook="validate_templates.yml",
+        extra_vars={
+            "dlinfra_validate_script": str(REPOSITORY_ROOT / "scripts" / "dlinfra-validate"),
+            "dlinfra_validate_checkov": False,
+        },
+    )
+    assert run.returncode == 0, run.explain()
+    assert run.writes == [], run.written_paths()
+    whatifs = {
+        entry["path"].split("/deployments/")[1].split("/")[0]
+        for entry in run.requests
+        if entry["path"].endswith("/whatIf")
+    }
+    assert "dlinfra-customrole" in whatifs, whatifs  # subscription scope: ARM checks it even on an empty subscription
+    report = ET.parse(project / ".build" / "junit" / "validate_templates-local.xml").getroot().find("testsuite")
+    names = [case.get("name") for case in report.findall("testcase")]
+    assert len(names) == 13 and set(whatifs) <= set(names), names  # 7 shared, 3 for each of 2 work packages
+    for name in names:
+        checked_by = "ARM validate and what-if" if name in whatifs else "template engine: "
+        assert re.search(rf'"{name}: (changes \(\d+\)|no change) \[{checked_by}', run.output), name
+
+
+def test_a_confirmed_release_deploys_pro_after_dev(tmp_path_factory, endpoint):
+    project = make_project(tmp_path_factory.mktemp("confirmed"))
+    run, _recorded = run_release(project, endpoint, extra_vars={"dlinfra_release_confirm_pro": True})
+    assert run.returncode == 0, run.explain()
+    assert junit_results(project) == [(stage, "passed") for stage in STAGES]
+    dev_writes = [
+        entry["seq"] for entry in run.writes if entry["path"].startswith(f"/subscriptions/{DEV_SUBSCRIPTION}")
+    ]
+    pro_writes = [
+        entry["seq"] for entry in run.writes if entry["path"].startswith(f"/subscriptions/{PRO_SUBSCRIPTION}")
+    ]
+    assert pro_writes, run.written_paths()
+    assert not dev_writes or max(dev_writes) < min(pro_writes), "pro was written before dev was done"
+    assert group_exists(endpoint, PRO_SUBSCRIPTION, "rg-it4ad-dl-pro")
