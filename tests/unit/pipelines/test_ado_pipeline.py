@@ -21,7 +21,8 @@ TEMPLATES = ("ado-template-mlenv.yml", "ado-template-mlenv-sharedinfra.yml", "ad
 RUNNER = "ado-template-mlenv.yml"
 # Stage playbooks that other parts of issue 10 add on their own branches. The pipeline names them already; this
 # test accepts them missing only while they are listed here, and fails as soon as one exists but is still listed.
-PROVIDED_ELSEWHERE = {"playbooks/validate_env.yml", "playbooks/test_custom_role.yml", "playbooks/cleanup.yml"}
+# The custom role test stage (issue 10, stage 4) is not on main yet; the pipeline already calls it.
+PROVIDED_ELSEWHERE = {"playbooks/test_custom_role.yml"}
 STAGE_ENVIRONMENTS = {"int": "int", "dev": "dev", "pro": "pro"}
 
 
