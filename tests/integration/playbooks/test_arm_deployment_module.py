@@ -191,7 +191,7 @@ def test_every_module_of_the_action_group_renders_in_ansible_doc():
     runtime = (REPOSITORY_ROOT / "meta" / "runtime.yml").read_text()
     modules = sorted(path.stem for path in (REPOSITORY_ROOT / "plugins" / "modules").glob("*.py"))
     for name in modules:
-        if name != "environment_plan":
+        if name not in ("environment_plan", "functional_validation"):  # controller-side, no Azure call
             assert f"- {name}\n" in runtime, f"{name} is not in the azure action group"
         completed = subprocess.run(
             [str(ANSIBLE_PLAYBOOK.parent / "ansible-doc"), f"it4ad.dlinfra.{name}"],
