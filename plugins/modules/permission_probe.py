@@ -243,10 +243,18 @@ detail:
   sample: "expected denied, got denied (HTTP 403 AuthorizationFailed); permissions API: not permitted"
 """
 
-from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import ARM_REQUIREMENTS, run_module
+from ansible.module_utils.basic import missing_required_lib
+
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_module import missing_requirement, run_module
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.role_test_probe import outcome_of, permitted
 
-_DATA_REQUIREMENTS = {
+# What every row needs; a kind's own SDK is checked only for rows of that kind (each import costs start-up time).
+_REQUIREMENTS = (
+    ("azure.identity", "azure-identity", "1.16"),
+    ("azure.core", "azure-core", "1.30"),
+    ("azure.mgmt.resource.resources", "azure-mgmt-resource", "24"),
+)
+_KIND_REQUIREMENTS = {
     "blob": (("azure.storage.blob", "azure-storage-blob", "12.19"),),
     "registry": (("requests", "requests", "2.0"),),
 }
@@ -323,6 +331,11 @@ def _run(module, make_factory):
     needed = {"arm": "request", "blob": "blob", "registry": "registry", "permission": "permission"}[kind]
     if not params.get(needed):
         module.fail_json(msg=f"kind={kind} needs the option {needed}.")
+    missing = missing_requirement(_KIND_REQUIREMENTS.get(kind, ()))
+    if missing:
+        name, found, import_traceback = missing
+        reason = f"found version {found}" if found else None
+        module.fail_json(msg=missing_required_lib(name, reason=reason), exception=import_traceback)
     if module.check_mode:
         return {**result, "outcome": "skipped", "passed": None, "detail": "check mode: no request made"}
     factory = _principal_factory(params)
@@ -403,10 +416,7 @@ def main():
             },
         },
     }
-    kind_requirements = ARM_REQUIREMENTS + tuple(
-        requirement for requirements in _DATA_REQUIREMENTS.values() for requirement in requirements
-    )
-    run_module(spec, _run, requirements=kind_requirements)
+    run_module(spec, _run, requirements=_REQUIREMENTS)
 
 
 if __name__ == "__main__":
