@@ -99,7 +99,7 @@ def blob_request(credential, account_url: str, container: str, blob: str, operat
             status = 202
     except HttpResponseError as error:
         message = str(getattr(error, "message", None) or error).split("\n", 1)[0]
-        return error.status_code, error.error_code, message[:300]
+        return error.status_code, getattr(error, "error_code", None), message[:300]
     except Exception as error:  # noqa: BLE001 - transport problems end the row with one message
         raise DlinfraError(f"{operation} blob '{container}/{blob}' at {account_url} failed: {error}") from None
     return status, None, ""

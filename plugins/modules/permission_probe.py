@@ -21,7 +21,7 @@ description:
     wildcards).
   - With O(permission), the module also reads the principal's effective permissions at O(permission.scope) from
     the ARM permissions API and checks that they agree with O(expect).
-  - The row's result is returned, never a task failure: a row that does not hold gives RV(passed=false). The task
+  - The row's result is returned, never a task failure; a row that does not hold gives RV(passed=false). The task
     fails only when the probe cannot run (arguments, authentication, network).
   - Requests of denied rows are made harmless where Azure allows it. A write or delete of an existing resource
     (O(request.guard)) carries an C(If-Match) that no resource matches, so a wrongly allowed request fails with
@@ -292,7 +292,12 @@ def _perform(params: dict, factory) -> dict:
     if kind == "blob":
         blob = params["blob"]
         status, code, message = service.blob_request(
-            factory.credential, blob["account_url"], blob["container"], blob["blob"], blob["operation"], factory.ca_bundle
+            factory.credential,
+            blob["account_url"],
+            blob["container"],
+            blob["blob"],
+            blob["operation"],
+            factory.ca_bundle,
         )
         return {"outcome": outcome_of(status, code), "status": status, "code": code, "message": message}
     if kind == "registry":
@@ -353,8 +358,12 @@ def _run(module, make_factory):
     request_ok = kind == "permission" or result.get("outcome") == params["expect"]
     result["passed"] = bool(request_ok and permission_ok is not False)
     result["changed"] = result.get("outcome") == "allowed" and _writes(params)
-    result["detail"] = _detail(params["expect"], result, permission_ok) if kind != "permission" else (
-        f"expected {params['expect']}; permissions API: {'permitted' if result['permitted'] else 'not permitted'}"
+    result["detail"] = (
+        _detail(params["expect"], result, permission_ok)
+        if kind != "permission"
+        else (
+            f"expected {params['expect']}; permissions API: {'permitted' if result['permitted'] else 'not permitted'}"
+        )
     )
     return result
 

@@ -142,7 +142,9 @@ def role_definition_id(value: str, subscription_id: str) -> str:
 
 def assignment_name(scope: str, principal_id: str, role_id: str) -> str:
     role_guid = role_id.rstrip("/").rsplit("/", 1)[-1]
-    return str(uuid.uuid5(_GUID_NAMESPACE, "-".join((scope.rstrip("/").lower(), principal_id.lower(), role_guid.lower()))))
+    return str(
+        uuid.uuid5(_GUID_NAMESPACE, "-".join((scope.rstrip("/").lower(), principal_id.lower(), role_guid.lower())))
+    )
 
 
 def _facts(item) -> dict:
@@ -203,7 +205,7 @@ def _run(module, make_factory):
         return {"changed": False, "assignment": before}
     if module.check_mode:
         return {"changed": True, "assignment": desired, "diff": {"before": {}, "after": desired}}
-    from azure.mgmt.authorization.models import RoleAssignmentCreateParameters
+    from azure.mgmt.authorization.v2022_04_01.models import RoleAssignmentCreateParameters
 
     parameters = RoleAssignmentCreateParameters(
         role_definition_id=role_id,
@@ -222,7 +224,11 @@ def main():
         "scope": {"type": "str", "required": True},
         "role_definition_id": {"type": "str", "required": True},
         "principal_id": {"type": "str", "required": True},
-        "principal_type": {"type": "str", "default": "ServicePrincipal", "choices": ["User", "Group", "ServicePrincipal"]},
+        "principal_type": {
+            "type": "str",
+            "default": "ServicePrincipal",
+            "choices": ["User", "Group", "ServicePrincipal"],
+        },
         "description": {"type": "str"},
         "name": {"type": "str"},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},

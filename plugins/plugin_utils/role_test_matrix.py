@@ -14,6 +14,7 @@ Placeholders ``{name}`` in the rows' strings are filled from ``targets`` (the en
 from __future__ import annotations
 
 import copy
+from typing import Any
 from xml.etree import ElementTree
 
 from ansible_collections.it4ad.dlinfra.plugins.module_utils.role_test_probe import request_for_action
@@ -21,7 +22,7 @@ from ansible_collections.it4ad.dlinfra.plugins.module_utils.role_test_probe impo
 WORKSPACE_TYPE = "Microsoft.MachineLearningServices/workspaces"
 BLOB_READ = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"
 BLOB_WRITE = "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/write"
-PROBE_BODY = {"properties": {}}
+PROBE_BODY: dict[str, dict] = {"properties": {}}
 
 
 class MatrixError(ValueError):
@@ -47,7 +48,7 @@ def denied_action_rows(role_data: dict, targets: dict) -> list[dict]:
     rows = []
     for entry in role_data.get("deniedActions") or []:
         action = entry["action"]
-        row = {
+        row: dict[str, Any] = {
             "name": f"role data denies {action.removeprefix('Microsoft.MachineLearningServices/')}",
             "source": f"deniedActions ({entry.get('category', '')})",
             "expect": "denied",
@@ -119,7 +120,13 @@ def matrix_rows(static_rows: list, role_data: dict, containers: list, targets: d
 
 
 def _result_rows(rows: list, results: list) -> list[dict]:
-    by_name = {result.get("name"): result for result in results if isinstance(result, dict) and result.get("name")}
+    by_name: dict[str, dict] = {}
+    for result in results:
+        if isinstance(result, dict):
+            item = result.get("item")
+            name = (item.get("name") if isinstance(item, dict) else None) or result.get("name")
+            if name:
+                by_name[name] = result
     report = []
     for row in rows:
         result = by_name.get(row["name"]) or {}
@@ -127,6 +134,8 @@ def _result_rows(rows: list, results: list) -> list[dict]:
             status, detail = "skipped", row["skip_reason"]
         elif not result:
             status, detail = "not run", "an earlier failure stopped the test"
+        elif "passed" not in result or result.get("failed"):
+            status, detail = "FAIL", f"the probe could not run: {result.get('msg') or 'no result'}"
         elif result.get("passed") is None:
             status, detail = "skipped", result.get("detail") or "check mode"
         elif result.get("passed"):
@@ -136,8 +145,16 @@ def _result_rows(rows: list, results: list) -> list[dict]:
             detail = result.get("detail") or result.get("msg") or "the probe failed"
             if result.get("message"):
                 detail += f": {result['message']}"
-        report.append({"name": row["name"], "expect": row["expect"], "source": row.get("source", ""),
-                       "kind": row.get("kind", ""), "status": status, "detail": detail})
+        report.append(
+            {
+                "name": row["name"],
+                "expect": row["expect"],
+                "source": row.get("source", ""),
+                "kind": row.get("kind", ""),
+                "status": status,
+                "detail": detail,
+            }
+        )
     return report
 
 
@@ -152,7 +169,10 @@ def table(report: list) -> list[str]:
     lines = [f"{'result':<8} {'expect':<8} {'row':<{width}}  detail"]
     for entry in report:
         lines.append(f"{entry['status']:<8} {entry['expect']:<8} {entry['name']:<{width}}  {entry['detail']}")
-    counts = {status: sum(1 for entry in report if entry["status"] == status) for status in ("pass", "FAIL", "skipped", "not run")}
+    counts = {
+        status: sum(1 for entry in report if entry["status"] == status)
+        for status in ("pass", "FAIL", "skipped", "not run")
+    }
     lines.append(", ".join(f"{count} {status}" for status, count in counts.items()))
     return lines
 
@@ -163,7 +183,13 @@ def junit_xml(report: list, suite: str = "custom role test") -> str:
     skipped = sum(1 for entry in report if entry["status"] in ("skipped", "not run"))
     suites = ElementTree.Element("testsuites", name=suite)
     element = ElementTree.SubElement(
-        suites, "testsuite", name=suite, tests=str(len(report)), failures=str(failures), errors="0", skipped=str(skipped)
+        suites,
+        "testsuite",
+        name=suite,
+        tests=str(len(report)),
+        failures=str(failures),
+        errors="0",
+        skipped=str(skipped),
     )
     for entry in report:
         case = ElementTree.SubElement(

@@ -35,7 +35,11 @@ def project(tmp_path_factory, endpoint):
 
 def run_role_test(project: Path, endpoint, junit_dir: Path, check: bool = False):
     return run_playbook(
-        project, endpoint, playbook="test_custom_role.yml", check=check, extra_vars={"dlinfra_junit_dir": str(junit_dir)}
+        project,
+        endpoint,
+        playbook="test_custom_role.yml",
+        check=check,
+        extra_vars={"dlinfra_junit_dir": str(junit_dir)},
     )
 
 
