@@ -103,3 +103,17 @@ def test_the_registry_token_grants_only_the_actions_of_its_access_claim():
 )
 def test_outcome_of(status, code, expected):
     assert outcome_of(status, code) == expected
+
+
+def test_role_assignment_names_are_stable_guids_of_scope_principal_and_role():
+    from ansible_collections.it4ad.dlinfra.plugins.modules.role_assignment import assignment_name, role_definition_id
+
+    role = role_definition_id("acdd72a7-3385-48ef-bd42-f606fba81ae7", "sub")
+    assert (
+        role
+        == "/subscriptions/sub/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7"
+    )
+    assert role_definition_id(role, "other") == role
+    first = assignment_name(WS, "Principal", role)
+    assert first == assignment_name(WS.upper() + "/", "principal", role.rsplit("/", 1)[1])
+    assert first != assignment_name(WS, "principal", role_definition_id("2a2b9908-6ea1-4ae2-8e65-a410df84e7d1", "sub"))
