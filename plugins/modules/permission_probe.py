@@ -37,8 +37,9 @@ attributes:
     details: In check mode no request is made and the row is reported as skipped.
   diff_mode:
     support: none
+  platform:
+    platforms: azure
   action_group:
-    support: full
     membership: [it4ad.dlinfra.azure]
 options:
   name:

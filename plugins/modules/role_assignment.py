@@ -27,8 +27,9 @@ attributes:
     details: Reads the assignment and predicts the change; nothing is written.
   diff_mode:
     support: full
+  platform:
+    platforms: azure
   action_group:
-    support: full
     membership: [it4ad.dlinfra.azure]
 options:
   scope:

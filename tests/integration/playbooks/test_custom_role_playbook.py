@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from playbook_runs import REPOSITORY_ROOT, copy_project, edit_json, run_playbook
+from playbook_runs import REPOSITORY_ROOT, copy_project, run_playbook
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--lro-step-seconds", "0.05")
 DEVELOPER = "model-developer-test"
@@ -23,6 +23,7 @@ ROLE_DATA = Path("arm-templates") / "customrole" / "model_developer_role.json"
 DATASTORE_CONFIG = REPOSITORY_ROOT / "arm-templates" / "mlworkspace" / "datastore_config.json"
 MATRIX = REPOSITORY_ROOT / "roles" / "role_test" / "vars" / "permission_matrix.yml"
 WORKSPACE_WRITE = "Microsoft.MachineLearningServices/workspaces/write"
+ROLE_NAME = "it4adloc model developer (int)"
 
 
 @pytest.fixture(scope="module")
@@ -126,28 +127,47 @@ def test_the_stage_passes_every_row_as_the_principal_and_removes_its_assignments
 
 
 def test_a_role_made_too_broad_fails_the_stage_naming_the_row(project, endpoint, tmp_path):
-    def allow_workspace_write(role):
-        role["actions"].append(WORKSPACE_WRITE)
-        role["deniedActions"] = [entry for entry in role["deniedActions"] if entry["action"] != WORKSPACE_WRITE]
-
-    original = (project / ROLE_DATA).read_text()
-    edit_json(project / ROLE_DATA, allow_workspace_write)
+    """The offline validation refuses a role file without workspaces/write in deniedActions, so the role is made too
+    broad where the validation cannot see it: in Azure, by a PUT of its definition (as a drifted role would be)."""
+    run = run_playbook(project, endpoint, playbook="customrole.yml")
+    assert run.returncode == 0, run.explain()
+    definitions = endpoint.call(
+        "GET",
+        f"/subscriptions/{endpoint.subscription_id}/providers/Microsoft.Authorization/roleDefinitions",
+        api_version="2022-04-01",
+    ).json()["value"]
+    role_id = next(item["id"] for item in definitions if item["properties"]["roleName"] == ROLE_NAME)
+    role = endpoint.call("GET", role_id, api_version="2022-04-01").json()
+    permissions = role["properties"]["permissions"][0]
+    permissions["actions"].append(WORKSPACE_WRITE)
+    permissions["notActions"] = [action for action in permissions["notActions"] if action != WORKSPACE_WRITE]
+    body = {
+        "properties": {
+            key: role["properties"][key]
+            for key in ("roleName", "description", "type", "permissions", "assignableScopes")
+        }
+    }
+    broadened = endpoint.call("PUT", role_id, api_version="2022-04-01", body=body)
+    assert broadened.status_code in (200, 201), broadened.text
     try:
-        redeploy = run_playbook(project, endpoint, playbook="customrole.yml")
-        assert redeploy.returncode == 0, redeploy.explain()
         junit_dir = tmp_path / "junit"
         run = run_role_test(project, endpoint, junit_dir)
         assert run.returncode != 0, "the stage passed with a role that allows workspaces/write"
-        assert "The custom role test failed on 1 row(s) of the permission matrix: reconfigure the workspace." in (
-            run.output.replace("\n", " ")
-        ), run.explain()
+        message = "The custom role test failed on 2 row(s) of the permission matrix: reconfigure the workspace; role data denies workspaces/write."
+        assert message in " ".join(run.output.split()), run.explain()
         cases = junit_cases(junit_dir)
-        assert {name for name, result in cases.items() if result == "failure"} == {"reconfigure the workspace"}
-        # The wrongly allowed request was guarded: it failed with 412 and changed nothing.
-        patches = [entry for entry in run.requests if entry["method"] == "PATCH"]
-        assert patches and {entry["status"] for entry in patches} == {412}, patches
+        failed = {name for name, result in cases.items() if result == "failure"}
+        assert failed == {"reconfigure the workspace", "role data denies workspaces/write"}, run.explain()
+        # The wrongly allowed writes were guarded: they failed with 412 and changed nothing.
+        workspace_writes = [
+            entry
+            for entry in run.requests
+            if entry["method"] in ("PUT", "PATCH") and entry["path"].endswith("it4adloc-perception-int")
+        ]
+        assert workspace_writes and {entry["status"] for entry in workspace_writes} == {412}, workspace_writes
         assert assignments_of(endpoint, developer_object_id(endpoint)) == [], "the assignments stayed after a failure"
     finally:
-        (project / ROLE_DATA).write_text(original)
         restore = run_playbook(project, endpoint, playbook="customrole.yml")
         assert restore.returncode == 0, restore.explain()
+        restored = endpoint.call("GET", role_id, api_version="2022-04-01").json()["properties"]["permissions"][0]
+        assert WORKSPACE_WRITE in restored["notActions"], "customrole.yml did not restore the role"
