@@ -115,6 +115,16 @@ class ClientFactory:
             )
         return self._clients["resources"]
 
+    def authorization(self):
+        """``AuthorizationManagementClient`` (azure-mgmt-authorization): role assignments and definitions."""
+        if "authorization" not in self._clients:
+            from azure.mgmt.authorization import AuthorizationManagementClient
+
+            self._clients["authorization"] = AuthorizationManagementClient(
+                self.credential, self.subscription_id, **self._common()
+            )
+        return self._clients["authorization"]
+
     def ml_client(self, resource_group: str, workspace_name: str | None = None):
         """azure-ai-ml's ``MLClient`` for one workspace; azure-ai-ml takes seconds to import, only ML modules call it."""
         key = ("ml", resource_group, workspace_name)

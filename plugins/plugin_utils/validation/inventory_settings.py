@@ -30,6 +30,7 @@ except ImportError:  # reported by the validator's dependency check
 
 INVENTORIES_FOLDER = "inventories"
 VARIABLE_PREFIX = "dlinfra_"
+RUN_TIME_ONLY_PREFIX = "dlinfra_role_test_"
 GUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 # Azure's tag rules: names of 1-512 characters without < > % & \ ? /, values of up to 256 characters, at most 50
 # tags per resource, one of which is the workPackage tag each template adds.
@@ -266,7 +267,13 @@ def _templated_variables(folder: Path):
         return None
     host_variables = VariableManager(loader=loader, inventory=inventory).get_vars(host=hosts[0])
     templar = Templar(loader=loader, variables=host_variables)
-    ours = {name: value for name, value in host_variables.items() if name.startswith(VARIABLE_PREFIX)}
+    # The role test's principal comes from a secret source at run time (environment, connection.json): the offline
+    # validation neither reads nor needs it.
+    ours = {
+        name: value
+        for name, value in host_variables.items()
+        if name.startswith(VARIABLE_PREFIX) and not name.startswith(RUN_TIME_ONLY_PREFIX)
+    }
     # A JSON round trip turns Ansible's tagged values into plain ones.
     return json.loads(json.dumps(templar.template(ours)))
 

@@ -19,10 +19,6 @@ ROOT = Path(__file__).resolve().parents[3]
 PIPELINE = "ado-pipe-staged-infra-release.yml"
 TEMPLATES = ("ado-template-mlenv.yml", "ado-template-mlenv-sharedinfra.yml", "ado-template-mlenv-workspace.yml")
 RUNNER = "ado-template-mlenv.yml"
-# Stage playbooks that other parts of issue 10 add on their own branches. The pipeline names them already; this
-# test accepts them missing only while they are listed here, and fails as soon as one exists but is still listed.
-# The custom role test stage (issue 10, stage 4) is not on main yet; the pipeline already calls it.
-PROVIDED_ELSEWHERE = {"playbooks/test_custom_role.yml"}
 STAGE_ENVIRONMENTS = {"int": "int", "dev": "dev", "pro": "pro"}
 
 
@@ -169,11 +165,7 @@ def test_every_step_calls_a_playbook_and_inventory_that_exist():
         for path in (call["playbook"], call["inventory"]):
             if "<" not in path and not (ROOT / path).exists():
                 missing.add(path)
-    assert missing <= PROVIDED_ELSEWHERE, f"missing in the repository: {sorted(missing - PROVIDED_ELSEWHERE)}"
-
-
-def test_playbooks_provided_elsewhere_are_listed_only_while_missing():
-    assert not [path for path in PROVIDED_ELSEWHERE if (ROOT / path).exists()], "remove them from PROVIDED_ELSEWHERE"
+    assert not missing, f"missing in the repository: {sorted(missing)}"
 
 
 def template_calls() -> list[tuple[str, str, dict]]:
