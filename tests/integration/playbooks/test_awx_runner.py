@@ -75,7 +75,9 @@ def test_the_job_deploys_the_environment(private_data_dir, endpoint):
 
     # Independent reads: the resource group holds both workspaces and the shared resources.
     listed = endpoint.call(
-        "GET", f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{RESOURCE_GROUP}/resources", api_version="2021-04-01"
+        "GET",
+        f"/subscriptions/{endpoint.subscription_id}/resourceGroups/{RESOURCE_GROUP}/resources",
+        api_version="2021-04-01",
     )
     assert listed.status_code == 200, listed.text
     names = {resource["name"] for resource in listed.json()["value"]}
@@ -88,8 +90,6 @@ def test_a_second_job_changes_nothing_and_writes_nothing(private_data_dir, endpo
     assert job["rc"] == 0 and job["status"] == "successful", job["output"]
     assert job["stats"].get("changed", {}) == {}, job["stats"]
     writes = [
-        entry
-        for entry in endpoint.requests_log(since=str(since))
-        if entry["method"] in ("PUT", "PATCH", "DELETE")
+        entry for entry in endpoint.requests_log(since=str(since)) if entry["method"] in ("PUT", "PATCH", "DELETE")
     ]
     assert writes == [], writes
