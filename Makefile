@@ -33,7 +33,7 @@ help:
 	@echo "make lint      ruff, ruff format --check, mypy (plugins/), antsibull-changelog lint, ansible-lint, shellcheck"
 	@echo "make sanity    ansible-test sanity, offline"
 	@echo "make build     build the collection, install it, check what it ships, run galaxy-importer on it"
-	@echo "make test      validate, unit, integration, lint, sanity, build: what CI runs"
+	@echo "make test      validate, unit, integration, molecule, lint, sanity, build: what CI runs"
 	@echo "make constraints  re-pin constraints.txt from a fresh install of the requirements"
 	@echo "make clean     remove .venv, .build and built tarballs"
 	@echo "make endpoint  start the local Azure endpoint (localazure/) in the background; no-op if it runs"
