@@ -120,8 +120,10 @@ build: setup
 	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
 		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
 	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped and installed into $(INSTALL_CHECK)"
-	GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy/galaxy-importer.cfg $(VENV)/bin/python -m galaxy_importer.main \
-		$(DIST)/it4ad-dlinfra-*.tar.gz > $(BUILD)/galaxy-importer.log
+	@# galaxy-importer writes importer_result.json into its working directory, hence .build/.
+	cd $(BUILD) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy/galaxy-importer.cfg $(VENV)/bin/python -m \
+		galaxy_importer.main $(DIST)/it4ad-dlinfra-*.tar.gz > $(BUILD)/galaxy-importer.log 2>&1 || { \
+		tail -n 30 $(BUILD)/galaxy-importer.log >&2; echo "make build: galaxy-importer failed" >&2; exit 1; }
 	@echo "make build: galaxy-importer passed ($(BUILD)/galaxy-importer.log)"
 
 test: validate unit integration molecule lint sanity build

@@ -1,10 +1,11 @@
 """The release's stage playbooks through ansible-runner, the engine AWX runs every job with, against the local endpoint.
 
 Each job is laid out as AWX lays out a job's private data directory: project/ (the checkout), env/envvars (what a
-credential injects), env/extravars (the job template's extra vars) and the inventory; ansible-runner writes
-artifacts/<ident>/ (status, rc, job events), which is what AWX shows. The inventory is the project's own
-inventories/local folder (an AWX inventory sourced from the project): the stages read its group_vars files, the
-validator by the folder's name and the cleanup guard by its files.
+credential injects), env/extravars (the job template's extra vars) and inventory/ (here a copy of
+inventories/local, group_vars included: the cleanup guard reads those files); ansible-runner writes
+artifacts/<ident>/ (status, rc, job events), which is what AWX shows. validate_templates.yml is the exception: its
+offline validator looks the inventory up by its folder's name under the project's inventories/, so that job is
+given the project's inventories/local folder (with <private_data_dir>/inventory it fails on "inventories/inventory").
 
 The stages run in the release's order on one endpoint: validate_templates (no write), mlenv (deploys; read back
 independently), mlenv again (changed=0, no write), validate_env (no change, a JUnit report without failure) and
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
@@ -33,6 +35,7 @@ RUN_TIMEOUT_SECONDS = 900
 def private_data_dir(tmp_path_factory, endpoint):
     root = tmp_path_factory.mktemp("awx-job")
     copy_project(root / "project")
+    shutil.copytree(root / "project" / "inventories" / "local", root / "inventory")
     (root / "env").mkdir()
     (root / "env" / "envvars").write_text(
         yaml.safe_dump(
@@ -57,8 +60,10 @@ def private_data_dir(tmp_path_factory, endpoint):
     return root
 
 
-def run_job(private_data_dir: Path, endpoint, playbook: str, ident: str) -> dict:
-    """``ansible-runner run`` as AWX starts a job; returns status, rc, the recap, the job events and the writes."""
+def run_job(private_data_dir: Path, endpoint, playbook: str, ident: str, inventory: Path | None = None) -> dict:
+    """``ansible-runner run`` as AWX starts a job; returns status, rc, the recap, the job events and the writes.
+
+    The inventory is <private_data_dir>/inventory unless ``inventory`` names another."""
     since = last_request_sequence(endpoint)
     completed = subprocess.run(
         [
@@ -69,8 +74,7 @@ def run_job(private_data_dir: Path, endpoint, playbook: str, ident: str) -> dict
             ident,
             "--playbook",
             f"playbooks/{playbook}",
-            "--inventory",
-            str(private_data_dir / "project" / "inventories" / "local"),
+            *(["--inventory", str(inventory)] if inventory else []),
         ],
         capture_output=True,
         text=True,
@@ -119,7 +123,8 @@ def resource_group_status(endpoint) -> int:
 
 
 def test_stage_1_validate_templates_writes_nothing(private_data_dir, endpoint):
-    job = run_job(private_data_dir, endpoint, "validate_templates.yml", "validate_templates")
+    project_inventory = private_data_dir / "project" / "inventories" / "local"
+    job = run_job(private_data_dir, endpoint, "validate_templates.yml", "validate_templates", project_inventory)
     assert_successful(job)
     assert job["writes"] == [], job["writes"]
     assert "Summarize the result and the changes of each deployment" in ok_tasks(job), sorted(
