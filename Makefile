@@ -58,7 +58,12 @@ $(IMPORT_PATH_FILE): $(VENV_STAMP) Makefile
 		"$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/it4ad_dlinfra_dev.pth"
 	touch $@
 
-setup: $(VENV_STAMP) $(COLLECTION_LINK) $(IMPORT_PATH_FILE)
+# awx.awx (for awx/configure.yml) from the ansible wheel pinned in constraints.txt; PyPI only, no Galaxy.
+AWX_COLLECTION := $(COLLECTIONS)/ansible_collections/awx/awx/.installed-from
+$(AWX_COLLECTION): constraints.txt scripts/install-awx-collection | $(VENV_STAMP)
+	$(VENV)/bin/python scripts/install-awx-collection $(COLLECTIONS)
+
+setup: $(VENV_STAMP) $(COLLECTION_LINK) $(IMPORT_PATH_FILE) $(AWX_COLLECTION)
 
 validate: setup
 	$(VENV)/bin/python scripts/dlinfra-validate
@@ -87,6 +92,7 @@ lint: setup
 	mypy -p ansible_collections.it4ad.dlinfra.plugins
 	antsibull-changelog lint
 	ansible-lint --profile production
+	ansible-playbook --syntax-check awx/configure.yml awx/release_failed.yml
 	shellcheck .ci/run
 
 # ansible-test only runs from .../ansible_collections/it4ad/dlinfra, and the link's real path is the
