@@ -117,7 +117,7 @@ build: setup
 	ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection \
 		verify --offline it4ad.dlinfra
 	tar -tzf $(DIST)/it4ad-dlinfra-*.tar.gz | sort > $(BUILD)/dist-content.txt
-	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
+	@if grep -E '^(tests|localazure|bench|awx|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
 		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
 	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped and installed into $(INSTALL_CHECK)"
 
@@ -129,8 +129,10 @@ constraints:
 	$(PYTHON) -m venv $(BUILD)/constraints-venv
 	$(BUILD)/constraints-venv/bin/pip install --quiet --upgrade pip
 	$(BUILD)/constraints-venv/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	# ansible (only its awx.awx, see scripts/install-awx-collection) is not installed, so its pin is carried over.
 	{ echo "# Exact versions for CI and .venv; regenerate with 'make constraints'."; \
-	  $(BUILD)/constraints-venv/bin/pip freeze --all; } > constraints.txt
+	  $(BUILD)/constraints-venv/bin/pip freeze --all; grep -E '^ansible==' constraints.txt; } > $(BUILD)/constraints.txt
+	mv $(BUILD)/constraints.txt constraints.txt
 	rm -rf $(BUILD)/constraints-venv
 
 clean:
