@@ -59,7 +59,12 @@ $(IMPORT_PATH_FILE): $(VENV_STAMP) Makefile
 		"$$($(VENV)/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')/it4ad_dlinfra_dev.pth"
 	touch $@
 
-setup: $(VENV_STAMP) $(COLLECTION_LINK) $(IMPORT_PATH_FILE)
+# awx.awx (for awx/configure.yml) from the ansible wheel pinned in constraints.txt; PyPI only, no Galaxy.
+AWX_COLLECTION := $(COLLECTIONS)/ansible_collections/awx/awx/.installed-from
+$(AWX_COLLECTION): constraints.txt scripts/install-awx-collection | $(VENV_STAMP)
+	$(VENV)/bin/python scripts/install-awx-collection $(COLLECTIONS)
+
+setup: $(VENV_STAMP) $(COLLECTION_LINK) $(IMPORT_PATH_FILE) $(AWX_COLLECTION)
 
 validate: setup
 	$(VENV)/bin/python scripts/dlinfra-validate
@@ -93,6 +98,7 @@ lint: setup
 	mypy -p ansible_collections.it4ad.dlinfra.plugins
 	antsibull-changelog lint
 	ansible-lint --profile production
+	ansible-playbook --syntax-check awx/configure.yml awx/release_failed.yml
 	shellcheck .ci/run
 
 # ansible-test only runs from .../ansible_collections/it4ad/dlinfra, and the link's real path is the
@@ -117,7 +123,7 @@ build: setup
 	ANSIBLE_COLLECTIONS_SCAN_SYS_PATH=false ANSIBLE_COLLECTIONS_PATH=$(INSTALL_CHECK) ansible-galaxy collection \
 		verify --offline it4ad.dlinfra
 	tar -tzf $(DIST)/it4ad-dlinfra-*.tar.gz | sort > $(BUILD)/dist-content.txt
-	@if grep -E '^(tests|localazure|bench|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
+	@if grep -E '^(tests|localazure|bench|awx|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
 		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
 	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped and installed into $(INSTALL_CHECK)"
 	@# galaxy-importer writes importer_result.json into its working directory, hence .build/.
@@ -134,8 +140,10 @@ constraints:
 	$(PYTHON) -m venv $(BUILD)/constraints-venv
 	$(BUILD)/constraints-venv/bin/pip install --quiet --upgrade pip
 	$(BUILD)/constraints-venv/bin/pip install --quiet -r requirements.txt -r requirements-dev.txt
+	# ansible (only its awx.awx, see scripts/install-awx-collection) is not installed, so its pin is carried over.
 	{ echo "# Exact versions for CI and .venv; regenerate with 'make constraints'."; \
-	  $(BUILD)/constraints-venv/bin/pip freeze --all; } > constraints.txt
+	  $(BUILD)/constraints-venv/bin/pip freeze --all; grep -E '^ansible==' constraints.txt; } > $(BUILD)/constraints.txt
+	mv $(BUILD)/constraints.txt constraints.txt
 	rm -rf $(BUILD)/constraints-venv
 
 clean:

@@ -18,6 +18,7 @@ from localazure.middleware.request_log import RequestLog
 from localazure.middleware.throttling import Throttler
 from localazure.operations import Operations, Sweeper
 from localazure.pipeline import Pipeline
+from localazure.policy import PolicyAssignments
 from localazure.registry import Registry
 from localazure.resources import ResourceService
 from localazure.router import Router
@@ -78,6 +79,7 @@ class App:
         self.resources = ResourceService(self)
         self.throttler = Throttler(settings.throttling)
         self.faults = Faults(settings.faults, settings.latency, settings.provisioning_failures)
+        self.policies = PolicyAssignments()
         self.request_log = RequestLog(self.store)
         self.sweeper = Sweeper(self.operations)
         self._principal_names: dict[str, str] = {}

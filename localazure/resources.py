@@ -178,6 +178,8 @@ class ResourceService:
             self._refuse_while_busy(path, existing)
             self._check_preconditions(request, existing)
             if not internal:
+                # Azure Policy's modify effect changes the request content before the provider validates it.
+                body = self.app.policies.modify(path.id, resource_type.type, body)
                 check_tags(body.get("tags") if isinstance(body, dict) else None)
                 resource_type.validate(body, api_version, context)
             if resource_type.requires_location and not (isinstance(body, dict) and body.get("location")):
@@ -237,7 +239,7 @@ class ResourceService:
             if not isinstance(patch, dict):
                 raise INVALID_REQUEST_CONTENT("The request content was invalid and could not be deserialized.")
             check_tags(patch.get("tags"))
-            merged = merge_patch(existing, patch)
+            merged = self.app.policies.modify(path.id, resource_type.type, merge_patch(existing, patch))
             context = self.context(path, api_version, existing, principal, request)
             resource_type.validate(merged, api_version, context)
             stored = resource_type.fill_read_only(merged, context)

@@ -15,6 +15,7 @@ Seed file shape::
     groups: [{object_id, display_name, tenant_id?,      # Entra ID groups that role assignments may name;
               members?: [<principal name or object id>]}]  # RBAC grants a group's roles to its members
     resources: [{id, body, api_version?}]               # resource groups first, parents before children
+    policy_assignments: [{name, scope, policy_rule}]    # Azure Policy modify effects (localazure/policy.py)
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def load_seed_file(path: Path | None) -> dict:
         return extra
     return {
         key: list(DEFAULT_SEED.get(key, [])) + list(extra.get(key, []))
-        for key in ("tenants", "subscriptions", "principals", "groups", "resources")
+        for key in ("tenants", "subscriptions", "principals", "groups", "resources", "policy_assignments")
     }
 
 
@@ -136,6 +137,8 @@ def apply_seed(app, seed: dict) -> None:
             record_role_assignment(app, by_name[principal["name"]], role["role"], role["scope"])
     for resource in seed.get("resources", []):
         _seed_resource(app, resource)
+    for assignment in seed.get("policy_assignments", []):
+        app.policies.add(assignment)
 
 
 def record_role_assignment(app, principal: dict, role: str, scope: str) -> str:

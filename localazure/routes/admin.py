@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 from localazure.error_catalogue import INVALID_REQUEST_CONTENT
 from localazure.http import json_response
+from localazure.policy import PolicyError
 from localazure.settings import LongRunningSettings, ThrottlingSettings
 
 
@@ -19,6 +20,9 @@ def register(app) -> None:
     app.router.add("DELETE", r"/_admin/faults", clear_faults, kind="admin")
     app.router.add("POST", r"/_admin/latency", add_latency, kind="admin")
     app.router.add("POST", r"/_admin/provisioning-failures", add_provisioning_failure, kind="admin")
+    app.router.add("GET", r"/_admin/policy-assignments", get_policy_assignments, kind="admin")
+    app.router.add("POST", r"/_admin/policy-assignments", add_policy_assignment, kind="admin")
+    app.router.add("DELETE", r"/_admin/policy-assignments", clear_policy_assignments, kind="admin")
     app.router.add("GET", r"/_admin/requests", get_requests, kind="admin")
     app.router.add("POST", r"/_admin/requests/clear", clear_requests, kind="admin")
 
@@ -105,4 +109,21 @@ def get_requests(app, request):
 
 def clear_requests(app, request):
     app.request_log.clear()
+    return json_response({"value": []})
+
+
+def get_policy_assignments(app, request):
+    return json_response({"value": app.policies.describe()})
+
+
+def add_policy_assignment(app, request):
+    """Azure Policy modify assignments (localazure/policy.py): later creates and updates are modified."""
+    try:
+        return json_response(app.policies.add(_object(request)), 201)
+    except PolicyError as error:
+        raise INVALID_REQUEST_CONTENT(f"The policy assignment is not served: {error}.") from error
+
+
+def clear_policy_assignments(app, request):
+    app.policies.clear()
     return json_response({"value": []})

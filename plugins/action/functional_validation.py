@@ -8,10 +8,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from ansible.errors import AnsibleActionFail
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils import functional_validation as functional
+from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.controller_action import (
+    project_root,
+    refused_result,
+    validated_arguments,
+)
 from ansible_collections.it4ad.dlinfra.plugins.plugin_utils.environment_plan import (
     PlanRefused,
     inventory_settings_from,
@@ -41,10 +45,7 @@ class ActionModule(ActionBase):
 
     def run(self, tmp=None, task_vars=None):
         result = super().run(tmp, task_vars)
-        validation = ArgumentSpecValidator(ARGUMENT_SPEC).validate(self._task.args)
-        if validation.error_messages:
-            raise AnsibleActionFail("; ".join(validation.error_messages))
-        arguments = validation.validated_parameters
+        arguments = validated_arguments(self._task.args, ARGUMENT_SPEC)
         step = arguments["step"]
         missing = [name for name in REQUIRED[step] if arguments.get(name) is None]
         if missing:
@@ -60,23 +61,12 @@ class ActionModule(ActionBase):
 
     @staticmethod
     def _plan(result: dict, arguments: dict) -> dict:
-        root = Path(arguments["project_root"]).resolve()
-        if not (root / "arm-templates").is_dir():
-            raise AnsibleActionFail(
-                f"project_root {root} has no arm-templates/ folder. Fix: point it at the "
-                "folder that holds arm-templates/ and inventories/."
-            )
+        root = project_root(arguments["project_root"])
         try:
             settings = inventory_settings_from(arguments["variables"], root, arguments.get("inventory_dir"))
             expectations = functional.environment_expectations(root, settings)
         except PlanRefused as refused:
-            result.update(
-                failed=True,
-                findings=[finding.as_dict() for finding in refused.findings],
-                msg=f"the desired state is invalid, so there is nothing to validate against; nothing was sent to "
-                f"Azure ({len(refused.findings)} problem(s)):\n{refused}",
-            )
-            return result
+            return refused_result(result, refused, ", so there is nothing to validate against")
         result.update(expectations=expectations, read_ids=functional.first_read_ids(expectations))
         return result
 

@@ -13,7 +13,7 @@ description:
     file (C(arm-templates/customrole/model_developer_role.json)) and one row per data container of the work
     package (write allowed into a writable container, denied into a read-only one).
   - Fills the C({name}) placeholders of the rows from O(targets). Allowed rows come first.
-  - Each row holds the options of one M(it4ad.dlinfra.permission_probe) call, plus C(source).
+  - Each row is one entry of O(it4ad.dlinfra.permission_probe#module:rows) (C(source) included).
 options:
   _input:
     description: The static rows (C(role_test_permission_matrix)).

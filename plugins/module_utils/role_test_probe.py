@@ -3,14 +3,17 @@
 """Pure logic of the custom role test: which request asks Azure for an action, how Azure's role evaluation
 matches an action, and whether the answer a principal got is the one a matrix row expects.
 
-No SDK here: the permission_probe module makes the requests and passes plain values in.
+No SDK here: the permission_probe module makes the requests and passes plain values in; ``run_rows`` schedules
+them (allowed rows first, retried while role assignments propagate, then denied rows).
 """
 
 from __future__ import annotations
 
-import base64
-import json
 import re
+import time
+from collections.abc import Callable
+
+from ansible_collections.it4ad.dlinfra.plugins.module_utils.azure_errors import DlinfraError
 
 PROBE_NAME = "dlinfra-role-test-probe"
 # An ETag no resource ever has: a write or delete that Azure wrongly authorizes then fails with 412 instead
@@ -81,11 +84,11 @@ def needs_guard(method: str, path: str, resource_id: str) -> bool:
 
 def decode_jwt_claims(token: str) -> dict:
     """The claims of a JWT, unverified: the registry's own token says what it grants."""
+    import jwt  # PyJWT, installed with azure-identity (msal); imported only by the rows that need it
+
     try:
-        payload = token.split(".")[1]
-        payload += "=" * (-len(payload) % 4)
-        return json.loads(base64.urlsafe_b64decode(payload.encode("ascii")))
-    except (IndexError, ValueError) as error:
+        return jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError as error:
         raise ValueError(f"the registry returned an access token that is not a JWT ({error})") from None
 
 
@@ -110,3 +113,65 @@ def outcome_of(status: int | None, code: str | None) -> str:
     if status == 403 and code in DENIAL_CODES:
         return "denied"
     return "error"
+
+
+def could_not_run(row: dict, error: DlinfraError) -> dict:
+    """The result of a row whose request could not be made (transport, a token for the row): a failure, by name."""
+    return {
+        "name": row["name"],
+        "expect": row["expect"],
+        "outcome": "error",
+        "status": error.status,
+        "code": error.code,
+        "message": error.message,
+        "permitted": None,
+        "passed": False,
+        "detail": "the probe could not run",
+    }
+
+
+def run_rows(
+    rows: list,
+    run_row: Callable[[dict, dict], dict],
+    retries: int = 0,
+    delay: float = 0,
+    sleep: Callable[[float], object] = time.sleep,
+) -> list[dict]:
+    """Run every row with ``run_row(row, shared)``, which returns the row's result (with ``passed``); return the
+    results in the order of ``rows``, each with ``attempts``.
+
+    Allowed rows run first, in their order. Role assignments take effect after a while, so an allowed row that
+    does not pass runs again, ``delay`` seconds later, at most ``retries`` more times; the rows still waiting run
+    again together, so they share the waits. Denied rows run once, after every allowed row: a denial is then the
+    role's, not a late assignment's. ``shared`` is a dict the rows of one round share (answers that cannot change
+    within a round). A row that raises ``DlinfraError`` could not run: it fails, is not retried, and the other rows
+    still run.
+    """
+    results: list[dict] = [{} for dummy_row in rows]
+    attempts = [0] * len(rows)
+    pending = [index for index, row in enumerate(rows) if row["expect"] == "allowed"]
+    for attempt in range(max(int(retries), 0) + 1):
+        if attempt:
+            sleep(delay)
+        pending = _run_round(rows, pending, run_row, results, attempts)
+        if not pending:
+            break
+    denied = [index for index, row in enumerate(rows) if row["expect"] != "allowed"]
+    _run_round(rows, denied, run_row, results, attempts)
+    return [{**result, "attempts": count} for result, count in zip(results, attempts, strict=True)]
+
+
+def _run_round(rows: list, indexes: list, run_row, results: list, attempts: list) -> list[int]:
+    """Run the rows of ``indexes``; return those that did not pass and may run again."""
+    shared: dict = {}
+    again = []
+    for index in indexes:
+        attempts[index] += 1
+        try:
+            results[index] = run_row(rows[index], shared)
+        except DlinfraError as error:
+            results[index] = could_not_run(rows[index], error)
+            continue
+        if results[index].get("passed") is False:
+            again.append(index)
+    return again

@@ -76,13 +76,19 @@ def _send(client, request, operation: str):
         raise DlinfraError(f"{operation} failed: {error}") from None
 
 
-def blob_request(credential, account_url: str, container: str, blob: str, operation: str, ca_bundle=None):
-    """One blob data plane operation (list, read, write, delete) with the principal's Entra token."""
-    from azure.core.exceptions import HttpResponseError
+def blob_service(credential, account_url: str, ca_bundle=None):
+    """A blob service client of ``account_url`` with the principal's credential (one per account and run)."""
     from azure.storage.blob import BlobServiceClient
 
     options = {"connection_verify": ca_bundle} if ca_bundle else {}
-    service = BlobServiceClient(account_url, credential=credential, retry_total=3, **options)
+    return BlobServiceClient(account_url, credential=credential, retry_total=3, **options)
+
+
+def blob_request(service, container: str, blob: str, operation: str):
+    """One blob data plane operation (list, read, write, delete) with the principal's Entra token, through the
+    ``blob_service`` client ``service``."""
+    from azure.core.exceptions import HttpResponseError
+
     client = service.get_container_client(container)
     try:
         if operation == "list":
@@ -101,8 +107,19 @@ def blob_request(credential, account_url: str, container: str, blob: str, operat
         message = str(getattr(error, "message", None) or error).split("\n", 1)[0]
         return error.status_code, getattr(error, "error_code", None), message[:300]
     except Exception as error:  # noqa: BLE001 - transport problems end the row with one message
-        raise DlinfraError(f"{operation} blob '{container}/{blob}' at {account_url} failed: {error}") from None
+        raise DlinfraError(f"{operation} blob '{container}/{blob}' at {service.url} failed: {error}") from None
     return status, None, ""
+
+
+def access_token(credential, scope: str) -> str:
+    """The principal's token for ``scope``; a refusal of Entra ID fails the row that needs it, not the run."""
+    from azure.core.exceptions import ClientAuthenticationError
+
+    try:
+        return credential.get_token(scope).token
+    except ClientAuthenticationError as error:
+        message = str(getattr(error, "message", None) or error).split("\n", 1)[0]
+        raise DlinfraError(f"get a token for '{scope}' as the principal failed: {message[:300]}") from None
 
 
 def registry_request(token: str, tenant: str, login_url: str, service: str, repository: str, ca_bundle=None):

@@ -117,7 +117,7 @@ def matrix_rows(static_rows: list, role_data: dict, containers: list, targets: d
     return sorted(rows, key=lambda row: row["expect"] != "allowed")
 
 
-def _result_rows(rows: list, results: list) -> list[dict]:
+def _result_rows(rows: list, results: list, failure: str | None) -> list[dict]:
     by_name: dict[str, dict] = {}
     for result in results:
         if isinstance(result, dict):
@@ -128,7 +128,9 @@ def _result_rows(rows: list, results: list) -> list[dict]:
     report = []
     for row in rows:
         result = by_name.get(row["name"]) or {}
-        if not result:
+        if not result and failure:
+            status, detail = "FAIL", f"the probe could not run: {failure}"
+        elif not result:
             status, detail = "not run", "an earlier failure stopped the test"
         elif "passed" not in result or result.get("failed"):
             status, detail = "FAIL", f"the probe could not run: {result.get('msg') or 'no result'}"
@@ -154,9 +156,10 @@ def _result_rows(rows: list, results: list) -> list[dict]:
     return report
 
 
-def report_rows(rows: list, results: list) -> list[dict]:
-    """One entry per row: name, expect, source, kind, status (pass, FAIL, skipped, not run), detail."""
-    return _result_rows(rows, results)
+def report_rows(rows: list, results: list, failure: str | None = None) -> list[dict]:
+    """One entry per row: name, expect, source, kind, status (pass, FAIL, skipped, not run), detail. ``failure`` is
+    the message of a probe run that failed as a whole (its rows without a result fail with it)."""
+    return _result_rows(rows, results, failure)
 
 
 def table(report: list) -> list[str]:

@@ -76,7 +76,7 @@ def _jwt(claims):
     def part(value):
         return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
 
-    return f"{part({'alg': 'RS256'})}.{part(claims)}.signature"
+    return f"{part({'alg': 'RS256'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
 def test_the_registry_token_grants_only_the_actions_of_its_access_claim():

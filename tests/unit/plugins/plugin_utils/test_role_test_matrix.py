@@ -123,3 +123,39 @@ def test_check_mode_results_are_skipped_not_failed():
     rows = matrix_rows(STATIC[:2], {}, [], TARGETS)
     report = role_test_report(rows, [{"name": row["name"], "passed": None, "detail": "check mode"} for row in rows])
     assert report["failed"] == [] and {entry["status"] for entry in report["rows"]} == {"skipped"}
+
+
+def test_the_report_reads_the_results_of_the_registered_probe_run():
+    rows = matrix_rows(STATIC[:2], {}, [], TARGETS)
+    probe = {
+        "changed": False,
+        "results": [
+            {"name": rows[0]["name"], "passed": True, "detail": "expected allowed, got allowed (HTTP 200)"},
+            {
+                "name": rows[1]["name"],
+                "passed": False,
+                "outcome": "error",
+                "detail": "the probe could not run",
+                "message": "GET /x failed: connection reset",
+            },
+        ],
+    }
+    report = role_test_report(rows, probe)
+    assert [entry["status"] for entry in report["rows"]] == ["pass", "FAIL"]
+    assert report["rows"][1]["detail"] == "the probe could not run: GET /x failed: connection reset"
+    assert report["failed"] == [rows[1]["name"]]
+
+
+def test_a_probe_run_that_failed_as_a_whole_fails_every_row_with_its_message():
+    rows = matrix_rows(STATIC[:2], {}, [], TARGETS)
+    report = role_test_report(rows, {"failed": True, "msg": "authenticate as 'app' failed: AADSTS7000215"})
+    assert [entry["status"] for entry in report["rows"]] == ["FAIL", "FAIL"]
+    assert {entry["detail"] for entry in report["rows"]} == {
+        "the probe could not run: authenticate as 'app' failed: AADSTS7000215"
+    }
+
+
+def test_rows_are_not_run_when_an_earlier_task_failed():
+    rows = matrix_rows(STATIC[:2], {}, [], TARGETS)
+    report = role_test_report(rows, {})
+    assert {entry["status"] for entry in report["rows"]} == {"not run"} and report["failed"] == []
