@@ -20,7 +20,7 @@ SANITY_PYTHON ?= $(shell $(PYTHON) -c 'import sys; print("%d.%d" % sys.version_i
 export PATH := $(VENV)/bin:$(PATH)
 export ANSIBLE_COLLECTIONS_PATH := $(COLLECTIONS)
 
-.PHONY: help setup validate demo unit integration lint sanity build test constraints clean endpoint endpoint-stop \
+.PHONY: help setup validate demo unit integration molecule lint sanity build test constraints clean endpoint endpoint-stop \
 	endpoint-requests
 
 help:
@@ -29,10 +29,11 @@ help:
 	@echo "make demo      setup, start the local Azure endpoint, run playbooks/mlenv.yml -i inventories/local"
 	@echo "make unit      unit tests (pytest tests/unit)"
 	@echo "make integration  end-to-end tests against the local Azure endpoint (each test module starts its own)"
+	@echo "make molecule  molecule scenarios (extensions/molecule), each with its own local Azure endpoint"
 	@echo "make lint      ruff, ruff format --check, mypy (plugins/), antsibull-changelog lint, ansible-lint, shellcheck"
 	@echo "make sanity    ansible-test sanity, offline"
-	@echo "make build     build the collection, install it and check what it ships"
-	@echo "make test      validate, unit, integration, lint, sanity, build: what CI runs"
+	@echo "make build     build the collection, install it, check what it ships, run galaxy-importer on it"
+	@echo "make test      validate, unit, integration, molecule, lint, sanity, build: what CI runs"
 	@echo "make constraints  re-pin constraints.txt from a fresh install of the requirements"
 	@echo "make clean     remove .venv, .build and built tarballs"
 	@echo "make endpoint  start the local Azure endpoint (localazure/) in the background; no-op if it runs"
@@ -84,6 +85,11 @@ unit: setup
 integration: setup
 	pytest tests/integration
 
+# Every scenario under extensions/molecule starts its own local Azure endpoint (create) and stops it by its PID
+# (destroy): converge, idempotence (zero changed), verify (independent ARM reads).
+molecule: setup
+	molecule test --all
+
 # ruff and mypy read pyproject.toml. mypy checks plugins/ as the package Ansible imports, through the
 # collection link, so that every module is checked once under its fully qualified name.
 lint: setup
@@ -120,8 +126,13 @@ build: setup
 	@if grep -E '^(tests|localazure|bench|awx|\.ci|\.venv|\.build|\.localazure|extensions/molecule)(/|$$)' \
 		$(BUILD)/dist-content.txt; then echo "make build: development-only content above is in the tarball" >&2; exit 1; fi
 	@echo "make build: $$(wc -l < $(BUILD)/dist-content.txt) entries shipped and installed into $(INSTALL_CHECK)"
+	@# galaxy-importer writes importer_result.json into its working directory, hence .build/.
+	cd $(BUILD) && GALAXY_IMPORTER_CONFIG=$(CURDIR)/tests/galaxy/galaxy-importer.cfg $(VENV)/bin/python -m \
+		galaxy_importer.main $(DIST)/it4ad-dlinfra-*.tar.gz > $(BUILD)/galaxy-importer.log 2>&1 || { \
+		tail -n 30 $(BUILD)/galaxy-importer.log >&2; echo "make build: galaxy-importer failed" >&2; exit 1; }
+	@echo "make build: galaxy-importer passed ($(BUILD)/galaxy-importer.log)"
 
-test: validate unit integration lint sanity build
+test: validate unit integration molecule lint sanity build
 
 # Re-pins constraints.txt: a fresh venv from the two requirement files, frozen.
 constraints:
