@@ -81,9 +81,11 @@ endpoint-requests: setup
 unit: setup
 	@if [ -d tests/unit ]; then pytest tests/unit; else echo "make unit: no tests/unit folder, nothing to run"; fi
 
-# Real SDK clients over HTTPS against the local Azure endpoint; the tests start and stop it by PID.
+# Real SDK clients over HTTPS against the local Azure endpoint; the tests start and stop it by PID. Two workers
+# (pytest-xdist), each taking whole test modules: a module's tests share its endpoint and run in order.
+INTEGRATION_WORKERS ?= 2
 integration: setup
-	pytest tests/integration
+	pytest tests/integration -n $(INTEGRATION_WORKERS) --dist loadfile
 
 # Every scenario under extensions/molecule starts its own local Azure endpoint (create) and stops it by its PID
 # (destroy): converge, idempotence (zero changed), verify (independent ARM reads).

@@ -10,15 +10,16 @@ short_description: The reasons why the cleanup stage refuses an inventory
 version_added: 0.1.0
 description:
   - Extra vars (C(-e)) override every variable, so the resolved C(dlinfra_ephemeral) and C(dlinfra_environment)
-    alone cannot be trusted. The filter also judges what the inventory's own files say and the name of the
-    inventory folder, which extra vars cannot change.
-  - An environment may be cleaned up only when C(dlinfra_ephemeral) resolves to V(true), the inventory's files
-    set it to V(true) as well, and neither the resolved C(dlinfra_environment), the files' value nor the inventory
-    folder is V(dev) or V(pro). Those two are never ephemeral.
+    alone cannot be trusted. The filter also judges what the inventory itself says, as C(ansible-inventory --list
+    --export) prints it for the run's inventory sources (extra vars never reach it), and the names of the inventory
+    sources' folders. That holds for an inventory folder with group_vars files and for an AWX inventory alike.
+  - An environment may be cleaned up only when C(dlinfra_ephemeral) resolves to V(true), the inventory sets it to
+    V(true) as well, and neither the resolved C(dlinfra_environment), the inventory's value nor an inventory folder
+    is V(dev) or V(pro). Those two are never ephemeral.
 options:
   _input:
-    description: The inventory folder (C(inventory_dir)).
-    type: str
+    description: The run's inventory sources (C(ansible_inventory_sources)), or one of them.
+    type: raw
     required: true
   environment:
     description: The resolved C(dlinfra_environment).
@@ -28,19 +29,38 @@ options:
     description: The resolved C(dlinfra_ephemeral).
     type: raw
     required: true
+  inventory:
+    description: The parsed output of C(ansible-inventory --list --export) for those sources.
+    type: dict
+    required: true
+  host:
+    description: The host the cleanup runs for (C(inventory_hostname)); its host variables count too.
+    type: str
+    required: true
   files:
-    description: Each of the inventory's group_vars files as C(path) and its parsed C(content).
+    description:
+      - For an inventory folder, its group_vars files as C(path) and parsed C(content); only to name the file that
+        sets a refused value. The values judged are those of O(inventory).
     type: list
     elements: dict
-    required: true
+    default: []
 """
 
 EXAMPLES = r"""
+- name: Read the inventory's own values (no extra vars)
+  ansible.builtin.command:
+    argv: "{{ [ansible_playbook_python, '-m', 'ansible.cli.inventory', '--list', '--export']
+              + ansible_inventory_sources | map('regex_replace', '^', '--inventory=') }}"
+  register: exported
+  changed_when: false
+
 - name: Refuse an inventory that is not ephemeral
   ansible.builtin.fail:
     msg: "{{ refusals | join('; ') }}"
   vars:
-    refusals: "{{ inventory_dir | it4ad.dlinfra.cleanup_refusals(dlinfra_environment, dlinfra_ephemeral, files) }}"
+    refusals: >-
+      {{ ansible_inventory_sources | it4ad.dlinfra.cleanup_refusals(dlinfra_environment, dlinfra_ephemeral,
+         exported.stdout | from_json, inventory_hostname) }}
   when: refusals | length > 0
 """
 
@@ -58,7 +78,40 @@ ENVIRONMENT = "dlinfra_environment"
 EPHEMERAL = "dlinfra_ephemeral"
 
 
-def cleanup_refusals(inventory_dir, environment, ephemeral, files) -> list[str]:
+def _folders(source: str) -> list[str]:
+    """The folder names an inventory source stands for: its own (a folder), or its folder's (a file)."""
+    path = os.path.normpath(str(source))
+    names = [os.path.basename(path)]
+    if os.path.splitext(names[0])[1]:  # hosts.yml, inventory.json: the folder holding it names the inventory
+        names.append(os.path.basename(os.path.dirname(path)))
+    return names
+
+
+def _inventory_settings(inventory: dict, host: str) -> list[tuple[str, dict]]:
+    """``(where, variables)`` of every group and of the host, as the inventory sets them."""
+    settings = []
+    for name, group in sorted((inventory or {}).items()):
+        if name != "_meta" and isinstance(group, dict) and isinstance(group.get("vars"), dict):
+            settings.append((f"group {name}", group["vars"]))
+    host_vars = ((inventory or {}).get("_meta") or {}).get("hostvars", {}).get(host)
+    if isinstance(host_vars, dict):
+        settings.append((f"host {host}", host_vars))
+    return settings
+
+
+def _variable_files(files) -> dict[str, str]:
+    """The first file (``path``) whose ``content`` sets each variable."""
+    found: dict[str, str] = {}
+    for entry in files or []:
+        content = entry.get("content") if isinstance(entry, dict) else None
+        for variable in content if isinstance(content, dict) else ():
+            found.setdefault(variable, str(entry.get("path")))
+    return found
+
+
+def cleanup_refusals(sources, environment, ephemeral, inventory, host, files=None) -> list[str]:
+    sources = [sources] if isinstance(sources, str) else list(sources or [])
+    shown = ", ".join(str(source) for source in sources) or "(none)"
     reasons = []
     if ephemeral is not True:
         reasons.append(
@@ -67,28 +120,33 @@ def cleanup_refusals(inventory_dir, environment, ephemeral, files) -> list[str]:
         )
     if str(environment) in NEVER_EPHEMERAL:
         reasons.append(f"{ENVIRONMENT} is '{environment}': dev and pro are never ephemeral, whatever {EPHEMERAL} says")
-    folder = os.path.basename(os.path.normpath(str(inventory_dir)))
-    if folder in NEVER_EPHEMERAL:
-        reasons.append(f"the inventory {inventory_dir} is the {folder} inventory: dev and pro are never ephemeral")
-    ephemeral_in_files = False
-    for entry in files or []:
-        content = entry.get("content")
-        if not isinstance(content, dict):
-            continue
-        path = entry.get("path")
-        if EPHEMERAL in content:
-            ephemeral_in_files = True
-            if content[EPHEMERAL] is not True:
+    for source in sources:
+        for folder in _folders(source):
+            if folder in NEVER_EPHEMERAL:
+                reasons.append(f"the inventory {source} is the {folder} inventory: dev and pro are never ephemeral")
+    variable_files = _variable_files(files)
+
+    def origin(where: str, variable: str) -> str:
+        return f"{where}, {variable_files[variable]}" if variable in variable_files else where
+
+    ephemeral_in_inventory = False
+    for where, variables in _inventory_settings(inventory, host):
+        if EPHEMERAL in variables:
+            ephemeral_in_inventory = True
+            if variables[EPHEMERAL] is not True:
                 reasons.append(
-                    f"{path} sets {EPHEMERAL}: {content[EPHEMERAL]!r}; an extra var cannot override what the "
-                    "inventory says, it must be true there"
+                    f"the inventory ({origin(where, EPHEMERAL)}) sets {EPHEMERAL}: {variables[EPHEMERAL]!r}; an extra var cannot "
+                    "override what the inventory says, it must be true there"
                 )
-        if ENVIRONMENT in content and str(content[ENVIRONMENT]) in NEVER_EPHEMERAL:
-            reasons.append(f"{path} sets {ENVIRONMENT}: {content[ENVIRONMENT]}: dev and pro are never ephemeral")
-    if not ephemeral_in_files:
+        if ENVIRONMENT in variables and str(variables[ENVIRONMENT]) in NEVER_EPHEMERAL:
+            reasons.append(
+                f"the inventory ({origin(where, ENVIRONMENT)}) sets {ENVIRONMENT}: {variables[ENVIRONMENT]}: dev and pro "
+                "are never ephemeral"
+            )
+    if not ephemeral_in_inventory:
         reasons.append(
-            f"no group_vars file of the inventory {inventory_dir} sets {EPHEMERAL}: true, and an extra var alone "
-            "cannot make an environment ephemeral"
+            f"the inventory {shown} does not set {EPHEMERAL}: true (group_vars, or the AWX inventory's variables), "
+            "and an extra var alone cannot make an environment ephemeral"
         )
     return reasons
 

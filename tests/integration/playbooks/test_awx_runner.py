@@ -1,15 +1,16 @@
 """The release's stage playbooks through ansible-runner, the engine AWX runs every job with, against the local endpoint.
 
 Each job is laid out as AWX lays out a job's private data directory: project/ (the checkout), env/envvars (what a
-credential injects), env/extravars (the job template's extra vars) and inventory/ (here a copy of
-inventories/local, group_vars included: the cleanup guard reads those files); ansible-runner writes
-artifacts/<ident>/ (status, rc, job events), which is what AWX shows. validate_templates.yml is the exception: its
-offline validator looks the inventory up by its folder's name under the project's inventories/, so that job is
-given the project's inventories/local folder (with <private_data_dir>/inventory it fails on "inventories/inventory").
+credential injects), env/extravars (the job template's extra vars) and inventory/hosts. AWX gives a job its
+inventory as a script that prints the inventory it synced from the project's source, not as the source's files;
+so does this test (the script prints `ansible-inventory --list --export` of inventories/local, or of
+inventories/dev for the guard test). ansible-runner writes artifacts/<ident>/ (status, rc, job events), which is
+what AWX shows.
 
 The stages run in the release's order on one endpoint: validate_templates (no write), mlenv (deploys; read back
-independently), mlenv again (changed=0, no write), validate_env (no change, a JUnit report without failure) and
-cleanup (the resource group is gone, read independently).
+independently), mlenv again (changed=0, no write), validate_env (no change, a JUnit report without failure), the
+custom role test (every row passes as the test principal), cleanup (the resource group is gone, read
+independently); and cleanup with the dev inventory, ephemeral by extra var, is refused with no request.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
@@ -35,7 +37,7 @@ RUN_TIMEOUT_SECONDS = 900
 def private_data_dir(tmp_path_factory, endpoint):
     root = tmp_path_factory.mktemp("awx-job")
     copy_project(root / "project")
-    shutil.copytree(root / "project" / "inventories" / "local", root / "inventory")
+    write_awx_inventory(root / "inventory", REPOSITORY_ROOT / "inventories" / "local")
     (root / "env").mkdir()
     (root / "env" / "envvars").write_text(
         yaml.safe_dump(
@@ -58,6 +60,23 @@ def private_data_dir(tmp_path_factory, endpoint):
         )
     )
     return root
+
+
+def write_awx_inventory(folder: Path, source: Path) -> Path:
+    """``folder/hosts``: an executable that prints ``source`` as AWX's inventory script prints a synced inventory."""
+    exported = subprocess.run(
+        [sys.executable, "-m", "ansible.cli.inventory", "--list", "--export", "--inventory", str(source)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "ANSIBLE_COLLECTIONS_PATH": str(COLLECTIONS_PATH)},
+    )
+    json.loads(exported.stdout)  # a JSON inventory, or the test stops here
+    folder.mkdir(parents=True, exist_ok=True)
+    script = folder / "hosts"
+    script.write_text(f"#!/bin/sh\ncat <<'INVENTORY'\n{exported.stdout}\nINVENTORY\n")
+    script.chmod(0o755)
+    return folder
 
 
 def run_job(private_data_dir: Path, endpoint, playbook: str, ident: str, inventory: Path | None = None) -> dict:
@@ -123,8 +142,7 @@ def resource_group_status(endpoint) -> int:
 
 
 def test_stage_1_validate_templates_writes_nothing(private_data_dir, endpoint):
-    project_inventory = private_data_dir / "project" / "inventories" / "local"
-    job = run_job(private_data_dir, endpoint, "validate_templates.yml", "validate_templates", project_inventory)
+    job = run_job(private_data_dir, endpoint, "validate_templates.yml", "validate_templates")
     assert_successful(job)
     assert job["writes"] == [], job["writes"]
     assert "Summarize the result and the changes of each deployment" in ok_tasks(job), sorted(
@@ -167,6 +185,39 @@ def test_stage_3_validate_env_passes_and_reports_junit(private_data_dir, endpoin
     assert cases, "the JUnit report has no testcase"
     failed = [case.get("name") for case in cases if case.find("failure") is not None]
     assert failed == [], failed
+
+
+def test_stage_4_the_custom_role_test_passes_every_row(private_data_dir, endpoint):
+    job = run_job(private_data_dir, endpoint, "test_custom_role.yml", "test_custom_role")
+    assert_successful(job)
+    report = ElementTree.parse(private_data_dir / "junit" / "role_test.xml").getroot()
+    results = {
+        case.get("name"): "failed"
+        if case.find("failure") is not None
+        else "skipped"
+        if case.find("skipped") is not None
+        else "passed"
+        for case in report.iter("testcase")
+    }
+    assert len(results) > 50 and set(results.values()) == {"passed"}, results
+
+
+def test_stage_5_cleanup_refuses_the_dev_inventory_even_made_ephemeral_by_extra_vars(private_data_dir, endpoint):
+    """The guard reads the AWX inventory's own variables, which a job's extra vars cannot change."""
+    job_dir = private_data_dir.parent / "awx-job-dev"
+    shutil.copytree(private_data_dir / "project", job_dir / "project", symlinks=True)
+    shutil.copytree(private_data_dir / "env", job_dir / "env")
+    extravars = yaml.safe_load((job_dir / "env" / "extravars").read_text())
+    extravars.update(dlinfra_ephemeral=True, dlinfra_environment="int")
+    (job_dir / "env" / "extravars").write_text(yaml.safe_dump(extravars))
+    write_awx_inventory(job_dir / "inventory", REPOSITORY_ROOT / "inventories" / "dev")
+    since = last_request_sequence(endpoint)
+    job = run_job(job_dir, endpoint, "cleanup.yml", "cleanup_dev")
+    assert job["status"] == "failed" and job["artifact_rc"] != 0, job["output"]
+    assert "the inventory (group all) sets dlinfra_environment: dev: dev and pro are never ephemeral" in (
+        " ".join(job["output"].split())
+    ), job["output"]
+    assert endpoint.requests_log(since=str(since)) == []
 
 
 def test_stage_5_cleanup_deletes_the_resource_group(private_data_dir, endpoint):

@@ -69,7 +69,8 @@ def test_dev_and_pro_are_refused_before_any_request(project, endpoint, inventory
     assert "Refusing to clean up the inventory" in run.output, run.explain()
     assert f"inventories/{inventory}" in run.output
     assert "dev and pro are never ephemeral" in run.output, run.explain()
-    assert f"{inventory}/group_vars/all/environment.yml sets dlinfra_ephemeral: False" in run.output, run.explain()
+    output = " ".join(run.output.split())
+    assert f"{inventory}/group_vars/all/environment.yml) sets dlinfra_ephemeral: False" in output, run.explain()
     assert run.requests == [], [f"{entry['method']} {entry['path']}" for entry in run.requests]
     assert group_status(endpoint) == 200
 
