@@ -44,6 +44,13 @@ options:
     type: list
     elements: dict
     default: []
+  targets:
+    description:
+      - The resolved values that say what is deleted, by variable name (C(dlinfra_resource_group),
+        C(dlinfra_subscription_id)). Each must equal the literal value the inventory itself sets, so that extra vars
+        cannot point the cleanup of an ephemeral inventory at another environment's resource group.
+    type: dict
+    default: {}
 """
 
 EXAMPLES = r"""
@@ -109,7 +116,34 @@ def _variable_files(files) -> dict[str, str]:
     return found
 
 
-def cleanup_refusals(sources, environment, ephemeral, inventory, host, files=None) -> list[str]:
+def _inventory_value(settings: list[tuple[str, dict]], variable: str):
+    """``(where, value)`` the inventory sets for ``variable`` (host variables win over groups), or None."""
+    found = None
+    for where, variables in settings:
+        if variable in variables and (found is None or where.startswith("host ")):
+            found = (where, variables[variable])
+    return found
+
+
+def _target_refusals(settings: list[tuple[str, dict]], targets: dict, variable_files: dict) -> list[str]:
+    reasons = []
+    for variable, resolved in sorted((targets or {}).items()):
+        found = _inventory_value(settings, variable)
+        if found is None or not isinstance(found[1], str) or "{{" in found[1]:
+            reasons.append(
+                f"the inventory does not set {variable} as a literal value; cleanup deletes what it names, so the "
+                "ephemeral inventory must name it itself"
+            )
+        elif str(resolved) != found[1]:
+            where = f"{found[0]}, {variable_files[variable]}" if variable in variable_files else found[0]
+            reasons.append(
+                f"{variable} resolves to '{resolved}', but the inventory ({where}) sets '{found[1]}': an extra var "
+                "cannot point the cleanup at another resource group or subscription"
+            )
+    return reasons
+
+
+def cleanup_refusals(sources, environment, ephemeral, inventory, host, files=None, targets=None) -> list[str]:
     sources = [sources] if isinstance(sources, str) else list(sources or [])
     shown = ", ".join(str(source) for source in sources) or "(none)"
     reasons = []
@@ -130,7 +164,8 @@ def cleanup_refusals(sources, environment, ephemeral, inventory, host, files=Non
         return f"{where}, {variable_files[variable]}" if variable in variable_files else where
 
     ephemeral_in_inventory = False
-    for where, variables in _inventory_settings(inventory, host):
+    settings = _inventory_settings(inventory, host)
+    for where, variables in settings:
         if EPHEMERAL in variables:
             ephemeral_in_inventory = True
             if variables[EPHEMERAL] is not True:
@@ -148,7 +183,7 @@ def cleanup_refusals(sources, environment, ephemeral, inventory, host, files=Non
             f"the inventory {shown} does not set {EPHEMERAL}: true (group_vars, or the AWX inventory's variables), "
             "and an extra var alone cannot make an environment ephemeral"
         )
-    return reasons
+    return reasons + _target_refusals(settings, targets, variable_files)
 
 
 class FilterModule:

@@ -84,6 +84,26 @@ def test_local_marked_not_ephemeral_is_refused_before_any_request(project, endpo
     assert group_status(endpoint) == 200
 
 
+@pytest.mark.parametrize(
+    "extra_vars",
+    [{"dlinfra_resource_group": "rg-it4ad-network-local"}, {"cleanup_resource_group": "rg-it4ad-network-local"}],
+    ids=["dlinfra_resource_group", "cleanup_resource_group"],
+)
+def test_extra_vars_cannot_point_the_cleanup_at_another_group(project, endpoint, extra_vars):
+    """The ephemeral local inventory, pointed by an extra var at the given network's group (which it must never
+    delete): refused before any request, and the network group is still there."""
+    network_group = f"/subscriptions/{SUBSCRIPTION}/resourceGroups/rg-it4ad-network-local"
+    assert endpoint.call("GET", network_group).status_code == 200
+    run = cleanup(project, endpoint, extra_vars={**connection_vars(endpoint), **extra_vars})
+    assert run.returncode != 0, run.explain()
+    output = " ".join(run.output.split())
+    assert "dlinfra_resource_group resolves to 'rg-it4ad-network-local', but the inventory (group all, " in output, (
+        run.explain()
+    )
+    assert run.requests == [], [f"{entry['method']} {entry['path']}" for entry in run.requests]
+    assert endpoint.call("GET", network_group).status_code == 200
+
+
 def test_a_lock_in_the_group_stops_the_cleanup_and_stays(project, endpoint):
     put = endpoint.call(
         "PUT", LOCK, api_version=LOCKS_API, body={"properties": {"level": "CanNotDelete", "notes": "test"}}

@@ -77,9 +77,51 @@ def test_a_resolved_false_refuses_whatever_the_inventory_says():
 
 
 @pytest.mark.parametrize("value", ["true", "yes", 1, None, "{{ true }}"])
-def test_only_a_literal_true_counts(value):
+def test_only_a_literal_true_in_the_inventory_counts(value):
+    """The resolved value is true (as an extra var makes it); the inventory's own value decides."""
     inventory = exported(dlinfra_environment="int", dlinfra_ephemeral=value)
-    assert cleanup_refusals(["/repo/inventories/int"], "int", value, inventory, HOST) != []
+    reasons = cleanup_refusals(["/repo/inventories/int"], "int", True, inventory, HOST)
+    assert reasons == [
+        f"the inventory (group all) sets dlinfra_ephemeral: {value!r}; an extra var cannot override what the "
+        "inventory says, it must be true there"
+    ]
+
+
+TARGETS = {"dlinfra_resource_group": "rg-it4ad-dl-int", "dlinfra_subscription_id": "7a2c9e4f"}
+
+
+def test_the_targets_the_inventory_names_may_be_cleaned_up():
+    inventory = exported(dlinfra_environment="int", dlinfra_ephemeral=True, **TARGETS)
+    assert cleanup_refusals(["/repo/inventories/int"], "int", True, inventory, HOST, [], TARGETS) == []
+
+
+@pytest.mark.parametrize("variable", sorted(TARGETS))
+def test_extra_vars_cannot_point_the_cleanup_at_another_group_or_subscription(variable):
+    inventory = exported(dlinfra_environment="int", dlinfra_ephemeral=True, **TARGETS)
+    redirected = {**TARGETS, variable: "rg-it4ad-dl-pro"}
+    reasons = cleanup_refusals(["/repo/inventories/int"], "int", True, inventory, HOST, [], redirected)
+    assert reasons == [
+        f"{variable} resolves to 'rg-it4ad-dl-pro', but the inventory (group all) sets '{TARGETS[variable]}': an "
+        "extra var cannot point the cleanup at another resource group or subscription"
+    ]
+
+
+@pytest.mark.parametrize("value", [None, "{{ dlinfra_name_prefix }}-rg"])
+def test_a_target_the_inventory_does_not_set_literally_is_refused(value):
+    settings = {"dlinfra_resource_group": value} if value else {}
+    inventory = exported(dlinfra_environment="int", dlinfra_ephemeral=True, **settings)
+    targets = {"dlinfra_resource_group": "rg-x"}
+    reasons = cleanup_refusals(["/repo/inventories/int"], "int", True, inventory, HOST, [], targets)
+    assert reasons == [
+        "the inventory does not set dlinfra_resource_group as a literal value; cleanup deletes what it names, so the "
+        "ephemeral inventory must name it itself"
+    ]
+
+
+def test_a_host_variable_names_the_target_over_a_group():
+    inventory = exported({"dlinfra_resource_group": "rg-host"}, dlinfra_ephemeral=True, dlinfra_resource_group="rg-all")
+    targets = {"dlinfra_resource_group": "rg-host"}
+    assert cleanup_refusals(["/repo/inventories/int"], "int", True, inventory, HOST, [], targets) == []
 
 
 def test_an_inventory_that_does_not_set_ephemeral_is_refused():
