@@ -77,11 +77,6 @@ def request_for_action(action: str, resource_id: str, resource_type: str) -> tup
     return _VERB_METHODS[verb.lower()], path
 
 
-def needs_guard(method: str, path: str, resource_id: str) -> bool:
-    """A write or delete of a resource that exists (the workspace itself) gets ``If-Match: GUARD_ETAG``."""
-    return method in ("PUT", "PATCH", "DELETE") and path.rstrip("/").lower() == resource_id.rstrip("/").lower()
-
-
 def decode_jwt_claims(token: str) -> dict:
     """The claims of a JWT, unverified: the registry's own token says what it grants."""
     import jwt  # PyJWT, installed with azure-identity (msal); imported only by the rows that need it
@@ -99,11 +94,6 @@ def granted_registry_actions(claims: dict, repository: str) -> list[str]:
         if entry.get("type") == "repository" and entry.get("name") == repository:
             actions.update(entry.get("actions") or [])
     return sorted(actions)
-
-
-def verdict(expect: str, outcome: str) -> bool:
-    """A row passes when an allowed operation was allowed, and a denied one was refused."""
-    return outcome == expect
 
 
 def outcome_of(status: int | None, code: str | None) -> str:

@@ -117,7 +117,9 @@ def matrix_rows(static_rows: list, role_data: dict, containers: list, targets: d
     return sorted(rows, key=lambda row: row["expect"] != "allowed")
 
 
-def _result_rows(rows: list, results: list, failure: str | None) -> list[dict]:
+def report_rows(rows: list, results: list, failure: str | None = None) -> list[dict]:
+    """One entry per row: name, expect, source, kind, status (pass, FAIL, skipped, not run), detail. ``failure`` is
+    the message of a probe run that failed as a whole (its rows without a result fail with it)."""
     by_name: dict[str, dict] = {}
     for result in results:
         if isinstance(result, dict):
@@ -154,12 +156,6 @@ def _result_rows(rows: list, results: list, failure: str | None) -> list[dict]:
             }
         )
     return report
-
-
-def report_rows(rows: list, results: list, failure: str | None = None) -> list[dict]:
-    """One entry per row: name, expect, source, kind, status (pass, FAIL, skipped, not run), detail. ``failure`` is
-    the message of a probe run that failed as a whole (its rows without a result fail with it)."""
-    return _result_rows(rows, results, failure)
 
 
 def table(report: list) -> list[str]:
