@@ -60,6 +60,18 @@ def context(tmp_path_factory) -> Path:
     return root / "context"
 
 
+def test_the_images_ansible_core_and_runner_are_the_versions_constraints_txt_pins():
+    """The image runs the ansible-core and ansible-runner that CI and .venv test with (read from the files, no build)."""
+    dependencies = yaml.safe_load((REPOSITORY_ROOT / "execution-environment.yml").read_text())["dependencies"]
+    pinned = dict(
+        line.split("==", 1)
+        for line in (REPOSITORY_ROOT / "constraints.txt").read_text().splitlines()
+        if "==" in line and not line.startswith("#")
+    )
+    for key, package in (("ansible_core", "ansible-core"), ("ansible_runner", "ansible-runner")):
+        assert dependencies[key]["package_pip"] == f"{package}=={pinned[package]}", (key, pinned.get(package))
+
+
 def test_the_context_sets_the_base_image_and_installs_the_collection(context):
     containerfile = (context / "Containerfile").read_text()
     assert 'ARG EE_BASE_IMAGE="quay.io/centos/centos:stream9"' in containerfile, containerfile
