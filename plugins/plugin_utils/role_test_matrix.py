@@ -67,14 +67,33 @@ def denied_action_rows(role_data: dict, targets: dict) -> list[dict]:
     return rows
 
 
+def is_read_only(container: dict) -> bool:
+    """Whether the environment plan marks a datastore's container read-only (its ``readOnly`` tag, any case)."""
+    return str((container.get("tags") or {}).get("readOnly", container.get("read_only", False))).lower() == "true"
+
+
+def container_split(containers: list) -> dict[str, list[str]]:
+    """The work package's container names, each once in plan order: ``writable`` and ``read_only``."""
+    split: dict[str, list[str]] = {"writable": [], "read_only": []}
+    for container in containers:
+        names = split["read_only" if is_read_only(container) else "writable"]
+        if container["container_name"] not in names:
+            names.append(container["container_name"])
+    return split
+
+
 def container_rows(containers: list, targets: dict) -> list[dict]:
-    """Write into each data container of the work package: allowed where writable, denied where read-only."""
+    """Write into each data container of the work package: allowed where writable, denied where read-only. Two
+    datastores on one container give one row."""
     rows = []
+    seen = set()
     for container in containers:
         name = container["container_name"]
         account = container["account_name"]
-        read_only = str((container.get("tags") or {}).get("readOnly", container.get("read_only", False))).lower()
-        expect = "denied" if read_only == "true" else "allowed"
+        if (account, name) in seen:
+            continue
+        seen.add((account, name))
+        expect = "denied" if is_read_only(container) else "allowed"
         kind_text = "read-only" if expect == "denied" else "writable"
         rows.append(
             {

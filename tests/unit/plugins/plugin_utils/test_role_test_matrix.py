@@ -159,3 +159,20 @@ def test_rows_are_not_run_when_an_earlier_task_failed():
     rows = matrix_rows(STATIC[:2], {}, [], TARGETS)
     report = role_test_report(rows, {})
     assert {entry["status"] for entry in report["rows"]} == {"not run"} and report["failed"] == []
+
+
+def test_containers_split_as_the_rows_judge_them():
+    from ansible_collections.it4ad.dlinfra.plugins.filter.role_test_containers import role_test_containers
+
+    containers = [
+        {"container_name": "datasets", "tags": {"readOnly": "True"}},
+        {"container_name": "metrics", "tags": {"readOnly": "false"}},
+        {"container_name": "metrics", "tags": {"readOnly": "false"}},
+        {"container_name": "scratch", "tags": {}},
+    ]
+    split = role_test_containers(containers)
+    assert split == {"writable": ["metrics", "scratch"], "read_only": ["datasets"]}
+    targets = {"blob_endpoint": "https://{account}.blob", "storage_account_ids": {"data": "/acc"}}
+    rows = matrix_rows([], {}, [{**item, "account_name": "data"} for item in containers], targets)
+    expected = {name: "allowed" for name in split["writable"]} | {name: "denied" for name in split["read_only"]}
+    assert {row["blob"]["container"]: row["expect"] for row in rows} == expected
