@@ -120,3 +120,12 @@ def run_playbook(
     )
     requests = endpoint.requests_log(since=str(since))
     return PlaybookRun(completed.returncode, completed.stdout + completed.stderr, requests)
+
+
+def deployed_project(destination: Path, endpoint, **run_options) -> Path:
+    """A scratch copy of the project with the environment deployed by ``playbooks/mlenv.yml`` (``run_options`` as
+    :func:`run_playbook` takes them); the fixture of every module that starts from a deployed environment."""
+    project = copy_project(destination)
+    run = run_playbook(project, endpoint, **run_options)
+    assert run.returncode == 0, run.explain()
+    return project

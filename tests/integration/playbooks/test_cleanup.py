@@ -10,7 +10,7 @@ independently (raw REST, the admin list of soft-deleted workspaces, the request 
 from __future__ import annotations
 
 import pytest
-from playbook_runs import copy_project, run_playbook
+from playbook_runs import deployed_project, run_playbook
 from test_mlenv_environments import connection_vars
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--lro-step-seconds", "0.05")
@@ -28,10 +28,7 @@ LOCKS_API = "2020-05-01"
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, endpoint):
     assert endpoint.subscription_id == SUBSCRIPTION
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    run = run_playbook(project, endpoint)
-    assert run.returncode == 0, run.explain()
-    return project
+    return deployed_project(tmp_path_factory.mktemp("project"), endpoint)
 
 
 def workspace_path(name: str) -> str:

@@ -15,7 +15,7 @@ from xml.etree import ElementTree
 
 import pytest
 import yaml
-from playbook_runs import REPOSITORY_ROOT, copy_project, run_playbook
+from playbook_runs import REPOSITORY_ROOT, deployed_project, run_playbook
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--lro-step-seconds", "0.05")
 DEVELOPER = "model-developer-test"
@@ -28,10 +28,7 @@ ROLE_NAME = "it4adloc model developer (int)"
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, endpoint):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    run = run_playbook(project, endpoint)
-    assert run.returncode == 0, run.explain()
-    return project
+    return deployed_project(tmp_path_factory.mktemp("project"), endpoint)
 
 
 def run_role_test(project: Path, endpoint, junit_dir: Path, check: bool = False):

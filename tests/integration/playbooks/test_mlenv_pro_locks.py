@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playbook_runs import copy_project, run_playbook
+from playbook_runs import deployed_project, run_playbook
 from test_mlenv_environments import connection_vars
 
 SEED = Path(__file__).resolve().parent / "seeds" / "dev_and_pro.yml"
@@ -31,10 +31,9 @@ LOCKED_TYPES = {
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, endpoint):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    run = run_playbook(project, endpoint, inventory="pro", extra_vars=connection_vars(endpoint))
-    assert run.returncode == 0, run.explain()
-    return project
+    return deployed_project(
+        tmp_path_factory.mktemp("project"), endpoint, inventory="pro", extra_vars=connection_vars(endpoint)
+    )
 
 
 def group_resources(endpoint) -> list[dict]:

@@ -18,7 +18,7 @@ import json
 import uuid
 
 import pytest
-from playbook_runs import REPOSITORY_ROOT, copy_project, run_playbook
+from playbook_runs import REPOSITORY_ROOT, deployed_project
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--lro-step-seconds", "0.05")
 RESOURCE_GROUP = "rg-it4ad-dl-local"
@@ -49,10 +49,7 @@ VERB_METHODS = {"action": "POST", "write": "PUT", "delete": "DELETE", "read": "G
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, endpoint):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    run = run_playbook(project, endpoint)
-    assert run.returncode == 0, run.explain()
-    return project
+    return deployed_project(tmp_path_factory.mktemp("project"), endpoint)
 
 
 def denied_actions() -> list[str]:

@@ -104,6 +104,11 @@ def requests_to(run, subscription: str) -> list[str]:
     return [entry["path"] for entry in run.requests if entry["path"].startswith(f"/subscriptions/{subscription}")]
 
 
+def sequence_numbers(entries: list, subscription: str) -> list[int]:
+    """Request-log sequence numbers of ``entries`` (a run's requests or writes) into ``subscription``."""
+    return [entry["seq"] for entry in entries if entry["path"].startswith(f"/subscriptions/{subscription}")]
+
+
 def group_exists(endpoint, subscription: str, group: str) -> bool:
     response = endpoint.call("GET", f"/subscriptions/{subscription}/resourcegroups/{group}", api_version="2024-11-01")
     assert response.status_code in (200, 404), response.text
@@ -188,12 +193,8 @@ def test_release_cleans_int_up_deploys_dev_and_never_pro(released, endpoint):
     _project, run = released
     int_environment_is_gone(endpoint)
     assert group_exists(endpoint, DEV_SUBSCRIPTION, "rg-it4ad-dl-dev")
-    int_writes = [
-        entry["seq"] for entry in run.writes if entry["path"].startswith(f"/subscriptions/{INT_SUBSCRIPTION}")
-    ]
-    dev_writes = [
-        entry["seq"] for entry in run.writes if entry["path"].startswith(f"/subscriptions/{DEV_SUBSCRIPTION}")
-    ]
+    int_writes = sequence_numbers(run.writes, INT_SUBSCRIPTION)
+    dev_writes = sequence_numbers(run.writes, DEV_SUBSCRIPTION)
     assert int_writes and dev_writes, run.written_paths()
     assert max(int_writes) < min(dev_writes), "dev was written before int was done"
     assert requests_to(run, PRO_SUBSCRIPTION) == []
@@ -329,12 +330,8 @@ def test_a_confirmed_release_deploys_pro_after_dev(tmp_path_factory, endpoint):
     )
     assert run.returncode == 0, run.explain()
     assert junit_results(project) == [("deploy_dev", "passed"), ("deploy_pro", "passed")]
-    dev_requests = [
-        entry["seq"] for entry in run.requests if entry["path"].startswith(f"/subscriptions/{DEV_SUBSCRIPTION}")
-    ]
-    pro_writes = [
-        entry["seq"] for entry in run.writes if entry["path"].startswith(f"/subscriptions/{PRO_SUBSCRIPTION}")
-    ]
+    dev_requests = sequence_numbers(run.requests, DEV_SUBSCRIPTION)
+    pro_writes = sequence_numbers(run.writes, PRO_SUBSCRIPTION)
     assert dev_requests and pro_writes, run.written_paths()
     assert max(dev_requests) < min(pro_writes), "pro was written before dev was done"
     assert group_exists(endpoint, PRO_SUBSCRIPTION, "rg-it4ad-dl-pro")

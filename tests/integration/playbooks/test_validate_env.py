@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ElementTree
 
 import pytest
 import yaml
-from playbook_runs import REPOSITORY_ROOT, copy_project, run_playbook
+from playbook_runs import REPOSITORY_ROOT, deployed_project, run_playbook
 
 ENDPOINT_ARGS = ("--lro-retry-after", "0", "--lro-step-seconds", "0.05")
 RESOURCE_GROUP = "rg-it4ad-dl-local"
@@ -26,10 +26,7 @@ WORK_PACKAGES = ("perception", "planning")
 
 @pytest.fixture(scope="module")
 def deployed(tmp_path_factory, endpoint):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    run = run_playbook(project, endpoint)
-    assert run.returncode == 0, run.explain()
-    return project
+    return deployed_project(tmp_path_factory.mktemp("project"), endpoint)
 
 
 def validate(project, endpoint, junit_dir, *, check: bool = False):
